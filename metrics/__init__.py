@@ -1,0 +1,1 @@
+"""Metrics: each indicator declared once as a record; one compute() interprets any of them."""

@@ -1,0 +1,90 @@
+"""python -m metrics compute [METRIC_ID...] [--by DIM...] [--format csv|json|xlsx] [--out PATH]
+[--db PATH]: metric tables from the store, with the same small-cell rule as the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import polars as pl
+
+# Swedish names a user may type for a breakdown, mapped to the canonical one.
+BY_ALIASES = {"forvaltning": "forvaltning", "förvaltning": "forvaltning",
+              "gender": "gender", "kön": "gender", "kon": "gender"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    compute = sub.add_parser("compute", help="beräkna nyckeltal")
+    compute.add_argument("metric_ids", nargs="*", metavar="METRIC_ID")
+    compute.add_argument("--by", nargs="+", default=[], metavar="DIM")
+    compute.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    compute.add_argument("--out", type=Path)
+    compute.add_argument("--db", type=Path)
+    sub.add_parser("list", help="lista nyckeltalen")
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    from metrics import registry
+
+    if args.command == "list":
+        for metric in registry.METRICS.values():
+            print(f"{metric.id}\t{metric.label_sv}")
+        return 0
+
+    if args.db:
+        os.environ["PERSONALPANELEN_DB"] = str(args.db)
+    import settings
+    import store
+    from metrics.compute import compute_many
+    from metrics.export import csv_safe, workbook_bytes
+
+    metric_ids = args.metric_ids or list(registry.METRICS)
+    for metric_id in metric_ids:
+        registry.get(metric_id)
+    unknown_by = [b for b in args.by if b.lower() not in BY_ALIASES]
+    if unknown_by:
+        raise ValueError(f"Okänd uppdelning {', '.join(unknown_by)} (möjliga: forvaltning, gender)")
+    by = [BY_ALIASES[b.lower()] for b in args.by]
+
+    db_path = settings.get().db_path
+    if not db_path.exists():
+        raise FileNotFoundError(
+            f"Databasen {db_path} finns inte. Läs in data först: python -m pipelines demo"
+        )
+    con = store.connect(db_path, read_only=True)
+    if args.format == "xlsx":
+        if not args.out:
+            raise ValueError("--format xlsx kräver --out FIL.xlsx")
+        args.out.write_bytes(workbook_bytes(con, metric_ids))
+        print(f"Skrev {args.out}", file=sys.stderr)
+        return 0
+
+    table = compute_many(con, metric_ids, by=by).rename(dict(zip(by, args.by, strict=True)))
+    table = csv_safe(table.with_columns(pl.col("snapshot_date").dt.strftime("%Y-%m-%d")))
+    text = table.write_csv() if args.format == "csv" else table.write_json()
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def main() -> None:
+    from metrics.registry import UnknownMetricError
+    from store import StoreLockedError
+
+    try:
+        sys.exit(run(sys.argv[1:]))
+    except (UnknownMetricError, StoreLockedError, ValueError, FileNotFoundError, OSError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The one interpreter: metric record + filters + breakdown -> a protected frame.
+
+compute() returns one row per snapshot date and breakdown cell with the columns
+[snapshot_date, <breakdowns>, n, value, suppressed], disclosure rules applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import duckdb
+import polars as pl
+
+import settings
+import store
+from metrics import disclosure, registry
+from metrics.definition import Metric
+
+UNKNOWN_GENDER = "Okänt"
+
+
+def sql(metric: Metric, by: Sequence[str] = ()) -> str:
+    """The SQL statement for a metric and breakdown (parameters: start, end, forvaltningar,
+    fte_hours)."""
+    cell_keys = ", ".join(("snapshot_date", *by))
+    return f"""
+WITH rows AS (
+    SELECT * FROM {metric.table}
+    WHERE ($start::DATE IS NULL OR snapshot_date >= $start::DATE)
+      AND ($end::DATE IS NULL OR snapshot_date <= $end::DATE)
+      AND ({metric.population})
+),
+persons AS (
+    SELECT snapshot_date, person_key,
+           first(forvaltning ORDER BY contracted_rate DESC NULLS LAST, employment_id)
+               AS forvaltning,
+           coalesce(first(gender), '{UNKNOWN_GENDER}') AS gender
+           {", " + metric.person_columns if metric.person_columns else ""}
+    FROM rows
+    GROUP BY snapshot_date, person_key
+)
+SELECT {cell_keys}, {metric.n} AS n, ({metric.value})::DOUBLE AS value
+FROM persons
+WHERE ({metric.person_filter})
+  AND ($forvaltningar::VARCHAR[] IS NULL OR list_contains($forvaltningar::VARCHAR[], forvaltning))
+GROUP BY {cell_keys}
+ORDER BY {cell_keys}
+"""
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    metric: str | Metric,
+    *,
+    by: Sequence[str] = (),
+    forvaltningar: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pl.DataFrame:
+    """One metric for every snapshot in [start, end], optionally only some förvaltningar,
+    broken down by `by`; small cells suppressed."""
+    metric = registry.get(metric) if isinstance(metric, str) else metric
+    unknown = [b for b in by if b not in metric.breakdowns]
+    if unknown:
+        allowed = ", ".join(metric.breakdowns) or "inga"
+        raise ValueError(
+            f"{metric.id} kan inte delas upp på {', '.join(unknown)} (möjliga: {allowed})"
+        )
+    cfg = settings.get()
+    params = {
+        "start": start,
+        "end": end,
+        "forvaltningar": list(forvaltningar) if forvaltningar is not None else None,
+        "fte_hours": cfg.fte_hours_divisor,
+    }
+    statement = sql(metric, by)
+    used = {name: value for name, value in params.items() if f"${name}" in statement}
+    cells = store.read(con, statement, used).with_columns(pl.col("n").cast(pl.Int64))
+    return disclosure.primary(cells, getattr(cfg, metric.threshold))
+
+
+def compute_many(
+    con: duckdb.DuckDBPyConnection, metric_ids: Sequence[str], *, by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Several metrics stacked: [metric_id, snapshot_date, <by>, n, value, suppressed].
+
+    A metric that cannot be broken down by one of `by` is left out of that table."""
+    frames = [
+        compute(con, metric_id, by=by).select(
+            pl.lit(metric_id).alias("metric_id"), pl.all()
+        )
+        for metric_id in metric_ids
+        if set(by) <= set(registry.get(metric_id).breakdowns)
+    ]
+    if not frames:
+        raise ValueError(f"Inget av nyckeltalen kan delas upp på {', '.join(by)}")
+    return pl.concat(frames, how="vertical_relaxed")

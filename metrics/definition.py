@@ -1,0 +1,66 @@
+"""The Metric record: one indicator, declared as data.
+
+compute.py turns a record into one SQL statement over the `employment` table:
+
+    rows     employments of the population        WHERE <population>
+    persons  one row per person and snapshot      SELECT <person_columns> ... GROUP BY person
+                                                  (a person with two employments counts once;
+                                                  their förvaltning is that of the employment
+                                                  with the highest contracted rate)
+    cells    one row per snapshot and breakdown   SELECT <n> AS n, <value> AS value
+
+so a record only holds SQL fragments. Placeholders such as $fte_hours are bound by compute().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Which threshold of settings.Settings protects a metric's cells.
+CELL = "min_cell_count"
+PERCENTILE = "min_n_percentiles"
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    """Stable snake_case id, used in the CLI, exports and URLs."""
+    label_sv: str
+    label_en: str
+    definition_sv: str
+    """One sentence naming numerator and denominator: shown beside every chart."""
+    population_sv: str
+    unit: str
+    """Swedish unit shown to users: '%', 'personer', 'årsarbetare', 'kr', 'kvot'."""
+    columns: tuple[str, ...]
+    """Canonical columns of `employment` the metric needs; "a|b" means either will do."""
+    population: str
+    """SQL predicate on employment rows: who is in the population."""
+    value: str
+    """SQL aggregate over the persons of one cell."""
+    person_columns: str = ""
+    """SQL aggregates per person (columns the value expression reads), comma-separated."""
+    person_filter: str = "TRUE"
+    """SQL predicate on the person rows (after aggregation)."""
+    n: str = "count(*)"
+    """How many persons a cell rests on: the base of the disclosure rule."""
+    threshold: str = CELL
+    breakdowns: tuple[str, ...] = ("forvaltning", "gender")
+    """Breakdowns that mean something for this metric (the snapshot trend is always there)."""
+    decimals: int = 1
+    higher_is_better: bool | None = None
+    """Direction of a good change, for colouring the change on the overview (None: neutral)."""
+    source: str = ""
+    """Where the definition comes from (metric-definitions.md block)."""
+    note_sv: str = ""
+    """Decisions taken where the official definition is silent."""
+    table: str = "employment"
+
+    def __post_init__(self) -> None:
+        unknown = set(self.breakdowns) - set(BREAKDOWNS)
+        if unknown:
+            raise ValueError(f"{self.id}: unknown breakdowns {sorted(unknown)}")
+
+
+# Breakdown id -> Swedish label. The person-level column has the same name.
+BREAKDOWNS: dict[str, str] = {"forvaltning": "Förvaltning", "gender": "Kön"}

@@ -1,0 +1,204 @@
+"""The five mission indicators that municipal HR programmes promise to follow up every year.
+
+Definitions follow metric-definitions.md §0 and §1 (M1-M5); each record's note says where we
+had to choose. All are counted on the snapshot date, in persons.
+"""
+
+from __future__ import annotations
+
+from metrics.definition import PERCENTILE, Metric
+
+MONTHLY = "pay_form = 'monthly'"
+# A manager has the extract's manager flag; an extract without the flag (NULL) falls back to
+# SSYK major group 1 (chefsyrken).
+MANAGER = f"{MONTHLY} AND coalesce(is_manager, ssyk_code LIKE '1%')"
+# Hourly-paid with hours in the month; every hourly-paid person where the extract has no hours.
+HOURLY_WORKING = "pay_form = 'hourly' AND (hours_worked_month IS NULL OR hours_worked_month > 0)"
+PRESCHOOL = f"{MONTHLY} AND ssyk_code IN ('2343', '5311')"
+SOCIAL_WORKER = f"{MONTHLY} AND ssyk_code = '2661'"
+
+WOMEN_SHARE = "100.0 * count(*) FILTER (gender = 'K') / count(*) FILTER (gender IN ('K', 'M'))"
+MEN_SHARE = "100.0 * count(*) FILTER (gender = 'M') / count(*) FILTER (gender IN ('K', 'M'))"
+KNOWN_GENDER = "count(*) FILTER (gender IN ('K', 'M'))"
+
+
+def _rate_share(metric_id: str, column: str, **labels: str) -> Metric:
+    """Share of monthly-paid persons whose rate, summed over employments and capped at 100,
+    reaches 100."""
+    return Metric(
+        id=metric_id,
+        **labels,
+        unit="%",
+        columns=("pay_form", column),
+        population=MONTHLY,
+        # least() skips NULLs, so an extract without the column must stay NULL explicitly.
+        person_columns=f"CASE WHEN count({column}) > 0 THEN least(round(sum({column}), 2), 100) END"
+        " AS rate",
+        person_filter="rate IS NOT NULL",
+        value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
+        higher_is_better=True,
+        source="metric-definitions.md M3 (SKR/Kommunal, Heltid som norm)",
+    )
+
+
+# The full-time monthly salary of a person: the payroll's full-time salary, or the salary at
+# the actual rate scaled up by the contracted rate; from the employment with the highest rate.
+SALARY_FTE = (
+    "first(coalesce(monthly_salary_fte, monthly_salary_actual * 100 / nullif(contracted_rate, 0))"
+    " ORDER BY contracted_rate DESC NULLS LAST, employment_id) AS salary"
+)
+
+
+def _social_worker_salary(metric_id: str, value: str, label_sv: str, label_en: str,
+                          definition_sv: str, unit: str = "kr", decimals: int = 0) -> Metric:
+    return Metric(
+        id=metric_id,
+        label_sv=label_sv,
+        label_en=label_en,
+        definition_sv=definition_sv,
+        population_sv=(
+            "Månadsavlönade socialsekreterare (SSYK 2661) på mätdagen; lön omräknad till heltid."
+        ),
+        unit=unit,
+        columns=("pay_form", "ssyk_code", "monthly_salary_fte|monthly_salary_actual"),
+        population=SOCIAL_WORKER,
+        person_columns=SALARY_FTE,
+        person_filter="salary IS NOT NULL",
+        value=value,
+        threshold=PERCENTILE,
+        decimals=decimals,
+        source="metric-definitions.md M5 (SCB lönestrukturstatistik, percentiles type 7)",
+        note_sv=(
+            "Percentiler med linjär interpolation mellan ordningsstatistika (typ 7). En person "
+            "med flera anställningar räknas med lönen i anställningen med högst "
+            "sysselsättningsgrad."
+        ),
+    )
+
+
+def _percentile(p: int, label: str) -> Metric:
+    metric_id = "social_worker_salary_median" if p == 50 else f"social_worker_salary_p{p}"
+    return _social_worker_salary(
+        metric_id,
+        f"quantile_cont(salary, {p / 100})",
+        label_sv=f"Socialsekreterare, lön {label}",
+        label_en=f"Social workers' salary, {'median' if p == 50 else f'P{p}'}",
+        definition_sv=(
+            f"Den heltidslön som {p} % av socialsekreterarna har lika med eller lägre än "
+            f"({label})."
+        ),
+    )
+
+
+MISSION_METRICS: tuple[Metric, ...] = (
+    Metric(
+        id="managers_women_share",
+        label_sv="Andel kvinnor bland chefer",
+        label_en="Women's share of managers",
+        definition_sv=(
+            "Antal kvinnor bland cheferna delat med antal chefer (kvinnor + män), i procent."
+        ),
+        population_sv=(
+            "Månadsavlönade personer med chefsmarkering på mätdagen; saknar filen markering "
+            "räknas SSYK-huvudgrupp 1 (chefsyrken)."
+        ),
+        unit="%",
+        columns=("pay_form", "is_manager|ssyk_code", "gender"),
+        population=MANAGER,
+        value=WOMEN_SHARE,
+        n=KNOWN_GENDER,
+        breakdowns=("forvaltning",),
+        source="metric-definitions.md M1 (SKR Chefer i välfärden; SCB jämn fördelning 40-60 %)",
+        note_sv="Jämn könsfördelning enligt SCB: varje kön 40-60 %.",
+    ),
+    Metric(
+        id="hourly_paid_persons",
+        label_sv="Timavlönade personer",
+        label_en="Hourly-paid persons",
+        definition_sv=(
+            "Antal personer med en timavlönad anställning och arbetade timmar i mätmånaden "
+            "(varje timavlönad person när uttaget saknar timmar)."
+        ),
+        population_sv="Timavlönade personer på mätdagen; en person räknas en gång.",
+        unit="personer",
+        columns=("pay_form", "hours_worked_month"),
+        population=HOURLY_WORKING,
+        value="count(*)",
+        decimals=0,
+        higher_is_better=False,
+        source="metric-definitions.md M2a (SKR novemberstatistik)",
+    ),
+    Metric(
+        id="hourly_paid_fte",
+        label_sv="Timavlönade, årsarbetare",
+        label_en="Hourly-paid full-time equivalents",
+        definition_sv=(
+            "Summan av timavlönades arbetade timmar i mätmånaden delad med timmarna i en "
+            "heltidsmånad (165, en inställning)."
+        ),
+        population_sv="Timavlönade personer med arbetade timmar i mätmånaden.",
+        unit="årsarbetare",
+        columns=("pay_form", "hours_worked_month"),
+        population=HOURLY_WORKING,
+        person_columns="sum(hours_worked_month) AS hours",
+        person_filter="hours IS NOT NULL",
+        value="sum(hours) / $fte_hours",
+        higher_is_better=False,
+        source="metric-definitions.md M2c, §0.4 (divisor is a setting)",
+    ),
+    _rate_share(
+        "full_time_share", "contracted_rate",
+        label_sv="Andel heltidsanställda",
+        label_en="Full-time employed share",
+        definition_sv=(
+            "Antal månadsavlönade personer vars avtalade sysselsättningsgrad, summerad över "
+            "deras månadsavlönade anställningar och begränsad till 100, är 100 %, delat med "
+            "antal månadsavlönade personer."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen, tillsvidare och visstid.",
+    ),
+    _rate_share(
+        "working_full_time_share", "actual_rate",
+        label_sv="Andel som arbetar heltid",
+        label_en="Working full-time share",
+        definition_sv=(
+            "Som andelen heltidsanställda, men med den faktiska sysselsättningsgraden (efter "
+            "partiell ledighet); visas bara när uttaget har faktisk sysselsättningsgrad."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen med faktisk sysselsättningsgrad.",
+    ),
+    Metric(
+        id="preschool_men_share",
+        label_sv="Andel män i förskolan",
+        label_en="Men's share of preschool staff",
+        definition_sv=(
+            "Antal män bland förskollärare och barnskötare delat med antal förskollärare och "
+            "barnskötare (kvinnor + män), i procent."
+        ),
+        population_sv=(
+            "Månadsavlönade förskollärare (SSYK 2343) och barnskötare (SSYK 5311) på mätdagen."
+        ),
+        unit="%",
+        columns=("pay_form", "ssyk_code", "gender"),
+        population=PRESCHOOL,
+        value=MEN_SHARE,
+        n=KNOWN_GENDER,
+        breakdowns=("forvaltning",),
+        higher_is_better=True,
+        source="metric-definitions.md M4 (Skolverket counts årsarbetare; this counts persons)",
+    ),
+    _percentile(10, "P10"),
+    _percentile(25, "P25"),
+    _percentile(50, "median"),
+    _percentile(75, "P75"),
+    _percentile(90, "P90"),
+    _social_worker_salary(
+        "social_worker_salary_spread",
+        "quantile_cont(salary, 0.9) / quantile_cont(salary, 0.1)",
+        label_sv="Socialsekreterare, lönespridning P90/P10",
+        label_en="Social workers' salary spread (P90/P10)",
+        definition_sv="Heltidslönen vid 90:e percentilen delad med lönen vid 10:e percentilen.",
+        unit="kvot",
+        decimals=2,
+    ),
+)

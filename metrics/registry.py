@@ -1,0 +1,20 @@
+"""The one registry of metrics: id -> record, in the order the dashboard shows them."""
+
+from __future__ import annotations
+
+from metrics.definition import Metric
+from metrics.mission import MISSION_METRICS
+
+METRICS: dict[str, Metric] = {m.id: m for m in MISSION_METRICS}
+
+
+class UnknownMetricError(KeyError):
+    def __str__(self) -> str:
+        return f"Okänt nyckeltal '{self.args[0]}'. Finns: {', '.join(METRICS)}"
+
+
+def get(metric_id: str) -> Metric:
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        raise UnknownMetricError(metric_id) from None

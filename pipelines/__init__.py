@@ -1,0 +1,1 @@
+"""Ingestion: delivered files -> canonical tables in the DuckDB store."""

@@ -1,0 +1,145 @@
+"""The canonical employment table as data: columns, types, header aliases, value vocabularies.
+
+Grain of `employment`: one row per employment per snapshot date (metric-definitions.md §3.1).
+A person with two employments has two rows; person-level metrics deduplicate on person_key.
+
+Functions elsewhere apply these declarations; nothing here does any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# How a raw column is turned into a canonical value (see normalise.py).
+TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, SNAPSHOT = (
+    "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form", "code",
+    "pnr", "snapshot",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    """Canonical name (snake_case English)."""
+    sql_type: str
+    """DuckDB type in the store."""
+    kind: str
+    """Normaliser to apply to the raw column (one of the constants above)."""
+    aliases: tuple[str, ...] = ()
+    """Headers the payroll systems use, matched ignoring case, diacritics, punctuation, spaces."""
+    required: bool = False
+    label_sv: str = ""
+    """Swedish name for messages and the mapping form."""
+
+
+# Input columns, as they may appear in an extract. `personnummer` is input only: it is
+# replaced by person_key, birth_year and (when missing) gender before anything is stored.
+INPUT_COLUMNS: tuple[Column, ...] = (
+    Column("snapshot_date", "DATE", SNAPSHOT,
+           ("Mätdatum", "Datum", "Urvalsdatum", "Period", "Avser datum", "Per datum",
+            "Avser period", "Löneperiod", "Snapshot date"), label_sv="Mätdatum"),
+    Column("personnummer", "VARCHAR", PNR,
+           ("Personnummer", "Pnr", "Personnr", "Person-nr", "Personid", "Medarbetar-id",
+            "Anställd-id", "Person nr", "Personal identity number"), required=True,
+           label_sv="Personnummer"),
+    Column("employment_id", "VARCHAR", CODE,
+           ("Anställningsnummer", "Anst.nr", "Anstnr", "Anställnings-id", "Anställning",
+            "Anställningsnr", "Employment id"), required=True, label_sv="Anställningsnummer"),
+    Column("gender", "VARCHAR", GENDER, ("Kön", "Kon", "Kvinna/Man", "K/M", "Gender"),
+           label_sv="Kön"),
+    Column("forvaltning", "VARCHAR", TEXT,
+           ("Förvaltning", "Förvaltningsnamn", "Nämnd", "Sektor", "Verksamhetsområde",
+            "Bolag/Förvaltning", "Förvaltning namn"), label_sv="Förvaltning"),
+    Column("org_unit", "VARCHAR", TEXT,
+           ("Enhet", "Avdelning", "Organisationsenhet", "Org.enhet", "Resultatenhet", "Ansvar",
+            "Kostnadsställe", "Kst", "Enhetsnamn"), label_sv="Enhet"),
+    Column("job_title", "VARCHAR", TEXT,
+           ("Befattning", "Befattningsbenämning", "Titel", "Tjänstebenämning",
+            "Yrkesbenämning"), label_sv="Befattning"),
+    Column("ssyk_code", "VARCHAR", CODE,
+           ("SSYK", "SSYK 2012", "SSYK-kod", "Yrkeskod", "Yrkeskod SSYK"), label_sv="SSYK"),
+    Column("employment_form", "VARCHAR", EMPLOYMENT_FORM,
+           ("Anställningsform", "Anst.form", "Anställningstyp", "Anställningskategori", "Form"),
+           label_sv="Anställningsform"),
+    Column("pay_form", "VARCHAR", PAY_FORM,
+           ("Löneform", "Lönetyp", "Avlöningsform", "Månadsavlönad/Timavlönad",
+            "Månadslön/Timlön", "Pay form"), required=True, label_sv="Löneform"),
+    Column("contracted_rate", "DOUBLE", RATE,
+           ("Sysselsättningsgrad", "Syss.grad", "Tjänstgöringsgrad", "Omfattning",
+            "Anställningsgrad", "Avtalad sysselsättningsgrad", "Arbetstidsmått %",
+            "Sysselsättningsgrad %", "Avtalad syss.grad"), label_sv="Sysselsättningsgrad"),
+    Column("actual_rate", "DOUBLE", RATE,
+           ("Faktisk sysselsättningsgrad", "Faktisk tjänstgöringsgrad", "Aktuell omfattning",
+            "Faktisk syss.grad"), label_sv="Faktisk sysselsättningsgrad"),
+    Column("monthly_salary_fte", "DOUBLE", NUMBER,
+           ("Månadslön (heltid)", "Heltidslön", "Lön 100 %", "Grundlön", "Fast lön",
+            "Månadslön", "Månadslön heltid"), label_sv="Månadslön (heltid)"),
+    Column("monthly_salary_actual", "DOUBLE", NUMBER,
+           ("Faktisk lön", "Aktuell lön", "Månadslön faktisk", "Utbetald fast lön"),
+           label_sv="Faktisk lön"),
+    Column("hourly_wage", "DOUBLE", NUMBER, ("Timlön", "Timlön kr", "Lön/tim"),
+           label_sv="Timlön"),
+    Column("hours_worked_month", "DOUBLE", NUMBER,
+           ("Arbetade timmar", "Timmar", "Antal timmar", "Utbetalda timmar",
+            "Arbetade timmar (månad)"), label_sv="Arbetade timmar"),
+    Column("is_manager", "BOOLEAN", FLAG,
+           ("Chef", "Chefsmarkering", "Chefskod", "Personalansvar", "Chef J/N"),
+           label_sv="Chef"),
+    Column("employment_start", "DATE", DATE,
+           ("Anställningsdatum", "Startdatum", "Fr.o.m.", "Fom", "Anst. from", "Anställd from"),
+           label_sv="Anställningsdatum"),
+)
+
+INPUT_BY_NAME: dict[str, Column] = {c.name: c for c in INPUT_COLUMNS}
+
+# The `employment` table in the store: the input columns less personnummer, plus what the
+# pseudonymisation derives and the load that wrote the row.
+EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("snapshot_date", "DATE NOT NULL"),
+    ("employment_id", "VARCHAR NOT NULL"),
+    ("person_key", "VARCHAR NOT NULL"),
+    ("birth_year", "INTEGER"),
+    ("gender", "VARCHAR"),
+    ("forvaltning", "VARCHAR"),
+    ("org_unit", "VARCHAR"),
+    ("job_title", "VARCHAR"),
+    ("ssyk_code", "VARCHAR"),
+    ("employment_form", "VARCHAR"),
+    ("pay_form", "VARCHAR NOT NULL"),
+    ("contracted_rate", "DOUBLE"),
+    ("actual_rate", "DOUBLE"),
+    ("monthly_salary_fte", "DOUBLE"),
+    ("monthly_salary_actual", "DOUBLE"),
+    ("hourly_wage", "DOUBLE"),
+    ("hours_worked_month", "DOUBLE"),
+    ("is_manager", "BOOLEAN"),
+    ("employment_start", "DATE"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+EMPLOYMENT_KEY = ("snapshot_date", "employment_id")
+
+# Missing-column semantics, relied on by the metrics: a column the extract did not have is
+# NULL in every row of that load (is_manager NULL -> fall back to SSYK major group 1;
+# hours_worked_month NULL -> every hourly-paid person counts; actual_rate NULL -> no
+# "works full time" figure). A column the extract had keeps blanks as: flag -> false,
+# hours -> 0, other values -> NULL.
+
+# Value vocabularies, keys compared after folding (lower case, no diacritics, no punctuation).
+GENDER_VALUES = {"k": "K", "kvinna": "K", "f": "K", "female": "K", "2": "K",
+                 "m": "M", "man": "M", "male": "M", "1": "M"}
+FLAG_VALUES = {"ja": True, "j": True, "x": True, "1": True, "true": True, "sant": True,
+               "yes": True, "y": True,
+               "nej": False, "n": False, "": False, "0": False, "false": False,
+               "falskt": False, "no": False}
+PAY_FORM_VALUES = {"manadslon": "monthly", "manadsavlonad": "monthly", "manad": "monthly",
+                   "monthly": "monthly", "man": "monthly", "m": "monthly",
+                   "timlon": "hourly", "timavlonad": "hourly", "tim": "hourly",
+                   "hourly": "hourly", "t": "hourly", "timanstalld": "hourly"}
+EMPLOYMENT_FORM_VALUES = {"tillsvidare": "tillsvidare", "tillsvidareanstallning": "tillsvidare",
+                          "tv": "tillsvidare", "permanent": "tillsvidare",
+                          "visstid": "visstid", "visstidsanstallning": "visstid",
+                          "vikariat": "visstid", "allman visstid": "visstid",
+                          "sarskild visstid": "visstid", "provanstallning": "visstid",
+                          "sasong": "visstid", "sasongsanstallning": "visstid",
+                          "timanstallning": "timanstallning", "timanstalld": "timanstallning",
+                          "behovsanstallning": "timanstallning"}

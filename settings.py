@@ -1,0 +1,65 @@
+"""Every path, threshold and secret location of Personalpanelen, declared once.
+
+Each value can be overridden by an environment variable (named beside it). Values are read
+when `get()` is called, so tests and the CLI can point the app at another store by setting the
+environment before they call it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    """Root of data/: raw/ holds the delivered files, curated/ the DuckDB store."""
+    db_path: Path
+    """The DuckDB store (PERSONALPANELEN_DB)."""
+    secret_path: Path
+    """Key for the personnummer pseudonyms (PERSONALPANELEN_SECRET_FILE). Never in the repo."""
+    min_cell_count: int
+    """A count or share resting on fewer persons is shown as '..' (PERSONALPANELEN_MIN_CELL)."""
+    min_n_percentiles: int
+    """Salary percentiles need at least this many persons (PERSONALPANELEN_MIN_N_PERCENTILES)."""
+    fte_hours_divisor: float
+    """Hours in a full-time month, for hourly-paid årsarbetare (PERSONALPANELEN_FTE_HOURS)."""
+    max_upload_mb: int
+    """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.raw_dir / "demo"
+
+
+def get() -> Settings:
+    data_dir = Path(_env("PERSONALPANELEN_DATA_DIR", str(ROOT / "data")))
+    return Settings(
+        data_dir=data_dir,
+        db_path=Path(
+            _env("PERSONALPANELEN_DB", str(data_dir / "curated" / "personalpanelen.duckdb"))
+        ),
+        secret_path=Path(
+            _env(
+                "PERSONALPANELEN_SECRET_FILE",
+                str(Path.home() / ".config" / "personalpanelen" / "pseudonym.key"),
+            )
+        ),
+        min_cell_count=int(_env("PERSONALPANELEN_MIN_CELL", "5")),
+        min_n_percentiles=int(_env("PERSONALPANELEN_MIN_N_PERCENTILES", "10")),
+        fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
+        max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
+    )

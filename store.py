@@ -1,0 +1,107 @@
+"""The one owner of the DuckDB store: connection, table definitions, write serialisation.
+
+Pipelines write through `transaction()`; metrics and the UI read through `read()`. DuckDB lets
+one process hold the file, and a DuckDB 2.0 connection refuses concurrent calls from other
+threads, so every thread takes its own cursor (`cursor()`), and writes are serialised by a
+process-wide lock (stack-notes.md §3.1).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import settings
+from pipelines.schema import EMPLOYMENT_COLUMNS, EMPLOYMENT_KEY
+
+_WRITE_LOCK = threading.Lock()
+
+_EMPLOYMENT_DDL = (
+    "CREATE TABLE IF NOT EXISTS employment ("
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in EMPLOYMENT_COLUMNS)
+    + f", PRIMARY KEY ({', '.join(EMPLOYMENT_KEY)}))"
+)
+
+_LOAD_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS load_log (
+    load_id        INTEGER PRIMARY KEY,
+    loaded_at      TIMESTAMP NOT NULL,
+    file_name      VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL,
+    snapshot_dates DATE[] NOT NULL,
+    rows           INTEGER NOT NULL,
+    seconds        DOUBLE NOT NULL,
+    source         VARCHAR NOT NULL
+)
+"""
+
+DDL = (_EMPLOYMENT_DDL, _LOAD_LOG_DDL)
+
+
+class StoreLockedError(RuntimeError):
+    """Another process (often the running dashboard) holds the store file."""
+
+
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the store. Share the result; take a cursor per thread."""
+    db_path = Path(path) if path is not None else settings.get().db_path
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only,
+                             config={"autoinstall_known_extensions": False,
+                                     "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(
+                f"Databasen {db_path} används av en annan process (t.ex. den körande "
+                "instrumentpanelen). Stäng den eller använd --db för en annan fil."
+            ) from exc
+        raise
+    if not read_only:
+        for ddl in DDL:
+            con.execute(ddl)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One all-or-nothing write, serialised against every other writer in this process."""
+    with _WRITE_LOCK:
+        cur = con.cursor()
+        try:
+            cur.begin()
+            yield cur
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+        finally:
+            cur.close()
+
+
+def read(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None
+) -> pl.DataFrame:
+    """Run a read query on a fresh cursor (safe from any thread) and return a polars frame."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql, params=params).pl()
+    finally:
+        cur.close()
+
+
+def version(con: duckdb.DuckDBPyConnection) -> int:
+    """The newest load id: changes whenever the store's content changes (a cache key)."""
+    return int(read(con, "SELECT coalesce(max(load_id), 0) AS v FROM load_log")["v"][0])
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    return read(con, "SELECT count(*) AS n FROM employment")["n"][0] == 0

@@ -1,0 +1,104 @@
+"""A small canonical `employment` table whose metric values are worked out by hand below.
+
+Snapshot 2025-11-01 (förvaltningar A, B, Soc) and a tiny 2024-11-01 snapshot.
+
+Persons (monthly-paid unless said; rates contracted/actual):
+  p1  K A  100/100 manager
+  p2  K A  75/50 + K B 25/25 (two monthly employments: sum 100 -> full time; actual 75)
+  p3  M A  50/50, and an hourly employment in A with 10 h (hourly person with a monthly job)
+  p4  M B  100/80 manager
+  p5  K B  80/80 manager
+  p6  K B  hourly 20 h
+  p7  M B  hourly 0 h (no hours in the month: not an hourly-paid person that month)
+  p8  K A  hourly 30 h
+  p9  M A  förskollärare 2343, 100/100
+  p10 K A  barnskötare 5311, 100/100
+  p11 K A  förskollärare 2343, 60/60
+  p12 K B  barnskötare 5311, 100/90
+  p13 M A  barnskötare 5311 hourly 12 h (hourly: not in the preschool population)
+  s1  K Soc socialsekreterare 2661 60/60 30 000 and 40/40 29 000 (salary of the 60 % job)
+  s2  K Soc 2661 100/100 32 000
+  s3  K Soc 2661 100/100 35 000
+  s4  M Soc 2661 100/100 40 000
+  s5  K Soc 2661 80/80, only the salary at the actual rate: 40 000 -> 50 000 at full time
+
+Hand-computed, 2025-11-01:
+  full_time_share          monthly persons 14 (p1-p5, p9-p12, s1-s5); rate 100: p1 p2 p4 p9
+                           p10 p12 s1 s2 s3 s4 = 10 -> 10/14 = 71.428571 %
+                           women 7/10 = 70 %, men 3/4 = 75 %; förvaltning B (main job): p4 p5
+                           p12 -> 2/3 = 66.666667 %
+  working_full_time_share  actual 100: p1 p9 p10 s1 s2 s3 s4 = 7/14 = 50 %
+  managers_women_share     p1 K, p4 M, p5 K -> 2/3 = 66.666667 %
+  hourly_paid_persons      p3 p6 p8 p13 = 4 (A: p3 p8 p13 = 3, B: p6 = 1)
+  hourly_paid_fte          (10 + 20 + 30 + 12) / 165 = 0.436364
+  preschool_men_share      p9 M, p10 K, p11 K, p12 K -> 1/4 = 25 %
+  social worker salaries   [30 000, 32 000, 35 000, 40 000, 50 000], type-7 percentiles:
+                           P10 = 30 000 + 0.4 * 2 000 = 30 800; P25 = 32 000; median 35 000;
+                           P75 = 40 000; P90 = 40 000 + 0.6 * 10 000 = 46 000;
+                           spread 46 000 / 30 800 = 1.493506
+2024-11-01: two monthly persons, both at 100 % -> full_time_share 100 %.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+import store
+from pipelines.schema import EMPLOYMENT_COLUMNS
+
+S = date(2025, 11, 1)
+PREV = date(2024, 11, 1)
+
+_COLUMNS = ("snapshot_date", "employment_id", "person_key", "gender", "forvaltning", "ssyk_code",
+            "pay_form", "contracted_rate", "actual_rate", "monthly_salary_fte",
+            "monthly_salary_actual", "hours_worked_month", "is_manager")
+_M, _H = "monthly", "hourly"
+
+ROWS = [
+    (S, "e1", "p1", "K", "A", "1211", _M, 100, 100, 45000, None, 0, True),
+    (S, "e2a", "p2", "K", "A", "5321", _M, 75, 50, 28000, None, 0, False),
+    (S, "e2b", "p2", "K", "B", "5321", _M, 25, 25, 28000, None, 0, False),
+    (S, "e3", "p3", "M", "A", "5321", _M, 50, 50, 27000, None, 0, False),
+    (S, "e3h", "p3", "M", "A", "5321", _H, None, None, None, None, 10, False),
+    (S, "e4", "p4", "M", "B", "1531", _M, 100, 80, 50000, None, 0, True),
+    (S, "e5", "p5", "K", "B", "1532", _M, 80, 80, 48000, None, 0, True),
+    (S, "e6", "p6", "K", "B", "5321", _H, None, None, None, None, 20, False),
+    (S, "e7", "p7", "M", "B", "5321", _H, None, None, None, None, 0, False),
+    (S, "e8", "p8", "K", "A", "5321", _H, None, None, None, None, 30, False),
+    (S, "e9", "p9", "M", "A", "2343", _M, 100, 100, 36000, None, 0, False),
+    (S, "e10", "p10", "K", "A", "5311", _M, 100, 100, 29000, None, 0, False),
+    (S, "e11", "p11", "K", "A", "2343", _M, 60, 60, 35000, None, 0, False),
+    (S, "e12", "p12", "K", "B", "5311", _M, 100, 90, 29500, None, 0, False),
+    (S, "e13", "p13", "M", "A", "5311", _H, None, None, None, None, 12, False),
+    (S, "s1a", "s1", "K", "Soc", "2661", _M, 60, 60, 30000, None, 0, False),
+    (S, "s1b", "s1", "K", "Soc", "2661", _M, 40, 40, 29000, None, 0, False),
+    (S, "s2", "s2", "K", "Soc", "2661", _M, 100, 100, 32000, None, 0, False),
+    (S, "s3", "s3", "K", "Soc", "2661", _M, 100, 100, 35000, None, 0, False),
+    (S, "s4", "s4", "M", "Soc", "2661", _M, 100, 100, 40000, None, 0, False),
+    (S, "s5", "s5", "K", "Soc", "2661", _M, 80, 80, None, 40000, 0, False),
+    (PREV, "e1", "p1", "K", "A", "1211", _M, 100, 100, 44000, None, 0, True),
+    (PREV, "e4", "p4", "M", "B", "1531", _M, 100, 100, 49000, None, 0, True),
+]
+
+
+def frame(rows=ROWS) -> pl.DataFrame:
+    """The rows as a frame with every column of the employment table (absent ones null)."""
+    given = pl.DataFrame(rows, schema=list(_COLUMNS), orient="row", infer_schema_length=None)
+    return pl.DataFrame(
+        {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}
+    ).with_columns(pl.lit(1).alias("load_id"))
+
+
+def load(con, rows=ROWS) -> None:
+    """Write the rows into an empty store, as load.py would, with one load-log entry."""
+    data = frame(rows)
+    with store.transaction(con) as cur:
+        cur.register("incoming", data)
+        cur.execute("INSERT INTO employment BY NAME SELECT * FROM incoming")
+        cur.execute(
+            "INSERT INTO load_log VALUES (1, now(), 'fixture', 'x', [DATE '2025-11-01'], "
+            "$rows, 0, 'test')",
+            {"rows": data.height},
+        )

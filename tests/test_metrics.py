@@ -1,0 +1,117 @@
+"""Each mission metric against the values worked out by hand in employment_fixture.py."""
+
+from __future__ import annotations
+
+import pytest
+
+import store
+from metrics.compute import compute
+from tests import employment_fixture as fx
+
+
+@pytest.fixture
+def con(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
+    connection = store.connect(tmp_path / "m.duckdb")
+    fx.load(connection)
+    yield connection
+    connection.close()
+
+
+def latest(con, metric_id, **kwargs):
+    frame = compute(con, metric_id, **kwargs)
+    return frame.filter(frame["snapshot_date"] == fx.S)
+
+
+def value(con, metric_id, **kwargs):
+    (v,) = latest(con, metric_id, **kwargs)["value"].to_list()
+    return v
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "expected"),
+    [
+        ("full_time_share", 10 / 14 * 100),
+        ("working_full_time_share", 50.0),
+        ("managers_women_share", 2 / 3 * 100),
+        ("hourly_paid_persons", 4),
+        ("hourly_paid_fte", 72 / 165),
+        ("preschool_men_share", 25.0),
+        ("social_worker_salary_p10", 30800),
+        ("social_worker_salary_p25", 32000),
+        ("social_worker_salary_median", 35000),
+        ("social_worker_salary_p75", 40000),
+        ("social_worker_salary_p90", 46000),
+        ("social_worker_salary_spread", 46000 / 30800),
+    ],
+)
+def test_metric_equals_hand_computed_value(con, metric_id, expected):
+    assert value(con, metric_id) == pytest.approx(expected)
+
+
+def test_person_with_two_employments_counts_once(con):
+    frame = latest(con, "full_time_share")
+    assert frame["n"].to_list() == [14]
+
+
+def test_breakdown_by_gender(con):
+    frame = latest(con, "full_time_share", by=["gender"]).sort("gender")
+    assert frame["gender"].to_list() == ["K", "M"]
+    assert frame["value"].to_list() == pytest.approx([70.0, 75.0])
+    assert frame["n"].to_list() == [10, 4]
+
+
+def test_forvaltning_follows_the_main_employment(con):
+    frame = latest(con, "full_time_share", by=["forvaltning"]).sort("forvaltning")
+    assert frame["forvaltning"].to_list() == ["A", "B", "Soc"]
+    # p2 (75 % in A, 25 % in B) belongs to A: A holds p1 p2 p3 p9 p10 p11, B p4 p5 p12.
+    assert frame["n"].to_list() == [6, 3, 5]
+
+
+def test_forvaltning_filter(con):
+    assert value(con, "full_time_share", forvaltningar=["B"]) == pytest.approx(200 / 3)
+
+
+def test_hourly_by_forvaltning_counts_the_hourly_employment(con):
+    frame = latest(con, "hourly_paid_persons", by=["forvaltning"]).sort("forvaltning")
+    assert dict(zip(frame["forvaltning"], frame["value"], strict=True)) == {"A": 3, "B": 1}
+
+
+def test_trend_and_period_filter(con):
+    trend = compute(con, "full_time_share")
+    assert trend["snapshot_date"].to_list() == [fx.PREV, fx.S]
+    assert trend["value"][0] == pytest.approx(100.0)
+    only_latest = compute(con, "full_time_share", start=fx.S)
+    assert only_latest["snapshot_date"].to_list() == [fx.S]
+
+
+def test_extract_without_hours_counts_every_hourly_person(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    rows = [r[:11] + (None,) + r[12:] for r in fx.ROWS]  # hours column absent: NULL
+    con = store.connect(tmp_path / "nohours.duckdb")
+    fx.load(con, rows)
+    # p3 p6 p7 p8 p13: p7 (0 h) now counts too, since the extract cannot say.
+    assert value(con, "hourly_paid_persons") == 5
+
+
+def test_extract_without_manager_flag_falls_back_to_ssyk_group_1(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    rows = [r[:12] + (None,) for r in fx.ROWS]
+    con = store.connect(tmp_path / "noflag.duckdb")
+    fx.load(con, rows)
+    # SSYK 1xxx: p1 (1211, K), p4 (1531, M), p5 (1532, K): the same 2/3.
+    assert value(con, "managers_women_share") == pytest.approx(200 / 3)
+
+
+def test_extract_without_actual_rate_has_no_working_full_time_figure(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    rows = [r[:8] + (None,) + r[9:] for r in fx.ROWS]
+    con = store.connect(tmp_path / "noactual.duckdb")
+    fx.load(con, rows)
+    assert compute(con, "working_full_time_share").is_empty()
+
+
+def test_breakdown_not_meaningful_is_refused(con):
+    with pytest.raises(ValueError, match="kan inte delas upp"):
+        compute(con, "managers_women_share", by=["gender"])

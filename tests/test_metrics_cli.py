@@ -1,0 +1,91 @@
+"""python -m metrics, run as a user would run it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import polars as pl
+import pytest
+
+import store
+from tests import employment_fixture as fx
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    con = store.connect(path)
+    fx.load(con)
+    con.close()
+    return path
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "metrics", *args], capture_output=True,
+                          text=True, env=env)
+
+
+def test_csv_by_forvaltning(db):
+    result = run("compute", "full_time_share", "--by", "forvaltning", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    table = pl.read_csv(io.StringIO(result.stdout), infer_schema=False)
+    assert table.columns == ["metric_id", "snapshot_date", "forvaltning", "n", "value",
+                             "suppressed"]
+    latest = table.filter(snapshot_date="2025-11-01").drop("value")
+    assert latest.rows() == [
+        ("full_time_share", "2025-11-01", "A", "6", "false"),
+        ("full_time_share", "2025-11-01", "B", None, "true"),  # 3 persons: hidden
+        ("full_time_share", "2025-11-01", "Soc", "5", "false"),
+    ]
+    values = table.filter(snapshot_date="2025-11-01")["value"].to_list()
+    assert values[1] is None
+    assert [float(values[0]), float(values[2])] == pytest.approx([200 / 3, 80.0])  # unrounded
+
+
+def test_all_metrics_json_with_the_column_named_as_given(db):
+    result = run("compute", "--by", "kön", "--format", "json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert {r["metric_id"] for r in records} >= {"full_time_share", "hourly_paid_persons"}
+    assert "managers_women_share" not in {r["metric_id"] for r in records}  # no gender split
+    women = [r for r in records if r["metric_id"] == "full_time_share" and r["kön"] == "K"]
+    assert women == [
+        {"metric_id": "full_time_share", "snapshot_date": "2024-11-01", "kön": "K",
+         "n": None, "value": None, "suppressed": True},
+        {"metric_id": "full_time_share", "snapshot_date": "2025-11-01", "kön": "K",
+         "n": 10, "value": 70.0, "suppressed": False},
+    ]
+
+
+def test_xlsx_out(db, tmp_path):
+    out = tmp_path / "out.xlsx"
+    result = run("compute", "hourly_paid_persons", "--format", "xlsx", "--out", str(out),
+                 "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert openpyxl.load_workbook(out).sheetnames == ["Timavlönade personer", "Definitioner",
+                                                      "Inläsningslogg"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compute", "no_such_metric"], "Okänt nyckeltal 'no_such_metric'"),
+        (["compute", "--by", "planet"], "Okänd uppdelning planet"),
+        (["compute", "managers_women_share", "--by", "gender"], "kan delas upp på gender"),
+        (["compute", "--format", "xlsx"], "--format xlsx kräver --out"),
+    ],
+)
+def test_bad_input_is_one_line_without_traceback(db, args, message):
+    result = run(*args, "--db", str(db))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_store(tmp_path):
+    result = run("compute", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 2 and "finns inte" in result.stderr

@@ -15,15 +15,16 @@ import polars as pl
 import settings
 import store
 from metrics import disclosure, registry
-from metrics.definition import Metric
-
-UNKNOWN_GENDER = "Okänt"
+from metrics.definition import BREAKDOWNS, Metric
 
 
 def sql(metric: Metric, by: Sequence[str] = ()) -> str:
     """The SQL statement for a metric and breakdown (parameters: start, end, forvaltningar,
     fte_hours)."""
     cell_keys = ", ".join(("snapshot_date", *by))
+    person_keys = "".join(
+        f",\n           {b.person_sql} AS {name}" for name, b in BREAKDOWNS.items()
+    )
     return f"""
 WITH rows AS (
     SELECT * FROM {metric.table}
@@ -32,10 +33,7 @@ WITH rows AS (
       AND ({metric.population})
 ),
 persons AS (
-    SELECT snapshot_date, person_key,
-           first(forvaltning ORDER BY contracted_rate DESC NULLS LAST, employment_id)
-               AS forvaltning,
-           coalesce(first(gender), '{UNKNOWN_GENDER}') AS gender
+    SELECT snapshot_date, person_key{person_keys}
            {", " + metric.person_columns if metric.person_columns else ""}
     FROM rows
     GROUP BY snapshot_date, person_key

@@ -62,5 +62,19 @@ class Metric:
             raise ValueError(f"{self.id}: unknown breakdowns {sorted(unknown)}")
 
 
-# Breakdown id -> Swedish label. The person-level column has the same name.
-BREAKDOWNS: dict[str, str] = {"forvaltning": "Förvaltning", "gender": "Kön"}
+@dataclass(frozen=True)
+class Breakdown:
+    label_sv: str
+    person_sql: str
+    """How a person's value is chosen among their employments in the population."""
+
+
+# A person belongs to the förvaltning of their main employment: the highest contracted rate
+# (ties: the lowest employment id), so the cells of a breakdown add up to the total.
+MAIN_EMPLOYMENT = "ORDER BY contracted_rate DESC NULLS LAST, employment_id"
+UNKNOWN_GENDER = "Okänt"
+
+BREAKDOWNS: dict[str, Breakdown] = {
+    "forvaltning": Breakdown("Förvaltning", f"first(forvaltning {MAIN_EMPLOYMENT})"),
+    "gender": Breakdown("Kön", f"coalesce(first(gender), '{UNKNOWN_GENDER}')"),
+}

@@ -114,7 +114,7 @@ def workbook_bytes(
         ws.write_string(0, 0, metric.label_sv, title)
         ws.write_string(1, 0, metric.definition_sv)
         ws.write_string(2, 0, f"Population: {metric.population_sv}")
-        headers = ["Mätdatum", BREAKDOWNS["forvaltning"], "Antal personer",
+        headers = ["Mätdatum", BREAKDOWNS["forvaltning"].label_sv, "Antal personer",
                    f"Värde ({metric.unit})"]
         for col, text in enumerate(headers):
             ws.write_string(4, col, text, header)

@@ -6,7 +6,7 @@ had to choose. All are counted on the snapshot date, in persons.
 
 from __future__ import annotations
 
-from metrics.definition import PERCENTILE, Metric
+from metrics.definition import MAIN_EMPLOYMENT, PERCENTILE, Metric
 
 MONTHLY = "pay_form = 'monthly'"
 # A manager has the extract's manager flag; an extract without the flag (NULL) falls back to
@@ -45,7 +45,7 @@ def _rate_share(metric_id: str, column: str, **labels: str) -> Metric:
 # the actual rate scaled up by the contracted rate; from the employment with the highest rate.
 SALARY_FTE = (
     "first(coalesce(monthly_salary_fte, monthly_salary_actual * 100 / nullif(contracted_rate, 0))"
-    " ORDER BY contracted_rate DESC NULLS LAST, employment_id) AS salary"
+    f" {MAIN_EMPLOYMENT}) AS salary"
 )
 
 

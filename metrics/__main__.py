@@ -12,7 +12,8 @@ import polars as pl
 
 # Swedish names a user may type for a breakdown, mapped to the canonical one.
 BY_ALIASES = {"forvaltning": "forvaltning", "förvaltning": "forvaltning",
-              "gender": "gender", "kön": "gender", "kon": "gender"}
+              "gender": "gender", "kön": "gender", "kon": "gender",
+              "occupation": "occupation", "yrke": "occupation", "ssyk": "occupation"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +50,9 @@ def run(argv: list[str]) -> int:
         registry.get(metric_id)
     unknown_by = [b for b in args.by if b.lower() not in BY_ALIASES]
     if unknown_by:
-        raise ValueError(f"Okänd uppdelning {', '.join(unknown_by)} (möjliga: forvaltning, gender)")
+        raise ValueError(
+            f"Okänd uppdelning {', '.join(unknown_by)} (möjliga: forvaltning, gender, occupation)"
+        )
     by = [BY_ALIASES[b.lower()] for b in args.by]
 
     db_path = settings.get().db_path

@@ -74,7 +74,13 @@ def compute(
     }
     statement = sql(metric, by)
     used = {name: value for name, value in params.items() if f"${name}" in statement}
-    cells = store.read(con, statement, used).with_columns(pl.col("n").cast(pl.Int64))
+    # A cell whose value cannot be computed (the extract lacks a column, a zero denominator)
+    # is left out rather than shown empty.
+    cells = (
+        store.read(con, statement, used)
+        .filter(pl.col("value").is_not_null())
+        .with_columns(pl.col("n").cast(pl.Int64))
+    )
     return disclosure.primary(cells, getattr(cfg, metric.threshold))
 
 

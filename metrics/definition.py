@@ -72,9 +72,12 @@ class Breakdown:
 # A person belongs to the förvaltning of their main employment: the highest contracted rate
 # (ties: the lowest employment id), so the cells of a breakdown add up to the total.
 MAIN_EMPLOYMENT = "ORDER BY contracted_rate DESC NULLS LAST, employment_id"
-UNKNOWN_GENDER = "Okänt"
+UNKNOWN = "Okänt"
 
 BREAKDOWNS: dict[str, Breakdown] = {
     "forvaltning": Breakdown("Förvaltning", f"first(forvaltning {MAIN_EMPLOYMENT})"),
-    "gender": Breakdown("Kön", f"coalesce(first(gender), '{UNKNOWN_GENDER}')"),
+    "gender": Breakdown("Kön", f"coalesce(first(gender), '{UNKNOWN}')"),
+    "occupation": Breakdown(
+        "Yrke (SSYK)", f"coalesce(first(ssyk_code {MAIN_EMPLOYMENT}), '{UNKNOWN}')"
+    ),
 }

@@ -14,6 +14,14 @@ MONTHLY = "pay_form = 'monthly'"
 MANAGER = f"{MONTHLY} AND coalesce(is_manager, ssyk_code LIKE '1%')"
 # Hourly-paid with hours in the month; every hourly-paid person where the extract has no hours.
 HOURLY_WORKING = "pay_form = 'hourly' AND (hours_worked_month IS NULL OR hours_worked_month > 0)"
+# A person's full-time equivalents in the month, split by pay form (metric-definitions §0.4).
+# hours_known is 0 where the extract has no hours column (NULL in every row).
+FTE_COLUMNS = (
+    "sum(coalesce(actual_rate, contracted_rate)) FILTER (pay_form = 'monthly') AS monthly_rate, "
+    "sum(hours_worked_month) FILTER (pay_form = 'hourly') AS hourly_hours, "
+    "count(hours_worked_month) AS hours_known"
+)
+FTE_SUM = "coalesce(sum(monthly_rate), 0) / 100 + coalesce(sum(hourly_hours), 0) / $fte_hours"
 PRESCHOOL = f"{MONTHLY} AND ssyk_code IN ('2343', '5311')"
 SOCIAL_WORKER = f"{MONTHLY} AND ssyk_code = '2661'"
 
@@ -22,22 +30,47 @@ MEN_SHARE = "100.0 * count(*) FILTER (gender = 'M') / count(*) FILTER (gender IN
 KNOWN_GENDER = "count(*) FILTER (gender IN ('K', 'M'))"
 
 
-def _rate_share(metric_id: str, column: str, **labels: str) -> Metric:
-    """Share of monthly-paid persons whose rate, summed over employments and capped at 100,
-    reaches 100."""
+def person_rate(column: str, alias: str) -> str:
+    """A person's rate: summed over their employments in the population, capped at 100.
+
+    least() skips NULLs, so an extract without the column must stay NULL explicitly."""
+    return (f"CASE WHEN count({column}) > 0 THEN least(round(sum({column}), 2), 100) END"
+            f" AS {alias}")
+
+
+HELTID_SOURCE = "metric-definitions.md M3 (SKR/Kommunal, Heltid som norm)"
+
+
+def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
+                extra_columns: tuple[str, ...] = (), **labels: str) -> Metric:
+    """Share of the population's persons whose rate, summed over employments and capped at
+    100, reaches 100."""
+    return Metric(
+        id=metric_id,
+        **labels,
+        unit="%",
+        columns=("pay_form", column, *extra_columns),
+        population=population,
+        person_columns=person_rate(column, "rate"),
+        person_filter="rate IS NOT NULL",
+        value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
+        higher_is_better=True,
+        source=HELTID_SOURCE,
+    )
+
+
+def _mean_rate(metric_id: str, column: str, **labels: str) -> Metric:
     return Metric(
         id=metric_id,
         **labels,
         unit="%",
         columns=("pay_form", column),
         population=MONTHLY,
-        # least() skips NULLs, so an extract without the column must stay NULL explicitly.
-        person_columns=f"CASE WHEN count({column}) > 0 THEN least(round(sum({column}), 2), 100) END"
-        " AS rate",
+        person_columns=person_rate(column, "rate"),
         person_filter="rate IS NOT NULL",
-        value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
+        value="avg(rate)",
         higher_is_better=True,
-        source="metric-definitions.md M3 (SKR/Kommunal, Heltid som norm)",
+        source=HELTID_SOURCE,
     )
 
 
@@ -200,5 +233,134 @@ MISSION_METRICS: tuple[Metric, ...] = (
         definition_sv="Heltidslönen vid 90:e percentilen delad med lönen vid 10:e percentilen.",
         unit="kvot",
         decimals=2,
+    ),
+    _social_worker_salary(
+        "social_worker_salary_spread_relative",
+        "100 * (quantile_cont(salary, 0.9) - quantile_cont(salary, 0.1))"
+        " / quantile_cont(salary, 0.5)",
+        label_sv="Socialsekreterare, lönespridning (P90-P10)/median",
+        label_en="Social workers' salary spread relative to the median",
+        definition_sv=(
+            "Skillnaden mellan heltidslönen vid 90:e och 10:e percentilen delad med "
+            "medianlönen, i procent."
+        ),
+        unit="%",
+        decimals=1,
+    ),
+    Metric(
+        id="hourly_paid_employments",
+        label_sv="Timanställningar",
+        label_en="Hourly-paid employments",
+        definition_sv=(
+            "Antal timavlönade anställningar med arbetade timmar i mätmånaden; en person kan "
+            "ha flera."
+        ),
+        population_sv="Timavlönade anställningar på mätdagen.",
+        unit="anställningar",
+        columns=("pay_form", "hours_worked_month"),
+        population=HOURLY_WORKING,
+        person_columns="count(*) AS employments",
+        value="sum(employments)",
+        decimals=0,
+        higher_is_better=False,
+        source="metric-definitions.md M2b",
+    ),
+    Metric(
+        id="hourly_hours_share",
+        label_sv="Timavlönades andel av arbetad tid",
+        label_en="Hourly-paid share of time worked",
+        definition_sv=(
+            "Timavlönades årsarbetare (timmar / 165) delat med alla årsarbetare (månadsavlönades "
+            "faktiska sysselsättningsgrad / 100 plus timavlönades årsarbetare), i procent."
+        ),
+        population_sv=(
+            "Månadsavlönade och timavlönade med arbetade timmar i mätmånaden."
+        ),
+        unit="%",
+        columns=("pay_form", "hours_worked_month", "actual_rate|contracted_rate"),
+        population=f"{MONTHLY} OR {HOURLY_WORKING}",
+        person_columns=FTE_COLUMNS,
+        value=(f"CASE WHEN sum(hours_known) > 0 THEN"
+               f" 100 * coalesce(sum(hourly_hours), 0) / $fte_hours / ({FTE_SUM}) END"),
+        higher_is_better=False,
+        source="metric-definitions.md M2c (SCB timmar för månads- och timavlönade)",
+        note_sv=(
+            "Månadsavlönade räknas med faktisk sysselsättningsgrad, eller avtalad där uttaget "
+            "saknar faktisk."
+        ),
+    ),
+    Metric(
+        id="full_time_gap",
+        label_sv="Heltidsgap",
+        label_en="Full-time gap",
+        definition_sv=(
+            "Andelen heltidsanställda minus andelen som arbetar heltid, i procentenheter."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen med faktisk sysselsättningsgrad.",
+        unit="procentenheter",
+        columns=("pay_form", "contracted_rate", "actual_rate"),
+        population=MONTHLY,
+        person_columns=", ".join((person_rate("contracted_rate", "contracted"),
+                                  person_rate("actual_rate", "actual"))),
+        person_filter="contracted IS NOT NULL AND actual IS NOT NULL",
+        value=("100.0 * avg(CASE WHEN contracted >= 100 THEN 1 ELSE 0 END)"
+               " - 100.0 * avg(CASE WHEN actual >= 100 THEN 1 ELSE 0 END)"),
+        higher_is_better=False,
+        source="metric-definitions.md M3c (heltidsgapet, Kommunalarbetaren)",
+    ),
+    _mean_rate(
+        "mean_contracted_rate", "contracted_rate",
+        label_sv="Genomsnittlig avtalad sysselsättningsgrad",
+        label_en="Mean contracted employment rate",
+        definition_sv=(
+            "Medelvärdet av månadsavlönade personers avtalade sysselsättningsgrad, summerad över "
+            "anställningarna och begränsad till 100."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen.",
+    ),
+    _mean_rate(
+        "mean_actual_rate", "actual_rate",
+        label_sv="Genomsnittlig faktisk sysselsättningsgrad",
+        label_en="Mean actual employment rate",
+        definition_sv=(
+            "Medelvärdet av månadsavlönade personers faktiska sysselsättningsgrad (efter "
+            "partiell ledighet), summerad över anställningarna och begränsad till 100."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen med faktisk sysselsättningsgrad.",
+    ),
+    _rate_share(
+        "full_time_share_tillsvidare", "contracted_rate",
+        population=f"{MONTHLY} AND employment_form = 'tillsvidare'",
+        extra_columns=("employment_form",),
+        label_sv="Andel heltidsanställda bland tillsvidareanställda",
+        label_en="Full-time employed share, permanent staff",
+        definition_sv=(
+            "Som andelen heltidsanställda, men bara med månadsavlönade tillsvidareanställningar "
+            "i täljare och nämnare."
+        ),
+        population_sv="Månadsavlönade tillsvidareanställda personer på mätdagen.",
+    ),
+    Metric(
+        id="preschool_men_fte_share",
+        label_sv="Andel män i förskolan, årsarbetare",
+        label_en="Men's share of preschool staff, full-time equivalents",
+        definition_sv=(
+            "Mäns årsarbetare bland förskollärare och barnskötare delat med alla deras "
+            "årsarbetare (faktisk sysselsättningsgrad / 100), i procent."
+        ),
+        population_sv=(
+            "Månadsavlönade förskollärare (SSYK 2343) och barnskötare (SSYK 5311) på mätdagen."
+        ),
+        unit="%",
+        columns=("pay_form", "ssyk_code", "gender", "actual_rate|contracted_rate"),
+        population=PRESCHOOL,
+        person_columns="sum(coalesce(actual_rate, contracted_rate)) AS fte_rate",
+        person_filter="fte_rate IS NOT NULL",
+        value="100.0 * sum(fte_rate) FILTER (gender = 'M') / sum(fte_rate)",
+        n=KNOWN_GENDER,
+        breakdowns=("forvaltning",),
+        higher_is_better=True,
+        source="metric-definitions.md M4b (Skolverket räknar årsarbetare)",
+        note_sv="Faktisk sysselsättningsgrad, eller avtalad där uttaget saknar faktisk.",
     ),
 )

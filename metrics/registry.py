@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from metrics.definition import Metric
 from metrics.mission import MISSION_METRICS
+from metrics.workforce import WORKFORCE_METRICS
 
-METRICS: dict[str, Metric] = {m.id: m for m in MISSION_METRICS}
+METRICS: dict[str, Metric] = {m.id: m for m in (*MISSION_METRICS, *WORKFORCE_METRICS)}
 
 
 class UnknownMetricError(KeyError):

@@ -8,7 +8,7 @@ Persons (monthly-paid unless said; rates contracted/actual):
   p3  M A  50/50, and an hourly employment in A with 10 h (hourly person with a monthly job)
   p4  M B  100/80 manager
   p5  K B  80/80 manager
-  p6  K B  hourly 20 h
+  p6  K B  hourly 20 h, and a second hourly employment in A with 8 h
   p7  M B  hourly 0 h (no hours in the month: not an hourly-paid person that month)
   p8  K A  hourly 30 h
   p9  M A  förskollärare 2343, 100/100
@@ -29,13 +29,28 @@ Hand-computed, 2025-11-01:
                            p12 -> 2/3 = 66.666667 %
   working_full_time_share  actual 100: p1 p9 p10 s1 s2 s3 s4 = 7/14 = 50 %
   managers_women_share     p1 K, p4 M, p5 K -> 2/3 = 66.666667 %
-  hourly_paid_persons      p3 p6 p8 p13 = 4 (A: p3 p8 p13 = 3, B: p6 = 1)
-  hourly_paid_fte          (10 + 20 + 30 + 12) / 165 = 0.436364
+  hourly_paid_persons      p3 p6 p8 p13 = 4 (A: p3 p8 p13 = 3, B: p6 = 1, by p6's first job)
+  hourly_paid_employments  e3h e6 e6b e8 e13 = 5
+  hourly_paid_fte          (10 + 20 + 8 + 30 + 12) / 165 = 80 / 165 = 0.484848
+  fte_total                monthly actual rates 1 215 / 100 = 12.15, + 80 / 165 = 12.634848
+  hourly_hours_share       (80 / 165) / 12.634848 = 3.8374 %
+  headcount                14 monthly persons + p6 p8 p13 (hourly only, with hours) = 17
+  full_time_gap            71.428571 - 50 = 21.428571 percentage points
+  mean_contracted_rate     person sums capped at 100: 1 270 / 14 = 90.714286
+  mean_actual_rate         1 215 / 14 = 86.785714
+  tillsvidare              visstid: e3 (p3), e11 (p11), s5; hourly jobs are timanställning
+  tillsvidare_share        11 / 14 = 78.571429 %
+  full_time_share_tillsvidare  p1 p2 p4 p9 p10 p12 s1 s2 s3 s4 of 11 (p5 at 80) = 90.909091 %
+  preschool_men_fte_share  actual rates p9 M 100; p10 100, p11 60, p12 90 -> 100/350 = 28.571 %
+  women_salary_share_of_men  monthly persons' full-time salaries: women (10) mean 36 150,
+                           men (4: p3 27 000, p4 50 000, p9 36 000, s4 40 000) mean 38 250
+                           -> 94.509804 %; within SSYK 2661: 36 750 / 40 000 = 91.875 %
   preschool_men_share      p9 M, p10 K, p11 K, p12 K -> 1/4 = 25 %
   social worker salaries   [30 000, 32 000, 35 000, 40 000, 50 000], type-7 percentiles:
                            P10 = 30 000 + 0.4 * 2 000 = 30 800; P25 = 32 000; median 35 000;
                            P75 = 40 000; P90 = 40 000 + 0.6 * 10 000 = 46 000;
-                           spread 46 000 / 30 800 = 1.493506
+                           spread 46 000 / 30 800 = 1.493506;
+                           relative spread (46 000 - 30 800) / 35 000 = 43.428571 %
 2024-11-01: two monthly persons, both at 100 % -> full_time_share 100 %.
 """
 
@@ -65,6 +80,7 @@ ROWS = [
     (S, "e4", "p4", "M", "B", "1531", _M, 100, 80, 50000, None, 0, True),
     (S, "e5", "p5", "K", "B", "1532", _M, 80, 80, 48000, None, 0, True),
     (S, "e6", "p6", "K", "B", "5321", _H, None, None, None, None, 20, False),
+    (S, "e6b", "p6", "K", "A", "5321", _H, None, None, None, None, 8, False),
     (S, "e7", "p7", "M", "B", "5321", _H, None, None, None, None, 0, False),
     (S, "e8", "p8", "K", "A", "5321", _H, None, None, None, None, 30, False),
     (S, "e9", "p9", "M", "A", "2343", _M, 100, 100, 36000, None, 0, False),
@@ -83,9 +99,18 @@ ROWS = [
 ]
 
 
+VISSTID = ("e3", "e11", "s5")
+
+
 def frame(rows=ROWS) -> pl.DataFrame:
     """The rows as a frame with every column of the employment table (absent ones null)."""
     given = pl.DataFrame(rows, schema=list(_COLUMNS), orient="row", infer_schema_length=None)
+    given = given.with_columns(
+        pl.when(pl.col("pay_form") == _H).then(pl.lit("timanstallning"))
+        .when(pl.col("employment_id").is_in(VISSTID)).then(pl.lit("visstid"))
+        .otherwise(pl.lit("tillsvidare"))
+        .alias("employment_form")
+    )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}
     ).with_columns(pl.lit(1).alias("load_id"))

@@ -33,8 +33,10 @@ def rows(ws):
 
 def test_a_sheet_per_indicator_then_definitions_and_load_log(con):
     book = open_book(workbook_bytes(con))
-    labels = [m.label_sv[:31] for m in registry.METRICS.values()]
-    assert book.sheetnames == [*labels, "Definitioner", "Inläsningslogg"]
+    labels = [m.label_sv for m in registry.METRICS.values()]
+    assert [ws["A1"].value for ws in book.worksheets[: len(labels)]] == labels
+    assert book.sheetnames[len(labels) :] == ["Definitioner", "Inläsningslogg"]
+    assert len(set(book.sheetnames)) == len(book.sheetnames)  # 31-character names made unique
 
 
 def test_full_time_sheet_cell_by_cell(con):

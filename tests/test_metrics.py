@@ -36,7 +36,7 @@ def value(con, metric_id, **kwargs):
         ("working_full_time_share", 50.0),
         ("managers_women_share", 2 / 3 * 100),
         ("hourly_paid_persons", 4),
-        ("hourly_paid_fte", 72 / 165),
+        ("hourly_paid_fte", 80 / 165),
         ("preschool_men_share", 25.0),
         ("social_worker_salary_p10", 30800),
         ("social_worker_salary_p25", 32000),
@@ -115,3 +115,40 @@ def test_extract_without_actual_rate_has_no_working_full_time_figure(tmp_path, m
 def test_breakdown_not_meaningful_is_refused(con):
     with pytest.raises(ValueError, match="kan inte delas upp"):
         compute(con, "managers_women_share", by=["gender"])
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "expected"),
+    [
+        ("hourly_paid_employments", 5),
+        ("fte_total", 12.15 + 80 / 165),
+        ("hourly_hours_share", 100 * (80 / 165) / (12.15 + 80 / 165)),
+        ("headcount", 17),
+        ("full_time_gap", 1000 / 14 - 50),
+        ("mean_contracted_rate", 1270 / 14),
+        ("mean_actual_rate", 1215 / 14),
+        ("tillsvidare_share", 1100 / 14),
+        ("full_time_share_tillsvidare", 1000 / 11),
+        ("preschool_men_fte_share", 100 * 100 / 350),
+        ("social_worker_salary_spread_relative", 100 * (46000 - 30800) / 35000),
+        ("women_salary_share_of_men", 100 * 36150 / 38250),
+    ],
+)
+def test_deepened_and_support_metrics_equal_hand_computed_values(con, metric_id, expected):
+    assert value(con, metric_id) == pytest.approx(expected)
+
+
+def test_women_salary_within_occupation(con):
+    frame = latest(con, "women_salary_share_of_men", by=["occupation"])
+    social_workers = frame.filter(occupation="2661")
+    assert social_workers["value"].to_list() == pytest.approx([100 * 36750 / 40000])
+    assert social_workers["n"].to_list() == [1]  # one man: the cell rests on him
+
+
+def test_hourly_share_needs_an_hours_column(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    rows = [r[:11] + (None,) + r[12:] for r in fx.ROWS]
+    con = store.connect(tmp_path / "nohours2.duckdb")
+    fx.load(con, rows)
+    assert compute(con, "hourly_hours_share").is_empty()
+    assert value(con, "fte_total") == pytest.approx(12.15)

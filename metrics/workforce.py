@@ -1,0 +1,94 @@
+"""Support metrics of a personnel report: headcount, årsarbetare, tillsvidare, pay gap.
+
+Definitions follow metric-definitions.md §0.4 and the support metrics S-a to S-d.
+"""
+
+from __future__ import annotations
+
+from metrics.definition import Metric
+from metrics.mission import FTE_COLUMNS, FTE_SUM, HOURLY_WORKING, MONTHLY, SALARY_FTE
+
+EMPLOYED = f"{MONTHLY} OR {HOURLY_WORKING}"
+
+WORKFORCE_METRICS: tuple[Metric, ...] = (
+    Metric(
+        id="headcount",
+        label_sv="Antal anställda",
+        label_en="Headcount",
+        definition_sv=(
+            "Antal personer med en månadsavlönad anställning eller en timavlönad anställning "
+            "med arbetade timmar i mätmånaden; en person räknas en gång."
+        ),
+        population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        unit="personer",
+        columns=("pay_form",),
+        population=EMPLOYED,
+        value="count(*)",
+        decimals=0,
+        source="metric-definitions.md S-a (SKR novemberstatistik)",
+    ),
+    Metric(
+        id="fte_total",
+        label_sv="Årsarbetare",
+        label_en="Full-time equivalents",
+        definition_sv=(
+            "Månadsavlönades faktiska sysselsättningsgrad / 100 plus timavlönades arbetade "
+            "timmar i mätmånaden / 165, summerat."
+        ),
+        population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        unit="årsarbetare",
+        columns=("pay_form", "actual_rate|contracted_rate", "hours_worked_month"),
+        population=EMPLOYED,
+        person_columns=FTE_COLUMNS,
+        value=FTE_SUM,
+        source="metric-definitions.md §0.4 (Kolada: Årsarbetare totalt; divisor a setting)",
+        note_sv=(
+            "Avtalad sysselsättningsgrad används där uttaget saknar faktisk; timavlönade utan "
+            "timuppgift bidrar inte."
+        ),
+    ),
+    Metric(
+        id="tillsvidare_share",
+        label_sv="Andel tillsvidareanställda",
+        label_en="Permanent employment share",
+        definition_sv=(
+            "Antal månadsavlönade personer med en tillsvidareanställning delat med antal "
+            "månadsavlönade personer, i procent."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen.",
+        unit="%",
+        columns=("pay_form", "employment_form"),
+        population=MONTHLY,
+        person_columns=(
+            "bool_or(employment_form = 'tillsvidare') AS permanent, "
+            "count(employment_form) AS form_known"
+        ),
+        person_filter="form_known > 0",
+        value="100.0 * avg(CASE WHEN permanent THEN 1 ELSE 0 END)",
+        higher_is_better=True,
+        source="metric-definitions.md S-c",
+    ),
+    Metric(
+        id="women_salary_share_of_men",
+        label_sv="Kvinnors lön i procent av mäns",
+        label_en="Women's salary as a percentage of men's",
+        definition_sv=(
+            "Kvinnors genomsnittliga heltidslön delad med mäns genomsnittliga heltidslön, i "
+            "procent; per yrke visar lönekartläggningens jämförelse inom samma arbete."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen; lön omräknad till heltid.",
+        unit="%",
+        columns=("pay_form", "gender", "monthly_salary_fte|monthly_salary_actual"),
+        population=MONTHLY,
+        person_columns=SALARY_FTE,
+        person_filter="salary IS NOT NULL",
+        value="100.0 * avg(salary) FILTER (gender = 'K') / avg(salary) FILTER (gender = 'M')",
+        n="least(count(*) FILTER (gender = 'K'), count(*) FILTER (gender = 'M'))",
+        breakdowns=("forvaltning", "occupation"),
+        source="metric-definitions.md S-d (SCB: kvinnors lön i procent av mäns)",
+        note_sv=(
+            "Visas bara när både kvinnorna och männen i cellen är minst så många som "
+            "gränsen för små grupper."
+        ),
+    ),
+)

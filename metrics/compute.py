@@ -55,9 +55,11 @@ def compute(
     forvaltningar: Sequence[str] | None = None,
     start: date | None = None,
     end: date | None = None,
+    publication: bool = False,
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
-    broken down by `by`; small cells suppressed."""
+    broken down by `by`; small cells hidden (disclosure.py), and rounded as SCB publishes when
+    `publication` is on."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
     unknown = [b for b in by if b not in metric.breakdowns]
     if unknown:
@@ -66,22 +68,43 @@ def compute(
             f"{metric.id} kan inte delas upp på {', '.join(unknown)} (möjliga: {allowed})"
         )
     cfg = settings.get()
+    threshold = getattr(cfg, metric.threshold)
+    cells = _cells(con, metric, by, forvaltningar, start, end, cfg.fte_hours_divisor)
+    if forvaltningar is not None and "forvaltning" not in by:
+        # The whole municipality minus this subset must not reveal the förvaltningar left out.
+        everyone = _cells(con, metric, by, None, start, end, cfg.fte_hours_divisor)
+        keys = ["snapshot_date", *by]
+        cells = cells.join(
+            everyone.select(*keys, pl.col("n").alias("n_all")), on=keys, how="left"
+        ).select(
+            *keys,
+            pl.when(disclosure.complement_too_small(pl.col("n"), pl.col("n_all"), threshold))
+            .then(None).otherwise(pl.col("n")).alias("n"),
+            "value",
+        )
+    protected = disclosure.protect(cells, threshold, by)
+    if publication:
+        protected = disclosure.round_for_publication(protected, metric.unit)
+    return protected
+
+
+def _cells(con, metric: Metric, by, forvaltningar, start, end, fte_hours) -> pl.DataFrame:
+    """The unprotected cells [snapshot_date, <by>, n, value]: never shown as they are."""
     params = {
         "start": start,
         "end": end,
         "forvaltningar": list(forvaltningar) if forvaltningar is not None else None,
-        "fte_hours": cfg.fte_hours_divisor,
+        "fte_hours": fte_hours,
     }
     statement = sql(metric, by)
     used = {name: value for name, value in params.items() if f"${name}" in statement}
     # A cell whose value cannot be computed (the extract lacks a column, a zero denominator)
     # is left out rather than shown empty.
-    cells = (
+    return (
         store.read(con, statement, used)
         .filter(pl.col("value").is_not_null())
         .with_columns(pl.col("n").cast(pl.Int64))
     )
-    return disclosure.primary(cells, getattr(cfg, metric.threshold))
 
 
 def compute_many(

@@ -53,7 +53,7 @@ def test_full_time_sheet_cell_by_cell(con):
         (fx.PREV, "B", "..", ".."),
         (fx.S, "A", 6, pytest.approx(200 / 3)),
         (fx.S, "B", "..", ".."),
-        (fx.S, "Soc", 5, 80),
+        (fx.S, "Soc", "..", ".."),  # secondary: total - A - Soc would reveal B
     ]
     assert ws.cell(row=7, column=4).number_format == "0.0"
     assert table[13][0].startswith('".." = uppgiften visas inte')

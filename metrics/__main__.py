@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     compute.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     compute.add_argument("--out", type=Path)
     compute.add_argument("--db", type=Path)
+    compute.add_argument("--publication", action="store_true",
+                         help="avrunda antal och löner som SCB (publiceringsläge)")
     sub.add_parser("list", help="lista nyckeltalen")
     return parser
 
@@ -64,11 +66,12 @@ def run(argv: list[str]) -> int:
     if args.format == "xlsx":
         if not args.out:
             raise ValueError("--format xlsx kräver --out FIL.xlsx")
-        args.out.write_bytes(workbook_bytes(con, metric_ids))
+        args.out.write_bytes(workbook_bytes(con, metric_ids, publication=args.publication))
         print(f"Skrev {args.out}", file=sys.stderr)
         return 0
 
-    table = compute_many(con, metric_ids, by=by).rename(dict(zip(by, args.by, strict=True)))
+    table = compute_many(con, metric_ids, by=by, publication=args.publication)
+    table = table.rename(dict(zip(by, args.by, strict=True)))
     table = csv_safe(table.with_columns(pl.col("snapshot_date").dt.strftime("%Y-%m-%d")))
     text = table.write_csv() if args.format == "csv" else table.write_json()
     if args.out:

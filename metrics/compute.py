@@ -108,13 +108,17 @@ def _cells(con, metric: Metric, by, forvaltningar, start, end, fte_hours) -> pl.
 
 
 def compute_many(
-    con: duckdb.DuckDBPyConnection, metric_ids: Sequence[str], *, by: Sequence[str] = ()
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Sequence[str],
+    *,
+    by: Sequence[str] = (),
+    publication: bool = False,
 ) -> pl.DataFrame:
     """Several metrics stacked: [metric_id, snapshot_date, <by>, n, value, suppressed].
 
     A metric that cannot be broken down by one of `by` is left out of that table."""
     frames = [
-        compute(con, metric_id, by=by).select(
+        compute(con, metric_id, by=by, publication=publication).select(
             pl.lit(metric_id).alias("metric_id"), pl.all()
         )
         for metric_id in metric_ids

@@ -26,16 +26,21 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "{")
 
 
 def metric_sheet_frame(
-    con: duckdb.DuckDBPyConnection, metric_id: str, *, forvaltningar: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    *,
+    forvaltningar: Sequence[str] | None = None,
+    publication: bool = False,
 ) -> pl.DataFrame:
     """The table one indicator's sheet shows: the whole municipality per snapshot, then each
     förvaltning (where the metric can be broken down so)."""
-    total = compute(con, metric_id, forvaltningar=forvaltningar).select(
+    options = {"forvaltningar": forvaltningar, "publication": publication}
+    total = compute(con, metric_id, **options).select(
         "snapshot_date", pl.lit(TOTAL_LABEL).alias("forvaltning"), "n", "value", "suppressed"
     )
     if "forvaltning" not in registry.get(metric_id).breakdowns:
         return total
-    parts = compute(con, metric_id, by=["forvaltning"], forvaltningar=forvaltningar)
+    parts = compute(con, metric_id, by=["forvaltning"], **options)
     return pl.concat([total, parts.select(total.columns)], how="vertical_relaxed")
 
 
@@ -70,8 +75,10 @@ def workbook_bytes(
     metric_ids: Sequence[str] | None = None,
     *,
     forvaltningar: Sequence[str] | None = None,
+    publication: bool = False,
 ) -> bytes:
-    """The whole export as .xlsx bytes."""
+    """The whole export as .xlsx bytes (counts and salaries rounded as SCB publishes them when
+    `publication` is on)."""
     cfg = settings.get()
     metric_ids = list(metric_ids or registry.METRICS)
     buffer = io.BytesIO()
@@ -105,8 +112,14 @@ def workbook_bytes(
 
     suppression_note = (
         f'".." = uppgiften visas inte eftersom den vilar på färre än {cfg.min_cell_count} '
-        f"personer ({cfg.min_n_percentiles} för lönepercentiler)."
+        f"personer ({cfg.min_n_percentiles} för lönepercentiler), eller eftersom den annars "
+        "kunde räknas fram ur totalen."
     )
+    if publication:
+        suppression_note += (
+            " Publiceringsläge: antal avrundade till närmaste 10 (100 från 1 000), löner till "
+            "närmaste 100 kr; andelar beräknade före avrundning."
+        )
 
     for metric_id in metric_ids:
         metric = registry.get(metric_id)
@@ -120,7 +133,9 @@ def workbook_bytes(
             ws.write_string(4, col, text, header)
         value_format = wb.add_format({"num_format": "0" + ("." + "0" * metric.decimals
                                                           if metric.decimals else "")})
-        frame = metric_sheet_frame(con, metric_id, forvaltningar=forvaltningar)
+        frame = metric_sheet_frame(
+            con, metric_id, forvaltningar=forvaltningar, publication=publication
+        )
         for i, row in enumerate(frame.iter_rows(named=True), start=5):
             write(ws, i, 0, row["snapshot_date"])
             write(ws, i, 1, row["forvaltning"])

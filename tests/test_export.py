@@ -86,3 +86,12 @@ def test_no_cell_can_become_a_formula(tmp_path, monkeypatch):
     assert all(c.data_type != "f" for c in cells)
     names = {c.value for c in cells if isinstance(c.value, str) and c.value.startswith("'")}
     assert "'=HYPERLINK(\"http://x\",\"y\")" in names
+
+
+def test_publication_mode_in_the_workbook(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    book = open_book(workbook_bytes(con, ["headcount"], publication=True))
+    table = rows(book["Antal anställda"])
+    latest = [r for r in table[5:] if r[1] == "Hela kommunen" and r[0].year == 2025]
+    assert latest == [(latest[0][0], "Hela kommunen", 20, 20)]  # 17 persons, rounded to 10
+    assert any(isinstance(r[0], str) and "Publiceringsläge" in r[0] for r in table)

@@ -91,3 +91,11 @@ def test_bad_input_is_one_line_without_traceback(db, args, message):
 def test_missing_store(tmp_path):
     result = run("compute", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2 and "finns inte" in result.stderr
+
+
+def test_publication_mode_rounds_in_the_cli(db):
+    env = {**os.environ, "PERSONALPANELEN_MIN_CELL": "1"}
+    plain = run("compute", "headcount", "--db", str(db), env=env)
+    rounded = run("compute", "headcount", "--publication", "--db", str(db), env=env)
+    assert plain.stdout.splitlines()[-1].split(",")[2:4] == ["17", "17.0"]
+    assert rounded.stdout.splitlines()[-1].split(",")[2:4] == ["20", "20.0"]

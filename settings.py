@@ -35,6 +35,8 @@ class Settings:
     """Hours in a full-time month, for hourly-paid årsarbetare (PERSONALPANELEN_FTE_HOURS)."""
     max_upload_mb: int
     """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
+    retirement_age: int
+    """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
 
     @property
     def raw_dir(self) -> Path:
@@ -62,4 +64,10 @@ def get() -> Settings:
         min_n_percentiles=int(_env("PERSONALPANELEN_MIN_N_PERCENTILES", "10")),
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
+        retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
     )
+
+
+# Retirement ages offered beside the default: the LAS age limit was raised to 68 (2020) and 69
+# (2023), so actual retirement ages vary (metric-definitions.md M12).
+RETIREMENT_AGE_CHOICES = (65, 67, 69)

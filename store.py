@@ -40,7 +40,25 @@ CREATE TABLE IF NOT EXISTS load_log (
 )
 """
 
-DDL = (_EMPLOYMENT_DDL, _LOAD_LOG_DDL)
+# Each employment of one snapshot, dated to the next snapshot, with whether its person is gone
+# from the employer by then (not in the next snapshot at all: internal moves are not exits).
+_TRANSITION_DDL = """
+CREATE OR REPLACE VIEW employment_transition AS
+WITH dates AS (
+    SELECT snapshot_date AS previous_date,
+           lead(snapshot_date) OVER (ORDER BY snapshot_date) AS next_date
+    FROM (SELECT DISTINCT snapshot_date FROM employment)
+)
+SELECT d.next_date AS snapshot_date, e.* EXCLUDE (snapshot_date), d.previous_date,
+       NOT EXISTS (
+           SELECT 1 FROM employment n
+           WHERE n.snapshot_date = d.next_date AND n.person_key = e.person_key
+       ) AS left_employer
+FROM employment e JOIN dates d ON e.snapshot_date = d.previous_date
+WHERE d.next_date IS NOT NULL
+"""
+
+DDL = (_EMPLOYMENT_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL)
 
 
 class StoreLockedError(RuntimeError):

@@ -13,7 +13,9 @@ import polars as pl
 # Swedish names a user may type for a breakdown, mapped to the canonical one.
 BY_ALIASES = {"forvaltning": "forvaltning", "förvaltning": "forvaltning",
               "gender": "gender", "kön": "gender", "kon": "gender",
-              "occupation": "occupation", "yrke": "occupation", "ssyk": "occupation"}
+              "occupation": "occupation", "yrke": "occupation", "ssyk": "occupation",
+              "age_band": "age_band", "alder": "age_band", "ålder": "age_band",
+              "years_to_retirement": "years_to_retirement"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,9 +54,8 @@ def run(argv: list[str]) -> int:
         registry.get(metric_id)
     unknown_by = [b for b in args.by if b.lower() not in BY_ALIASES]
     if unknown_by:
-        raise ValueError(
-            f"Okänd uppdelning {', '.join(unknown_by)} (möjliga: forvaltning, gender, occupation)"
-        )
+        allowed = ", ".join(sorted(set(BY_ALIASES.values())))
+        raise ValueError(f"Okänd uppdelning {', '.join(unknown_by)} (möjliga: {allowed})")
     by = [BY_ALIASES[b.lower()] for b in args.by]
 
     db_path = settings.get().db_path

@@ -20,7 +20,7 @@ from metrics.definition import BREAKDOWNS, Metric
 
 def sql(metric: Metric, by: Sequence[str] = ()) -> str:
     """The SQL statement for a metric and breakdown (parameters: start, end, forvaltningar,
-    fte_hours)."""
+    fte_hours, retirement_age)."""
     cell_keys = ", ".join(("snapshot_date", *by))
     person_keys = "".join(
         f",\n           {b.person_sql} AS {name}" for name, b in BREAKDOWNS.items()
@@ -56,10 +56,11 @@ def compute(
     start: date | None = None,
     end: date | None = None,
     publication: bool = False,
+    retirement_age: int | None = None,
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
     broken down by `by`; small cells hidden (disclosure.py), and rounded as SCB publishes when
-    `publication` is on."""
+    `publication` is on. `retirement_age` defaults to the setting."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
     unknown = [b for b in by if b not in metric.breakdowns]
     if unknown:
@@ -69,10 +70,17 @@ def compute(
         )
     cfg = settings.get()
     threshold = getattr(cfg, metric.threshold)
-    cells = _cells(con, metric, by, forvaltningar, start, end, cfg.fte_hours_divisor)
+    params = {
+        "start": start,
+        "end": end,
+        "forvaltningar": list(forvaltningar) if forvaltningar is not None else None,
+        "fte_hours": cfg.fte_hours_divisor,
+        "retirement_age": retirement_age or cfg.retirement_age,
+    }
+    cells = _cells(con, metric, by, params)
     if forvaltningar is not None and "forvaltning" not in by:
         # The whole municipality minus this subset must not reveal the förvaltningar left out.
-        everyone = _cells(con, metric, by, None, start, end, cfg.fte_hours_divisor)
+        everyone = _cells(con, metric, by, {**params, "forvaltningar": None})
         keys = ["snapshot_date", *by]
         cells = cells.join(
             everyone.select(*keys, pl.col("n").alias("n_all")), on=keys, how="left"
@@ -88,14 +96,8 @@ def compute(
     return protected
 
 
-def _cells(con, metric: Metric, by, forvaltningar, start, end, fte_hours) -> pl.DataFrame:
+def _cells(con, metric: Metric, by: Sequence[str], params: dict) -> pl.DataFrame:
     """The unprotected cells [snapshot_date, <by>, n, value]: never shown as they are."""
-    params = {
-        "start": start,
-        "end": end,
-        "forvaltningar": list(forvaltningar) if forvaltningar is not None else None,
-        "fte_hours": fte_hours,
-    }
     statement = sql(metric, by)
     used = {name: value for name, value in params.items() if f"${name}" in statement}
     # A cell whose value cannot be computed (the extract lacks a column, a zero denominator)

@@ -74,10 +74,24 @@ class Breakdown:
 MAIN_EMPLOYMENT = "ORDER BY contracted_rate DESC NULLS LAST, employment_id"
 UNKNOWN = "Okänt"
 
+AGE = "year(snapshot_date) - first(birth_year)"
+"""Age reached in the snapshot's year (the store keeps the birth year only)."""
+
+# Bands of metric-definitions.md M12; the ASCII hyphen sorts "-29" first.
+AGE_BANDS = ((29, "-29"), (39, "30-39"), (49, "40-49"), (59, "50-59"), (64, "60-64"))
+AGE_BAND_SQL = (
+    "CASE " + " ".join(f"WHEN {AGE} <= {upper} THEN '{label}'" for upper, label in AGE_BANDS)
+    + f" WHEN {AGE} IS NOT NULL THEN '65-' ELSE '{{unknown}}' END"
+)
+
 BREAKDOWNS: dict[str, Breakdown] = {
     "forvaltning": Breakdown("Förvaltning", f"first(forvaltning {MAIN_EMPLOYMENT})"),
     "gender": Breakdown("Kön", f"coalesce(first(gender), '{UNKNOWN}')"),
     "occupation": Breakdown(
         "Yrke (SSYK)", f"coalesce(first(ssyk_code {MAIN_EMPLOYMENT}), '{UNKNOWN}')"
+    ),
+    "age_band": Breakdown("Åldersgrupp", AGE_BAND_SQL.format(unknown=UNKNOWN)),
+    "years_to_retirement": Breakdown(
+        "År till pension", "first(birth_year) + $retirement_age - year(snapshot_date)"
     ),
 }

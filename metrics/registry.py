@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from metrics.definition import Metric
 from metrics.mission import MISSION_METRICS
+from metrics.supply import SUPPLY_METRICS
 from metrics.workforce import WORKFORCE_METRICS
 
-METRICS: dict[str, Metric] = {m.id: m for m in (*MISSION_METRICS, *WORKFORCE_METRICS)}
+METRICS: dict[str, Metric] = {
+    m.id: m for m in (*MISSION_METRICS, *WORKFORCE_METRICS, *SUPPLY_METRICS)
+}
 
 
 class UnknownMetricError(KeyError):

@@ -25,7 +25,8 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         population=EMPLOYED,
         value="count(*)",
         decimals=0,
-        source="metric-definitions.md S-a (SKR novemberstatistik)",
+        breakdowns=("forvaltning", "gender", "occupation", "age_band"),
+        source="metric-definitions.md S-a (SKR novemberstatistik); by age band: M12",
     ),
     Metric(
         id="fte_total",

@@ -51,7 +51,17 @@ Hand-computed, 2025-11-01:
                            P75 = 40 000; P90 = 40 000 + 0.6 * 10 000 = 46 000;
                            spread 46 000 / 30 800 = 1.493506;
                            relative spread (46 000 - 30 800) / 35 000 = 43.428571 %
-2024-11-01: two monthly persons, both at 100 % -> full_time_share 100 %.
+  headcount by age band    -29: p6 p8 p13; 30-39: p9 s2 s5; 40-49: p3 p10 s3; 50-59: p5 p11 s4;
+                           60-64: p2 p4 p12 s1; 65-: p1 (ages 2025 minus birth year)
+  mean_age                 783 / 17 = 46.058824
+  retirements_forecast     tillsvidare persons reaching 65 in 2026-2035: p2 (1), p4 (2),
+                           p12 (3), s1 (4), s4 (6), p5 (10) = 6; at 67: p1 p2 p4 p12 s1 s4 = 6
+                           (p1 in 1 year, p5 beyond 10)
+2024-11-01: seven monthly persons at 100 % -> full_time_share 100 %: p1 p4 p2, p9 (then in B),
+  and x1 (born 1958), x2, x3 (visstid), who are gone by 2025.
+  turnover 2025            tillsvidare at 2024: p1 p2 p4 p9 x1 x2 = 6; gone: x1 x2 -> 33.333 %;
+                           p9 moved from B to A: not an exit
+  turnover_excl_retirement x1 is 67 in 2025, past 65: 1 / 6 = 16.667 %; at 69: 2 / 6
 """
 
 from __future__ import annotations
@@ -96,10 +106,21 @@ ROWS = [
     (S, "s5", "s5", "K", "Soc", "2661", _M, 80, 80, None, 40000, 0, False),
     (PREV, "e1", "p1", "K", "A", "1211", _M, 100, 100, 44000, None, 0, True),
     (PREV, "e4", "p4", "M", "B", "1531", _M, 100, 100, 49000, None, 0, True),
+    (PREV, "e2a", "p2", "K", "A", "5321", _M, 100, 100, 27000, None, 0, False),
+    (PREV, "e9", "p9", "M", "B", "2343", _M, 100, 100, 35000, None, 0, False),
+    (PREV, "x1", "x1", "K", "A", "5321", _M, 100, 100, 28000, None, 0, False),
+    (PREV, "x2", "x2", "M", "B", "5321", _M, 100, 100, 28000, None, 0, False),
+    (PREV, "x3", "x3", "M", "B", "5321", _M, 100, 100, 28000, None, 0, False),
 ]
 
+# Birth years (the store keeps no birth date). Ages are reached in the snapshot's year.
+BIRTH_YEARS = {"p1": 1959, "p2": 1961, "p3": 1985, "p4": 1962, "p5": 1970, "p6": 2000,
+               "p7": 1999, "p8": 1996, "p9": 1990, "p10": 1980, "p11": 1975, "p12": 1963,
+               "p13": 2001, "s1": 1964, "s2": 1990, "s3": 1985, "s4": 1966, "s5": 1995,
+               "x1": 1958, "x2": 1990, "x3": 1995}
 
-VISSTID = ("e3", "e11", "s5")
+
+VISSTID = ("e3", "e11", "s5", "x3")
 
 
 def frame(rows=ROWS) -> pl.DataFrame:
@@ -109,7 +130,9 @@ def frame(rows=ROWS) -> pl.DataFrame:
         pl.when(pl.col("pay_form") == _H).then(pl.lit("timanstallning"))
         .when(pl.col("employment_id").is_in(VISSTID)).then(pl.lit("visstid"))
         .otherwise(pl.lit("tillsvidare"))
-        .alias("employment_form")
+        .alias("employment_form"),
+        pl.col("person_key").replace_strict(BIRTH_YEARS, return_dtype=pl.Int32)
+        .alias("birth_year"),
     )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}

@@ -47,10 +47,10 @@ def test_full_time_sheet_cell_by_cell(con):
     assert table[4] == ("Mätdatum", "Förvaltning", "Antal personer", "Värde (%)")
     body = [(r[0].date(), r[1], r[2], r[3]) for r in table[5:12]]
     assert body == [
-        (fx.PREV, "Hela kommunen", "..", ".."),  # two persons
+        (fx.PREV, "Hela kommunen", 7, 100),
         (fx.S, "Hela kommunen", 14, pytest.approx(1000 / 14)),
-        (fx.PREV, "A", "..", ".."),
-        (fx.PREV, "B", "..", ".."),
+        (fx.PREV, "A", "..", ".."),  # p1 p2 x1
+        (fx.PREV, "B", "..", ".."),  # p4 p9 x2 x3
         (fx.S, "A", 6, pytest.approx(200 / 3)),
         (fx.S, "B", "..", ".."),
         (fx.S, "Soc", "..", ".."),  # secondary: total - A - Soc would reveal B

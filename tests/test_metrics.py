@@ -152,3 +152,37 @@ def test_hourly_share_needs_an_hours_column(tmp_path, monkeypatch):
     fx.load(con, rows)
     assert compute(con, "hourly_hours_share").is_empty()
     assert value(con, "fte_total") == pytest.approx(12.15)
+
+
+def test_age_structure(con):
+    frame = latest(con, "headcount", by=["age_band"])
+    assert dict(zip(frame["age_band"], frame["value"], strict=True)) == {
+        "-29": 3, "30-39": 3, "40-49": 3, "50-59": 3, "60-64": 4, "65-": 1
+    }
+    assert value(con, "mean_age") == pytest.approx(783 / 17)
+
+
+def test_retirement_forecast(con):
+    assert value(con, "retirements_forecast") == 6
+    by_year = latest(con, "retirements_forecast", by=["years_to_retirement"])
+    assert by_year.select("years_to_retirement", "value").rows() == [
+        (1, 1), (2, 1), (3, 1), (4, 1), (6, 1), (10, 1)
+    ]
+    at_67 = latest(con, "retirements_forecast", by=["years_to_retirement"], retirement_age=67)
+    assert at_67["years_to_retirement"].to_list() == [1, 3, 4, 5, 6, 8]
+
+
+def test_turnover_between_snapshots(con):
+    assert compute(con, "turnover")["snapshot_date"].to_list() == [fx.S]  # needs a previous
+    assert value(con, "turnover") == pytest.approx(200 / 6)
+    assert latest(con, "turnover")["n"].to_list() == [6]
+    assert value(con, "turnover_excl_retirement") == pytest.approx(100 / 6)
+    assert value(con, "turnover_excl_retirement", retirement_age=69) == pytest.approx(200 / 6)
+
+
+def test_internal_move_is_not_an_exit(con):
+    by_forv = latest(con, "turnover", by=["forvaltning"])
+    # p9 was in B in 2024 and is in A in 2025; B's leaver is x2 only (x3 was visstid).
+    assert dict(zip(by_forv["forvaltning"], by_forv["value"], strict=True)) == pytest.approx(
+        {"A": 100 / 3, "B": 100 / 3}
+    )

@@ -1,0 +1,95 @@
+"""Competence supply: age, the retirement forecast and turnover (metric-definitions.md M8, M12).
+"""
+
+from __future__ import annotations
+
+from metrics.definition import AGE, Metric
+from metrics.mission import MONTHLY
+from metrics.workforce import EMPLOYED
+
+PERMANENT = f"{MONTHLY} AND employment_form = 'tillsvidare'"
+
+
+def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
+    return Metric(
+        id=metric_id,
+        **labels,
+        population_sv=(
+            "Månadsavlönade tillsvidareanställda personer vid föregående mätdag; värdet visas "
+            "vid den senare mätdagen."
+        ),
+        unit="%",
+        columns=("pay_form", "employment_form", "birth_year"),
+        table="employment_transition",
+        population=PERMANENT,
+        person_columns=f"bool_and(left_employer) AS left_employer, {AGE} AS age",
+        value=f"100.0 * avg(CASE WHEN {leaver} THEN 1 ELSE 0 END)",
+        breakdowns=("forvaltning", "gender", "occupation", "age_band"),
+        higher_is_better=False,
+        source="metric-definitions.md M8a (avgångar tillsvidare, Familjen Helsingborg)",
+        note_sv=(
+            "Nämnaren är antalet vid föregående mätdag (inte ett medelvärde). Den som finns "
+            "kvar i någon förvaltning har inte slutat: interna byten räknas inte. Uttagen "
+            "saknar avgångsorsak, så pensionsavgångar skattas som avgångar vid eller efter "
+            "pensionsåldern."
+        ),
+    )
+
+
+SUPPLY_METRICS: tuple[Metric, ...] = (
+    Metric(
+        id="mean_age",
+        label_sv="Medelålder",
+        label_en="Mean age",
+        definition_sv="Medelvärdet av de anställdas ålder under mätåret.",
+        population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        unit="år",
+        columns=("pay_form", "birth_year"),
+        population=EMPLOYED,
+        person_columns=f"{AGE} AS age",
+        person_filter="age IS NOT NULL",
+        value="avg(age)",
+        breakdowns=("forvaltning", "gender", "occupation"),
+        source="metric-definitions.md M12",
+    ),
+    Metric(
+        id="retirements_forecast",
+        label_sv="Pensionsavgångar, prognos 10 år",
+        label_en="Retirements, 10-year forecast",
+        definition_sv=(
+            "Antal tillsvidareanställda som fyller pensionsåldern (65 år; 67 och 69 kan väljas) "
+            "något av de kommande 1-10 åren."
+        ),
+        population_sv="Månadsavlönade tillsvidareanställda personer på mätdagen.",
+        unit="personer",
+        columns=("pay_form", "employment_form", "birth_year"),
+        population=PERMANENT,
+        person_columns="first(birth_year) + $retirement_age - year(snapshot_date) AS years_left",
+        person_filter="years_left BETWEEN 1 AND 10",
+        value="count(*)",
+        decimals=0,
+        breakdowns=("years_to_retirement", "forvaltning", "occupation", "gender"),
+        source="metric-definitions.md M12 (LAS-åldern är 69 sedan 2023)",
+        note_sv="Den som redan har passerat pensionsåldern räknas inte.",
+    ),
+    _turnover(
+        "turnover",
+        "left_employer",
+        label_sv="Personalomsättning",
+        label_en="Staff turnover",
+        definition_sv=(
+            "Antal tillsvidareanställda som har lämnat kommunen till nästa mätdag delat med "
+            "antal tillsvidareanställda vid föregående mätdag, i procent."
+        ),
+    ),
+    _turnover(
+        "turnover_excl_retirement",
+        "left_employer AND age < $retirement_age",
+        label_sv="Personalomsättning utom pensionsavgångar",
+        label_en="Staff turnover excluding retirements",
+        definition_sv=(
+            "Som personalomsättningen, men den som slutar vid eller efter pensionsåldern räknas "
+            "inte som avgång (nämnaren är densamma)."
+        ),
+    ),
+)

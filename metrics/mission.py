@@ -248,6 +248,38 @@ MISSION_METRICS: tuple[Metric, ...] = (
         decimals=1,
     ),
     Metric(
+        id="social_worker_entry_salary",
+        label_sv="Socialsekreterare, ingångslön (median)",
+        label_en="Social workers' entry salary (median)",
+        definition_sv=(
+            "Medianen av heltidslönen för de socialsekreterare vars första anställningsdag hos "
+            "kommunen ligger inom de tolv månaderna före mätdagen."
+        ),
+        population_sv=(
+            "Månadsavlönade socialsekreterare (SSYK 2661) som är nyanställda i kommunen."
+        ),
+        unit="kr",
+        columns=("pay_form", "ssyk_code", "monthly_salary_fte|monthly_salary_actual",
+                 "first_hire_date|employment_start"),
+        population=SOCIAL_WORKER,
+        person_columns=(
+            f"{SALARY_FTE}, min(coalesce(first_hire_date, employment_start)) AS first_day"
+        ),
+        person_filter=(
+            "salary IS NOT NULL AND first_day > snapshot_date - INTERVAL 12 MONTH"
+            " AND first_day <= snapshot_date"
+        ),
+        value="quantile_cont(salary, 0.5)",
+        threshold=PERCENTILE,
+        decimals=0,
+        higher_is_better=True,
+        source="metric-definitions.md M5 ingångslön (a), nyanställda",
+        note_sv=(
+            "Saknar uttaget första anställningsdag används anställningsdatumet, som också kan "
+            "vara ett internt byte."
+        ),
+    ),
+    Metric(
         id="hourly_paid_employments",
         label_sv="Timanställningar",
         label_en="Hourly-paid employments",

@@ -88,6 +88,9 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column("employment_start", "DATE", DATE,
            ("Anställningsdatum", "Startdatum", "Fr.o.m.", "Fom", "Anst. from", "Anställd from"),
            label_sv="Anställningsdatum"),
+    Column("first_hire_date", "DATE", DATE,
+           ("Första anställningsdag", "Anställd sedan", "Koncerndatum", "LAS-datum"),
+           label_sv="Första anställningsdag"),
 )
 
 INPUT_BY_NAME: dict[str, Column] = {c.name: c for c in INPUT_COLUMNS}
@@ -114,6 +117,7 @@ EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("hours_worked_month", "DOUBLE"),
     ("is_manager", "BOOLEAN"),
     ("employment_start", "DATE"),
+    ("first_hire_date", "DATE"),
     ("load_id", "INTEGER NOT NULL"),
 )
 EMPLOYMENT_KEY = ("snapshot_date", "employment_id")

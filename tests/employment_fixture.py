@@ -113,6 +113,12 @@ ROWS = [
     (PREV, "x3", "x3", "M", "B", "5321", _M, 100, 100, 28000, None, 0, False),
 ]
 
+# First day with the employer (s2 s3 s5 within the 12 months before 2025-11-01) and, for s1
+# only, an employment start instead: entry salary = median(32 000, 35 000, 50 000) = 35 000.
+FIRST_HIRE = {"s2": date(2025, 3, 1), "s3": date(2024, 12, 1), "s5": date(2025, 6, 1),
+              "s4": date(2015, 1, 1)}
+EMPLOYMENT_START = {"s1a": date(2010, 1, 1), "s1b": date(2024, 1, 1)}
+
 # Birth years (the store keeps no birth date). Ages are reached in the snapshot's year.
 BIRTH_YEARS = {"p1": 1959, "p2": 1961, "p3": 1985, "p4": 1962, "p5": 1970, "p6": 2000,
                "p7": 1999, "p8": 1996, "p9": 1990, "p10": 1980, "p11": 1975, "p12": 1963,
@@ -133,6 +139,11 @@ def frame(rows=ROWS) -> pl.DataFrame:
         .alias("employment_form"),
         pl.col("person_key").replace_strict(BIRTH_YEARS, return_dtype=pl.Int32)
         .alias("birth_year"),
+        pl.col("person_key").replace_strict(FIRST_HIRE, default=None, return_dtype=pl.Date)
+        .alias("first_hire_date"),
+        pl.col("employment_id").replace_strict(EMPLOYMENT_START, default=None,
+                                               return_dtype=pl.Date)
+        .alias("employment_start"),
     )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}

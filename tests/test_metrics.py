@@ -186,3 +186,10 @@ def test_internal_move_is_not_an_exit(con):
     assert dict(zip(by_forv["forvaltning"], by_forv["value"], strict=True)) == pytest.approx(
         {"A": 100 / 3, "B": 100 / 3}
     )
+
+
+def test_social_worker_entry_salary(con):
+    # s2, s3, s5 started within the 12 months; s1's earliest start (2010) and s4's first
+    # hire (2015) keep them out.
+    assert value(con, "social_worker_entry_salary") == 35000
+    assert latest(con, "social_worker_entry_salary")["n"].to_list() == [3]

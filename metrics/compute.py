@@ -16,6 +16,7 @@ import settings
 import store
 from metrics import disclosure, registry
 from metrics.definition import BREAKDOWNS, Metric
+from pipelines.schema import EMPLOYMENT_COLUMNS
 
 
 def sql(metric: Metric, by: Sequence[str] = ()) -> str:
@@ -129,3 +130,20 @@ def compute_many(
     if not frames:
         raise ValueError(f"Inget av nyckeltalen kan delas upp på {', '.join(by)}")
     return pl.concat(frames, how="vertical_relaxed")
+
+
+def available_columns(con: duckdb.DuckDBPyConnection, snapshot_date: date | None = None) -> set:
+    """The employment columns that hold data (in one snapshot, or in any)."""
+    names = [name for name, _ in EMPLOYMENT_COLUMNS]
+    counts = store.read(
+        con,
+        "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + " FROM employment"
+        " WHERE $day::DATE IS NULL OR snapshot_date = $day::DATE",
+        {"day": snapshot_date},
+    )
+    return {name for name in names if counts[name][0] > 0}
+
+
+def missing_columns(metric: Metric, available: set) -> list[str]:
+    """The metric's columns the data lacks ("a|b" is missing only when both are)."""
+    return [c for c in metric.columns if not set(c.split("|")) & available]

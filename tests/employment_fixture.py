@@ -126,6 +126,39 @@ BIRTH_YEARS = {"p1": 1959, "p2": 1961, "p3": 1985, "p4": 1962, "p5": 1970, "p6":
                "x1": 1958, "x2": 1990, "x3": 1995}
 
 
+# Every registered metric's value on 2025-11-01, worked out by hand in the docstring above.
+EXPECTED = {
+    "managers_women_share": 2 / 3 * 100,
+    "hourly_paid_persons": 4,
+    "hourly_paid_fte": 80 / 165,
+    "full_time_share": 10 / 14 * 100,
+    "working_full_time_share": 50.0,
+    "preschool_men_share": 25.0,
+    "social_worker_salary_p10": 30800,
+    "social_worker_salary_p25": 32000,
+    "social_worker_salary_median": 35000,
+    "social_worker_salary_p75": 40000,
+    "social_worker_salary_p90": 46000,
+    "social_worker_salary_spread": 46000 / 30800,
+    "social_worker_salary_spread_relative": 100 * (46000 - 30800) / 35000,
+    "social_worker_entry_salary": 35000,
+    "hourly_paid_employments": 5,
+    "hourly_hours_share": 100 * (80 / 165) / (12.15 + 80 / 165),
+    "full_time_gap": 1000 / 14 - 50,
+    "mean_contracted_rate": 1270 / 14,
+    "mean_actual_rate": 1215 / 14,
+    "full_time_share_tillsvidare": 1000 / 11,
+    "preschool_men_fte_share": 100 * 100 / 350,
+    "headcount": 17,
+    "fte_total": 12.15 + 80 / 165,
+    "tillsvidare_share": 1100 / 14,
+    "women_salary_share_of_men": 100 * 36150 / 38250,
+    "mean_age": 783 / 17,
+    "retirements_forecast": 6,
+    "turnover": 200 / 6,
+    "turnover_excl_retirement": 100 / 6,
+}
+
 VISSTID = ("e3", "e11", "s5", "x3")
 
 

@@ -31,6 +31,9 @@ class Settings:
     """A count or share resting on fewer persons is shown as '..' (PERSONALPANELEN_MIN_CELL)."""
     min_n_percentiles: int
     """Salary percentiles need at least this many persons (PERSONALPANELEN_MIN_N_PERCENTILES)."""
+    min_n_sick_leave: int
+    """Sick-leave figures (health data) need at least this many persons
+    (PERSONALPANELEN_MIN_N_SICK_LEAVE)."""
     fte_hours_divisor: float
     """Hours in a full-time month, for hourly-paid årsarbetare (PERSONALPANELEN_FTE_HOURS)."""
     max_upload_mb: int
@@ -62,6 +65,7 @@ def get() -> Settings:
         ),
         min_cell_count=int(_env("PERSONALPANELEN_MIN_CELL", "5")),
         min_n_percentiles=int(_env("PERSONALPANELEN_MIN_N_PERCENTILES", "10")),
+        min_n_sick_leave=int(_env("PERSONALPANELEN_MIN_N_SICK_LEAVE", "10")),
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),

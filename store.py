@@ -17,14 +17,15 @@ import duckdb
 import polars as pl
 
 import settings
-from pipelines.schema import EMPLOYMENT_COLUMNS, EMPLOYMENT_KEY
+from pipelines.schema import TABLES
 
 _WRITE_LOCK = threading.Lock()
 
-_EMPLOYMENT_DDL = (
-    "CREATE TABLE IF NOT EXISTS employment ("
-    + ", ".join(f"{name} {sql_type}" for name, sql_type in EMPLOYMENT_COLUMNS)
-    + f", PRIMARY KEY ({', '.join(EMPLOYMENT_KEY)}))"
+_TABLE_DDL = tuple(
+    f"CREATE TABLE IF NOT EXISTS {table} ("
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+    + f", PRIMARY KEY ({', '.join(key)}))"
+    for table, (columns, key) in TABLES.items()
 )
 
 _LOAD_LOG_DDL = """
@@ -58,7 +59,30 @@ FROM employment e JOIN dates d ON e.snapshot_date = d.previous_date
 WHERE d.next_date IS NOT NULL
 """
 
-DDL = (_EMPLOYMENT_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL)
+# The yearly tables, shaped like `employment` for metrics/compute.py: a year becomes the
+# snapshot date 31 December, and columns the table lacks are NULL.
+_ABSENCE_VIEW_DDL = """
+CREATE OR REPLACE VIEW absence AS
+SELECT make_date(year, 12, 31) AS snapshot_date, person_key, person_key AS employment_id,
+       NULL::DOUBLE AS contracted_rate, NULL::VARCHAR AS ssyk_code, birth_year, gender,
+       forvaltning, ordinary_hours, sick_hours, sick_hours_long
+FROM absence_year
+"""
+
+_HME_VIEW_DDL = """
+CREATE OR REPLACE VIEW hme AS
+SELECT make_date(year, 12, 31) AS snapshot_date, unit AS person_key, unit AS employment_id,
+       NULL::DOUBLE AS contracted_rate, NULL::VARCHAR AS ssyk_code, NULL::INTEGER AS birth_year,
+       NULL::VARCHAR AS gender, forvaltning, motivation, ledarskap, styrning, hme_total,
+       n_respondents, n_invited
+FROM hme_result
+"""
+
+# The canonical table behind each table or view a metric may read.
+SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment",
+                "absence": "absence_year", "hme": "hme_result"}
+
+DDL = (*_TABLE_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
 
 
 class StoreLockedError(RuntimeError):

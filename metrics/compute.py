@@ -16,7 +16,7 @@ import settings
 import store
 from metrics import disclosure, registry
 from metrics.definition import BREAKDOWNS, Metric
-from pipelines.schema import EMPLOYMENT_COLUMNS
+from pipelines.schema import TABLES
 
 
 def sql(metric: Metric, by: Sequence[str] = ()) -> str:
@@ -132,14 +132,11 @@ def compute_many(
     return pl.concat(frames, how="vertical_relaxed")
 
 
-def available_columns(con: duckdb.DuckDBPyConnection, snapshot_date: date | None = None) -> set:
-    """The employment columns that hold data (in one snapshot, or in any)."""
-    names = [name for name, _ in EMPLOYMENT_COLUMNS]
+def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment") -> set[str]:
+    """The columns of a canonical table that hold data in at least one row."""
+    names = [name for name, _ in TABLES[table][0]]
     counts = store.read(
-        con,
-        "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + " FROM employment"
-        " WHERE $day::DATE IS NULL OR snapshot_date = $day::DATE",
-        {"day": snapshot_date},
+        con, "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + f" FROM {table}"
     )
     return {name for name in names if counts[name][0] > 0}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 # Which threshold of settings.Settings protects a metric's cells.
 CELL = "min_cell_count"
 PERCENTILE = "min_n_percentiles"
+SICK_LEAVE = "min_n_sick_leave"
 
 
 @dataclass(frozen=True)

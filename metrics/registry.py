@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from metrics.definition import Metric
+from metrics.health import HEALTH_METRICS
 from metrics.mission import MISSION_METRICS
 from metrics.supply import SUPPLY_METRICS
 from metrics.workforce import WORKFORCE_METRICS
 
 METRICS: dict[str, Metric] = {
-    m.id: m for m in (*MISSION_METRICS, *WORKFORCE_METRICS, *SUPPLY_METRICS)
+    m.id: m
+    for m in (*MISSION_METRICS, *WORKFORCE_METRICS, *SUPPLY_METRICS, *HEALTH_METRICS)
 }
 
 

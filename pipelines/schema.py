@@ -122,6 +122,44 @@ EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 EMPLOYMENT_KEY = ("snapshot_date", "employment_id")
 
+# `absence_year`: one row per person and calendar year, from the sick-leave extract
+# (metric-definitions.md §3.3, the statutory report's population and period, M6).
+ABSENCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "INTEGER NOT NULL"),
+    ("person_key", "VARCHAR NOT NULL"),
+    ("birth_year", "INTEGER"),
+    ("gender", "VARCHAR"),
+    ("forvaltning", "VARCHAR"),
+    ("ordinary_hours", "DOUBLE NOT NULL"),
+    ("sick_hours", "DOUBLE NOT NULL"),
+    ("sick_hours_long", "DOUBLE"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+ABSENCE_KEY = ("year", "person_key")
+
+# `hme_result`: one row per unit and survey year, the HME index summary as the survey tool
+# delivers it (0-100 scale; metric-definitions.md §3.4, M7).
+HME_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "INTEGER NOT NULL"),
+    ("unit", "VARCHAR NOT NULL"),
+    ("forvaltning", "VARCHAR"),
+    ("motivation", "DOUBLE"),
+    ("ledarskap", "DOUBLE"),
+    ("styrning", "DOUBLE"),
+    ("hme_total", "DOUBLE"),
+    ("n_respondents", "INTEGER NOT NULL"),
+    ("n_invited", "INTEGER"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+HME_KEY = ("year", "unit")
+
+# Every canonical table: name -> (columns, primary key).
+TABLES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
+    "employment": (EMPLOYMENT_COLUMNS, EMPLOYMENT_KEY),
+    "absence_year": (ABSENCE_COLUMNS, ABSENCE_KEY),
+    "hme_result": (HME_COLUMNS, HME_KEY),
+}
+
 # Missing-column semantics, relied on by the metrics: a column the extract did not have is
 # NULL in every row of that load (is_manager NULL -> fall back to SSYK major group 1;
 # hours_worked_month NULL -> every hourly-paid person counts; actual_rate NULL -> no

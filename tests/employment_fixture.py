@@ -157,7 +157,47 @@ EXPECTED = {
     "retirements_forecast": 6,
     "turnover": 200 / 6,
     "turnover_excl_retirement": 100 / 6,
+    # 2025-12-31 (the year 2025) from ABSENCE_ROWS and HME_ROWS below
+    "sick_leave_total": 100 * 868 / 15100,
+    "sick_leave_long_share": 100 * 450 / 868,
+    "sick_leave_women": 100 * 462 / 9100,
+    "sick_leave_men": 100 * 406 / 6000,
+    "sick_leave_age_29": 100 * 90 / 1800,
+    "sick_leave_age_30_49": 100 * 595 / 5100,
+    "sick_leave_age_50": 100 * 183 / 8200,
+    "hme_total": 2390 / 34,
+    "hme_motivation": 2560 / 34,
+    "hme_leadership": 2390 / 34,
+    "hme_governance": 2220 / 34,
 }
+
+# The sick-leave extract for 2025: person, gender, birth year, förvaltning, ordinary hours,
+# sick hours, of which in spells of 60 days or more. a11 has no ordinary hours: left out.
+# Ordinary 15 100 h, sick 868 h (long 450); women a1 a2 a5 a6 a8 a9: 462 / 9 100; men a3 a4
+# a7 a10: 406 / 6 000; ages in 2025: -29 a4 a6: 90 / 1 800; 30-49 a1 a2 a7: 595 / 5 100;
+# 50- a3 a5 a8 a9 a10: 183 / 8 200.
+ABSENCE_ROWS = [
+    ("a1", "K", 1990, "A", 1700, 85, 0),
+    ("a2", "K", 1980, "A", 1700, 170, 100),
+    ("a3", "M", 1970, "B", 1600, 16, 0),
+    ("a4", "M", 1996, "B", 1000, 50, 50),
+    ("a5", "K", 1960, "A", 1700, 0, 0),
+    ("a6", "K", 2000, "B", 800, 40, 0),
+    ("a7", "M", 1985, "A", 1700, 340, 300),
+    ("a8", "K", 1975, "B", 1700, 17, 0),
+    ("a9", "K", 1965, "A", 1500, 150, 0),
+    ("a10", "M", 1955, "B", 1700, 0, 0),
+    ("a11", "K", 1992, "A", 0, 0, 0),
+]
+
+# HME 2025 per unit: motivation, ledarskap, styrning, total, respondents, invited. Weighted by
+# respondents (34): total (75*10 + 65*20 + 85*4) / 34 = 2 390 / 34; motivation 2 560 / 34;
+# ledarskap 2 390 / 34; styrning 2 220 / 34.
+HME_ROWS = [
+    ("u1", "A", 80, 75, 70, 75, 10, 12),
+    ("u2", "A", 70, 65, 60, 65, 20, 25),
+    ("u3", "B", 90, 85, 80, 85, 4, 5),
+]
 
 VISSTID = ("e3", "e11", "s5", "x3")
 
@@ -184,11 +224,26 @@ def frame(rows=ROWS) -> pl.DataFrame:
 
 
 def load(con, rows=ROWS) -> None:
-    """Write the rows into an empty store, as load.py would, with one load-log entry."""
+    """Write the rows (and the 2025 sick-leave and HME tables) into an empty store, as
+    load.py would, with one load-log entry."""
     data = frame(rows)
+    absence = pl.DataFrame(
+        ABSENCE_ROWS, orient="row",
+        schema=["person_key", "gender", "birth_year", "forvaltning", "ordinary_hours",
+                "sick_hours", "sick_hours_long"],
+    ).with_columns(year=pl.lit(2025), load_id=pl.lit(1))
+    hme = pl.DataFrame(
+        HME_ROWS, orient="row",
+        schema=["unit", "forvaltning", "motivation", "ledarskap", "styrning", "hme_total",
+                "n_respondents", "n_invited"],
+    ).with_columns(year=pl.lit(2025), load_id=pl.lit(1))
     with store.transaction(con) as cur:
         cur.register("incoming", data)
         cur.execute("INSERT INTO employment BY NAME SELECT * FROM incoming")
+        cur.register("absence", absence)
+        cur.execute("INSERT INTO absence_year BY NAME SELECT * FROM absence")
+        cur.register("hme", hme)
+        cur.execute("INSERT INTO hme_result BY NAME SELECT * FROM hme")
         cur.execute(
             "INSERT INTO load_log VALUES (1, now(), 'fixture', 'x', [DATE '2025-11-01'], "
             "$rows, 0, 'test')",

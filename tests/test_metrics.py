@@ -13,6 +13,7 @@ from tests import employment_fixture as fx
 def con(tmp_path, monkeypatch):
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "1")
     connection = store.connect(tmp_path / "m.duckdb")
     fx.load(connection)
     yield connection
@@ -21,7 +22,7 @@ def con(tmp_path, monkeypatch):
 
 def latest(con, metric_id, **kwargs):
     frame = compute(con, metric_id, **kwargs)
-    return frame.filter(frame["snapshot_date"] == fx.S)
+    return frame.filter(frame["snapshot_date"] == frame["snapshot_date"].max())
 
 
 def value(con, metric_id, **kwargs):
@@ -164,3 +165,15 @@ def test_available_columns_in_the_store(tmp_path):
     available = available_columns(con)
     assert "contracted_rate" in available and "actual_rate" not in available
     assert "org_unit" not in available
+
+
+def test_sick_leave_needs_ten_persons(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "10")
+    assert latest(con, "sick_leave_total")["n"].to_list() == [10]
+    assert latest(con, "sick_leave_women")["suppressed"].to_list() == [True]  # 6 women
+
+
+def test_hme_weighs_units_by_respondents(con):
+    frame = latest(con, "hme_total", by=["forvaltning"]).sort("forvaltning")
+    assert frame["n"].to_list() == [30, 4]
+    assert frame["value"].to_list() == pytest.approx([(750 + 1300) / 30, 85.0])

@@ -10,7 +10,8 @@ import settings
 from metrics import registry
 from metrics.compute import missing_columns
 from metrics.definition import BREAKDOWNS, Metric
-from pipelines.schema import EMPLOYMENT_COLUMNS
+from pipelines.schema import TABLES
+from store import SOURCE_TABLE
 from tests.employment_fixture import EXPECTED
 
 REQUIRED_TEXT = ("label_sv", "label_en", "definition_sv", "population_sv", "unit", "source")
@@ -21,7 +22,7 @@ def test_every_metric_is_complete(metric: Metric):
     for field in REQUIRED_TEXT:
         assert getattr(metric, field).strip(), f"{metric.id} lacks {field}"
     assert metric.columns, f"{metric.id} names no columns"
-    stored = {name for name, _ in EMPLOYMENT_COLUMNS}
+    stored = {name for name, _ in TABLES[SOURCE_TABLE[metric.table]][0]}
     for column in metric.columns:
         assert set(column.split("|")) <= stored, f"{metric.id}: unknown column {column}"
     assert metric.threshold in {f.name for f in dataclasses.fields(settings.Settings)}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How a raw column is turned into a canonical value (see normalise.py).
-TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, SNAPSHOT = (
+TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, SNAPSHOT, YEAR = (
     "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form", "code",
-    "pnr", "snapshot",
+    "pnr", "snapshot", "year",
 )
 
 
@@ -85,6 +85,9 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column("is_manager", "BOOLEAN", FLAG,
            ("Chef", "Chefsmarkering", "Chefskod", "Personalansvar", "Chef J/N"),
            label_sv="Chef"),
+    Column("manager_employment_id", "VARCHAR", CODE,
+           ("Chefens anst.nr", "Chefens anställningsnummer", "Närmaste chef anst.nr",
+            "Chef anst.nr", "Överordnad anst.nr"), label_sv="Chefens anställningsnummer"),
     Column("employment_start", "DATE", DATE,
            ("Anställningsdatum", "Startdatum", "Fr.o.m.", "Fom", "Anst. from", "Anställd from"),
            label_sv="Anställningsdatum"),
@@ -116,6 +119,7 @@ EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("hourly_wage", "DOUBLE"),
     ("hours_worked_month", "DOUBLE"),
     ("is_manager", "BOOLEAN"),
+    ("manager_employment_id", "VARCHAR"),
     ("employment_start", "DATE"),
     ("first_hire_date", "DATE"),
     ("load_id", "INTEGER NOT NULL"),
@@ -159,6 +163,65 @@ TABLES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
     "absence_year": (ABSENCE_COLUMNS, ABSENCE_KEY),
     "hme_result": (HME_COLUMNS, HME_KEY),
 }
+
+_YEAR_ALIASES = ("År", "Kalenderår", "Verksamhetsår", "Mätår", "Year")
+_PNR = INPUT_BY_NAME["personnummer"]
+_FORVALTNING = INPUT_BY_NAME["forvaltning"]
+
+ABSENCE_INPUT_COLUMNS: tuple[Column, ...] = (
+    Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
+    _PNR,
+    INPUT_BY_NAME["gender"],
+    _FORVALTNING,
+    Column("ordinary_hours", "DOUBLE", NUMBER,
+           ("Ordinarie arbetstid (tim)", "Ordinarie arbetstid", "Ordinarie arbetstid timmar",
+            "Schemalagd tid", "Ordinarie timmar"), required=True,
+           label_sv="Ordinarie arbetstid (tim)"),
+    Column("sick_hours", "DOUBLE", NUMBER,
+           ("Sjukfrånvaro (tim)", "Sjukfrånvaro", "Sjukfrånvaro timmar", "Sjuktimmar",
+            "Sjukfrånvarotimmar"), required=True, label_sv="Sjukfrånvaro (tim)"),
+    Column("sick_hours_long", "DOUBLE", NUMBER,
+           ("Varav långtidssjukfrånvaro (tim)", "Långtidssjuk", "Långtidssjukfrånvaro",
+            "Sjukfrånvaro 60 dagar eller mer", "Varav 60 dagar eller mer"),
+           label_sv="Varav långtidssjukfrånvaro (tim)"),
+)
+
+HME_INPUT_COLUMNS: tuple[Column, ...] = (
+    Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
+    Column("unit", "VARCHAR", TEXT, ("Enhet", "Organisationsenhet", "Enhetsnamn", "Grupp"),
+           required=True, label_sv="Enhet"),
+    _FORVALTNING,
+    Column("motivation", "DOUBLE", NUMBER, ("Motivationsindex", "Motivation"),
+           label_sv="Motivationsindex"),
+    Column("ledarskap", "DOUBLE", NUMBER, ("Ledarskapsindex", "Ledarskap"),
+           label_sv="Ledarskapsindex"),
+    Column("styrning", "DOUBLE", NUMBER, ("Styrningsindex", "Styrning"),
+           label_sv="Styrningsindex"),
+    Column("hme_total", "DOUBLE", NUMBER, ("HME totalt", "HME-index", "HME", "Totalindex",
+                                           "HME total"), required=True, label_sv="HME totalt"),
+    Column("n_respondents", "INTEGER", NUMBER, ("Antal svarande", "Svarande", "Antal svar"),
+           required=True, label_sv="Antal svarande"),
+    Column("n_invited", "INTEGER", NUMBER, ("Antal inbjudna", "Inbjudna", "Antal tillfrågade"),
+           label_sv="Antal inbjudna"),
+)
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One kind of file an analyst uploads, and the canonical table it fills."""
+
+    table: str
+    label_sv: str
+    columns: tuple[Column, ...]
+    period: str
+    """The column whose values a load replaces: loading a snapshot (or year) again replaces it."""
+
+
+EXTRACTS: tuple[Extract, ...] = (
+    Extract("employment", "anställningsuttag", INPUT_COLUMNS, "snapshot_date"),
+    Extract("absence_year", "sjukfrånvarouttag", ABSENCE_INPUT_COLUMNS, "year"),
+    Extract("hme_result", "HME-sammanställning", HME_INPUT_COLUMNS, "year"),
+)
 
 # Missing-column semantics, relied on by the metrics: a column the extract did not have is
 # NULL in every row of that load (is_manager NULL -> fall back to SSYK major group 1;

@@ -1,0 +1,78 @@
+"""Command line: python -m pipelines ingest FILE... | demo, on the same code path as the upload.
+
+Exit codes: 0 loaded, 1 refused (the findings are printed; the store is unchanged),
+2 the command itself could not run (bad arguments, store locked, file not found).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import store
+from pipelines.findings import IngestReport
+from pipelines.load import ingest, load_demo
+
+MAX_PRINTED_FINDINGS = 50
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget datum (ÅÅÅÅ-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines",
+                                     description="Läs in HR-uttag i Personalpanelen.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest_cmd = commands.add_parser("ingest", help="läs in en eller flera filer (.xlsx/.csv)")
+    ingest_cmd.add_argument("files", nargs="+", metavar="FILE")
+    ingest_cmd.add_argument("--snapshot-date", type=_date, default=None,
+                            help="mätdatum för filer utan mätdatumkolumn (ÅÅÅÅ-MM-DD)")
+    ingest_cmd.add_argument("--db", default=None, help="databasfil (annars standardlagret)")
+    demo_cmd = commands.add_parser("demo", help="skapa och läs in exempelkommunen")
+    demo_cmd.add_argument("--db", default=None)
+    return parser
+
+
+def _print(report: IngestReport) -> None:
+    for finding in report.findings[:MAX_PRINTED_FINDINGS]:
+        print(f"{finding.severity.upper()}: {finding}", file=sys.stderr)
+    if len(report.findings) > MAX_PRINTED_FINDINGS:
+        print(f"... och {len(report.findings) - MAX_PRINTED_FINDINGS} fynd till.",
+              file=sys.stderr)
+    print(report.summary(), file=sys.stdout if report.loaded else sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        con = store.connect(args.db)
+    except (store.StoreLockedError, OSError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "demo":
+            report = load_demo(con)
+        else:
+            missing = [f for f in args.files if not _exists(f)]
+            if missing:
+                print(f"Fel: filen finns inte: {', '.join(missing)}", file=sys.stderr)
+                return 2
+            report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli")
+    finally:
+        con.close()
+    _print(report)
+    return 0 if report.loaded else 1
+
+
+def _exists(path: str) -> bool:
+    return Path(path).is_file()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

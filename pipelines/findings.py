@@ -1,0 +1,93 @@
+"""What ingestion tells the analyst: findings (errors stop a load, warnings do not) and the
+report of one batch.
+
+Every finding names the file, the row number the user sees in Excel and the column header as
+written in the file. A finding never quotes a personnummer: `Finding` masks anything shaped
+like one before it is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+ERROR, WARNING = "fel", "varning"
+
+_PNR_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+def mask_personnummer(text: str) -> str:
+    return _PNR_LIKE.sub("[personnummer]", text)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    """ERROR or WARNING."""
+    file: str
+    row: int | None
+    """Row number as shown in Excel (the text line for CSV); None for the whole file."""
+    column: str | None
+    """The header as written in the file (or the Swedish column name when it is missing)."""
+    message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", mask_personnummer(self.message))
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (self.file, f"rad {self.row}" if self.row else "",
+                              f"kolumn {self.column}" if self.column else "") if part
+        )
+        return f"{where}: {self.message}"
+
+
+FINDING_HEADERS = {"severity": "Allvarlighet", "file": "Fil", "row": "Rad", "column": "Kolumn",
+                   "message": "Meddelande"}
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one batch of files: loaded all together, or not at all."""
+
+    files: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    loaded: bool = False
+    rows: int = 0
+    snapshot_dates: list[date] = field(default_factory=list)
+    seconds: float = 0.0
+    needs_snapshot_date: list[str] = field(default_factory=list)
+    """Files refused only because they have no snapshot date: ask for one and load again."""
+    tables: dict[str, int] = field(default_factory=dict)
+    """Rows loaded per canonical table."""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def findings_frame(self) -> pl.DataFrame:
+        """The findings with Swedish headers, errors first, for the screen and the download."""
+        frame = pl.DataFrame(
+            [(f.severity, f.file, f.row, f.column, f.message) for f in self.findings],
+            schema={"severity": pl.String, "file": pl.String, "row": pl.Int64,
+                    "column": pl.String, "message": pl.String},
+            orient="row",
+        )
+        return frame.sort(pl.col("severity") != ERROR, "file", "row", maintain_order=True,
+                          nulls_last=False).rename(FINDING_HEADERS)
+
+    def summary(self) -> str:
+        """One line for the CLI and the upload page."""
+        if self.loaded:
+            dates = ", ".join(d.isoformat() for d in self.snapshot_dates)
+            return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), mätdatum {dates}"
+                    f" ({len(self.warnings)} varningar, {self.seconds:.1f} s).")
+        return (f"Ingenting lästes in: {len(self.errors)} fel i {', '.join(self.files)}. "
+                "Databasen är oförändrad.")

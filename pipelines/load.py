@@ -1,0 +1,235 @@
+"""The only writer: a batch of files -> the store, all or nothing.
+
+ingest() reads, recognises, normalises, pseudonymises and validates every file of a batch
+before it writes anything. One error anywhere refuses the whole batch and the store is left
+exactly as it was. Otherwise one transaction replaces the batch's periods (a snapshot loaded
+again replaces, never doubles), records each file in the load log, and archives each original
+read-only under data/raw/<sha256><suffix>.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import settings
+import store
+from pipelines import normalise, pseudonymise, read, validate
+from pipelines.findings import ERROR, Finding, IngestReport
+from pipelines.normalise import Table
+from pipelines.schema import TABLES
+
+Progress = Callable[[float, str], None]
+FileInput = Path | str | tuple[str, bytes]
+
+
+def _named(file: FileInput) -> tuple[str, bytes]:
+    if isinstance(file, tuple):
+        return file
+    path = Path(file)
+    return path.name, path.read_bytes()
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[FileInput],
+    *,
+    snapshot_date: date | None = None,
+    source: str = "upload",
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Load a batch of extracts (paths or (name, bytes)); see the module docstring.
+
+    `snapshot_date` is used for employment extracts without a snapshot column."""
+    started = time.perf_counter()
+    step = progress or (lambda fraction, text: None)
+    named = [_named(f) for f in files]
+    report = IngestReport(files=[name for name, _ in named])
+    step(0.05, "Läser filerna …")
+    prepared: list[tuple[str, bytes, Table, pl.DataFrame]] = []
+    for index, ((name, data), grids) in enumerate(zip(named, read.read_many(named), strict=True)):
+        step(0.1 + 0.6 * index / len(named), f"Kontrollerar {name} …")
+        if isinstance(grids, read.ReadError):
+            report.findings.append(Finding(ERROR, name, None, None, str(grids)))
+            continue
+        outcome = _prepare(grids, snapshot_date, report)
+        if outcome is not None:
+            prepared.append((name, data, *outcome))
+    report.findings += _duplicates_across_files(prepared)
+    report.findings = _deduplicated(report.findings)
+    if report.errors:
+        report.seconds = time.perf_counter() - started
+        return report
+    step(0.75, "Sparar i databasen …")
+    _write(con, prepared, source, started, report)
+    step(1.0, "Klart.")
+    return report
+
+
+def _prepare(grids: list[read.Grid], snapshot_date: date | None,
+             report: IngestReport) -> tuple[Table, pl.DataFrame] | None:
+    """One file -> its table and canonical rows ready for the store, or None (with findings)."""
+    file = grids[0].file if grids else "?"
+    try:
+        table = normalise.locate(grids)
+    except normalise.LocateError as exc:
+        report.findings.append(Finding(ERROR, file, None, None, str(exc)))
+        return None
+    for grid in grids:
+        if grid.note:
+            report.findings.append(Finding("varning", file, None, None, grid.note))
+    missing = table.missing()
+    for column in missing:
+        report.findings.append(Finding(
+            ERROR, file, table.header_row, column.label_sv,
+            f"Kolumnen {column.label_sv} saknas i {table.extract.label_sv}et. Kända rubriker: "
+            f"{', '.join(column.aliases[:4])}."))
+    if missing:
+        return None
+    frame, findings = normalise.canonical(table, snapshot_date)
+    report.findings += findings
+    if frame.is_empty():
+        report.findings.append(Finding(ERROR, file, table.header_row, None,
+                                       "Filen har rubriker men inga datarader."))
+        return None
+    if table.extract.table == "employment" and "snapshot_date" not in frame.columns:
+        report.needs_snapshot_date.append(file)
+        report.findings.append(Finding(
+            ERROR, file, table.header_row, "Mätdatum",
+            "Filen saknar mätdatum. Ange mätdatum (t.ex. 2025-11-01) och läs in igen."))
+        return None
+    frame = _pseudonymised(frame, table)
+    report.findings += validate.validate(frame, table)
+    return table, frame
+
+
+def _pseudonymised(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    if pseudonymise.PNR not in frame.columns:
+        return frame
+    reference = (pl.col("snapshot_date").dt.year() if "snapshot_date" in frame.columns
+                 else pl.col("year"))
+    checked = pseudonymise.checked(frame, reference)
+    keyed = pseudonymise.keyed(checked, pseudonymise.secret(settings.get().secret_path))
+    gender = (pl.coalesce("gender", "pnr_gender") if "gender" in keyed.columns
+              else pl.col("pnr_gender"))
+    return keyed.with_columns(gender.alias("gender")).drop("pnr_gender")
+
+
+def _duplicates_across_files(prepared) -> list[Finding]:
+    """The same key in two files of one batch (e.g. a snapshot split by förvaltning)."""
+    findings = []
+    for name, _, table, frame in prepared[1:]:
+        key = list(validate.KEYS[table.extract.table])
+        earlier = [f.select(key) for n, _, t, f in prepared
+                   if t.extract.table == table.extract.table and n != name
+                   and set(key) <= set(f.columns)]
+        if not earlier or not set(key) <= set(frame.columns):
+            continue
+        clash = frame.join(pl.concat(earlier).unique(), on=key, how="semi")
+        findings += validate._row_findings(
+            clash, ERROR, name, key[1], "Samma nyckel finns redan i en annan fil i samma "
+            "inläsning (samma period).")
+    return findings
+
+
+def _deduplicated(findings: list[Finding]) -> list[Finding]:
+    """One finding per file, row and column: the first (most specific) one."""
+    seen, kept = set(), []
+    for finding in findings:
+        place = (finding.file, finding.row, finding.column, finding.severity)
+        if finding.row is not None and place in seen:
+            continue
+        seen.add(place)
+        kept.append(finding)
+    return kept
+
+
+def _write(con, prepared, source: str, started: float, report: IngestReport) -> None:
+    archive = settings.get().raw_dir
+    with store.transaction(con) as cur:
+        load_id = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log").fetchall()[0][0])
+        replaced: set[str] = set()
+        for name, data, table, frame in prepared:
+            load_id += 1
+            target = table.extract.table
+            rows = _stored(frame, target, load_id)
+            period = table.extract.period
+            if target not in replaced:
+                periods = pl.concat([f.select(period) for _, _, t, f in prepared
+                                     if t.extract.table == target]).unique()
+                cur.register("replaced_periods", periods)
+                cur.execute(f"DELETE FROM {target} WHERE {period} IN "
+                            f"(SELECT {period} FROM replaced_periods)")
+                cur.unregister("replaced_periods")
+                replaced.add(target)
+            cur.register("incoming", rows)
+            cur.execute(f"INSERT INTO {target} ({', '.join(rows.columns)}) "
+                        f"SELECT * FROM incoming")
+            cur.unregister("incoming")
+            dates = _period_dates(frame, period)
+            digest = hashlib.sha256(data).hexdigest()
+            cur.execute(
+                "INSERT INTO load_log VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
+                "$rows, $seconds, $source)",
+                {"id": load_id, "file": name, "sha": digest, "dates": dates,
+                 "rows": rows.height, "seconds": time.perf_counter() - started,
+                 "source": source},
+            )
+            _archive(archive, name, digest, data)
+            report.rows += rows.height
+            report.tables[target] = report.tables.get(target, 0) + rows.height
+            report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
+    report.loaded = True
+    report.seconds = time.perf_counter() - started
+
+
+def _stored(frame: pl.DataFrame, table: str, load_id: int) -> pl.DataFrame:
+    """The rows in the store's column order and types; columns the file lacked are NULL."""
+    given = frame.with_columns(pl.lit(load_id).alias("load_id"))
+    return given.select(
+        (pl.col(name) if name in given.columns else pl.lit(None)).cast(_polars_type(sql_type))
+        .alias(name)
+        for name, sql_type in TABLES[table][0]
+    )
+
+
+def _polars_type(sql_type: str) -> pl.DataType:
+    base = sql_type.split()[0]
+    return {"DATE": pl.Date, "VARCHAR": pl.String, "INTEGER": pl.Int32, "DOUBLE": pl.Float64,
+            "BOOLEAN": pl.Boolean}[base]
+
+
+def _period_dates(frame: pl.DataFrame, period: str) -> list[date]:
+    values = frame[period].unique().sort().to_list()
+    return values if period == "snapshot_date" else [date(int(y), 12, 31) for y in values]
+
+
+def _archive(folder: Path, name: str, digest: str, data: bytes) -> None:
+    """Keep the original, read-only, named by its content."""
+    path = folder / f"{digest}{Path(name).suffix.lower()}"
+    if path.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o444)
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> IngestReport:
+    """Generate the demo municipality (when its files are missing) and load it."""
+    from pipelines import demo  # the generator is needed once per installation
+
+    step = progress or (lambda fraction, text: None)
+    folder = settings.get().demo_dir
+    files = sorted(folder.glob("exempelkommun_*")) if folder.exists() else []
+    if len(files) < len(demo.SNAPSHOT_YEARS) + 2:
+        step(0.0, "Skapar exempelkommunen …")
+        files = demo.generate(folder)
+    return ingest(con, files, source="demo",
+                  progress=lambda fraction, text: step(0.1 + 0.9 * fraction, text))
+

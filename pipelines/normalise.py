@@ -1,0 +1,317 @@
+"""Grid of text -> canonical frame: find the header row, recognise the columns, parse values.
+
+Pure functions. The grain of the result is that of the extract's table (for employment: one row
+per employment per snapshot date), plus `row`, the Excel row number every finding names.
+Values that cannot be parsed become findings, never silent nulls.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from pipelines import schema
+from pipelines.findings import ERROR, WARNING, Finding
+from pipelines.read import HEADER_SCAN_LINES, Grid
+from pipelines.schema import Column, Extract
+
+ROW = "row"
+"""The Excel row number of each data row."""
+MAX_CELL_FINDINGS = 10
+"""Unparseable cells listed one by one per column; the rest are counted in one finding."""
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("januari", "jan"), ("februari", "feb"), ("mars", "mar"), ("april", "apr"), ("maj",),
+     ("juni", "jun"), ("juli", "jul"), ("augusti", "aug"), ("september", "sep", "sept"),
+     ("oktober", "okt"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y",
+                 "%d %m %Y", "%Y.%m.%d")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_TOTALS = ("summa", "totalt", "total", "sum")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, punctuation or spaces: 'Anst.nr' -> 'anstnr'."""
+    decomposed = unicodedata.normalize("NFKD", str(text).lower())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    """fold() for a column of values (the vocabularies of schema.py are keyed by it)."""
+    return (
+        expr.str.to_lowercase()
+        .str.replace_all("[åäàáâã]", "a").str.replace_all("[öòóôõø]", "o")
+        .str.replace_all("[éèêë]", "e").str.replace_all("[üúùû]", "u")
+        .str.replace_all(r"[^a-z0-9]", "")
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """Where an extract's table sits in a grid, and which header is which column."""
+
+    grid: Grid
+    extract: Extract
+    header_index: int
+    """Index in grid.frame of the header row."""
+    columns: dict[str, str]
+    """canonical column name -> grid column (col_i)."""
+    headers: dict[str, str]
+    """canonical column name -> the header as written in the file."""
+
+    @property
+    def header_row(self) -> int:
+        return self.grid.first_row + self.header_index
+
+    def missing(self) -> list[Column]:
+        return [c for c in self.extract.columns if c.required and c.name not in self.columns]
+
+
+def _aliases(extract: Extract) -> dict[str, Column]:
+    return {fold(alias): column for column in extract.columns
+            for alias in (column.name, column.label_sv, *column.aliases)}
+
+
+def locate(grids: list[Grid]) -> Table:
+    """The extract, sheet and header row that best match the known column names: the most
+    required columns recognised, then the most columns."""
+    best: tuple[tuple[int, int], Table] | None = None
+    for grid in grids:
+        head = grid.frame.head(HEADER_SCAN_LINES)
+        for extract in schema.EXTRACTS:
+            aliases = _aliases(extract)
+            for index, cells in enumerate(head.iter_rows()):
+                columns: dict[str, str] = {}
+                headers: dict[str, str] = {}
+                for grid_column, cell in zip(head.columns, cells, strict=True):
+                    column = aliases.get(fold(cell)) if cell else None
+                    if column is not None and column.name not in columns:
+                        columns[column.name] = grid_column
+                        headers[column.name] = str(cell).strip()
+                table = Table(grid, extract, index, columns, headers)
+                score = (sum(c.required for c in extract.columns if c.name in columns),
+                         len(columns))
+                if best is None or score > best[0]:
+                    best = (score, table)
+    if best is None or best[0][1] < 2:
+        raise LocateError(
+            "Hittar ingen rubrikrad med kända kolumnnamn (t.ex. Personnummer, "
+            "Anställningsnummer, Löneform). Kontrollera att tabellen har rubriker."
+        )
+    return best[1]
+
+
+class LocateError(ValueError):
+    pass
+
+
+# --- value parsers: raw text column -> typed column (null where the text is not a value) ----
+
+def number(raw: pl.Expr) -> pl.Expr:
+    """'1 234,50', '1.234,50', '1,234.50', '12 %', '−5' -> floats."""
+    text = (raw.str.strip_chars().str.replace_all(r"[\s\u00a0\u202f]|kr|%", "")
+            .str.replace_all("\u2212", "-"))
+    swedish_thousands = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+    both = text.str.contains(",") & text.str.contains(r"\.")
+    cleaned = (
+        pl.when(swedish_thousands).then(text.str.replace_all(r"\.", "").str.replace(",", "."))
+        .when(both).then(text.str.replace_all(",", ""))
+        .otherwise(text.str.replace(",", "."))
+    )
+    return cleaned.cast(pl.Float64, strict=False)
+
+
+def rate(raw: pl.Expr) -> pl.Expr:
+    """Employment rate in percent. A column whose values all lie in 0-1 holds fractions (an
+    Excel percent cell holds 0.75): decided for the whole column, not cell by cell."""
+    value = number(raw)
+    return pl.when(value.max() <= 1.0).then(value * 100).otherwise(value)
+
+
+def _date_text(raw: pl.Expr) -> pl.Expr:
+    clock = r"[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$"
+    text = raw.str.strip_chars().str.to_lowercase().str.replace(clock, "")
+    for name, month in sorted(_MONTHS.items(), key=lambda item: -len(item[0])):
+        text = text.str.replace(rf"\b{name}\.?\b", f" {month} ")
+    return text.str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _serial(text: pl.Expr) -> pl.Expr:
+    """An Excel date serial (days since 1899-12-30) -> date."""
+    is_serial = text.str.contains(r"^\d{4,5}(\.\d+)?$")
+    days = pl.when(is_serial).then(text.cast(pl.Float64, strict=False))
+    return pl.lit(_EXCEL_EPOCH) + pl.duration(days=days.floor().cast(pl.Int64))
+
+
+def dates(raw: pl.Expr) -> pl.Expr:
+    """Excel serials, ISO dates, '1.11.2025', '1 november 2025' ... -> dates."""
+    text = _date_text(raw)
+    return pl.coalesce(
+        _serial(text),
+        *(text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS),
+    )
+
+
+def snapshot(raw: pl.Expr) -> pl.Expr:
+    """A date, or a month ('2025-11', '202511', 'november 2025') meaning its first day."""
+    text = _date_text(raw)
+    month = (text.str.replace(r"^(\d{4})[-/. ]?(\d{1,2})$", "${1}-${2}-01")
+             .str.replace(r"^(\d{1,2}) (\d{4})$", "${2}-${1}-01"))
+    return pl.coalesce(dates(raw), month.str.to_date("%Y-%m-%d", strict=False))
+
+
+def year(raw: pl.Expr) -> pl.Expr:
+    text = raw.str.strip_chars().str.replace(r"\.0+$", "")
+    return pl.coalesce(
+        pl.when(text.str.contains(r"^\d{4}$")).then(text.cast(pl.Int32, strict=False)),
+        dates(raw).dt.year().cast(pl.Int32),
+    )
+
+
+def text_value(raw: pl.Expr) -> pl.Expr:
+    text = raw.str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def code(raw: pl.Expr) -> pl.Expr:
+    """Ids and codes as text; a number cell '2343.0' reads as '2343'."""
+    return text_value(raw).str.replace(r"^(\d+)\.0+$", "${1}")
+
+
+def vocabulary(values: dict) -> callable:
+    def parse(raw: pl.Expr) -> pl.Expr:
+        return fold_expr(raw).replace_strict(values, default=None)
+    return parse
+
+
+PARSERS = {
+    schema.TEXT: text_value,
+    schema.CODE: code,
+    schema.PNR: text_value,
+    schema.NUMBER: number,
+    schema.RATE: rate,
+    schema.DATE: dates,
+    schema.SNAPSHOT: snapshot,
+    schema.YEAR: year,
+    schema.GENDER: vocabulary(schema.GENDER_VALUES),
+    schema.FLAG: vocabulary(schema.FLAG_VALUES),
+    schema.PAY_FORM: vocabulary(schema.PAY_FORM_VALUES),
+    schema.EMPLOYMENT_FORM: vocabulary(schema.EMPLOYMENT_FORM_VALUES),
+}
+_VOCABULARIES = (schema.GENDER, schema.FLAG, schema.PAY_FORM, schema.EMPLOYMENT_FORM)
+_EXPECTED = {
+    schema.NUMBER: "ett tal", schema.RATE: "en sysselsättningsgrad i procent",
+    schema.DATE: "ett datum", schema.SNAPSHOT: "ett datum eller en månad (t.ex. 2025-11)",
+    schema.YEAR: "ett årtal",
+}
+
+
+def canonical(
+    table: Table, snapshot_date: date | None = None
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """The extract's rows as canonical columns (missing optional columns absent), `row`, and
+    the findings about values that could not be read."""
+    grid, extract = table.grid, table.extract
+    first_data_row = table.header_row + 1
+    rows = (
+        grid.frame.slice(table.header_index + 1)
+        .with_row_index(ROW, offset=first_data_row)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .filter(~pl.all_horizontal(pl.exclude(ROW).is_null()))
+    )
+    findings: list[Finding] = []
+    rows, totals = _drop_totals(rows, table)
+    findings += [Finding(WARNING, grid.file, row, None, "Summarad rad (t.ex. Summa/Totalt) "
+                         "hoppades över.") for row in totals]
+    by_name = {c.name: c for c in extract.columns}
+    raw = rows.select(ROW, *(pl.col(g).alias(name) for name, g in table.columns.items()))
+    parsed = raw.select(
+        ROW, *(PARSERS[by_name[name].kind](pl.col(name)).alias(name) for name in table.columns)
+    )
+    for name in table.columns:
+        findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
+    parsed = _present_defaults(parsed, raw)
+    if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
+        parsed = parsed.with_columns(pl.lit(snapshot_date).alias("snapshot_date"))
+    return parsed, findings
+
+
+def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[int]]:
+    """Rows without an id that say Summa/Totalt are sums the payroll report added."""
+    ids = [table.columns[c.name] for c in table.extract.columns
+           if c.required and c.name in table.columns and c.kind in (schema.PNR, schema.CODE,
+                                                                    schema.TEXT)]
+    if not ids:
+        return rows, []
+    labelled = pl.any_horizontal(
+        fold_expr(pl.col(c)).str.contains(f"^({'|'.join(_TOTALS)})") for c in rows.columns
+        if c != ROW
+    )
+    is_total = pl.all_horizontal(pl.col(c).is_null() for c in ids) & labelled.fill_null(False)
+    return rows.filter(~is_total), rows.filter(is_total)[ROW].to_list()
+
+
+def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """A flag column the extract has: a blank cell means no. An hours column: blank means 0.
+    (A column the extract lacks stays absent, i.e. NULL in the store: see schema.py.)"""
+    defaults = {"is_manager": False, "hours_worked_month": 0.0}
+    return parsed.with_columns(
+        pl.when(raw[name].str.strip_chars().fill_null("") == "").then(pl.lit(default))
+        .otherwise(pl.col(name)).alias(name)
+        for name, default in defaults.items() if name in parsed.columns
+    )
+
+
+def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header: str,
+                file: str) -> list[Finding]:
+    """Findings for cells that hold text which is not a value of the column's kind."""
+    if column.kind in (schema.TEXT, schema.CODE, schema.PNR):
+        return []
+    bad = raw.select(ROW, pl.col(column.name).alias("raw")).filter(
+        pl.col("raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
+        parsed[column.name].is_null(),
+    )
+    if bad.is_empty():
+        return []
+    if column.kind in _VOCABULARIES:
+        severity = WARNING if column.kind == schema.EMPLOYMENT_FORM else ERROR
+        counts = (bad.group_by("raw").agg(pl.len().alias("n"), pl.min(ROW).alias("first"))
+                  .sort("first"))
+        return [
+            Finding(severity, file, first, header,
+                    f"Okänt värde '{_quote(value)}' ({n} rader, första på rad {first}). "
+                    f"{_known(column)}")
+            for value, n, first in counts.iter_rows()
+        ]
+    shown = bad.head(MAX_CELL_FINDINGS)
+    findings = [
+        Finding(ERROR, file, row, header,
+                f"'{_quote(value)}' kan inte läsas som {_EXPECTED[column.kind]}.")
+        for row, value in shown.iter_rows()
+    ]
+    if bad.height > MAX_CELL_FINDINGS:
+        findings.append(Finding(
+            ERROR, file, bad[ROW][MAX_CELL_FINDINGS], header,
+            f"... och {bad.height - MAX_CELL_FINDINGS} rader till i samma kolumn som inte "
+            f"kan läsas som {_EXPECTED[column.kind]}."))
+    return findings
+
+
+def _quote(value: str, limit: int = 40) -> str:
+    value = re.sub(r"\s+", " ", value).strip()
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _known(column: Column) -> str:
+    examples = {
+        schema.GENDER: "Tillåtna värden: K/M, Kvinna/Man, F/M, 1/2.",
+        schema.FLAG: "Tillåtna värden: Ja/Nej, J/N, X/tomt, 1/0.",
+        schema.PAY_FORM: "Tillåtna värden: Månadslön/Timlön, Månadsavlönad/Timavlönad.",
+        schema.EMPLOYMENT_FORM: "Kända värden: Tillsvidare, Visstid, Vikariat, Timanställning. "
+                                "Raden läses in utan anställningsform.",
+    }
+    return examples[column.kind]

@@ -1,0 +1,163 @@
+"""Canonical frame -> findings. Pure: errors stop the load, warnings are shown and loaded.
+
+Every check is a row predicate with a severity and a Swedish message; a finding names the Excel
+row (`row`) and the column as the file writes it. The rules follow metric-definitions.md §3.5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.findings import ERROR, WARNING, Finding
+from pipelines.normalise import MAX_CELL_FINDINGS, ROW, Table
+from pipelines.pseudonymise import PNR, PNR_PROBLEM, PROBLEMS
+
+SALARY_BAND = (15_000, 150_000)
+"""Plausible full-time monthly salaries (kr); outside it is a warning, not an error."""
+
+
+@dataclass(frozen=True)
+class Check:
+    severity: str
+    column: str
+    """The canonical column the finding names."""
+    condition: pl.Expr
+    """True on the rows that break the rule."""
+    message: str
+    needs: tuple[str, ...] = ()
+    """Canonical columns the check reads (it is skipped when the extract lacks one)."""
+
+
+def _range(column: str, low: float, high: float | None, what: str) -> Check:
+    above = pl.col(column) > high if high is not None else pl.lit(False)
+    limit = f"mellan {low:g} och {high:g}" if high is not None else f"minst {low:g}"
+    return Check(ERROR, column, (pl.col(column) < low) | above, f"{what} måste vara {limit}.",
+                 (column,))
+
+
+_EMPLOYMENT_CHECKS = (
+    _range("contracted_rate", 0, 100, "Sysselsättningsgraden"),
+    _range("actual_rate", 0, 100, "Den faktiska sysselsättningsgraden"),
+    _range("monthly_salary_fte", 0, None, "Lönen"),
+    _range("monthly_salary_actual", 0, None, "Lönen"),
+    _range("hourly_wage", 0, None, "Timlönen"),
+    _range("hours_worked_month", 0, 744, "Antalet arbetade timmar i månaden"),
+    Check(WARNING, "monthly_salary_fte",
+          (pl.col("pay_form") == "monthly")
+          & ~pl.col("monthly_salary_fte").is_between(*SALARY_BAND)
+          & (pl.col("monthly_salary_fte") > 0),
+          f"Heltidslönen ligger utanför {SALARY_BAND[0]:,}-{SALARY_BAND[1]:,} kr; kontrollera att "
+          "det är en månadslön vid heltid.".replace(",", " "), ("monthly_salary_fte",)),
+    Check(WARNING, "actual_rate", pl.col("actual_rate") > pl.col("contracted_rate"),
+          "Den faktiska sysselsättningsgraden är högre än den avtalade.",
+          ("actual_rate", "contracted_rate")),
+    Check(WARNING, "contracted_rate",
+          (pl.col("pay_form") == "monthly")
+          & (pl.col("contracted_rate").filter(pl.col("pay_form") == "monthly").sum()
+             .over("snapshot_date", "person_key") > 100)
+          & (pl.col(ROW) == pl.col(ROW).min().over("snapshot_date", "person_key")),
+          "Personens sysselsättningsgrader (månadsavlönade anställningar) är tillsammans över "
+          "100 %. Heltidsandelen räknar personen som heltid.", ("contracted_rate",)),
+)
+
+_ABSENCE_CHECKS = (
+    _range("ordinary_hours", 0, 8784, "Ordinarie arbetstid"),
+    _range("sick_hours", 0, None, "Sjukfrånvaron"),
+    _range("sick_hours_long", 0, None, "Långtidssjukfrånvaron"),
+    Check(WARNING, "sick_hours", pl.col("sick_hours") > pl.col("ordinary_hours"),
+          "Sjukfrånvaron är större än den ordinarie arbetstiden.",
+          ("sick_hours", "ordinary_hours")),
+    Check(ERROR, "sick_hours_long", pl.col("sick_hours_long") > pl.col("sick_hours"),
+          "Långtidssjukfrånvaron kan inte vara större än hela sjukfrånvaron.",
+          ("sick_hours_long", "sick_hours")),
+)
+
+_HME_CHECKS = (
+    *(_range(c, 0, 100, "Indexvärdet") for c in ("motivation", "ledarskap", "styrning",
+                                                 "hme_total")),
+    _range("n_respondents", 0, None, "Antal svarande"),
+    Check(WARNING, "n_respondents", pl.col("n_respondents") > pl.col("n_invited"),
+          "Fler svarande än inbjudna.", ("n_respondents", "n_invited")),
+)
+
+CHECKS = {"employment": _EMPLOYMENT_CHECKS, "absence_year": _ABSENCE_CHECKS,
+          "hme_result": _HME_CHECKS}
+
+KEYS = {"employment": ("snapshot_date", "employment_id"), "absence_year": ("year", "person_key"),
+        "hme_result": ("year", "unit")}
+
+
+def validate(frame: pl.DataFrame, table: Table) -> list[Finding]:
+    """Findings about one file's canonical rows (after pseudonymisation)."""
+    name = table.extract.table
+    file = table.grid.file
+    findings = _personnummer(frame, table) + _blank_required(frame, table)
+    for check in CHECKS[name]:
+        if all(c in frame.columns for c in check.needs):
+            broken = frame.filter(check.condition.fill_null(False))
+            findings += _row_findings(broken, check.severity, file,
+                                      _header(table, check.column), check.message)
+    findings += _duplicates(frame, table, KEYS[name])
+    return findings
+
+
+def _header(table: Table, column: str) -> str:
+    label = {c.name: c.label_sv for c in table.extract.columns}.get(column, column)
+    return table.headers.get(column, label)
+
+
+def _row_findings(rows: pl.DataFrame, severity: str, file: str, column: str | None,
+                  message: str) -> list[Finding]:
+    """One finding per row for the first few; the rest in one counted finding."""
+    numbers = rows[ROW].to_list()
+    findings = [Finding(severity, file, row, column, message)
+                for row in numbers[:MAX_CELL_FINDINGS]]
+    if len(numbers) > MAX_CELL_FINDINGS:
+        findings.append(Finding(severity, file, numbers[MAX_CELL_FINDINGS], column,
+                                f"Samma sak på {len(numbers) - MAX_CELL_FINDINGS} rader till: "
+                                f"{message}"))
+    return findings
+
+
+def _personnummer(frame: pl.DataFrame, table: Table) -> list[Finding]:
+    if PNR_PROBLEM not in frame.columns:
+        return []
+    findings = []
+    for problem, text in PROBLEMS.items():
+        rows = frame.filter(pl.col(PNR_PROBLEM) == problem)
+        findings += _row_findings(rows, ERROR, table.grid.file, _header(table, PNR),
+                                  f"Personnumret {text}.")
+    return findings
+
+
+def _blank_required(frame: pl.DataFrame, table: Table) -> list[Finding]:
+    findings = []
+    for column in table.extract.columns:
+        if column.required and column.name in frame.columns and column.name != PNR:
+            rows = frame.filter(pl.col(column.name).is_null())
+            findings += _row_findings(rows, ERROR, table.grid.file,
+                                      _header(table, column.name),
+                                      f"{column.label_sv} saknas på raden.")
+    return findings
+
+
+def _duplicates(frame: pl.DataFrame, table: Table, key: tuple[str, ...]) -> list[Finding]:
+    if not set(key) <= set(frame.columns):
+        return []
+    repeated = (
+        frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        .group_by(key).agg(pl.col(ROW).sort())
+        .filter(pl.col(ROW).list.len() > 1)
+        .sort(pl.col(ROW).list.first())
+    )
+    what = {"employment_id": "Anställningsnumret", "person_key": "Personen",
+            "unit": "Enheten"}[key[1]]
+    column = key[1] if key[1] != "person_key" else PNR
+    return [
+        Finding(ERROR, table.grid.file, rows[1], _header(table, column),
+                f"{what} finns på flera rader för samma period (rad "
+                f"{', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}).")
+        for rows in repeated[ROW].to_list()[:MAX_CELL_FINDINGS]
+    ]

@@ -59,6 +59,49 @@ FROM employment e JOIN dates d ON e.snapshot_date = d.previous_date
 WHERE d.next_date IS NOT NULL
 """
 
+# One row per manager (monthly-paid, manager flag) and snapshot with `span`: the monthly-paid
+# persons whose closest manager they are (metric-definitions.md M9). Where a snapshot has
+# manager links (manager_employment_id) they count; otherwise the weaker per-unit method:
+# the unit's monthly-paid non-managers shared equally among the unit's managers.
+_MANAGER_SPAN_DDL = """
+CREATE OR REPLACE VIEW manager_span AS
+WITH managers AS (
+    SELECT * FROM employment WHERE is_manager AND pay_form = 'monthly'
+),
+linked AS (
+    SELECT snapshot_date FROM employment GROUP BY snapshot_date
+    HAVING count(manager_employment_id) > 0
+),
+by_link AS (
+    SELECT m.snapshot_date, m.employment_id, count(DISTINCT e.person_key)::DOUBLE AS span
+    FROM managers m
+    JOIN employment e ON e.snapshot_date = m.snapshot_date
+     AND e.manager_employment_id = m.employment_id AND e.pay_form = 'monthly'
+     AND e.person_key <> m.person_key
+    WHERE m.snapshot_date IN (SELECT snapshot_date FROM linked)
+    GROUP BY ALL
+),
+unit_staff AS (
+    SELECT snapshot_date, org_unit,
+           count(DISTINCT person_key) FILTER (NOT coalesce(is_manager, FALSE)) AS staff,
+           count(DISTINCT employment_id) FILTER (is_manager) AS managers
+    FROM employment
+    WHERE pay_form = 'monthly' AND org_unit IS NOT NULL
+      AND snapshot_date NOT IN (SELECT snapshot_date FROM linked)
+    GROUP BY ALL
+),
+by_unit AS (
+    SELECT m.snapshot_date, m.employment_id, u.staff / u.managers AS span
+    FROM managers m JOIN unit_staff u USING (snapshot_date, org_unit)
+    WHERE u.managers > 0 AND u.staff > 0
+)
+SELECT m.*, s.span,
+       m.snapshot_date IN (SELECT snapshot_date FROM linked) AS by_manager_link
+FROM managers m
+JOIN (SELECT * FROM by_link UNION ALL SELECT * FROM by_unit) s
+  USING (snapshot_date, employment_id)
+"""
+
 # The yearly tables, shaped like `employment` for metrics/compute.py: a year becomes the
 # snapshot date 31 December, and columns the table lacks are NULL.
 _ABSENCE_VIEW_DDL = """
@@ -80,9 +123,11 @@ FROM hme_result
 
 # The canonical table behind each table or view a metric may read.
 SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment",
+                "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
-DDL = (*_TABLE_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+DDL = (*_TABLE_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL,
+       _HME_VIEW_DDL)
 
 
 class StoreLockedError(RuntimeError):

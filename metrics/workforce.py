@@ -69,6 +69,34 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         higher_is_better=True,
         source="metric-definitions.md S-c",
     ),
+    *(
+        Metric(
+            id=f"employees_per_manager_{statistic}",
+            label_sv=f"Medarbetare per chef ({label})",
+            label_en=f"Employees per manager ({statistic})",
+            definition_sv=(
+                f"{label.capitalize()} av antal månadsavlönade medarbetare per chef med "
+                "personalansvar: räknat via närmaste chef (chefens anställningsnummer) där "
+                "uttaget har det, annars enhetens medarbetare delat på enhetens chefer."
+            ),
+            population_sv=(
+                "Månadsavlönade chefer med personalansvar och minst en medarbetare på mätdagen."
+            ),
+            unit="medarbetare",
+            columns=("is_manager", "manager_employment_id|org_unit"),
+            table="manager_span",
+            population="TRUE",
+            person_columns="sum(span) AS span",
+            value=aggregate,
+            source="metric-definitions.md M9 (SKR: Chefer i välfärden, 28 i snitt 2021)",
+            note_sv=(
+                "Utan chefslänk är måttet svagare: alla enhetens medarbetare räknas till "
+                "enhetens chefer. Uppdelat på kön avser könet chefens."
+            ),
+        )
+        for statistic, label, aggregate in (("mean", "medelvärde", "avg(span)"),
+                                             ("median", "median", "median(span)"))
+    ),
     Metric(
         id="women_salary_share_of_men",
         label_sv="Kvinnors lön i procent av mäns",

@@ -62,6 +62,11 @@ Hand-computed, 2025-11-01:
   turnover 2025            tillsvidare at 2024: p1 p2 p4 p9 x1 x2 = 6; gone: x1 x2 -> 33.333 %;
                            p9 moved from B to A: not an exit
   turnover_excl_retirement x1 is 67 in 2025, past 65: 1 / 6 = 16.667 %; at 69: 2 / 6
+  employees per manager    2025 by manager link (MANAGER_LINKS): p1 <- p2 p3 p9 p10 p11 (5;
+                           hourly e3h e8 not counted), p4 <- p2 p12 p5 (3), p5 <- s1..s5 (5):
+                           mean 13 / 3 = 4.333333, median 5.
+                           2024 has no links, so per unit (ORG_UNITS_2024): U1 p1 with p2 x1
+                           (2), U2 p4 with p9 x2 x3 (3): mean 2.5, median 2.5
 """
 
 from __future__ import annotations
@@ -119,6 +124,13 @@ FIRST_HIRE = {"s2": date(2025, 3, 1), "s3": date(2024, 12, 1), "s5": date(2025, 
               "s4": date(2015, 1, 1)}
 EMPLOYMENT_START = {"s1a": date(2010, 1, 1), "s1b": date(2024, 1, 1)}
 
+# Closest manager of each 2025 employment (the manager's employment id).
+MANAGER_LINKS = {"e2a": "e1", "e3": "e1", "e3h": "e1", "e8": "e1", "e9": "e1", "e10": "e1",
+                 "e11": "e1", "e2b": "e4", "e12": "e4", "e5": "e4",
+                 **{s: "e5" for s in ("s1a", "s1b", "s2", "s3", "s4", "s5")}}
+ORG_UNITS_2024 = {"e1": "U1", "e2a": "U1", "x1": "U1", "e4": "U2", "e9": "U2", "x2": "U2",
+                  "x3": "U2"}
+
 # Birth years (the store keeps no birth date). Ages are reached in the snapshot's year.
 BIRTH_YEARS = {"p1": 1959, "p2": 1961, "p3": 1985, "p4": 1962, "p5": 1970, "p6": 2000,
                "p7": 1999, "p8": 1996, "p9": 1990, "p10": 1980, "p11": 1975, "p12": 1963,
@@ -154,6 +166,8 @@ EXPECTED = {
     "tillsvidare_share": 1100 / 14,
     "women_salary_share_of_men": 100 * 36150 / 38250,
     "mean_age": 783 / 17,
+    "employees_per_manager_mean": 13 / 3,
+    "employees_per_manager_median": 5,
     "retirements_forecast": 6,
     "turnover": 200 / 6,
     "turnover_excl_retirement": 100 / 6,
@@ -217,6 +231,12 @@ def frame(rows=ROWS) -> pl.DataFrame:
         pl.col("employment_id").replace_strict(EMPLOYMENT_START, default=None,
                                                return_dtype=pl.Date)
         .alias("employment_start"),
+        pl.when(pl.col("snapshot_date") == S)
+        .then(pl.col("employment_id").replace_strict(MANAGER_LINKS, default=None))
+        .alias("manager_employment_id"),
+        pl.when(pl.col("snapshot_date") == PREV)
+        .then(pl.col("employment_id").replace_strict(ORG_UNITS_2024, default=None))
+        .alias("org_unit"),
     )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}

@@ -47,6 +47,7 @@ EMPLOYMENT_HEADERS = {
     "monthly_salary_fte": "Månadslön (heltid)", "monthly_salary_actual": "Faktisk lön",
     "hours_worked_month": "Arbetade timmar", "is_manager": "Chef",
     "employment_start": "Anställningsdatum", "first_hire_date": "Första anställningsdag",
+    "org_unit": "Enhet", "manager_employment_id": "Chefens anst.nr",
 }
 _PAY_FORM = {"monthly": "Månadslön", "hourly": "Timlön"}
 _FORM = {"tillsvidare": "Tillsvidareanställning", "visstid": "Visstidsanställning",
@@ -68,6 +69,7 @@ def fixture_employment() -> pl.DataFrame:
             "hours_worked_month")),
         pl.when(pl.col("is_manager")).then(pl.lit("Ja")).otherwise(pl.lit("")).alias("is_manager"),
         pl.col("employment_start").cast(pl.String), pl.col("first_hire_date").cast(pl.String),
+        "org_unit", "manager_employment_id",
     ).with_columns(
         # An hourly row carries its hours; a monthly row leaves the hours cell blank.
         pl.when(pl.col("pay_form") == "Timlön").then(pl.col("hours_worked_month"))

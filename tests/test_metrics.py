@@ -164,7 +164,7 @@ def test_available_columns_in_the_store(tmp_path):
     fx.load(con, [r[:8] + (None,) + r[9:] for r in fx.ROWS])
     available = available_columns(con)
     assert "contracted_rate" in available and "actual_rate" not in available
-    assert "org_unit" not in available
+    assert "hourly_wage" not in available
 
 
 def test_sick_leave_needs_ten_persons(con, monkeypatch):
@@ -177,3 +177,12 @@ def test_hme_weighs_units_by_respondents(con):
     frame = latest(con, "hme_total", by=["forvaltning"]).sort("forvaltning")
     assert frame["n"].to_list() == [30, 4]
     assert frame["value"].to_list() == pytest.approx([(750 + 1300) / 30, 85.0])
+
+
+def test_employees_per_manager_by_link_and_by_unit(con):
+    spans = compute(con, "employees_per_manager_mean").sort("snapshot_date")
+    # 2024 has no manager links: per unit, U1 2 and U2 3; 2025 by link: 5, 3, 5.
+    assert spans["value"].to_list() == pytest.approx([2.5, 13 / 3])
+    assert spans["n"].to_list() == [2, 3]
+    median = compute(con, "employees_per_manager_median").sort("snapshot_date")
+    assert median["value"].to_list() == pytest.approx([2.5, 5])

@@ -229,8 +229,8 @@ def canonical(
                          "hoppades över.") for row in totals]
     by_name = {c.name: c for c in extract.columns}
     raw = rows.select(ROW, *(pl.col(g).alias(name) for name, g in table.columns.items()))
-    parsed = raw.select(
-        ROW, *(PARSERS[by_name[name].kind](pl.col(name)).alias(name) for name in table.columns)
+    parsed = raw.select(ROW).with_columns(
+        _parse_distinct(raw[name], PARSERS[by_name[name].kind]) for name in table.columns
     )
     for name in table.columns:
         findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
@@ -240,6 +240,15 @@ def canonical(
     return parsed, findings
 
 
+def _parse_distinct(raw: pl.Series, parser) -> pl.Series:
+    """parser applied to each distinct value once (an extract repeats its dates, codes and
+    rates on thousands of rows), then spread back over the rows in their order."""
+    lookup = raw.unique().to_frame("raw").with_columns(parser(pl.col("raw")).alias("value"))
+    spread = raw.to_frame("raw").join(lookup, on="raw", how="left", nulls_equal=True,
+                                      maintain_order="left")
+    return spread["value"].alias(raw.name)
+
+
 def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[int]]:
     """Rows without an id that say Summa/Totalt are sums the payroll report added."""
     ids = [table.columns[c.name] for c in table.extract.columns
@@ -247,12 +256,12 @@ def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[i
                                                                     schema.TEXT)]
     if not ids:
         return rows, []
-    labelled = pl.any_horizontal(
-        fold_expr(pl.col(c)).str.contains(f"^({'|'.join(_TOTALS)})") for c in rows.columns
-        if c != ROW
-    )
-    is_total = pl.all_horizontal(pl.col(c).is_null() for c in ids) & labelled.fill_null(False)
-    return rows.filter(~is_total), rows.filter(is_total)[ROW].to_list()
+    without_id = rows.filter(pl.all_horizontal(pl.col(c).is_null() for c in ids))
+    totals = without_id.filter(pl.any_horizontal(
+        fold_expr(pl.col(c)).str.contains(f"^({'|'.join(_TOTALS)})").fill_null(False)
+        for c in rows.columns if c != ROW
+    ))[ROW]
+    return rows.filter(~pl.col(ROW).is_in(totals.implode())), totals.to_list()
 
 
 def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:

@@ -52,33 +52,38 @@ def checked(frame: pl.DataFrame, reference_year: pl.Expr) -> pl.DataFrame:
 
     A ten-digit number gets the century that makes the person at most 99 years old in the
     reference year ('+' instead of '-' means 100 or older, as Skatteverket writes it)."""
-    raw = pl.col(PNR).str.strip_chars()
-    digits = raw.str.replace_all(r"[\s\-+]", "")
-    well_formed = raw.str.contains(r"^(\d{6}|\d{8})[-+ ]?\d{4}$")
-    ten = digits.str.slice(-10)
+    parts = frame.with_columns(
+        pl.col(PNR).str.strip_chars().alias("_raw"),
+        pl.col(PNR).str.replace_all(r"[\s\-+]", "").alias("_digits"),
+    ).with_columns(
+        pl.col("_digits").str.slice(-10).alias("_ten"),
+        pl.col("_raw").str.contains(r"^(\d{6}|\d{8})[-+ ]?\d{4}$").alias("_well_formed"),
+    )
+    raw, digits, ten = pl.col("_raw"), pl.col("_digits"), pl.col("_ten")
     yy = ten.str.slice(0, 2).cast(pl.Int32, strict=False)
-    century_given = digits.str.len_chars() == 12
     guessed = pl.when(2000 + yy <= reference_year).then(2000 + yy).otherwise(1900 + yy)
     birth_year = (
-        pl.when(century_given).then(digits.str.slice(0, 4).cast(pl.Int32, strict=False))
+        pl.when(digits.str.len_chars() == 12)
+        .then(digits.str.slice(0, 4).cast(pl.Int32, strict=False))
         .otherwise(guessed - pl.when(raw.str.contains(r"\+")).then(100).otherwise(0))
     )
+    parts = parts.with_columns(birth_year.alias("birth_year"))
     day = ten.str.slice(4, 2).cast(pl.Int32, strict=False)
     day = pl.when(day > 60).then(day - 60).otherwise(day)  # samordningsnummer
-    born = _date_or_null(birth_year, ten.str.slice(2, 2).cast(pl.Int32, strict=False), day)
+    born = _date_or_null(pl.col("birth_year"), ten.str.slice(2, 2).cast(pl.Int32, strict=False),
+                         day)
     problem = (
         pl.when(raw.is_null() | (raw == "")).then(pl.lit("blank"))
-        .when(~well_formed).then(pl.lit("form"))
+        .when(~pl.col("_well_formed")).then(pl.lit("form"))
         .when(born.is_null()).then(pl.lit("date"))
         .when(~_luhn_ok(ten)).then(pl.lit("luhn"))
     )
-    return frame.with_columns(
+    return parts.with_columns(
         problem.alias(PNR_PROBLEM),
-        birth_year.alias("birth_year"),
         pl.when(ten.str.slice(8, 1).cast(pl.Int32, strict=False) % 2 == 1)
         .then(pl.lit("M")).otherwise(pl.lit("K")).alias("pnr_gender"),
-        pl.format("{}{}", birth_year, ten.str.slice(2)).alias("pnr12"),
-    )
+        pl.format("{}{}", pl.col("birth_year"), ten.str.slice(2)).alias("pnr12"),
+    ).drop("_raw", "_digits", "_ten", "_well_formed")
 
 
 def _date_or_null(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:

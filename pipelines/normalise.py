@@ -31,6 +31,7 @@ _MONTHS = {name: number for number, names in enumerate(
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y",
                  "%d %m %Y", "%Y.%m.%d")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_YEARS = (1900, 2100)
 _TOTALS = ("summa", "totalt", "total", "sum")
 
 
@@ -150,9 +151,10 @@ def _serial(text: pl.Expr) -> pl.Expr:
 def dates(raw: pl.Expr) -> pl.Expr:
     """Excel serials, ISO dates, '1.11.2025', '1 november 2025' ... -> dates."""
     text = _date_text(raw)
+    candidates = (_serial(text), *(text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS))
+    # chrono reads '200101' as 20 Jan of year 1 with '%d %m %Y': keep plausible years only.
     return pl.coalesce(
-        _serial(text),
-        *(text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS),
+        pl.when(c.dt.year().is_between(*_YEARS)).then(c) for c in candidates
     )
 
 

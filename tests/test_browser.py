@@ -1,0 +1,146 @@
+"""A real browser (Playwright driving Debian's chromium) against `streamlit run`.
+
+The server starts on an empty store, so it loads the demo municipality itself; the test then
+photographs every page, uploads an extract, sees the chart and downloads the Excel export.
+Screenshots go to screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests import extracts
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+PAGES = [  # (url path, text that shows when the page has rendered)
+    ("", "Översikt"),
+    ("chefer", "Andel kvinnor bland chefer"),
+    ("timavlonade", "Timavlönade personer"),
+    ("heltid", "Andel heltidsanställda"),
+    ("forskolan", "Andel män i förskolan"),
+    ("socialsekreterare", "Socialsekreterare"),
+    ("ladda-upp", "Ladda upp"),
+    ("exportera", "Exportera"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = {**os.environ,
+           "PERSONALPANELEN_DATA_DIR": str(tmp / "data"),
+           "PERSONALPANELEN_DB": str(tmp / "data" / "curated" / "store.duckdb"),
+           "PERSONALPANELEN_SECRET_FILE": str(tmp / "secret.key")}
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start:\n" + (tmp / "server.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000},
+                                      accept_downloads=True, locale="sv-SE")
+        yield context.new_page()
+        browser.close()
+
+
+def _wait_for_app(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000
+    )
+
+
+def test_every_page_renders_a_chart_and_is_photographed(server, page):
+    SHOTS.mkdir(exist_ok=True)
+    for path, text in PAGES:
+        page.goto(f"{server}/{path}")
+        _wait_for_app(page)
+        page.get_by_text(text).first.wait_for(timeout=180_000)
+        if path not in ("ladda-upp", "exportera"):
+            page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+        page.wait_for_timeout(800)  # let plotly finish its transition
+        page.screenshot(path=SHOTS / f"{path or 'oversikt'}.png", full_page=True)
+
+
+def test_upload_then_chart_then_excel_download(server, page, tmp_path):
+    snapshot = date(2026, 11, 1)
+    workbook = extracts.xlsx_bytes(extracts.small_extract(snapshot, persons=40))
+    page.goto(f"{server}/ladda-upp")
+    _wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=[{
+        "name": "november_2026.xlsx", "buffer": workbook,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }])
+    page.get_by_role("button", name="Läs in").click()
+    page.get_by_text("2026-11-01").first.wait_for(timeout=60_000)
+    page.screenshot(path=SHOTS / "ladda-upp-resultat.png", full_page=True)
+
+    page.goto(f"{server}/heltid")
+    _wait_for_app(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+
+    page.goto(f"{server}/exportera")
+    _wait_for_app(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_test_id("stDownloadButton").first.locator("button").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.suffix == ".xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
+    sheet = book["Andel heltidsanställda"]
+    dates = {c.value.date() for c in sheet["A"] if hasattr(c.value, "date")}
+    assert snapshot in dates and date(2018, 11, 1) in dates

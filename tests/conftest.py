@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -12,3 +13,9 @@ def _isolated_installation(tmp_path_factory):
     base = tmp_path_factory.mktemp("installation")
     os.environ.setdefault("PERSONALPANELEN_DATA_DIR", str(base / "data"))
     os.environ.setdefault("PERSONALPANELEN_SECRET_FILE", str(base / "pseudonym.key"))
+
+
+# Polars' first call of an expression compiles it; on a busy 2-core CI machine that can exceed
+# hypothesis' 200 ms default deadline without anything being wrong.
+hypothesis_settings.register_profile("personalpanelen", deadline=None)
+hypothesis_settings.load_profile("personalpanelen")

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import store
+from pipelines import profiles
 from pipelines.findings import IngestReport
 from pipelines.load import ingest, load_demo
 
@@ -34,12 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--snapshot-date", type=_date, default=None,
                             help="mätdatum för filer utan mätdatumkolumn (ÅÅÅÅ-MM-DD)")
     ingest_cmd.add_argument("--db", default=None, help="databasfil (annars standardlagret)")
+    ingest_cmd.add_argument("--profile", default=None, metavar="NAME|PATH",
+                            help="mappningsprofil (inbyggd: " + ", ".join(
+                                p.stem for p in sorted(profiles.FOLDER.glob("*.toml")))
+                            + "; eller en .toml-fil)")
     demo_cmd = commands.add_parser("demo", help="skapa och läs in exempelkommunen")
     demo_cmd.add_argument("--db", default=None)
     return parser
 
 
 def _print(report: IngestReport) -> None:
+    for file, reading in report.readings.items():
+        print(f"{file}: läst med {reading}.", file=sys.stderr)
     for finding in report.findings[:MAX_PRINTED_FINDINGS]:
         print(f"{finding.severity.upper()}: {finding}", file=sys.stderr)
     if len(report.findings) > MAX_PRINTED_FINDINGS:
@@ -63,7 +70,12 @@ def main(argv: list[str] | None = None) -> int:
             if missing:
                 print(f"Fel: filen finns inte: {', '.join(missing)}", file=sys.stderr)
                 return 2
-            report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli")
+            profile = profiles.load(args.profile) if args.profile else None
+            report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli",
+                            profile=profile)
+    except profiles.ProfileError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
     finally:
         con.close()
     _print(report)

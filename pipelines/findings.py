@@ -63,6 +63,8 @@ class IngestReport:
     """Files refused only because they have no snapshot date: ask for one and load again."""
     tables: dict[str, int] = field(default_factory=dict)
     """Rows loaded per canonical table."""
+    readings: dict[str, str] = field(default_factory=dict)
+    """How each file was read: which mapping profile (or the standard headers), which sheet."""
 
     @property
     def errors(self) -> list[Finding]:

@@ -23,6 +23,7 @@ import store
 from pipelines import normalise, pseudonymise, read, validate
 from pipelines.findings import ERROR, Finding, IngestReport
 from pipelines.normalise import Table
+from pipelines.profiles import Profile
 from pipelines.schema import TABLES
 
 Progress = Callable[[float, str], None]
@@ -43,10 +44,12 @@ def ingest(
     snapshot_date: date | None = None,
     source: str = "upload",
     progress: Progress | None = None,
+    profile: Profile | None = None,
 ) -> IngestReport:
     """Load a batch of extracts (paths or (name, bytes)); see the module docstring.
 
-    `snapshot_date` is used for employment extracts without a snapshot column."""
+    `snapshot_date` is used for employment extracts without a snapshot column. `profile`
+    forces a mapping profile; without it each file is read the way that recognises most."""
     started = time.perf_counter()
     step = progress or (lambda fraction, text: None)
     named = [_named(f) for f in files]
@@ -58,7 +61,7 @@ def ingest(
         if isinstance(grids, read.ReadError):
             report.findings.append(Finding(ERROR, name, None, None, str(grids)))
             continue
-        outcome = _prepare(grids, snapshot_date, report)
+        outcome = _prepare(grids, snapshot_date, profile, report)
         if outcome is not None:
             prepared.append((name, data, *outcome))
     report.findings += _duplicates_across_files(prepared)
@@ -72,15 +75,18 @@ def ingest(
     return report
 
 
-def _prepare(grids: list[read.Grid], snapshot_date: date | None,
+def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profile | None,
              report: IngestReport) -> tuple[Table, pl.DataFrame] | None:
     """One file -> its table and canonical rows ready for the store, or None (with findings)."""
     file = grids[0].file if grids else "?"
     try:
-        table = normalise.locate(grids)
+        table = normalise.locate(grids, profile)
     except normalise.LocateError as exc:
         report.findings.append(Finding(ERROR, file, None, None, str(exc)))
         return None
+    report.readings[file] = (f"profilen {table.profile}" if table.profile
+                             else "standardrubrikerna") + (
+        f", bladet {table.grid.sheet}" if table.grid.sheet else "")
     for grid in grids:
         if grid.note:
             report.findings.append(Finding("varning", file, None, None, grid.note))

@@ -14,8 +14,9 @@ from datetime import date
 
 import polars as pl
 
-from pipelines import schema
+from pipelines import profiles, schema
 from pipelines.findings import ERROR, WARNING, Finding
+from pipelines.profiles import Profile
 from pipelines.read import HEADER_SCAN_LINES, Grid
 from pipelines.schema import Column, Extract
 
@@ -53,16 +54,20 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
 
 @dataclass(frozen=True)
 class Table:
-    """Where an extract's table sits in a grid, and which header is which column."""
+    """Where an extract's table sits in a grid, and how each canonical column is read."""
 
     grid: Grid
     extract: Extract
     header_index: int
     """Index in grid.frame of the header row."""
-    columns: dict[str, str]
-    """canonical column name -> grid column (col_i)."""
+    columns: dict[str, pl.Expr]
+    """canonical column name -> text expression over the grid (a column, or a derivation)."""
     headers: dict[str, str]
-    """canonical column name -> the header as written in the file."""
+    """canonical column name -> the header as written in the file (what findings name)."""
+    profile: str | None = None
+    """The mapping profile used, None for the alias table of schema.py."""
+    used: int = 0
+    """How many of the file's headers were recognised."""
 
     @property
     def header_row(self) -> int:
@@ -71,39 +76,75 @@ class Table:
     def missing(self) -> list[Column]:
         return [c for c in self.extract.columns if c.required and c.name not in self.columns]
 
+    def score(self) -> tuple[int, int]:
+        """Required columns found, then headers recognised: the best reading of a file."""
+        return (len([c for c in self.extract.columns if c.required and c.name in self.columns]),
+                self.used)
+
 
 def _aliases(extract: Extract) -> dict[str, Column]:
     return {fold(alias): column for column in extract.columns
             for alias in (column.name, column.label_sv, *column.aliases)}
 
 
-def locate(grids: list[Grid]) -> Table:
-    """The extract, sheet and header row that best match the known column names: the most
-    required columns recognised, then the most columns."""
-    best: tuple[tuple[int, int], Table] | None = None
+def _by_aliases(grid: Grid, index: int, header: dict[str, tuple[str, str]],
+                extract: Extract) -> Table:
+    """The table as the alias table of schema.py reads it. `header` maps a folded header to
+    (grid column, header as written)."""
+    aliases = _aliases(extract)
+    columns, headers = {}, {}
+    for folded, (grid_column, written) in header.items():
+        column = aliases.get(folded)
+        if column is not None and column.name not in columns:
+            columns[column.name] = pl.col(grid_column)
+            headers[column.name] = written
+    return Table(grid, extract, index, columns, headers, None, len(columns))
+
+
+def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
+                profile: Profile) -> Table:
+    """The table as a profile reads it; columns the profile does not name come from aliases."""
+    extract = next(e for e in schema.EXTRACTS if e.table == profile.extract)
+    found = {h for h in profile.headers() if fold(h) in header}
+    table = _by_aliases(grid, index, {k: v for k, v in header.items()
+                                      if k not in {fold(h) for h in profile.headers()}}, extract)
+    columns, headers = dict(table.columns), dict(table.headers)
+    grid_columns = {folded: grid_column for folded, (grid_column, _) in header.items()}
+    for name, expr in profile_columns(profile, grid_columns).items():
+        columns[name] = expr
+        spec = profile.derive.get(name, {})
+        source = profile.columns.get(name) or spec.get("from")
+        headers[name] = header[fold(source)][1] if source and fold(source) in header else (
+            schema.label(extract, name))
+    return Table(grid, extract, index, columns, headers, profile.name, table.used + len(found))
+
+
+def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
+    """The extract, sheet, header row and reading (the given profile; else the best of the
+    alias table and the shipped profiles) that recognise the most: required columns first."""
+    readings = [profile] if profile is not None else [None, *profiles.shipped()]
+    best: Table | None = None
     for grid in grids:
         head = grid.frame.head(HEADER_SCAN_LINES)
-        for extract in schema.EXTRACTS:
-            aliases = _aliases(extract)
-            for index, cells in enumerate(head.iter_rows()):
-                columns: dict[str, str] = {}
-                headers: dict[str, str] = {}
-                for grid_column, cell in zip(head.columns, cells, strict=True):
-                    column = aliases.get(fold(cell)) if cell else None
-                    if column is not None and column.name not in columns:
-                        columns[column.name] = grid_column
-                        headers[column.name] = str(cell).strip()
-                table = Table(grid, extract, index, columns, headers)
-                score = (sum(c.required for c in extract.columns if c.name in columns),
-                         len(columns))
-                if best is None or score > best[0]:
-                    best = (score, table)
-    if best is None or best[0][1] < 2:
+        for index, cells in enumerate(head.iter_rows()):
+            header: dict[str, tuple[str, str]] = {}
+            for grid_column, cell in zip(head.columns, cells, strict=True):
+                if cell and fold(cell) and fold(cell) not in header:
+                    header[fold(cell)] = (grid_column, str(cell).strip())
+            if len(header) < 2:
+                continue
+            for reading in readings:
+                tables = ([_by_aliases(grid, index, header, e) for e in schema.EXTRACTS]
+                          if reading is None else [_by_profile(grid, index, header, reading)])
+                for table in tables:
+                    if best is None or table.score() > best.score():
+                        best = table
+    if best is None or best.used < 2:
         raise LocateError(
             "Hittar ingen rubrikrad med kända kolumnnamn (t.ex. Personnummer, "
             "Anställningsnummer, Löneform). Kontrollera att tabellen har rubriker."
         )
-    return best[1]
+    return best
 
 
 class LocateError(ValueError):
@@ -230,12 +271,13 @@ def canonical(
     findings += [Finding(WARNING, grid.file, row, None, "Summarad rad (t.ex. Summa/Totalt) "
                          "hoppades över.") for row in totals]
     by_name = {c.name: c for c in extract.columns}
-    raw = rows.select(ROW, *(pl.col(g).alias(name) for name, g in table.columns.items()))
+    raw = rows.select(ROW, *(expr.alias(name) for name, expr in table.columns.items()))
     parsed = raw.select(ROW).with_columns(
         _parse_distinct(raw[name], PARSERS[by_name[name].kind]) for name in table.columns
     )
     for name in table.columns:
         findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
+    findings += _blank_required(raw, table)
     parsed = _present_defaults(parsed, raw)
     if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
         parsed = parsed.with_columns(pl.lit(snapshot_date).alias("snapshot_date"))
@@ -258,7 +300,7 @@ def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[i
                                                                     schema.TEXT)]
     if not ids:
         return rows, []
-    without_id = rows.filter(pl.all_horizontal(pl.col(c).is_null() for c in ids))
+    without_id = rows.filter(pl.all_horizontal(expr.is_null() for expr in ids))
     totals = without_id.filter(pl.any_horizontal(
         fold_expr(pl.col(c)).str.contains(f"^({'|'.join(_TOTALS)})").fill_null(False)
         for c in rows.columns if c != ROW
@@ -312,6 +354,26 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
     return findings
 
 
+def _blank_required(raw: pl.DataFrame, table: Table) -> list[Finding]:
+    """A required column the file has, with an empty cell: named per row (the first few)."""
+    findings = []
+    for column in table.extract.columns:
+        if column.required and column.name in raw.columns and column.kind != schema.PNR:
+            blank = raw.filter(pl.col(column.name).str.strip_chars().fill_null("") == "")
+            findings += [
+                Finding(ERROR, table.grid.file, row, table.headers[column.name],
+                        f"{column.label_sv} saknas på raden.")
+                for row in blank[ROW].head(MAX_CELL_FINDINGS)
+            ]
+            if blank.height > MAX_CELL_FINDINGS:
+                findings.append(Finding(
+                    ERROR, table.grid.file, blank[ROW][MAX_CELL_FINDINGS],
+                    table.headers[column.name],
+                    f"... och {blank.height - MAX_CELL_FINDINGS} rader till där "
+                    f"{column.label_sv} saknas."))
+    return findings
+
+
 def _quote(value: str, limit: int = 40) -> str:
     value = re.sub(r"\s+", " ", value).strip()
     return value if len(value) <= limit else value[:limit] + "…"
@@ -326,3 +388,51 @@ def _known(column: Column) -> str:
                                 "Raden läses in utan anställningsform.",
     }
     return examples[column.kind]
+
+
+# --- profiles: canonical columns as text expressions over the grid ------------------------------
+
+def profile_columns(profile: Profile, grid_columns: dict[str, str]) -> dict[str, pl.Expr]:
+    """Text expressions for each canonical column the profile names or derives and the file
+    has the headers for. `grid_columns` maps a folded header to its grid column."""
+    def col(header: str) -> pl.Expr | None:
+        name = grid_columns.get(fold(header))
+        return pl.col(name) if name is not None else None
+
+    exprs = {column: col(header) for column, header in profile.columns.items()}
+    exprs |= {column: _derived(spec, col) for column, spec in profile.derive.items()}
+    for column, mapping in profile.values.items():
+        if exprs.get(column) is not None:
+            exprs[column] = _mapped(exprs[column], mapping)
+    return {column: expr for column, expr in exprs.items() if expr is not None}
+
+
+def _mapped(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
+    """Values the mapping names become the canonical value; others pass through (and are
+    reported by the column's vocabulary when it does not know them)."""
+    folded = {fold(k): str(v) for k, v in mapping.items()}
+    return fold_expr(expr).replace_strict(folded, default=None).fill_null(expr)
+
+
+def _derived(spec: dict, col) -> pl.Expr | None:
+    if "constant" in spec:
+        return pl.lit(str(spec["constant"]))
+    if "filled" in spec:
+        sources = {value: col(header) for value, header in spec["filled"].items()}
+        if any(expr is None for expr in sources.values()):
+            return None
+        result = pl.lit(None, dtype=pl.String)
+        for value, expr in reversed(sources.items()):
+            filled = expr.str.strip_chars().fill_null("") != ""
+            result = pl.when(filled).then(pl.lit(value)).otherwise(result)
+        return result
+    source = col(spec["from"])
+    if source is None:
+        return None
+    if "pattern" in spec:
+        matches = source.str.contains(f"(?i){spec['pattern']}").fill_null(False)
+        return pl.when(matches).then(pl.lit("Ja")).otherwise(pl.lit("Nej"))
+    if "map" in spec:
+        return _mapped(source, spec["map"])
+    factor = spec["multiply"] if "multiply" in spec else 1 / spec["divide"]
+    return (number(source) * factor).round(4).cast(pl.String)

@@ -217,6 +217,11 @@ class Extract:
     """The column whose values a load replaces: loading a snapshot (or year) again replaces it."""
 
 
+def label(extract: Extract, column: str) -> str:
+    """The Swedish name of a column of an extract."""
+    return next((c.label_sv for c in extract.columns if c.name == column), column)
+
+
 EXTRACTS: tuple[Extract, ...] = (
     Extract("employment", "anställningsuttag", INPUT_COLUMNS, "snapshot_date"),
     Extract("absence_year", "sjukfrånvarouttag", ABSENCE_INPUT_COLUMNS, "year"),

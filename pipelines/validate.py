@@ -93,7 +93,7 @@ def validate(frame: pl.DataFrame, table: Table) -> list[Finding]:
     """Findings about one file's canonical rows (after pseudonymisation)."""
     name = table.extract.table
     file = table.grid.file
-    findings = _personnummer(frame, table) + _blank_required(frame, table)
+    findings = _personnummer(frame, table)
     for check in CHECKS[name]:
         if all(c in frame.columns for c in check.needs):
             broken = frame.filter(check.condition.fill_null(False))
@@ -129,17 +129,6 @@ def _personnummer(frame: pl.DataFrame, table: Table) -> list[Finding]:
         rows = frame.filter(pl.col(PNR_PROBLEM) == problem)
         findings += _row_findings(rows, ERROR, table.grid.file, _header(table, PNR),
                                   f"Personnumret {text}.")
-    return findings
-
-
-def _blank_required(frame: pl.DataFrame, table: Table) -> list[Finding]:
-    findings = []
-    for column in table.extract.columns:
-        if column.required and column.name in frame.columns and column.name != PNR:
-            rows = frame.filter(pl.col(column.name).is_null())
-            findings += _row_findings(rows, ERROR, table.grid.file,
-                                      _header(table, column.name),
-                                      f"{column.label_sv} saknas på raden.")
     return findings
 
 

@@ -137,3 +137,103 @@ def small_extract(snapshot: date, persons: int = 40, first: int = 0) -> pl.DataF
     return pl.DataFrame(rows, orient="row", schema=[
         "Mätdatum", "Personnummer", "Anställningsnummer", "Förvaltning", "SSYK", "Löneform",
         "Sysselsättningsgrad", "Månadslön (heltid)", "Chef"])
+
+
+# --- the fixture in the layouts of the shipped profiles (pipelines/profiles/) ------------------
+
+def _fixture_columns() -> pl.DataFrame:
+    """The fixture with what every layout needs: personnummer, a job title, the full-time
+    salary (s5's 40 000 at 80 % is 50 000 at full time) and the rate as a fraction."""
+    numbers = fixture_personnummer()
+    return fx.frame().with_columns(
+        pl.col("person_key").replace_strict(numbers).alias("pnr"),
+        pl.when(pl.col("is_manager")).then(pl.lit("Enhetschef"))
+        .otherwise(pl.col("ssyk_code").replace_strict(
+            {"2343": "Förskollärare", "5311": "Barnskötare", "2661": "Socialsekreterare"},
+            default="Undersköterska")).alias("title"),
+        pl.coalesce("monthly_salary_fte",
+                    pl.col("monthly_salary_actual") * 100 / pl.col("contracted_rate"))
+        .alias("salary"),
+    )
+
+
+def _text(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.String)
+
+
+def fixture_heroma() -> pl.DataFrame:
+    f = _fixture_columns()
+    monthly = pl.col("pay_form") == "monthly"
+    return f.select(
+        pl.col("snapshot_date").dt.strftime("%Y%m").alias("Period"),
+        pl.col("pnr").str.slice(2).alias("Personnr"),
+        pl.col("employment_id").alias("Anst.id"),
+        pl.col("gender").replace_strict({"K": "Kvinna", "M": "Man"}).alias("Kön"),
+        pl.col("forvaltning").alias("Förvaltning"),
+        pl.col("org_unit").alias("Arbetsställe"),
+        pl.col("title").alias("Befattningsbenämning"),
+        pl.col("ssyk_code").alias("SSYK-kod"),
+        pl.col("employment_form").replace_strict(
+            {"tillsvidare": "Tillsvidareanställd", "visstid": "Allmän visstidsanställd",
+             "timanstallning": "Timavlönad"}).alias("Anställningsform"),
+        _text(pl.col("contracted_rate")).str.replace(r"\.", ",").alias("Omfattning %"),
+        _text(pl.col("actual_rate")).str.replace(r"\.", ",").alias("Faktisk omfattning %"),
+        pl.when(monthly).then(_text(pl.col("salary"))).alias("Månadslön"),
+        pl.when(~monthly).then(pl.lit("150,00")).alias("Timlön"),
+        pl.when(~monthly).then(_text(pl.col("hours_worked_month"))).alias("Utbetalda timmar"),
+        _text(pl.col("employment_start")).alias("Anst. from"),
+        _text(pl.col("first_hire_date")).alias("Anställd sedan"),
+        pl.col("manager_employment_id").alias("Chefens anst.id"),
+    )
+
+
+def fixture_personec() -> pl.DataFrame:
+    f = _fixture_columns()
+    monthly = pl.col("pay_form") == "monthly"
+    return f.select(
+        pl.col("snapshot_date").dt.strftime("%d.%m.%Y").alias("Urvalsdatum"),
+        pl.col("pnr").str.replace("-", "").alias("Pnr"),
+        pl.col("employment_id").alias("Anstnr"),
+        pl.col("forvaltning").alias("Org.nivå 2"),
+        pl.col("org_unit").alias("Org.enhet"),
+        pl.col("title").alias("Yrke"),
+        pl.col("ssyk_code").alias("SSYK"),
+        pl.col("employment_form").replace_strict(
+            {"tillsvidare": "TV", "visstid": "VI", "timanstallning": "TIM"}).alias("Anst.form"),
+        pl.when(monthly).then(pl.lit("M")).otherwise(pl.lit("T")).alias("Lönef."),
+        _text(pl.col("contracted_rate") / 100).str.replace(r"\.", ",").alias("Syss.grad"),
+        pl.when(monthly).then(_text(pl.col("salary"))).alias("Lön 100%"),
+        pl.when(~monthly).then(_text(pl.col("hours_worked_month"))).alias("Timmar"),
+        pl.when(pl.col("is_manager")).then(pl.lit("1")).otherwise(pl.lit("0")).alias("Chefskod"),
+        _text(pl.col("employment_start")).alias("Fr.o.m."),
+    )
+
+
+def fixture_unit4() -> pl.DataFrame:
+    f = _fixture_columns()
+    monthly = pl.col("pay_form") == "monthly"
+    contract = (
+        pl.when(~monthly).then(pl.lit("Casual"))
+        .when(pl.col("employment_form") == "visstid").then(pl.lit("Temporary"))
+        .when(pl.col("contracted_rate") >= 100).then(pl.lit("Fulltime-Regular"))
+        .otherwise(pl.lit("Parttime-Regular"))
+    )
+    return f.select(
+        _text(pl.col("snapshot_date")).alias("Report date"),
+        pl.col("pnr").str.slice(2).alias("Personal identity number"),
+        pl.col("employment_id").alias("Assignment ID"),
+        pl.col("gender").replace_strict({"K": "F", "M": "M"}).alias("Sex"),
+        pl.col("forvaltning").alias("Department"),
+        pl.col("org_unit").alias("Cost centre"),
+        pl.when(pl.col("is_manager")).then(pl.lit("Unit Manager"))
+        .otherwise(pl.lit("Staff")).alias("Position"),
+        pl.col("ssyk_code").alias("Occupation code"),
+        contract.alias("Contract type"),
+        pl.when(monthly).then(pl.lit("Salaried")).otherwise(pl.lit("Hourly")).alias("Pay type"),
+        _text(pl.col("contracted_rate") / 100).alias("FTE"),
+        _text(pl.col("actual_rate") / 100).alias("Actual FTE"),
+        pl.when(monthly).then(_text(pl.col("salary") * 12)).alias("Annual salary"),
+        pl.when(~monthly).then(_text(pl.col("hours_worked_month"))).alias("Hours paid"),
+        _text(pl.col("employment_start")).alias("Assignment start"),
+        _text(pl.col("first_hire_date")).alias("Original hire date"),
+    )

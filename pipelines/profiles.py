@@ -1,0 +1,129 @@
+"""Mapping profiles: plain-text (TOML) descriptions of one payroll layout.
+
+A profile says which header is which canonical column, how a column's values map to the
+canonical vocabulary, and how a canonical column is derived when the file lacks it. It turns a
+grid into raw text columns under canonical names; normalise.py parses them as it parses any
+recognised column. The format, with a worked example, is in README.md; the shipped profiles are
+in pipelines/profiles/.
+
+    name = "Heroma"
+    [columns]                       # canonical column = header in the file
+    employment_id = "Anst.id"
+    [values.employment_form]        # value in the file = canonical value
+    "Tillsvidareanställd" = "tillsvidare"
+    [derive]                        # canonical column = how to make it
+    is_manager = { from = "Befattning", pattern = "chef|manager|director" }
+    contracted_rate = { from = "FTE", multiply = 100 }
+    monthly_salary_fte = { from = "Årslön", divide = 12 }
+    pay_form = { filled = { monthly = "Månadslön", hourly = "Timlön" } }
+    forvaltning = { constant = "Socialtjänst" }
+    ssyk_code = { from = "Befattning", map = { "Socialsekreterare" = "2661" } }
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines import schema
+
+FOLDER = Path(__file__).resolve().parent / "profiles"
+_DERIVATIONS = ("pattern", "map", "multiply", "divide", "filled", "constant")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message is Swedish and names the profile."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str = ""
+    extract: str = "employment"
+    """The canonical table the layout fills (schema.EXTRACTS)."""
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    derive: dict[str, dict] = field(default_factory=dict)
+    source: Path | None = None
+
+    def headers(self) -> set[str]:
+        """Every header of the file the profile reads."""
+        used = set(self.columns.values())
+        for spec in self.derive.values():
+            if "from" in spec:
+                used.add(spec["from"])
+            used.update(spec.get("filled", {}).values())
+        return used
+
+
+def parse(text: str, name: str, source: Path | None = None) -> Profile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil: {exc}") from exc
+    profile = Profile(
+        name=data.get("name", name), description=data.get("description", ""),
+        extract=data.get("extract", "employment"), columns=dict(data.get("columns", {})),
+        values={k: {str(a): str(b) for a, b in v.items()}
+                for k, v in data.get("values", {}).items()},
+        derive=dict(data.get("derive", {})), source=source,
+    )
+    _check(profile)
+    return profile
+
+
+def _check(profile: Profile) -> None:
+    extracts = {e.table: e for e in schema.EXTRACTS}
+    if profile.extract not in extracts:
+        raise ProfileError(f"Profilen {profile.name}: okänd uttagstyp '{profile.extract}' "
+                           f"(möjliga: {', '.join(extracts)}).")
+    known = {c.name for c in extracts[profile.extract].columns}
+    for section in ("columns", "values", "derive"):
+        unknown = set(getattr(profile, section)) - known
+        if unknown:
+            raise ProfileError(
+                f"Profilen {profile.name}: okänd kolumn {', '.join(sorted(unknown))} under "
+                f"[{section}]. Kända: {', '.join(sorted(known))}.")
+    for column, spec in profile.derive.items():
+        kinds = [k for k in _DERIVATIONS if k in spec]
+        if len(kinds) != 1:
+            raise ProfileError(f"Profilen {profile.name}: [derive] {column} ska ha precis ett av "
+                               f"{', '.join(_DERIVATIONS)}.")
+        if kinds[0] not in ("filled", "constant") and "from" not in spec:
+            raise ProfileError(f"Profilen {profile.name}: [derive] {column} saknar from = ...")
+
+
+def load(name_or_path: str | Path) -> Profile:
+    """A shipped profile by name (e.g. 'heroma') or a profile file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = FOLDER / f"{str(name_or_path).lower()}.toml"
+    if not path.is_file():
+        shipped_names = ", ".join(p.stem for p in _files())
+        raise ProfileError(f"Hittar ingen profil '{name_or_path}'. Inbyggda: {shipped_names}.")
+    return parse(path.read_text(encoding="utf-8"), path.stem, path)
+
+
+def _files() -> list[Path]:
+    return sorted(FOLDER.glob("*.toml"))
+
+
+def shipped() -> list[Profile]:
+    return [load(path) for path in _files()]
+
+
+def dumps(profile: Profile) -> str:
+    """The profile as TOML text (for a profile saved from the mapping form)."""
+    def quoted(text: str) -> str:
+        return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [f"name = {quoted(profile.name)}"]
+    if profile.description:
+        lines.append(f"description = {quoted(profile.description)}")
+    lines += [f"extract = {quoted(profile.extract)}", "", "[columns]"]
+    lines += [f"{column} = {quoted(header)}" for column, header in profile.columns.items()]
+    for column, mapping in profile.values.items():
+        lines += ["", f"[values.{column}]"]
+        lines += [f"{quoted(a)} = {quoted(b)}" for a, b in mapping.items()]
+    return "\n".join(lines) + "\n"

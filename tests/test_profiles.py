@@ -1,0 +1,107 @@
+"""Mapping profiles: the fixture written in three payroll layouts must give the hand-computed
+values, read with the profile that fits best (or the one named)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import store
+from metrics.compute import compute
+from pipelines import profiles
+from pipelines.load import ingest
+from tests import employment_fixture as fx
+from tests import extracts as ex
+
+# Metrics that every layout can compute from its columns alone.
+CORE = ("managers_women_share", "hourly_paid_persons", "hourly_paid_fte", "full_time_share",
+        "preschool_men_share", "social_worker_salary_p10", "social_worker_salary_median",
+        "social_worker_salary_p90", "headcount", "mean_age", "tillsvidare_share",
+        "mean_contracted_rate", "turnover", "retirements_forecast")
+# Layouts that also give actual rates and first-hire dates.
+FULL = (*CORE, "working_full_time_share", "full_time_gap", "social_worker_entry_salary",
+        "fte_total", "women_salary_share_of_men", "full_time_share_tillsvidare")
+
+LAYOUTS = [("Heroma", ex.fixture_heroma, FULL), ("Personec", ex.fixture_personec, CORE),
+           ("Unit4", ex.fixture_unit4, FULL)]
+
+
+@pytest.fixture
+def con(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(tmp_path / "key"))
+    for name in ("MIN_CELL", "MIN_N_PERCENTILES"):
+        monkeypatch.setenv(f"PERSONALPANELEN_{name}", "1")
+    connection = store.connect(tmp_path / "store.duckdb")
+    yield connection
+    connection.close()
+
+
+def latest_value(con, metric_id):
+    return compute(con, metric_id).sort("snapshot_date")["value"][-1]
+
+
+@pytest.mark.parametrize(("name", "layout", "metric_ids"), LAYOUTS, ids=[n for n, *_ in LAYOUTS])
+def test_each_layout_is_recognised_and_gives_the_hand_computed_values(con, name, layout,
+                                                                      metric_ids):
+    report = ingest(con, [(f"{name}.xlsx", ex.xlsx_bytes(layout()))])
+    assert report.loaded, [str(f) for f in report.findings]
+    assert report.readings == {f"{name}.xlsx": f"profilen {name}, bladet Uttag"}
+    for metric_id in metric_ids:
+        assert latest_value(con, metric_id) == pytest.approx(fx.EXPECTED[metric_id]), metric_id
+
+
+def test_the_heroma_profile_derives_pay_form_and_manager(con):
+    ingest(con, [("heroma.csv", ex.csv_bytes(ex.fixture_heroma()))])
+    stored = store.read(con, "SELECT employment_id, pay_form, is_manager FROM employment "
+                             "WHERE snapshot_date = DATE '2025-11-01' ORDER BY employment_id")
+    rows = dict(zip(stored["employment_id"], zip(stored["pay_form"], stored["is_manager"],
+                                                 strict=True), strict=True))
+    assert rows["e1"] == ("monthly", True) and rows["e8"] == ("hourly", False)
+
+
+def test_an_unknown_value_in_a_mapped_column_lists_values_and_counts(con):
+    frame = ex.fixture_unit4()
+    frame = frame.with_columns(
+        frame["Pay type"].set(frame["Assignment ID"].is_in(["e1", "e4", "e5"]), "Stipend"))
+    report = ingest(con, [("unit4.csv", ex.csv_bytes(frame))])
+    assert not report.loaded
+    [finding] = [f for f in report.errors if f.column == "Pay type"]
+    assert "Okänt värde 'Stipend' (5 rader" in finding.message   # e1 e4 in 2024 and 2025, e5
+
+
+def test_a_named_profile_is_used_even_when_another_fits_better(con):
+    unit4 = ex.fixture_unit4().rename({"Personal identity number": "Personnr", "Sex": "Kön"})
+    report = ingest(con, [("u.csv", ex.csv_bytes(unit4))], profile=profiles.load("heroma"))
+    assert not report.loaded
+    assert report.readings["u.csv"] == "profilen Heroma"
+    assert {e.column for e in report.errors} == {"Anställningsnummer", "Löneform"}
+
+
+def test_profile_text_round_trip_and_errors():
+    heroma = profiles.load("heroma")
+    again = profiles.parse(profiles.dumps(heroma), "kopia")
+    assert (again.columns, again.values) == (heroma.columns, heroma.values)
+    with pytest.raises(profiles.ProfileError, match="okänd kolumn salary"):
+        profiles.parse('[columns]\nsalary = "Lön"\n', "fel")
+    with pytest.raises(profiles.ProfileError, match="Hittar ingen profil 'visma'"):
+        profiles.load("visma")
+    assert {p.name for p in profiles.shipped()} >= {"Heroma", "Personec", "Unit4",
+                                                    "Exempelkommun"}
+
+
+def test_cli_profile_option_and_the_printed_choice(tmp_path):
+    extract = tmp_path / "personec.csv"
+    extract.write_bytes(ex.csv_bytes(ex.fixture_personec()))
+    env = {"PERSONALPANELEN_DATA_DIR": str(tmp_path), "PERSONALPANELEN_SECRET_FILE":
+           str(tmp_path / "key"), "PATH": "/usr/bin:/bin"}
+    db = str(tmp_path / "cli.duckdb")
+    auto = subprocess.run([sys.executable, "-m", "pipelines", "ingest", str(extract), "--db", db],
+                          capture_output=True, text=True, env=env)
+    assert auto.returncode == 0, auto.stderr
+    assert "personec.csv: läst med profilen Personec." in auto.stderr
+    named = subprocess.run([sys.executable, "-m", "pipelines", "ingest", str(extract), "--db",
+                            db, "--profile", "okand"], capture_output=True, text=True, env=env)
+    assert named.returncode == 2 and "Hittar ingen profil 'okand'" in named.stderr

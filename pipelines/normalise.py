@@ -278,6 +278,8 @@ def canonical(
     for name in table.columns:
         findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
     findings += _blank_required(raw, table)
+    findings += _mixed_rate_scales(raw, table, by_name)
+    findings += _overlong(raw, table)
     parsed = _present_defaults(parsed, raw)
     if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
         parsed = parsed.with_columns(pl.lit(snapshot_date).alias("snapshot_date"))
@@ -371,6 +373,41 @@ def _blank_required(raw: pl.DataFrame, table: Table) -> list[Finding]:
                     table.headers[column.name],
                     f"... och {blank.height - MAX_CELL_FINDINGS} rader till där "
                     f"{column.label_sv} saknas."))
+    return findings
+
+
+MAX_TEXT_LENGTH = 200
+"""Longer text in one cell is not an HR code or name but pasted content."""
+
+
+def _overlong(raw: pl.DataFrame, table: Table) -> list[Finding]:
+    findings = []
+    for name in table.columns:
+        long = raw.filter(pl.col(name).str.len_chars() > MAX_TEXT_LENGTH)
+        findings += [Finding(ERROR, table.grid.file, row, table.headers[name],
+                             f"Cellen innehåller {length} tecken; högst {MAX_TEXT_LENGTH} "
+                             "väntas. Kontrollera att rätt kolumn är vald.")
+                     for row, length in long.select(ROW, pl.col(name).str.len_chars())
+                     .head(MAX_CELL_FINDINGS).iter_rows()]
+    return findings
+
+
+def _mixed_rate_scales(raw: pl.DataFrame, table: Table,
+                       by_name: dict[str, Column]) -> list[Finding]:
+    """A rate column with both fractions (0-1) and percentages (over 1) cannot be read: 0.5
+    could be 50 % or 0.5 %."""
+    findings = []
+    for name in table.columns:
+        if by_name[name].kind != schema.RATE:
+            continue
+        values = raw.select(ROW, number(pl.col(name)).alias("v"))
+        fractions = values.filter((pl.col("v") > 0) & (pl.col("v") < 1))
+        if not fractions.is_empty() and values["v"].max() > 1:
+            findings.append(Finding(
+                ERROR, table.grid.file, fractions[ROW][0], table.headers[name],
+                f"Kolumnen blandar andelar (t.ex. {fractions['v'][0]:g}) och procent (t.ex. "
+                f"{values['v'].max():g}). Skriv alla som procent (0-100) eller alla som "
+                "andelar (0-1)."))
     return findings
 
 

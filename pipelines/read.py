@@ -100,6 +100,10 @@ def _check_kind(name: str, data: bytes) -> None:
             f"filformatet {suffix} stöds inte. Öppna filen i Excel och spara den som "
             "Excel-arbetsbok (.xlsx), eller som CSV (semikolonavgränsad)."
         )
+    limit = settings.get().max_upload_mb
+    if len(data) > limit * 1024 * 1024:
+        raise ReadError(f"filen är {len(data) / 1024 / 1024:.1f} MB; största tillåtna storlek "
+                        f"är {limit} MB. Dela upp uttaget, t.ex. per förvaltning.")
     if suffix not in ACCEPTED_SUFFIXES:
         raise ReadError("bara .xlsx, .xlsm, .csv och .txt kan läsas in.")
     if not data.strip():

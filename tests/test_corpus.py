@@ -1,0 +1,219 @@
+"""A corpus of bad and hostile inputs, each built here: the expected message, the exit code of
+`python -m pipelines ingest` (run in process through its main()), and the store unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from datetime import date
+
+import openpyxl
+import polars as pl
+import pytest
+import xlsxwriter
+
+import store
+from metrics.export import workbook_bytes
+from pipelines.__main__ import main
+from tests import extracts as ex
+
+S = date(2025, 11, 1)
+
+
+def good(persons: int = 6) -> pl.DataFrame:
+    return ex.small_extract(S, persons=persons)
+
+
+def cell(column: str, text: str, row: int = 2) -> bytes:
+    """A good extract with one cell (data row index `row`, Excel row row + 2) replaced."""
+    frame = good()
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(pl.lit(text)).otherwise(pl.col(column))
+        .alias(column))
+    return ex.csv_bytes(frame)
+
+
+def column_values(column: str, values: list[str]) -> bytes:
+    frame = good(len(values))
+    return ex.csv_bytes(frame.with_columns(pl.Series(column, values)))
+
+
+def workbook(write: Callable) -> bytes:
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as book:
+        write(book.add_worksheet("Uttag"))
+    return buffer.getvalue()
+
+
+def rezip(data: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(item, change(item.filename, source.read(item)))
+    return target.getvalue()
+
+
+def far_cell(sheet) -> None:
+    sheet.write(0, 0, "Personnummer")
+    sheet.write(1048575, 16383, "x")
+
+
+def no_dimension(name: str, data: bytes) -> bytes:
+    return re.sub(rb"<dimension [^>]*/>", b"", data) if name.startswith("xl/worksheets/") else data
+
+
+def zip_bomb() -> bytes:
+    """A workbook with a part that inflates to 1.1 GB of zeros (a few MB compressed)."""
+    base = ex.xlsx_bytes(good())
+    target = io.BytesIO(base)
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as out, \
+            out.open("xl/media/padding.bin", "w", force_zip64=True) as part:
+        block = b"\0" * (1 << 24)
+        for _ in range(66):
+            part.write(block)
+    return target.getvalue()
+
+
+def billion_laughs(name: str, data: bytes) -> bytes:
+    """sharedStrings.xml with nested entities that expand to 10^8 characters."""
+    if name != "xl/sharedStrings.xml":
+        return data
+    levels = ['<!ENTITY e0 "aaaaaaaaaa">'] + [
+        f'<!ENTITY e{i} "{("&e" + str(i - 1) + ";") * 10}">' for i in range(1, 8)]
+    doctype = f'<?xml version="1.0"?><!DOCTYPE sst [{"".join(levels)}]>'
+    return (re.sub(rb"^<\?xml[^>]*\?>", doctype.encode(), data)
+            .replace(b"<t>E0</t>", b"<t>&e7;</t>"))
+
+
+def zip_without_workbook() -> bytes:
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        out.writestr("x.txt", "hello")
+    return target.getvalue()
+
+
+HEADERS_ONLY = ";".join(good().columns).encode() + b"\n"
+
+# (id, file name, bytes, expected message fragment, expected exit code)
+CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
+    # wrong types in numeric columns
+    ("salary-text", "a.csv", lambda: cell("Månadslön (heltid)", "trettiotusen"), "kan inte läsas som ett tal", 1),
+    ("rate-text", "a.csv", lambda: cell("Sysselsättningsgrad", "heltid"), "kan inte läsas som en sysselsättningsgrad", 1),
+    ("salary-date", "a.csv", lambda: cell("Månadslön (heltid)", "2025-01-01"), "kan inte läsas som ett tal", 1),
+    # dates that are not dates, in six spellings
+    *[(f"date-{i}", "a.csv", (lambda t=text: cell("Mätdatum", t)), "kan inte läsas som ett datum", 1)
+      for i, text in enumerate(["2025-13-01", "31.02.2025", "igår", "2025/11/32",
+                                "1 novembr 2025", "00.00.0000"])],
+    # rates: out of range, and fractions mixed with percent in one column
+    ("rate-over-100", "a.csv", lambda: cell("Sysselsättningsgrad", "120"), "mellan 0 och 100", 1),
+    ("rate-negative", "a.csv", lambda: cell("Sysselsättningsgrad", "-5"), "mellan 0 och 100", 1),
+    ("rate-mixed-scales", "a.csv", lambda: column_values("Sysselsättningsgrad", ["0,5", "100", "75", "0.75"]),
+     "blandar andelar", 1),
+    ("salary-negative", "a.csv", lambda: cell("Månadslön (heltid)", "-100"), "minst 0", 1),
+    # duplicates, unknown codes, missing values
+    ("duplicate-id", "a.csv", lambda: cell("Anställningsnummer", "E0"), "flera rader", 1),
+    ("unknown-pay-form", "a.csv", lambda: cell("Löneform", "Arvode"), "Okänt värde 'Arvode'", 1),
+    ("unknown-flag", "a.csv", lambda: cell("Chef", "kanske"), "Okänt värde 'kanske'", 1),
+    ("blank-id", "a.csv", lambda: cell("Anställningsnummer", ""), "Anställningsnummer saknas", 1),
+    ("blank-pay-form", "a.csv", lambda: cell("Löneform", ""), "Löneform saknas", 1),
+    ("snapshot-quarter", "a.csv", lambda: cell("Mätdatum", "Q4 2025"), "ett datum eller en månad", 1),
+    # personnummer
+    ("pnr-luhn", "a.csv", lambda: cell("Personnummer", "19750301-1234"), "fel kontrollsiffra", 1),
+    ("pnr-date", "a.csv", lambda: cell("Personnummer", "19751301-1234"), "giltigt födelsedatum", 1),
+    ("pnr-form", "a.csv", lambda: cell("Personnummer", "1975-03-01"), "har inte formen", 1),
+    ("pnr-blank", "a.csv", lambda: cell("Personnummer", ""), "Personnumret saknas", 1),
+    # over-long cells
+    ("overlong-cell", "a.csv", lambda: cell("Förvaltning", "x" * 5000), "5000 tecken", 1),
+    # columns, headers, shapes
+    ("missing-required", "a.csv", lambda: ex.csv_bytes(good().drop("Löneform")), "Kolumnen Löneform saknas", 1),
+    ("no-header", "a.csv", lambda: b"a;b;c\n1;2;3\n", "Hittar ingen rubrikrad", 1),
+    ("headers-only", "a.csv", lambda: HEADERS_ONLY, "inga datarader", 1),
+    ("empty", "a.csv", lambda: b"", "filen är tom", 1),
+    ("blank-lines-only", "a.txt", lambda: b"\n\n \n", "filen är tom", 1),
+    ("trailing-blank-lines-bad-row", "a.csv", lambda: cell("Sysselsättningsgrad", "999") + b"\n\n;;;;\n",
+     "mellan 0 och 100", 1),
+    # encodings, separators, BOMs
+    ("utf16-bom", "a.csv", lambda: ex.csv_bytes(good()).decode("utf-8-sig").encode("utf-16"), "ingen textfil", 1),
+    ("pipe-separated", "a.csv", lambda: ex.csv_bytes(good(), separator="|"), "Hittar ingen rubrikrad", 1),
+    ("no-snapshot", "a.csv", lambda: ex.csv_bytes(good().drop("Mätdatum")), "saknar mätdatum", 1),
+    # file kinds
+    ("xls", "a.xls", lambda: b"\xd0\xcf\x11\xe0 old", "spara den som Excel-arbetsbok", 1),
+    ("ods", "a.ods", lambda: b"PK\x03\x04 ods", "spara den som Excel-arbetsbok", 1),
+    ("exe", "a.exe", lambda: b"MZ\x90\x00", "bara .xlsx, .xlsm, .csv och .txt", 1),
+    ("png-as-xlsx", "a.xlsx", lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "ingen Excel-arbetsbok", 1),
+    ("csv-as-xlsx", "a.xlsx", lambda: ex.csv_bytes(good()), "ingen Excel-arbetsbok", 1),
+    ("xlsx-as-csv", "a.csv", lambda: ex.xlsx_bytes(good()), "ingen textfil", 1),
+    ("password-protected", "a.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "lösenordsskyddad", 1),
+    ("broken-zip", "a.xlsx", lambda: b"PK\x03\x04" + b"\x00" * 200, "skadad", 1),
+    ("zip-without-workbook", "a.xlsx", zip_without_workbook, "xl/workbook.xml saknas", 1),
+    # hostile workbooks
+    ("far-cell", "a.xlsx", lambda: workbook(far_cell), "långt utanför", 1),
+    ("far-cell-hidden", "a.xlsx", lambda: rezip(workbook(far_cell), no_dimension), "kunde inte läsas", 1),
+    ("zip-bomb", "a.xlsx", zip_bomb, "orimligt mycket data", 1),
+    ("entity-expansion", "a.xlsx", lambda: rezip(ex.xlsx_bytes(good()), billion_laughs), "kunde inte läsas", 1),
+    ("too-large", "a.csv", lambda: b"Personnummer;x\n" + b"1;" + b"x" * (4 * 1024 * 1024) + b"\n",
+     "största tillåtna storlek", 1),
+    # the command itself
+    ("missing-file", None, lambda: b"", "filen finns inte", 2),
+]
+
+
+def checksum(db) -> str:
+    con = store.connect(db, read_only=True)
+    digest = hashlib.sha256()
+    for table in ("employment", "absence_year", "hme_result", "load_log"):
+        digest.update(repr(store.read(con, f"SELECT * FROM {table} ORDER BY ALL").rows()).encode())
+    con.close()
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def base_store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    first = folder / "first.csv"
+    first.write_bytes(ex.csv_bytes(ex.small_extract(date(2024, 11, 1), persons=20)))
+    db = folder / "base.duckdb"
+    assert main(["ingest", str(first), "--db", str(db)]) == 0
+    return db
+
+
+def test_the_corpus_has_at_least_40_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(("name", "make", "message", "code"),
+                         [(c[1], c[2], c[3], c[4]) for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_with_a_message_and_the_store_unchanged(
+        base_store, tmp_path, monkeypatch, capsys, name, make, message, code):
+    monkeypatch.setenv("PERSONALPANELEN_MAX_UPLOAD_MB", "3")
+    db = tmp_path / "store.duckdb"
+    shutil.copy(base_store, db)
+    before = checksum(db)
+    path = tmp_path / (name or "finns_inte.csv")
+    if name is not None:
+        path.write_bytes(make())
+    assert main(["ingest", str(path), "--db", str(db)]) == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert checksum(db) == before
+
+
+def test_formula_looking_text_is_stored_as_text_and_exported_inert(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    frame = good().with_columns(pl.lit('=HYPERLINK("http://evil","klicka")').alias("Förvaltning"))
+    path = tmp_path / "formel.csv"
+    path.write_bytes(ex.csv_bytes(frame))
+    db = tmp_path / "store.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    con = store.connect(db)
+    stored = store.read(con, "SELECT DISTINCT forvaltning FROM employment")["forvaltning"]
+    assert stored.to_list() == ['=HYPERLINK("http://evil","klicka")']
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(con, ["headcount"])))
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    con.close()

@@ -192,3 +192,29 @@ def version(con: duckdb.DuckDBPyConnection) -> int:
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return read(con, "SELECT count(*) AS n FROM employment")["n"][0] == 0
+
+
+def load_log(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pl.DataFrame:
+    """The load log, newest first when `limit` is given (else oldest first, all of it), with
+    the snapshot dates as one text 'YYYY-MM-DD, ...'."""
+    order = "DESC LIMIT $limit" if limit is not None else "ASC"
+    return read(
+        con,
+        "SELECT load_id, loaded_at, file_name, sha256, "
+        "array_to_string(list_transform(snapshot_dates, lambda d: strftime(d, '%Y-%m-%d')), "
+        f"', ') AS snapshot_dates, rows, seconds, source FROM load_log ORDER BY load_id {order}",
+        {"limit": limit} if limit is not None else None,
+    )
+
+
+def filter_values(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list]:
+    """The förvaltningar in any table and the snapshot dates of `employment`, sorted: what the
+    dashboard's filters offer."""
+    names = read(
+        con,
+        "SELECT DISTINCT forvaltning FROM (SELECT forvaltning FROM employment UNION ALL "
+        "SELECT forvaltning FROM absence_year UNION ALL SELECT forvaltning FROM hme_result) "
+        "WHERE forvaltning IS NOT NULL ORDER BY forvaltning",
+    )
+    dates = read(con, "SELECT DISTINCT snapshot_date FROM employment ORDER BY snapshot_date")
+    return names["forvaltning"].to_list(), dates["snapshot_date"].to_list()

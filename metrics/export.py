@@ -169,12 +169,7 @@ def workbook_bytes(
     ws.set_column(4, 7, 18)
 
     ws = wb.add_worksheet(_sheet_name("Inläsningslogg", used))
-    log = store.read(
-        con,
-        "SELECT load_id, loaded_at, file_name, sha256, "
-        "array_to_string(list_transform(snapshot_dates, lambda d: strftime(d, '%Y-%m-%d')), ', ') "
-        "AS snapshot_dates, rows, seconds, source FROM load_log ORDER BY load_id",
-    )
+    log = store.load_log(con)
     log_headers = ["Inläsning", "Tidpunkt", "Fil", "SHA-256", "Mätdatum", "Rader", "Sekunder",
                    "Källa"]
     for col, text in enumerate(log_headers):

@@ -1,0 +1,45 @@
+"""Personalpanelen: page config, navigation and the shared sidebar filters; nothing else.
+
+Run with `uv run streamlit run app.py`. The pages live in ui/pages/, the metric-to-page map in
+ui/sitemap.py.
+"""
+
+import streamlit as st
+
+import store
+from ui import data, filters, sitemap, texts
+
+st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
+
+try:
+    data.connection()
+except store.StoreLockedError as exc:  # another process (a CLI load?) holds the store
+    st.error(str(exc))
+    st.stop()
+
+DEMO_FAILED_KEY = "demo_load_failed"
+
+if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
+    bar = st.progress(0.0, text=texts.DEMO_LOADING)
+
+    def _progress(share: float, message: str) -> None:
+        bar.progress(min(max(share, 0.0), 1.0), text=f"{texts.DEMO_LOADING} {message}")
+
+    try:
+        data.load_demo_if_empty(progress=_progress)
+    except Exception as exc:  # the app must still open, so the analyst can upload data
+        bar.empty()
+        st.session_state[DEMO_FAILED_KEY] = True
+        st.error(texts.DEMO_FAILED.format(error=exc))
+    else:
+        st.rerun()
+
+sections: dict[str, list] = {}
+for spec in sitemap.PAGES:
+    page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   default=spec.default)
+    sections.setdefault(spec.section or "", []).append(page)
+
+navigation = st.navigation(sections)
+filters.sidebar()
+navigation.run()

@@ -1,0 +1,482 @@
+"""AppTest for every page of the dashboard, against stores the tests build.
+
+Most tests open the hand-computed fixture (tests/employment_fixture.py), so each page can be
+checked against values worked out by hand there: full_time_share 2025-11-01 is 10/14 =
+71,4 %, 2024-11-01 is 100 %; headcount 17 and 7; and so on. The upload tests use their own
+copy of the store, the demo test an empty one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import store
+from metrics import registry
+from tests import employment_fixture as fx
+from ui import sitemap
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+NBSP = "\u00a0"
+
+PAGE_FILES = {spec.url_path: spec.file for spec in sitemap.PAGES}
+CHART_PAGES = [p.url_path for p in sitemap.PAGES if p.metric_ids] + ["oversikt"]
+
+
+# --- stores ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory) -> Path:
+    """The hand-computed fixture, written once and closed before any app opens it."""
+    path = tmp_path_factory.mktemp("app_store") / "fixture.duckdb"
+    con = store.connect(path)
+    fx.load(con)
+    con.close()
+    return path
+
+
+def _point_app_at(monkeypatch, db_path: Path, base: Path) -> None:
+    monkeypatch.setenv("PERSONALPANELEN_DB", str(db_path))
+    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(base / "secret.key"))
+    for name in ("PERSONALPANELEN_MIN_CELL", "PERSONALPANELEN_MIN_N_PERCENTILES",
+                 "PERSONALPANELEN_MIN_N_SICK_LEAVE", "PERSONALPANELEN_RETIREMENT_AGE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app(fixture_store, monkeypatch, tmp_path) -> AppTest:
+    """The app on the fixture store, after its first run (the overview)."""
+    _point_app_at(monkeypatch, fixture_store, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def own_store(fixture_store, monkeypatch, tmp_path) -> Path:
+    """A private copy of the fixture store, for tests that write to it."""
+    path = tmp_path / "own.duckdb"
+    shutil.copy(fixture_store, path)
+    _point_app_at(monkeypatch, path, tmp_path)
+    return path
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    at.switch_page(PAGE_FILES[url_path]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tables_with(at: AppTest, column: str) -> list[pd.DataFrame]:
+    return [df.value for df in at.dataframe if column in df.value.columns]
+
+
+def values_table(at: AppTest, unit: str, index: int = 0) -> dict[str, tuple[str, str]]:
+    """Period -> (n, value) of the index-th metric values table with that unit."""
+    frame = tables_with(at, f"Värde ({unit})")[index]
+    period = "Mätdatum" if "Mätdatum" in frame.columns else "År"
+    n_column = next(c for c in frame.columns if c.startswith("Antal"))
+    return {row[period]: (row[n_column], row[f"Värde ({unit})"]) for _, row in frame.iterrows()}
+
+
+def metrics_shown(at: AppTest) -> dict[str, tuple[str, str]]:
+    """label -> (value, delta) of every st.metric on the page (first of equal labels)."""
+    shown: dict[str, tuple[str, str]] = {}
+    for m in at.metric:
+        shown.setdefault(m.label, (m.value, m.delta))
+    return shown
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def text(value: str) -> str:
+    """The app writes non-breaking spaces in numbers; compare with ordinary ones."""
+    return value.replace(NBSP, " ")
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+
+def test_every_registered_metric_is_on_exactly_one_page():
+    placed = sitemap.placed_metric_ids()
+    assert sorted(placed) == sorted(registry.METRICS)
+    assert len(placed) == len(set(placed))
+    for metric_id in sitemap.OVERVIEW_CARDS:
+        assert metric_id in registry.METRICS
+
+
+def test_pages_and_url_paths():
+    assert [p.url_path for p in sitemap.PAGES] == [
+        "oversikt", "chefer", "timavlonade", "heltid", "forskolan", "socialsekreterare",
+        "personalstruktur", "kompetensforsorjning", "halsa", "ladda-upp", "exportera", "katalog",
+    ]
+    assert [p.url_path for p in sitemap.PAGES if p.default] == ["oversikt"]
+    for spec in sitemap.PAGES:
+        assert (ROOT / spec.file).is_file(), spec.file
+
+
+def test_upload_limit_in_config_equals_the_setting():
+    import tomllib
+
+    import settings
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == settings.get().max_upload_mb
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+# --- every page renders, with a chart and a value from the fixture -----------------------------
+
+
+@pytest.mark.parametrize("url_path", [p.url_path for p in sitemap.PAGES])
+def test_page_renders_without_exception(app, url_path):
+    open_page(app, url_path)
+    assert app.title[0].value == sitemap.PAGE_BY_PATH[url_path].title
+    if url_path in CHART_PAGES:
+        assert app.get("plotly_chart"), f"no chart on {url_path}"
+
+
+def test_overview_cards(app):
+    shown = metrics_shown(app)
+    full_time = registry.get("full_time_share").label_sv
+    assert text(shown[full_time][0]) == "71,4 %"
+    assert text(shown[full_time][1]) == "-28,6 procentenheter"  # 71,4 - 100,0
+    assert text(shown["Antal anställda"][0]) == "17"
+    assert text(shown["Antal anställda"][1]) == "+10 personer"
+    assert shown[registry.get("managers_women_share").label_sv][0] == ".."  # 3 managers < 5
+    assert text(shown["Sjukfrånvaro totalt"][0]) == "5,7 %"  # 868 / 15 100
+    basis = [c for c in captions(app) if c.startswith("Senaste mätdatum")]
+    assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 17 personer · källa: "
+                                     "inläsningsloggen")
+    assert len(app.get("plotly_chart")) == len(sitemap.OVERVIEW_CARDS)
+
+
+def test_heltid_values_chart_and_breakdowns(app):
+    open_page(app, "heltid")
+    assert values_table(app, "%") == {"2024-11-01": ("7", "100,0"), "2025-11-01": ("14", "71,4")}
+    headline = metrics_shown(app)
+    assert text(headline["Senaste värde"][0]) == "71,4 %"
+    assert headline["Mätdatum"][0] == "2025-11-01"
+    assert text(headline["Antal i underlaget"][0]) == "14 personer"
+    specs = chart_specs(app)
+    trend = specs[0]["data"][0]
+    assert trend["x"] == ["2024-11-01", "2025-11-01"]
+    assert trend["y"] == pytest.approx([100.0, 1000 / 14])
+    by_forvaltning = specs[1]["data"][0]  # 2025-11-01: A 4/6 shown; B and Soc hidden
+    assert dict(zip(by_forvaltning["y"], by_forvaltning["x"], strict=True)) == {
+        "A": pytest.approx(200 / 3), "B": None, "Soc": None}
+    assert specs[1]["layout"]["yaxis"]["categoryarray"][-1] == "A"  # shown bars on top
+    assert any("2 värden döljs eftersom de vilar på färre än 5 personer" in c
+               for c in captions(app))
+    # 4 men < 5, so the women are hidden too (they would be the total minus the men)
+    gender = {trace["name"]: trace["y"] for trace in specs[2]["data"]}
+    assert gender == {"Kvinnor": [None, None], "Män": [None, None]}
+    assert any("4 värden döljs" in c for c in captions(app))
+
+
+def test_chefer_hides_cells_resting_on_three_managers(app):
+    open_page(app, "chefer")
+    assert values_table(app, "%") == {"2024-11-01": ("..", ".."), "2025-11-01": ("..", "..")}
+    assert metrics_shown(app)["Senaste värde"][0] == ".."
+    assert "2 värden döljs eftersom de vilar på färre än 5 personer eller annars skulle kunna " \
+        "räknas fram ur totalen." in captions(app)
+    assert chart_specs(app)[0]["data"][0]["y"] == [None, None]
+
+
+def test_timavlonade_forskolan_socialsekreterare_are_hidden_at_default_thresholds(app):
+    open_page(app, "timavlonade")
+    assert values_table(app, "personer") == {"2025-11-01": ("..", "..")}  # 4 persons
+    open_page(app, "forskolan")
+    assert values_table(app, "%")["2025-11-01"] == ("..", "..")  # 4 persons
+    open_page(app, "socialsekreterare")
+    assert values_table(app, "kvot") == {"2025-11-01": ("..", "..")}  # 5 < 10 for percentiles
+
+
+def test_mission_pages_with_thresholds_lowered(app, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
+    open_page(app, "chefer")
+    assert values_table(app, "%")["2025-11-01"] == ("3", "66,7")  # p1 p5 of p1 p4 p5
+    open_page(app, "heltid")
+    gender = {t["name"]: t["y"] for t in chart_specs(app)[2]["data"]}
+    assert gender["Kvinnor"][-1] == pytest.approx(70.0)  # 7 of 10 women full time
+    assert gender["Män"][-1] == pytest.approx(75.0)  # 3 of 4 men
+    open_page(app, "timavlonade")
+    assert values_table(app, "personer")["2025-11-01"] == ("4", "4")
+    open_page(app, "forskolan")
+    assert values_table(app, "%")["2025-11-01"] == ("4", "25,0")
+    open_page(app, "socialsekreterare")
+    assert values_table(app, "kvot")["2025-11-01"] == ("5", "1,49")  # 46 000 / 30 800
+
+
+def test_personalstruktur(app):
+    open_page(app, "personalstruktur")
+    assert values_table(app, "personer") == {"2024-11-01": ("7", "7"), "2025-11-01": ("17", "17")}
+    assert values_table(app, "årsarbetare")["2025-11-01"] == ("17", "12,6")  # 12,634848
+    value, delta = metrics_shown(app)["Senaste värde (personer)"]
+    assert (value, text(delta)) == ("17", "+10 personer")
+    gender = {t["name"]: t["y"] for t in chart_specs(app)[2]["data"]}
+    assert gender["Kvinnor"] == [None, 12.0] and gender["Män"] == [None, 5.0]
+
+
+def test_kompetensforsorjning_and_retirement_age(app):
+    open_page(app, "kompetensforsorjning")
+    assert values_table(app, "personer")["2025-11-01"] == ("6", "6")  # retirements, 65
+    assert values_table(app, "%", index=0) == {"2025-11-01": ("6", "33,3")}  # turnover 2/6
+    retirement_years = chart_specs(app)[1]
+    assert retirement_years["layout"]["xaxis"]["categoryarray"][0] == "1 år"
+    assert retirement_years["layout"]["xaxis"]["categoryarray"][-1] == "10 år"
+
+    app.selectbox(key="more_kompetensforsorjning").set_value("turnover_excl_retirement").run()
+    assert values_table(app, "%", index=1) == {"2025-11-01": ("6", "16,7")}  # x1 retired
+    app.selectbox(key="filter_retirement_age").set_value(69).run()
+    assert not app.exception
+    assert values_table(app, "%", index=1) == {"2025-11-01": ("6", "33,3")}  # x1 left at 67
+
+
+def test_halsa(app):
+    open_page(app, "halsa")
+    assert values_table(app, "%") == {"2025": ("10", "5,7")}  # 868 / 15 100, a11 left out
+    assert values_table(app, "index") == {"2025": ("34", "70,3")}  # 2 390 / 34 respondents
+    assert metrics_shown(app)["År"][0] == "2025"
+
+
+def test_ladda_upp_shows_the_load_log(app):
+    open_page(app, "ladda-upp")
+    log = tables_with(app, "Rader")[0]
+    assert log.iloc[0]["Fil"] == "fixture"
+    assert log.iloc[0]["Rader"] == str(len(fx.ROWS))
+    assert log.iloc[0]["Mätdatum"] == "2025-11-01"
+    assert app.button(key="upload_go").label == "Läs in"
+
+
+def test_exportera_offers_every_metric(app):
+    open_page(app, "exportera")
+    assert app.multiselect(key="export_metrics").value == list(registry.METRICS)
+    buttons = [b for b in app.get("download_button") if b.proto.label == "Ladda ner Excel"]
+    assert len(buttons) == 1  # its bytes are built on click (AppTest does not carry them)
+
+
+def test_export_builder_honours_filter_and_publication(app):
+    import io
+
+    import openpyxl
+
+    from ui import data
+
+    build = data.metrics_workbook(["headcount"], forvaltningar=["A"], publication=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(build()))["Antal anställda"]
+    rows = [tuple(r) for r in sheet.iter_rows(min_row=6, max_col=4, values_only=True)]
+    latest = [r for r in rows if hasattr(r[0], "date") and r[0].date() == fx.S]
+    assert latest[0][1:] == ("Hela kommunen", 10, 10)  # 8 persons in A, rounded to 10
+    assert "Andel heltidsanställda" not in openpyxl.load_workbook(io.BytesIO(build())).sheetnames
+
+
+def test_katalog_renders_the_registry(app):
+    open_page(app, "katalog")
+    table = tables_with(app, "Nyckeltal")[0]
+    assert list(table["Nyckeltal"]) == [m.label_sv for m in registry.METRICS.values()]
+    rows = table.set_index("Nyckeltal")
+    median = rows.loc[registry.get("social_worker_salary_median").label_sv]
+    assert median["Minsta antal"] == 10 and median["Sida"] == "Socialsekreterare"
+    full_time = rows.loc["Andel heltidsanställda"]
+    assert full_time["Kolumner som behövs"] == "Löneform, Sysselsättningsgrad"
+    assert full_time["I inläst data"] == "✓"
+    assert len(app.expander) == len(registry.METRICS)
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_forvaltning_filter_persists_across_pages(app):
+    open_page(app, "heltid")
+    app.multiselect(key="filter_forvaltningar").set_value(["A"]).run()
+    assert values_table(app, "%")["2025-11-01"] == ("6", "66,7")  # p1 p2 p3 p9 p10 p11: 4/6
+    open_page(app, "personalstruktur")
+    assert app.multiselect(key="filter_forvaltningar").value == ["A"]
+    assert values_table(app, "personer") == {"2024-11-01": ("..", ".."),  # p1 p2 x1
+                                             "2025-11-01": ("8", "8")}
+
+
+def test_period_filter(app):
+    open_page(app, "heltid")
+    app.select_slider(key="filter_period").set_value((fx.S, fx.S)).run()
+    assert values_table(app, "%") == {"2025-11-01": ("14", "71,4")}
+    assert metrics_shown(app)["Senaste värde"][1] == "inget tidigare värde"
+
+
+def test_publication_mode_rounds_counts(app):
+    open_page(app, "personalstruktur")
+    app.toggle(key="filter_publication").set_value(True).run()
+    assert values_table(app, "personer")["2025-11-01"] == ("20", "20")  # 17 -> nearest 10
+    assert any("Publiceringsläge" in c for c in captions(app))
+
+
+# --- stores that lack data ---------------------------------------------------------------------
+
+
+def test_missing_column_and_missing_extract(monkeypatch, tmp_path):
+    path = tmp_path / "partial.duckdb"
+    con = store.connect(path)
+    fx.load(con, [row[:8] + (None,) + row[9:] for row in fx.ROWS])  # no actual rate
+    with store.transaction(con) as cur:
+        cur.execute("DELETE FROM absence_year")
+        cur.execute("DELETE FROM hme_result")
+    con.close()
+    _point_app_at(monkeypatch, path, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+
+    open_page(at, "heltid")
+    at.selectbox(key="more_heltid").set_value("working_full_time_share").run()
+    infos = [i.value for i in at.info]
+    assert any("Andel som arbetar heltid" in i and "”Faktisk sysselsättningsgrad”" in i
+               for i in infos), infos
+
+    open_page(at, "halsa")
+    infos = [i.value for i in at.info]
+    assert ("Inga sjukfrånvarodata är inlästa ännu. Ladda upp ett sjukfrånvarouttag under "
+            "Ladda upp.") in infos
+    assert any(i.startswith("Inga HME-resultat är inlästa ännu") for i in infos)
+
+    open_page(at, "oversikt")
+    assert "Sjukfrånvaro totalt" not in metrics_shown(at)  # shown only when loaded
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+def _luhn(nine: str) -> int:
+    total = 0
+    for i, ch in enumerate(nine):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def _personnummer(index: int, gender: str) -> str:
+    """A valid personnummer (Luhn), born 1960-1999, whose ninth digit says the gender."""
+    year, month, day = 1960 + index % 40, 1 + index % 12, 1 + index % 28
+    gender_digit = (index % 4) * 2 + (1 if gender == "M" else 0)
+    nine = f"{year % 100:02d}{month:02d}{day:02d}{10 + index % 90:02d}{gender_digit}"
+    return f"{year}{month:02d}{day:02d}-{nine[6:]}{_luhn(nine)}"
+
+
+HEADERS = ("Mätdatum;Personnummer;Anställningsnummer;Förvaltning;Befattning;SSYK;Löneform;"
+           "Sysselsättningsgrad;Kön")
+
+
+def _csv(snapshot: str | None, persons: int = 12) -> bytes:
+    """`persons` monthly-paid persons; every fourth works 75 %, the rest full time."""
+    lines = [HEADERS if snapshot else HEADERS.split(";", 1)[1]]
+    for i in range(persons):
+        gender = "M" if i % 3 == 0 else "K"
+        fields = [_personnummer(i, gender), f"U{i}", "A" if i % 2 else "B", "Undersköterska",
+                  "5321", "Månadslön", "75" if i % 4 == 0 else "100", gender]
+        lines.append(";".join(([snapshot] if snapshot else []) + fields))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_upload_a_valid_csv_adds_a_snapshot(own_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "ladda-upp")
+    at.file_uploader(key="upload").upload("november_2026.csv", _csv("2026-11-01"), "text/csv")
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    success = text(at.success[0].value)
+    assert "Inläst: 12 rader från november_2026.csv" in success
+    assert "2026-11-01" in success
+    log = tables_with(at, "Rader")[0]
+    assert log.iloc[0]["Fil"] == "november_2026.csv" and log.iloc[0]["Rader"] == "12"
+
+    # the new snapshot is in the period filter and on the pages (the range followed it)
+    assert at.select_slider(key="filter_period").value == (fx.PREV, date(2026, 11, 1))
+    open_page(at, "heltid")
+    assert values_table(at, "%")["2026-11-01"] == ("12", "75,0")  # 9 of 12 at 100 %
+
+
+def test_upload_an_invalid_csv_shows_the_findings_and_changes_nothing(own_store):
+    broken = _csv("2026-11-01").decode().splitlines()
+    fields = broken[3].split(";")
+    fields[1] = fields[1][:-1] + str((int(fields[1][-1]) + 1) % 10)  # wrong Luhn digit
+    broken[3] = ";".join(fields)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "ladda-upp")
+    at.file_uploader(key="upload").upload("trasig.csv", "\n".join(broken).encode(), "text/csv")
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and at.error[0].value.startswith("Ingenting lästes in")
+    findings = tables_with(at, "Meddelande")[0]
+    assert list(findings.columns) == ["Allvarlighet", "Fil", "Rad", "Kolumn", "Meddelande"]
+    errors = findings[findings["Allvarlighet"] == "fel"]
+    assert (errors["Fil"] == "trasig.csv").all()
+    assert 4 in set(errors["Rad"])  # line 4 of the file: the third person
+    assert any(b.proto.label == "Ladda ner valideringsrapporten"
+               for b in at.get("download_button"))
+    log = tables_with(at, "Rader")[0]
+    assert list(log["Fil"]) == ["fixture"]  # nothing was loaded
+
+
+def test_upload_without_snapshot_date_asks_for_one(own_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "ladda-upp")
+    at.file_uploader(key="upload").upload("utan_datum.csv", _csv(None), "text/csv")
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any("saknar mätdatum" in w.value for w in at.warning), [w.value for w in at.warning]
+    at.date_input(key="upload_date").set_value(date(2026, 5, 1)).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert "2026-05-01" in at.success[0].value
+
+
+# --- first start -------------------------------------------------------------------------------
+
+
+def test_an_empty_store_loads_the_demo_municipality(monkeypatch, tmp_path):
+    pytest.importorskip("pipelines.demo")
+    path = tmp_path / "data" / "curated" / "empty.duckdb"
+    _point_app_at(monkeypatch, path, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=600).run()
+    assert not at.exception, [e.value for e in at.exception]
+    con = store.connect(path)  # the same process: DuckDB shares the open database
+    try:
+        assert not store.is_empty(con)
+        sources = store.read(con, "SELECT DISTINCT source FROM load_log")["source"].to_list()
+    finally:
+        con.close()
+    assert sources == ["demo"]
+    shown = metrics_shown(at)
+    assert shown["Antal anställda"][0] not in ("–", "..")
+    assert len(at.get("plotly_chart")) >= 5

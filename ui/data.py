@@ -1,0 +1,199 @@
+"""The UI's access to the store and the metrics layer, with Streamlit's caches.
+
+- One DuckDB connection per store file for the whole server (`st.cache_resource`). Every read
+  goes through `store.read` or `metrics.compute.compute`, which take a fresh cursor per call,
+  so sessions on different threads never share a cursor (stack-notes.md §3.1).
+- Computed frames are cached with `st.cache_data`, keyed on `data_key()`: the store file, the
+  load-log version and the disclosure thresholds. A new load changes the version, so every
+  page computes afresh; `after_load()` also drops the old entries.
+
+The only SQL in the UI is here: the distinct förvaltningar and snapshot dates that the filters
+offer, and the latest entries of the load log (no backend function returns them yet).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+import settings
+import store
+from metrics import registry
+from metrics.compute import available_columns, compute
+from metrics.definition import Metric
+from metrics.export import workbook_bytes
+from pipelines.schema import TABLES
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
+    return store.connect(db_path)
+
+
+@st.cache_resource(show_spinner=False)
+def _load_lock(db_path: str) -> threading.Lock:
+    """Serialises the first-start demo load between sessions of one server."""
+    return threading.Lock()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The server's shared connection to the store named by settings (take no cursor here)."""
+    return _connection(str(settings.get().db_path))
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """What a computed frame depends on besides its own arguments."""
+
+    db_path: str
+    version: int
+    min_cell_count: int
+    min_n_percentiles: int
+    min_n_sick_leave: int
+    fte_hours_divisor: float
+
+
+def data_key() -> DataKey:
+    cfg = settings.get()
+    return DataKey(str(cfg.db_path), store.version(connection()), cfg.min_cell_count,
+                   cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
+
+
+def source_table(metric: Metric) -> str:
+    """The canonical table behind the table or view a metric reads."""
+    return store.SOURCE_TABLE.get(metric.table, metric.table)
+
+
+def is_yearly(metric: Metric) -> bool:
+    """Whether the metric's figures are per calendar year (dated 31 December)."""
+    return any(name == "year" for name, _ in TABLES[source_table(metric)][0])
+
+
+# --- computed frames ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4000)
+def _metric_frame(key: DataKey, metric_id: str, by: tuple[str, ...],
+                  forvaltningar: tuple[str, ...] | None, start: date | None, end: date | None,
+                  publication: bool, retirement_age: int) -> pl.DataFrame:
+    return compute(connection(), metric_id, by=list(by), forvaltningar=forvaltningar,
+                   start=start, end=end, publication=publication,
+                   retirement_age=retirement_age)
+
+
+def metric_frame(metric_id: str, *, by: Sequence[str] = (),
+                 forvaltningar: Sequence[str] | None = None, start: date | None = None,
+                 end: date | None = None, publication: bool = False,
+                 retirement_age: int | None = None) -> pl.DataFrame:
+    """compute() for the current store, cached until the next load."""
+    return _metric_frame(
+        data_key(), metric_id, tuple(by),
+        tuple(forvaltningar) if forvaltningar is not None else None, start, end, publication,
+        retirement_age or settings.get().retirement_age,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _available(key: DataKey, table: str) -> frozenset[str]:
+    return frozenset(available_columns(connection(), table))
+
+
+def available(table: str) -> frozenset[str]:
+    """The columns of a canonical table that hold data (empty: nothing loaded)."""
+    return _available(data_key(), table)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    forvaltningar: tuple[str, ...]
+    snapshot_dates: tuple[date, ...]
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _filter_options(key: DataKey) -> FilterOptions:
+    names, dates = store.filter_values(connection())
+    return FilterOptions(tuple(names), tuple(dates))
+
+
+def filter_options() -> FilterOptions:
+    """The förvaltningar and snapshot dates in the store, for the sidebar filters."""
+    return _filter_options(data_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _load_log(key: DataKey, limit: int) -> pl.DataFrame:
+    return store.load_log(connection(), limit).drop("sha256")
+
+
+def load_log(limit: int = 10) -> pl.DataFrame:
+    """The latest loads, newest first."""
+    return _load_log(data_key(), limit)
+
+
+def after_load() -> None:
+    """Drop the cached frames of the previous store version (the version key moved on)."""
+    for cached in (_metric_frame, _available, _filter_options, _load_log):
+        cached.clear()
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def is_empty() -> bool:
+    return store.is_empty(connection())
+
+
+def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):
+    """Load the demo municipality when the store has no employment rows; return the report,
+    or None when another session had already filled the store."""
+    from pipelines.load import load_demo
+
+    with _load_lock(str(settings.get().db_path)):
+        if not is_empty():
+            return None
+        report = load_demo(connection(), progress=progress)
+    after_load()
+    return report
+
+
+def ingest(files: Sequence[tuple[str, bytes]], *, snapshot_date: date | None = None,
+           progress: Callable[[float, str], None] | None = None):
+    """Load uploaded files (name, bytes) in one transaction; returns the IngestReport."""
+    from pipelines.load import ingest as ingest_files
+
+    report = ingest_files(connection(), list(files), snapshot_date=snapshot_date,
+                          source="upload", progress=progress)
+    if report.loaded:
+        after_load()
+    return report
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+def metrics_workbook(metric_ids: Sequence[str], *, forvaltningar: Sequence[str] | None,
+                     publication: bool) -> Callable[[], bytes]:
+    """A callable that builds the Excel export when the download button is clicked."""
+    ids = [registry.get(m).id for m in metric_ids]
+    chosen = list(forvaltningar) if forvaltningar is not None else None
+    con = connection()  # taken here: the callable runs on another thread, outside the script
+
+    def build() -> bytes:
+        return workbook_bytes(con, ids, forvaltningar=chosen, publication=publication)
+
+    return build
+
+
+def findings_workbook(frame: pl.DataFrame, sheet: str) -> bytes:
+    """The validation report as .xlsx (polars writes text cells as text, never formulas)."""
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=sheet, autofit=True, header_format={"bold": True},
+                      freeze_panes="A2")
+    return buffer.getvalue()

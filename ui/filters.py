@@ -1,0 +1,117 @@
+"""The sidebar filters every page shares, kept in st.session_state so they survive page
+switches (app.py renders them before the page itself)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+import settings
+from metrics.definition import Metric
+from ui import data, texts
+
+KEY_FORVALTNINGAR = "filter_forvaltningar"
+KEY_PERIOD = "filter_period"
+KEY_PERIOD_OPTIONS = "filter_period_options"
+KEY_PUBLICATION = "filter_publication"
+KEY_RETIREMENT_AGE = "filter_retirement_age"
+
+
+@dataclass(frozen=True)
+class Filters:
+    forvaltningar: tuple[str, ...] | None
+    """None: the whole municipality (no filter)."""
+    start: date | None
+    end: date | None
+    """None: open end (the whole period in the store)."""
+    publication: bool
+    retirement_age: int
+
+    def compute_args(self, metric: Metric) -> dict:
+        """Keyword arguments of compute() for a metric. The period is of snapshot dates; a
+        yearly metric (sick leave, HME) counts whole calendar years within it."""
+        start, end = self.start, self.end
+        if data.is_yearly(metric):
+            start = date(start.year, 1, 1) if start else None
+            end = date(end.year, 12, 31) if end else None
+        return {"forvaltningar": self.forvaltningar, "start": start, "end": end,
+                "publication": self.publication, "retirement_age": self.retirement_age}
+
+
+def _default_retirement_age() -> int:
+    age = settings.get().retirement_age
+    return age if age in settings.RETIREMENT_AGE_CHOICES else settings.RETIREMENT_AGE_CHOICES[0]
+
+
+def _prepare_state(options: data.FilterOptions) -> None:
+    """Defaults on first run, and values that the store's content no longer allows reset (a
+    period at its full range stays at the full range when a new snapshot arrives)."""
+    state = st.session_state
+    state.setdefault(KEY_PUBLICATION, False)
+    state.setdefault(KEY_RETIREMENT_AGE, _default_retirement_age())
+    if state[KEY_RETIREMENT_AGE] not in settings.RETIREMENT_AGE_CHOICES:
+        state[KEY_RETIREMENT_AGE] = _default_retirement_age()
+    chosen = [f for f in state.get(KEY_FORVALTNINGAR, []) if f in options.forvaltningar]
+    state[KEY_FORVALTNINGAR] = chosen
+
+    dates = options.snapshot_dates
+    previous = state.get(KEY_PERIOD_OPTIONS)
+    period = state.get(KEY_PERIOD)
+    was_full = (previous is not None and previous != dates and len(previous) > 0
+                and period == (previous[0], previous[-1]))
+    valid = (isinstance(period, tuple) and len(period) == 2
+             and all(d in dates for d in period))
+    if len(dates) > 1 and KEY_PERIOD in state and (not valid or was_full):
+        # Set, not deleted: the browser would otherwise send its old value back.
+        state[KEY_PERIOD] = (dates[0], dates[-1])
+    state[KEY_PERIOD_OPTIONS] = dates
+
+
+def sidebar() -> None:
+    """Render the filters in the sidebar."""
+    options = data.filter_options()
+    _prepare_state(options)
+    with st.sidebar:
+        st.subheader(texts.FILTER_HEADER)
+        if not options.snapshot_dates:
+            st.caption(texts.SIDEBAR_NO_DATA)
+        st.multiselect(
+            texts.FILTER_FORVALTNING, options.forvaltningar, key=KEY_FORVALTNINGAR,
+            placeholder=texts.FILTER_FORVALTNING_ALL, help=texts.FILTER_FORVALTNING_HELP,
+        )
+        dates = options.snapshot_dates
+        if len(dates) > 1:
+            st.select_slider(texts.FILTER_PERIOD, options=dates, value=(dates[0], dates[-1]),
+                             key=KEY_PERIOD,
+                             format_func=date.isoformat, help=texts.FILTER_PERIOD_HELP)
+        elif dates:
+            st.caption(texts.FILTER_PERIOD_SINGLE.format(date=dates[0].isoformat()))
+        st.toggle(texts.FILTER_PUBLICATION, key=KEY_PUBLICATION,
+                  help=texts.FILTER_PUBLICATION_HELP)
+        st.selectbox(
+            texts.FILTER_RETIREMENT_AGE, settings.RETIREMENT_AGE_CHOICES,
+            key=KEY_RETIREMENT_AGE, help=texts.FILTER_RETIREMENT_AGE_HELP,
+            format_func=lambda age: texts.RETIREMENT_AGE_OPTION.format(age=age),
+        )
+
+
+def current() -> Filters:
+    """The filters as the sidebar has them now."""
+    state = st.session_state
+    chosen = tuple(state.get(KEY_FORVALTNINGAR) or ())
+    options = data.filter_options()
+    forvaltningar = chosen if chosen and set(chosen) != set(options.forvaltningar) else None
+    start = end = None
+    period = state.get(KEY_PERIOD)
+    dates = options.snapshot_dates
+    if period and dates and tuple(period) != (dates[0], dates[-1]):
+        start, end = period
+    return Filters(
+        forvaltningar=forvaltningar,
+        start=start,
+        end=end,
+        publication=bool(state.get(KEY_PUBLICATION, False)),
+        retirement_age=int(state.get(KEY_RETIREMENT_AGE) or _default_retirement_age()),
+    )

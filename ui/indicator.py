@@ -1,0 +1,308 @@
+"""The indicator section every metric page is built from, and the indicator page itself.
+
+A section reads the filters, asks the data layer for computed frames, hands them to the chart
+factories and shows the metric's own definition beside the chart. It holds no metric logic:
+what a value means is the registry's business (metrics/).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+import settings
+from metrics import registry
+from metrics.compute import missing_columns
+from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
+from metrics.disclosure import SUPPRESSED_MARK
+from pipelines.schema import EXTRACTS
+from ui import charts, data, filters, numbers, sitemap, texts
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
+YEARS_TO_RETIREMENT = tuple(range(1, 11))
+
+
+# --- small helpers shared by the pages ---------------------------------------------------------
+
+
+def md(text: str) -> str:
+    """Text from the registry, safe to show as Markdown (a "$" would start LaTeX)."""
+    return text.replace("$", "\\$")
+
+
+def column_label(name: str) -> str:
+    """The Swedish name of a canonical column ("a|b" reads "A eller B")."""
+    if "|" in name:
+        return texts.COLUMN_OR.join(column_label(part) for part in name.split("|"))
+    for extract in EXTRACTS:
+        for column in extract.columns:
+            if column.name == name and column.label_sv:
+                return column.label_sv
+    return texts.DERIVED_COLUMN_LABELS.get(name, name)
+
+
+def column_list(names: list[str]) -> str:
+    labels = [f"”{column_label(n)}”" for n in names]
+    if len(labels) < 2:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + texts.COLUMNS_AND + labels[-1]
+
+
+def threshold(metric: Metric) -> int:
+    return int(getattr(settings.get(), metric.threshold))
+
+
+def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
+    """Below a chart: how many of its cells are hidden by the disclosure rule."""
+    hidden = int(frame["suppressed"].sum()) if frame.height else 0
+    if hidden == 1:
+        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=threshold(metric)))
+    elif hidden > 1:
+        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=threshold(metric)))
+
+
+def period_label(day: date, yearly: bool) -> str:
+    return str(day.year) if yearly else day.isoformat()
+
+
+def cell_text(value: float | None, suppressed: bool, decimals: int) -> str:
+    return SUPPRESSED_MARK if suppressed else numbers.number(value, decimals)
+
+
+def values_table(frame: pl.DataFrame, metric: Metric, *, yearly: bool) -> pl.DataFrame:
+    """The total per snapshot as the table shows it: hidden cells as '..'."""
+    rows = zip(frame["snapshot_date"].to_list(), frame["n"].to_list(),
+               frame["value"].to_list(), frame["suppressed"].to_list(), strict=True)
+    n_header = texts.TABLE_N_HME if metric.table == "hme" else texts.TABLE_N
+    date_header = texts.TABLE_YEAR if yearly else texts.TABLE_DATE
+    value_header = texts.TABLE_VALUE.format(unit=metric.unit)
+    return pl.DataFrame(
+        [(period_label(d, yearly), cell_text(n, hidden, 0),
+          cell_text(v, hidden, metric.decimals)) for d, n, v, hidden in rows],
+        schema=[date_header, n_header, value_header], orient="row",
+    )
+
+
+def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly: bool,
+                    labels: dict | None = None) -> pl.DataFrame:
+    """A breakdown over time as a wide table: one row per group, one column per period."""
+    label = BREAKDOWNS[column].label_sv
+    cells = [cell_text(v, h, metric.decimals)
+              for v, h in zip(frame["value"].to_list(), frame["suppressed"].to_list(),
+                              strict=True)]
+    groups = [labels.get(g, g) if labels else g for g in frame[column].to_list()]
+    long = pl.DataFrame({
+        label: [str(g) if g is not None else texts.UNKNOWN for g in groups],
+        "period": [period_label(d, yearly) for d in frame["snapshot_date"].to_list()],
+        "cell": cells,
+    })
+    return long.pivot(on="period", index=label, values="cell", maintain_order=True)
+
+
+def delta_args(latest: tuple, previous: tuple | None, metric: Metric, yearly: bool) -> dict:
+    """st.metric arguments for the change since the previous snapshot, coloured by the
+    metric's direction (neutral when it has none)."""
+    if previous is None:
+        return {"delta": texts.NO_PREVIOUS, "delta_color": "off", "delta_arrow": "off"}
+    (_, latest_value, latest_hidden), (prev_date, prev_value, prev_hidden) = latest, previous
+    since = texts.CHANGE_SINCE.format(date=period_label(prev_date, yearly))
+    if latest_hidden or prev_hidden:
+        return {"delta": None}
+    change = latest_value - prev_value
+    text = numbers.metric_change(change, metric)
+    colour = {True: "normal", False: "inverse", None: "off"}[metric.higher_is_better]
+    if text.startswith("±"):
+        return {"delta": text, "delta_color": "off", "delta_arrow": "off",
+                "delta_description": since}
+    return {"delta": text, "delta_color": colour, "delta_description": since}
+
+
+def latest_rows(frame: pl.DataFrame) -> tuple[tuple, tuple | None]:
+    """(date, value, suppressed) of the last and the second-last snapshot of a total."""
+    rows = list(zip(frame["snapshot_date"].to_list()[-2:], frame["value"].to_list()[-2:],
+                    frame["suppressed"].to_list()[-2:], strict=True))
+    return rows[-1], (rows[-2] if len(rows) > 1 else None)
+
+
+def unavailable_reason(metric: Metric) -> str | None:
+    """Why a metric cannot be shown at all: nothing loaded, or the extract lacks a column."""
+    table = data.source_table(metric)
+    available = data.available(table)
+    if not available:
+        return texts.NO_DATA_FOR_TABLE[table]
+    missing = missing_columns(metric, set(available))
+    if missing:
+        return texts.MISSING_COLUMNS.format(label=metric.label_sv, columns=column_list(missing))
+    return None
+
+
+# --- the section -------------------------------------------------------------------------------
+
+
+def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
+    """One indicator: headline figures, trend, definition, breakdowns, table and download."""
+    metric = registry.get(metric_id)
+    chosen = chosen or filters.current()
+    yearly = data.is_yearly(metric)
+    st.subheader(metric.label_sv, anchor=metric.id)
+    reason = unavailable_reason(metric)
+    if reason:
+        st.info(reason, icon=":material/info:")
+        return
+    args = chosen.compute_args(metric)
+    total = data.metric_frame(metric.id, **args)
+    if total.is_empty():
+        st.info(texts.NO_VALUES, icon=":material/info:")
+        return
+
+    latest, previous = latest_rows(total)
+    _headline(metric, total, latest, previous, yearly)
+
+    chart, about = st.columns([2, 1], gap="large")
+    with chart:
+        st.plotly_chart(charts.trend(total, metric, yearly=yearly), config=charts.CONFIG,
+                        key=f"trend_{metric.id}")
+        hidden_caption(total, metric)
+    with about:
+        _about(metric)
+
+    names = [texts.BREAKDOWN_TAB[b] for b in metric.breakdowns] + [texts.TAB_TABLE]
+    tabs = st.tabs(names)
+    for tab, by in zip(tabs, metric.breakdowns, strict=False):
+        with tab:
+            _breakdown(metric, by, args, latest[0], yearly)
+    with tabs[-1]:
+        st.dataframe(values_table(total, metric, yearly=yearly), hide_index=True,
+                     key=f"table_{metric.id}")
+        st.download_button(
+            texts.DOWNLOAD_METRIC,
+            data=data.metrics_workbook([metric.id], forvaltningar=chosen.forvaltningar,
+                                       publication=chosen.publication),
+            file_name=f"personalpanelen_{metric.id}_{date.today().isoformat()}.xlsx",
+            mime=MIME_XLSX, on_click="ignore", icon=":material/download:",
+            key=f"download_{metric.id}",
+        )
+
+
+def _headline(metric: Metric, total: pl.DataFrame, latest: tuple, previous: tuple | None,
+              yearly: bool) -> None:
+    latest_date, latest_value, latest_hidden = latest
+    n_latest = total["n"].to_list()[-1]
+    value_col, date_col, n_col = st.columns(3)
+    with value_col:
+        word = numbers.word_unit(metric.unit)  # in the label, so the figure fits its card
+        st.metric(
+            texts.LATEST_VALUE_UNIT.format(unit=metric.unit) if word else texts.LATEST_VALUE,
+            SUPPRESSED_MARK if latest_hidden
+            else numbers.metric_value(latest_value, metric, short=True),
+            help=texts.OVERVIEW_SUPPRESSED if latest_hidden else None,
+            border=True, height="stretch",
+            **delta_args(latest, previous, metric, yearly),
+        )
+    with date_col:
+        st.metric(texts.LATEST_YEAR if yearly else texts.LATEST_DATE,
+                  period_label(latest_date, yearly), border=True, height="stretch")
+    with n_col:
+        noun = "svarande" if metric.table == "hme" else "personer"
+        st.metric(texts.PERSONS_IN_BASE,
+                  SUPPRESSED_MARK if n_latest is None else numbers.count(n_latest, noun),
+                  border=True, height="stretch")
+
+
+def _about(metric: Metric) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{texts.ABOUT_METRIC}**")
+        lines = [
+            (texts.ABOUT_DEFINITION, metric.definition_sv),
+            (texts.ABOUT_POPULATION, metric.population_sv),
+            (texts.ABOUT_UNIT, metric.unit),
+            (texts.ABOUT_THRESHOLD, texts.ABOUT_THRESHOLD_VALUE.format(
+                n=threshold(metric), mark=SUPPRESSED_MARK)),
+            (texts.ABOUT_SOURCE, metric.source),
+            (texts.ABOUT_NOTE, metric.note_sv),
+        ]
+        st.markdown("\n\n".join(f"**{name}:** {md(text)}" for name, text in lines if text))
+
+
+def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) -> None:
+    label = BREAKDOWNS[by].label_sv
+    if by == "gender":
+        frame = data.metric_frame(metric.id, by=[by], **args)
+        st.plotly_chart(charts.gender_split(frame, metric, yearly=yearly), config=charts.CONFIG,
+                        key=f"gender_{metric.id}")
+        hidden_caption(frame, metric)
+        st.dataframe(breakdown_table(frame, metric, by, yearly=yearly,
+                                     labels=texts.GENDER_LABELS),
+                     hide_index=True, key=f"gender_table_{metric.id}")
+        return
+
+    at_latest = {**args, "start": latest, "end": latest}
+    frame = data.metric_frame(metric.id, by=[by], **at_latest)
+    caption = (texts.BREAKDOWN_CAPTION_YEAR.format(label=label, year=latest.year) if yearly
+               else texts.BREAKDOWN_CAPTION_LATEST.format(label=label, date=latest.isoformat()))
+    st.caption(caption)
+    if by == "years_to_retirement":
+        figure = charts.ordered_bars(frame, metric, by, order=YEARS_TO_RETIREMENT,
+                                     axis_title=texts.YEARS_TO_RETIREMENT_AXIS,
+                                     label=texts.YEARS_LABEL)
+    elif by == "age_band":
+        figure = charts.ordered_bars(frame, metric, by, order=AGE_BAND_ORDER, axis_title=label)
+    elif by == "occupation":
+        labels = {code: texts.OCCUPATION_LABEL.format(code=code)
+                  for code in frame[by].to_list() if code and code != texts.UNKNOWN}
+        figure = charts.group_bars(frame, metric, by, labels=labels)
+    else:
+        figure = charts.group_bars(frame, metric, by)
+    st.plotly_chart(figure, config=charts.CONFIG, key=f"{by}_{metric.id}")
+    hidden_caption(frame, metric)
+    if by == "forvaltning":
+        over_time = data.metric_frame(metric.id, by=[by], **args)
+        with st.expander(texts.BREAKDOWN_TABLE):
+            st.dataframe(breakdown_table(over_time, metric, by, yearly=yearly),
+                         hide_index=True, key=f"{by}_table_{metric.id}")
+
+
+def render_scale(metric_ids: tuple[str, ...], title: str, chosen: filters.Filters) -> None:
+    """Metrics of one unit that form a scale, in one chart (each line is its own metric)."""
+    metrics = [registry.get(m) for m in metric_ids]
+    st.subheader(title)
+    if any(unavailable_reason(m) for m in metrics):
+        return  # each metric says why below
+    series = [(texts.SCALE_LABELS.get(m.id, m.label_sv),
+               data.metric_frame(m.id, **chosen.compute_args(m))) for m in metrics]
+    yearly = data.is_yearly(metrics[0])
+    st.plotly_chart(charts.scale_trend(series, metrics[0], yearly=yearly), config=charts.CONFIG,
+                    key="scale_" + "_".join(metric_ids))
+    hidden_caption(pl.concat([frame for _, frame in series]), metrics[0])
+    st.caption(texts.SCALE_CAPTION)
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def page(url_path: str) -> None:
+    """An indicator page: its primary metrics one below the other, the others in a selector."""
+    spec = sitemap.PAGE_BY_PATH[url_path]
+    st.title(spec.title)
+    st.markdown(spec.intro)
+    chosen = filters.current()
+    if chosen.publication:
+        st.caption(texts.PUBLICATION_ON)
+    for i, metric_id in enumerate(spec.primary):
+        if i:
+            st.divider()
+        render(metric_id, chosen)
+    if spec.scale:
+        st.divider()
+        render_scale(spec.scale, texts.SCALE_TITLE[url_path], chosen)
+    if spec.secondary:
+        st.divider()
+        st.header(texts.MORE_METRICS)
+        metric_id = st.selectbox(
+            texts.CHOOSE_METRIC, spec.secondary, key=f"more_{url_path}",
+            format_func=lambda m: registry.get(m).label_sv, persist_state="session",
+        )
+        render(metric_id, chosen)

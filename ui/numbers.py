@@ -1,0 +1,80 @@
+"""Numbers as Swedes write them: space between thousands, decimal comma, "64,2 %", "35 000 kr".
+
+The spaces are non-breaking (U+00A0), so a figure never wraps between its digits or before
+its unit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from metrics.definition import Metric
+
+NBSP = "\u00a0"
+MINUS = "-"  # ASCII, so st.metric reads the sign and colours the change
+
+# Units written after the number; "kvot" and "index" are dimensionless and written bare.
+_SUFFIX = {
+    "%": "%",
+    "kr": "kr",
+    "personer": "personer",
+    "anställningar": "anställningar",
+    "medarbetare": "medarbetare",
+    "årsarbetare": "årsarbetare",
+    "år": "år",
+    "procentenheter": "procentenheter",
+}
+# The unit of a change: a change of a share is in percentage points.
+_CHANGE_SUFFIX = {**_SUFFIX, "%": "procentenheter"}
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 -> '1 234,5' (decimals fixed); None -> ''."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", NBSP)
+    if text.startswith("-") and set(text) <= set("-0," + NBSP):
+        text = text[1:]  # no "-0,0"
+    return text
+
+
+def with_unit(value: float | int | None, unit: str, decimals: int = 0) -> str:
+    """'64,2 %', '35 000 kr', '1,49' (kvot)."""
+    if value is None:
+        return ""
+    suffix = _SUFFIX.get(unit)
+    text = number(value, decimals)
+    return f"{text}{NBSP}{suffix}" if suffix else text
+
+
+def word_unit(unit: str) -> bool:
+    """Whether the unit is written as a word after the number ("personer", not "%")."""
+    return _SUFFIX.get(unit, "").isalpha()
+
+
+def metric_value(value: float | int | None, metric: Metric, *, short: bool = False) -> str:
+    """The value with its unit; `short` leaves out units that are words ("2 677", not
+    "2 677 personer") where the label already says what is counted."""
+    if short and word_unit(metric.unit):
+        return number(value, metric.decimals)
+    return with_unit(value, metric.unit, metric.decimals)
+
+
+def metric_change(change: float, metric: Metric) -> str:
+    """'+2,1 procentenheter', '-120 personer'; always signed."""
+    text = number(abs(change), metric.decimals)
+    sign = "+" if change > 0 else MINUS if change < 0 else "±"
+    if set(text) <= set("0," + NBSP):
+        sign = "±"
+    suffix = _CHANGE_SUFFIX.get(metric.unit)
+    return f"{sign}{text}{NBSP}{suffix}" if suffix else f"{sign}{text}"
+
+
+def count(value: int | None, noun: str = "personer") -> str:
+    """2812 -> '2 812 personer'."""
+    return f"{number(value)}{NBSP}{noun}" if value is not None else ""
+
+
+def day(value: date) -> str:
+    return value.isoformat()

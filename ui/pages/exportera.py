@@ -1,0 +1,39 @@
+"""Page "Exportera": the chosen metrics as one Excel workbook, built when the button is
+clicked, with the sidebar's förvaltning filter and publication mode."""
+
+from datetime import date
+
+import streamlit as st
+
+from metrics import registry
+from ui import data, filters, sitemap, texts
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+spec = sitemap.PAGE_BY_PATH["exportera"]
+st.title(spec.title)
+st.markdown(spec.intro)
+chosen = filters.current()
+
+all_ids = list(registry.METRICS)
+metric_ids = st.multiselect(
+    texts.EXPORT_METRICS, all_ids, default=all_ids, key="export_metrics",
+    format_func=lambda m: registry.get(m).label_sv, help=texts.EXPORT_METRICS_HELP,
+)
+
+scope = (texts.EXPORT_SCOPE_ALL if chosen.forvaltningar is None
+         else texts.EXPORT_SCOPE_SOME.format(names=", ".join(chosen.forvaltningar)))
+st.markdown(texts.EXPORT_SCOPE.format(count=len(metric_ids), scope=scope))
+st.caption(texts.EXPORT_PUBLICATION if chosen.publication else texts.EXPORT_NO_PUBLICATION)
+
+if not metric_ids:
+    st.info(texts.EXPORT_NONE)
+else:
+    st.download_button(
+        texts.EXPORT_BUTTON,
+        data=data.metrics_workbook(metric_ids, forvaltningar=chosen.forvaltningar,
+                                   publication=chosen.publication),
+        file_name=texts.EXPORT_FILE_NAME.format(day=date.today().isoformat()),
+        mime=MIME_XLSX, type="primary", icon=":material/download:", on_click="ignore",
+        key="export_download",
+    )

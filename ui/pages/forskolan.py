@@ -1,0 +1,5 @@
+"""Page "Förskolan": its metrics are listed in ui/sitemap.py."""
+
+from ui.indicator import page
+
+page("forskolan")

@@ -1,0 +1,5 @@
+"""Page "Hälsa": its metrics are listed in ui/sitemap.py."""
+
+from ui.indicator import page
+
+page("halsa")

@@ -1,0 +1,64 @@
+"""Page "Nyckeltalskatalog": the metric registry itself, so that what users read is what the
+code runs: definitions, thresholds, the columns each metric needs, whether the loaded data
+has them, and the SQL that computes it."""
+
+import polars as pl
+import streamlit as st
+
+from metrics import registry
+from metrics.compute import missing_columns, sql
+from metrics.disclosure import SUPPRESSED_MARK
+from ui import data, sitemap, texts
+from ui.indicator import column_label, column_list, md, threshold
+
+
+def _status(metric) -> str:
+    available = data.available(data.source_table(metric))
+    if not available:
+        return texts.CATALOG_NO_DATA
+    missing = missing_columns(metric, set(available))
+    if missing:
+        return texts.CATALOG_MISSING.format(columns=column_list(missing))
+    return texts.CATALOG_HAS_ALL
+
+
+spec = sitemap.PAGE_BY_PATH["katalog"]
+st.title(spec.title)
+st.markdown(spec.intro)
+
+metrics = list(registry.METRICS.values())
+headers = texts.CATALOG_HEADERS
+st.dataframe(
+    pl.DataFrame({
+        headers["label"]: [m.label_sv for m in metrics],
+        headers["page"]: [sitemap.page_of(m.id).title for m in metrics],
+        headers["unit"]: [m.unit for m in metrics],
+        headers["threshold"]: [threshold(m) for m in metrics],
+        headers["columns"]: [", ".join(column_label(c) for c in m.columns) for m in metrics],
+        headers["status"]: [_status(m) for m in metrics],
+    }),
+    hide_index=True, height="content", key="catalog_table",
+)
+
+st.subheader(texts.CATALOG_DETAILS)
+for page in sitemap.PAGES:
+    if not page.metric_ids:
+        continue
+    st.markdown(f"##### {page.title}")
+    for metric in (registry.get(m) for m in page.metric_ids):
+        with st.expander(metric.label_sv):
+            lines = [
+                (texts.CATALOG_ID, f"`{metric.id}`"),
+                (texts.ABOUT_DEFINITION, md(metric.definition_sv)),
+                (texts.ABOUT_POPULATION, md(metric.population_sv)),
+                (texts.ABOUT_UNIT, metric.unit),
+                (texts.ABOUT_THRESHOLD, texts.ABOUT_THRESHOLD_VALUE.format(
+                    n=threshold(metric), mark=SUPPRESSED_MARK)),
+                (texts.CATALOG_COLUMNS, ", ".join(column_label(c) for c in metric.columns)),
+                (texts.CATALOG_HEADERS["status"], _status(metric)),
+                (texts.ABOUT_SOURCE, md(metric.source)),
+                (texts.ABOUT_NOTE, md(metric.note_sv)),
+            ]
+            st.markdown("\n\n".join(f"**{name}:** {text}" for name, text in lines if text))
+            st.caption(texts.CATALOG_SQL)
+            st.code(sql(metric).strip(), language="sql")

@@ -1,0 +1,5 @@
+"""Page "Kompetensförsörjning": its metrics are listed in ui/sitemap.py."""
+
+from ui.indicator import page
+
+page("kompetensforsorjning")

@@ -1,0 +1,70 @@
+"""Page "Översikt": a card per mission indicator, with the latest value, the change since the
+previous snapshot and a sparkline, and the data basis in one line."""
+
+import streamlit as st
+
+from metrics import registry
+from metrics.disclosure import SUPPRESSED_MARK
+from ui import charts, data, filters, numbers, sitemap, texts
+from ui.indicator import delta_args, latest_rows, md, unavailable_reason
+
+CARDS_PER_ROW = 4
+OPTIONAL = {"headcount", "sick_leave_total"}  # shown only when their data is loaded
+
+spec = sitemap.PAGE_BY_PATH["oversikt"]
+st.title(spec.title)
+st.markdown(spec.intro)
+chosen = filters.current()
+
+headcount = registry.get("headcount")
+if unavailable_reason(headcount):
+    st.info(texts.OVERVIEW_NO_DATA, icon=":material/info:")
+else:
+    total = data.metric_frame("headcount", **chosen.compute_args(headcount))
+    log = data.load_log(1)
+    if total.height:
+        (latest_date, persons, hidden), _ = latest_rows(total)
+        loaded = log["loaded_at"][0].strftime("%Y-%m-%d %H:%M") if log.height else ""
+        st.caption(texts.OVERVIEW_DATA_BASIS.format(
+            date=latest_date.isoformat(),
+            persons=SUPPRESSED_MARK if hidden else numbers.count(int(persons)),
+            loaded=loaded,
+            file=log["file_name"][0] if log.height else "",
+        ))
+    if chosen.publication:
+        st.caption(texts.PUBLICATION_ON)
+
+    cards = [m for m in sitemap.OVERVIEW_CARDS
+             if m not in OPTIONAL or not unavailable_reason(registry.get(m))]
+    for row_start in range(0, len(cards), CARDS_PER_ROW):
+        columns = st.columns(CARDS_PER_ROW)
+        for column, metric_id in zip(columns, cards[row_start:row_start + CARDS_PER_ROW],
+                                     strict=False):
+            metric = registry.get(metric_id)
+            page = sitemap.page_of(metric_id)
+            yearly = data.is_yearly(metric)
+            with column, st.container(border=True, height="stretch"):
+                reason = unavailable_reason(metric)
+                frame = None if reason else data.metric_frame(
+                    metric_id, **chosen.compute_args(metric))
+                st.markdown(f"**{metric.label_sv}**", help=md(metric.definition_sv))
+                if frame is None or frame.is_empty():
+                    st.metric(metric.label_sv, "–", label_visibility="collapsed")
+                    st.caption(reason or texts.NO_VALUES)
+                else:
+                    latest, previous = latest_rows(frame)
+                    change = delta_args(latest, previous, metric, yearly)
+                    change.pop("delta_description", None)  # too wide for a card
+                    st.metric(
+                        metric.label_sv,
+                        SUPPRESSED_MARK if latest[2]
+                        else numbers.metric_value(latest[1], metric, short=True),
+                        label_visibility="collapsed",
+                        **change,
+                    )
+                    st.plotly_chart(charts.sparkline(frame, metric, yearly=yearly),
+                                    config=charts.SPARK_CONFIG, key=f"spark_{metric_id}")
+                    if latest[2]:
+                        st.caption(texts.OVERVIEW_SUPPRESSED)
+                st.page_link(page.file, label=f"{texts.OVERVIEW_MORE}: {page.title}",
+                             icon=":material/arrow_forward:")

@@ -1,0 +1,5 @@
+"""Page "Personalstruktur": its metrics are listed in ui/sitemap.py."""
+
+from ui.indicator import page
+
+page("personalstruktur")

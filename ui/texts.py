@@ -1,0 +1,269 @@
+"""Every Swedish string of the interface, in one place.
+
+Metric labels, definitions and units come from the metric registry itself (metrics/), column
+labels from the canonical schema (pipelines/schema.py); this module holds the rest.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "Personalpanelen"
+APP_ICON = ":material/groups:"
+
+# --- navigation ------------------------------------------------------------------------------
+SECTION_MISSION = "HR-programmets nyckeltal"
+SECTION_REPORT = "Personalbokslut"
+SECTION_DATA = "Data"
+
+PAGE_TITLES = {
+    "oversikt": "Översikt",
+    "chefer": "Chefer",
+    "timavlonade": "Timavlönade",
+    "heltid": "Heltid",
+    "forskolan": "Förskolan",
+    "socialsekreterare": "Socialsekreterare",
+    "personalstruktur": "Personalstruktur",
+    "kompetensforsorjning": "Kompetensförsörjning",
+    "halsa": "Hälsa",
+    "ladda-upp": "Ladda upp",
+    "exportera": "Exportera",
+    "katalog": "Nyckeltalskatalog",
+}
+
+PAGE_INTROS = {
+    "oversikt": (
+        "HR-programmets nyckeltal i korthet: senaste värde, förändring sedan föregående "
+        "mätdatum och utvecklingen över tid."
+    ),
+    "chefer": (
+        "Hur könsfördelningen bland kommunens chefer utvecklas, och hur många medarbetare "
+        "varje chef har. Målet i HR-programmet är en chefskår som speglar medarbetarna."
+    ),
+    "timavlonade": (
+        "Timavlönade personer som arbetat under mätmånaden, och hur stor del av arbetstiden "
+        "som utförs av timavlönade."
+    ),
+    "heltid": (
+        "Heltid som norm: andelen månadsavlönade med heltidsanställning och andelen som "
+        "faktiskt arbetar heltid."
+    ),
+    "forskolan": "Andelen män bland förskollärare och barnskötare.",
+    "socialsekreterare": (
+        "Lönespridningen bland socialsekreterare (SSYK 2661), lönepercentiler och "
+        "ingångslön."
+    ),
+    "personalstruktur": (
+        "Hur många som arbetar i kommunen, hur många årsarbetare det motsvarar, "
+        "anställningsformer och lika lön."
+    ),
+    "kompetensforsorjning": (
+        "Åldersstruktur, kommande pensionsavgångar och personalomsättning: underlaget för "
+        "kompetensförsörjningsplanen."
+    ),
+    "halsa": "Sjukfrånvaro enligt den lagstadgade redovisningen och medarbetarenkätens HME-index.",
+    "ladda-upp": (
+        "Läs in uttag från lönesystemet: anställningsuttag (xlsx eller csv), sjukfrånvarouttag "
+        "och HME-sammanställning. Filerna kontrolleras innan något sparas; en fil med fel "
+        "ändrar ingenting."
+    ),
+    "exportera": (
+        "Ladda ner nyckeltalen som en Excelfil: ett blad per nyckeltal, ett blad med "
+        "definitionerna och ett med inläsningsloggen."
+    ),
+    "katalog": (
+        "Alla nyckeltal som panelen beräknar, med definition, population och källa. Texten "
+        "hämtas direkt ur nyckeltalsregistret, så det du läser här är det som beräknas."
+    ),
+}
+
+# --- first start -----------------------------------------------------------------------------
+DEMO_LOADING = "Första start: läser in exempelkommunen …"
+DEMO_DONE = "Exempelkommunen är inläst."
+DEMO_FAILED = "Exempelkommunen kunde inte läsas in: {error}"
+
+# --- sidebar filters -------------------------------------------------------------------------
+FILTER_HEADER = "Urval"
+FILTER_FORVALTNING = "Förvaltning"
+FILTER_FORVALTNING_ALL = "Alla förvaltningar"
+FILTER_FORVALTNING_HELP = "Lämna tomt för hela kommunen."
+FILTER_PERIOD = "Period (mätdatum)"
+FILTER_PERIOD_HELP = (
+    "Första och sista mätdatum som visas. Sjukfrånvaro och HME avser hela kalenderår."
+)
+FILTER_PERIOD_SINGLE = "Mätdatum: {date}"
+FILTER_PUBLICATION = "Publiceringsläge (avrundat som SCB)"
+FILTER_PUBLICATION_HELP = (
+    "Antal avrundas till närmaste 10 (100 från 1 000) och löner till närmaste 100 kr, som "
+    "när SCB publicerar. Andelar beräknas före avrundning."
+)
+FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen"
+FILTER_RETIREMENT_AGE_HELP = (
+    "Ålder då en pensionsavgång räknas i prognosen och i personalomsättningen utom "
+    "pensionsavgångar. LAS-åldern är 69 år sedan 2023."
+)
+RETIREMENT_AGE_OPTION = "{age} år"
+SIDEBAR_NO_DATA = "Inga anställningsuppgifter är inlästa ännu."
+
+# --- indicator sections ----------------------------------------------------------------------
+LATEST_VALUE = "Senaste värde"
+LATEST_VALUE_UNIT = "Senaste värde ({unit})"
+LATEST_DATE = "Mätdatum"
+LATEST_YEAR = "År"
+PERSONS_IN_BASE = "Antal i underlaget"
+CHANGE_SINCE = "sedan {date}"
+NO_PREVIOUS = "inget tidigare värde"
+MORE_METRICS = "Fler nyckeltal"
+SCALE_TITLE = {"socialsekreterare": "Lönefördelning över tid"}
+SCALE_LABELS = {"social_worker_salary_p10": "P10", "social_worker_salary_p25": "P25",
+                "social_worker_salary_median": "Median", "social_worker_salary_p75": "P75",
+                "social_worker_salary_p90": "P90"}
+SCALE_CAPTION = "Varje linje är ett eget nyckeltal; välj det under Fler nyckeltal för detaljer."
+CHOOSE_METRIC = "Välj nyckeltal"
+ABOUT_METRIC = "Om nyckeltalet"
+ABOUT_DEFINITION = "Definition"
+ABOUT_POPULATION = "Population"
+ABOUT_UNIT = "Enhet"
+ABOUT_SOURCE = "Källa"
+ABOUT_THRESHOLD = "Minsta antal personer"
+ABOUT_THRESHOLD_VALUE = "{n} personer; färre visas som ”{mark}”"
+ABOUT_NOTE = "Anmärkning"
+ABOUT_PAGE = "Sida"
+TAB_TREND = "Utveckling"
+TAB_TABLE = "Tabell"
+BREAKDOWN_TAB = {
+    "forvaltning": "Per förvaltning",
+    "gender": "Per kön",
+    "occupation": "Per yrke",
+    "age_band": "Per åldersgrupp",
+    "years_to_retirement": "År till pension",
+}
+BREAKDOWN_CAPTION_LATEST = "{label} på mätdatum {date}."
+BREAKDOWN_CAPTION_YEAR = "{label} år {year}."
+BREAKDOWN_TABLE = "Värden per mätdatum"
+TABLE_DATE = "Mätdatum"
+TABLE_YEAR = "År"
+TABLE_N = "Antal personer"
+TABLE_N_HME = "Antal svarande"
+TABLE_VALUE = "Värde ({unit})"
+DOWNLOAD_METRIC = "Ladda ner som Excel"
+SUPPRESSED_CAPTION_ONE = (
+    "1 värde döljs eftersom det vilar på färre än {k} personer eller annars skulle kunna "
+    "räknas fram ur totalen."
+)
+SUPPRESSED_CAPTION_MANY = (
+    "{count} värden döljs eftersom de vilar på färre än {k} personer eller annars skulle "
+    "kunna räknas fram ur totalen."
+)
+SUPPRESSED_LEGEND = "”{mark}” = värdet visas inte (för få personer)."
+PUBLICATION_ON = "Publiceringsläge: antal och löner är avrundade som när SCB publicerar."
+NO_DATA_FOR_TABLE = {
+    "employment": (
+        "Inga anställningsuppgifter är inlästa ännu. Ladda upp ett anställningsuttag under "
+        "Ladda upp."
+    ),
+    "absence_year": (
+        "Inga sjukfrånvarodata är inlästa ännu. Ladda upp ett sjukfrånvarouttag under "
+        "Ladda upp."
+    ),
+    "hme_result": (
+        "Inga HME-resultat är inlästa ännu. Ladda upp en HME-sammanställning under Ladda upp."
+    ),
+}
+MISSING_COLUMNS = (
+    "**{label}** kan inte beräknas: de inlästa uttagen saknar {columns}. Lägg till "
+    "kolumnen i uttaget från lönesystemet och läs in det igen."
+)
+NO_VALUES = "Det finns inga värden för valt urval (förvaltning och period)."
+COLUMN_OR = " eller "
+COLUMNS_AND = " och "
+GENDER_LABELS = {"K": "Kvinnor", "M": "Män", "Okänt": "Okänt kön"}
+UNKNOWN = "Okänt"
+OCCUPATION_LABEL = "SSYK {code}"
+YEARS_TO_RETIREMENT_AXIS = "År till pensionsålder"
+YEARS_LABEL = "{} år"
+
+# --- overview --------------------------------------------------------------------------------
+OVERVIEW_DATA_BASIS = (
+    "Senaste mätdatum {date} · {persons} · källa: inläsningsloggen (senast inläst {loaded}: "
+    "{file})"
+)
+OVERVIEW_NO_DATA = "Inga anställningsuppgifter är inlästa ännu. Läs in ett uttag under Ladda upp."
+OVERVIEW_MORE = "Visa mer"
+OVERVIEW_NOT_AVAILABLE = "Saknas i inläst data"
+OVERVIEW_SUPPRESSED = "Värdet visas inte (för få personer)."
+
+# --- upload ----------------------------------------------------------------------------------
+UPLOAD_LABEL = "Välj en eller flera filer"
+UPLOAD_HELP = "Excel (.xlsx, .xlsm) eller text (.csv, .txt), högst {mb} MB per fil."
+UPLOAD_DATE = "Mätdatum (om filen saknar mätdatum)"
+UPLOAD_DATE_HELP = (
+    "Anges bara när uttaget saknar en kolumn med mätdatum. Datumet gäller då alla rader i "
+    "de filerna."
+)
+UPLOAD_BUTTON = "Läs in"
+UPLOAD_NO_FILES = "Välj minst en fil att läsa in."
+UPLOAD_PROGRESS = "Läser in …"
+UPLOAD_SUCCESS = "Inläst: {rows} rader från {files}. Mätdatum: {dates}."
+UPLOAD_SUCCESS_WARNINGS = " {count} varningar, se tabellen nedan."
+UPLOAD_REFUSED = (
+    "Ingenting lästes in: {count} fel hittades. Databasen är oförändrad. Rätta felen i "
+    "filen och läs in den igen."
+)
+UPLOAD_NEEDS_DATE = (
+    "Filen {files} saknar mätdatum. Ange mätdatum i fältet ”{field}” ovan och klicka på "
+    "”{button}” igen."
+)
+UPLOAD_FINDINGS = "Valideringsrapport"
+UPLOAD_FINDINGS_NONE = "Inga fel eller varningar."
+UPLOAD_FINDINGS_DOWNLOAD = "Ladda ner valideringsrapporten"
+UPLOAD_FINDINGS_SHEET = "Valideringsrapport"
+UPLOAD_LOG = "Senaste inläsningar"
+UPLOAD_LOG_EMPTY = "Inga inläsningar ännu."
+UPLOAD_UNAVAILABLE = "Inläsningen är inte tillgänglig just nu: {error}"
+UPLOAD_FAILED = "Inläsningen avbröts av ett oväntat fel: {error}. Databasen är oförändrad."
+LOG_HEADERS = {
+    "load_id": "Inläsning",
+    "loaded_at": "Tidpunkt",
+    "file_name": "Fil",
+    "snapshot_dates": "Mätdatum",
+    "rows": "Rader",
+    "seconds": "Sekunder",
+    "source": "Källa",
+}
+LOG_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad"}
+
+# --- export ----------------------------------------------------------------------------------
+EXPORT_METRICS = "Nyckeltal i filen"
+EXPORT_METRICS_HELP = "Alla nyckeltal är valda från början."
+EXPORT_BUTTON = "Ladda ner Excel"
+EXPORT_FILE_NAME = "personalpanelen_{day}.xlsx"
+EXPORT_NONE = "Välj minst ett nyckeltal."
+EXPORT_SCOPE = "Filen innehåller {count} nyckeltal för {scope}."
+EXPORT_SCOPE_ALL = "hela kommunen och varje förvaltning"
+EXPORT_SCOPE_SOME = "förvaltningarna {names}"
+EXPORT_PUBLICATION = "Publiceringsläget är på: antal och löner avrundas i filen."
+EXPORT_NO_PUBLICATION = (
+    "Publiceringsläget är av. Slå på det i sidopanelen om filen ska publiceras."
+)
+
+# --- catalogue -------------------------------------------------------------------------------
+CATALOG_HEADERS = {
+    "label": "Nyckeltal",
+    "page": "Sida",
+    "unit": "Enhet",
+    "threshold": "Minsta antal",
+    "columns": "Kolumner som behövs",
+    "status": "I inläst data",
+}
+CATALOG_HAS_ALL = "✓"
+CATALOG_MISSING = "saknas: {columns}"
+CATALOG_NO_DATA = "ingen data inläst"
+CATALOG_DETAILS = "Definitioner i detalj"
+CATALOG_COLUMNS = "Kolumner som behövs"
+CATALOG_SQL = "Beräkningen (SQL som körs)"
+CATALOG_ID = "Id"
+
+# Column labels the schema does not declare (derived during ingestion).
+DERIVED_COLUMN_LABELS = {
+    "birth_year": "Födelseår (ur personnummer)",
+    "person_key": "Person (pseudonym)",
+}

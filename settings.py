@@ -49,6 +49,11 @@ class Settings:
     def demo_dir(self) -> Path:
         return self.raw_dir / "demo"
 
+    @property
+    def profiles_dir(self) -> Path:
+        """Mapping profiles saved from the upload page (beside the shipped ones)."""
+        return self.data_dir / "profiles"
+
 
 def get() -> Settings:
     data_dir = Path(_env("PERSONALPANELEN_DATA_DIR", str(ROOT / "data")))

@@ -61,6 +61,8 @@ class IngestReport:
     seconds: float = 0.0
     needs_snapshot_date: list[str] = field(default_factory=list)
     """Files refused only because they have no snapshot date: ask for one and load again."""
+    needs_mapping: list[str] = field(default_factory=list)
+    """Files refused because required columns were not recognised: map them by hand."""
     tables: dict[str, int] = field(default_factory=dict)
     """Rows loaded per canonical table."""
     readings: dict[str, str] = field(default_factory=dict)

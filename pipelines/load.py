@@ -97,6 +97,7 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
             f"Kolumnen {column.label_sv} saknas i {table.extract.label_sv}et. Kända rubriker: "
             f"{', '.join(column.aliases[:4])}."))
     if missing:
+        report.needs_mapping.append(file)
         return None
     frame, findings = normalise.canonical(table, snapshot_date)
     report.findings += findings
@@ -224,6 +225,14 @@ def _archive(folder: Path, name: str, digest: str, data: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     path.chmod(0o444)
+
+
+def headers(name: str, data: bytes, rows: int = 3) -> normalise.Headers:
+    """The headers of a file and a few values under each, for mapping columns by hand."""
+    outcome = read.read_many([(name, data)])[0]
+    if isinstance(outcome, read.ReadError):
+        raise outcome
+    return normalise.headers(outcome, rows)
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> IngestReport:

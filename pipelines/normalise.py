@@ -122,7 +122,7 @@ def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
 def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
     """The extract, sheet, header row and reading (the given profile; else the best of the
     alias table and the shipped profiles) that recognise the most: required columns first."""
-    readings = [profile] if profile is not None else [None, *profiles.shipped()]
+    readings = [profile] if profile is not None else [None, *profiles.available()]
     best: Table | None = None
     for grid in grids:
         head = grid.frame.head(HEADER_SCAN_LINES)
@@ -149,6 +149,40 @@ def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
 
 class LocateError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Headers:
+    """A file's header row as written, with sample values: what the mapping form shows."""
+
+    extract: Extract
+    """The extract the file most likely is (employment when nothing is recognised)."""
+    samples: dict[str, list[str]]
+    """header -> the first few non-empty values under it, in the file's column order."""
+    recognised: dict[str, str]
+    """canonical column -> header, as the best reading recognised them."""
+
+
+def headers(grids: list[Grid], rows: int = 3) -> Headers:
+    """The header row of the best reading (or, when nothing is recognised, the first row with
+    the most cells) and a few values under each header."""
+    try:
+        table = locate(grids)
+        grid, index = table.grid, table.header_index
+        extract, recognised = table.extract, dict(table.headers)
+    except LocateError:
+        grid = max(grids, key=lambda g: g.frame.height)
+        counts = [sum(v is not None for v in row) for row in grid.frame.head(HEADER_SCAN_LINES)
+                  .iter_rows()]
+        index = counts.index(max(counts)) if counts else 0
+        extract, recognised = schema.EXTRACTS[0], {}
+    below = grid.frame.slice(index + 1)
+    samples = {}
+    for column, header in zip(grid.frame.columns, grid.frame.row(index), strict=True):
+        if header is not None and str(header).strip() and str(header).strip() not in samples:
+            values = below[column].drop_nulls().head(rows).to_list()
+            samples[str(header).strip()] = [str(v) for v in values]
+    return Headers(extract, samples, recognised)
 
 
 # --- value parsers: raw text column -> typed column (null where the text is not a value) ----

@@ -23,9 +23,11 @@ in pipelines/profiles/.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import settings
 from pipelines import schema
 
 FOLDER = Path(__file__).resolve().parent / "profiles"
@@ -94,11 +96,18 @@ def _check(profile: Profile) -> None:
             raise ProfileError(f"Profilen {profile.name}: [derive] {column} saknar from = ...")
 
 
+def _folders() -> list[Path]:
+    """The shipped profiles, then the ones saved from the mapping form (settings.profiles_dir)."""
+    return [FOLDER, settings.get().profiles_dir]
+
+
 def load(name_or_path: str | Path) -> Profile:
-    """A shipped profile by name (e.g. 'heroma') or a profile file by path."""
+    """A profile by name (e.g. 'heroma', shipped or saved) or a profile file by path."""
     path = Path(name_or_path)
     if not path.suffix:
-        path = FOLDER / f"{str(name_or_path).lower()}.toml"
+        stem = slug(str(name_or_path))
+        path = next((f / f"{stem}.toml" for f in _folders() if (f / f"{stem}.toml").is_file()),
+                    FOLDER / f"{stem}.toml")
     if not path.is_file():
         shipped_names = ", ".join(p.stem for p in _files())
         raise ProfileError(f"Hittar ingen profil '{name_or_path}'. Inbyggda: {shipped_names}.")
@@ -106,10 +115,27 @@ def load(name_or_path: str | Path) -> Profile:
 
 
 def _files() -> list[Path]:
-    return sorted(FOLDER.glob("*.toml"))
+    return [path for folder in _folders() for path in sorted(folder.glob("*.toml"))]
 
 
-def shipped() -> list[Profile]:
+def slug(name: str) -> str:
+    """A file name for a profile name: 'Heroma Norr' -> 'heroma_norr'."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower())
+    folded = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in plain
+                     if not unicodedata.combining(ch))
+    return "_".join(part for part in folded.split("_") if part) or "profil"
+
+
+def save(profile: Profile) -> Path:
+    """Write a profile made in the mapping form to settings.profiles_dir; returns its path."""
+    folder = settings.get().profiles_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug(profile.name)}.toml"
+    path.write_text(dumps(profile), encoding="utf-8")
+    return path
+
+
+def available() -> list[Profile]:
     return [load(path) for path in _files()]
 
 

@@ -461,6 +461,44 @@ def test_upload_without_snapshot_date_asks_for_one(own_store):
     assert "2026-05-01" in at.success[0].value
 
 
+def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store, tmp_path):
+    own_layout = {"Personnummer": "Id-nr", "Anställningsnummer": "Löpnummer",
+                  "Löneform": "Betalform"}
+
+    def csv(snapshot: str) -> bytes:
+        text = _csv(snapshot).decode()
+        header, rest = text.split("\n", 1)
+        for known, own in own_layout.items():
+            header = header.replace(known, own)
+        return (header + "\n" + rest).encode()
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "ladda-upp")
+    at.file_uploader(key="upload").upload("egen.csv", csv("2026-11-01"), "text/csv")
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and at.error[0].value.startswith("Ingenting lästes in")
+    preview = tables_with(at, "Rubrik i filen")[0]
+    assert list(preview["Rubrik i filen"])[:3] == ["Mätdatum", "Id-nr", "Löpnummer"]
+    assert at.selectbox(key="mapping_forvaltning").value == "Förvaltning"  # recognised
+    at.selectbox(key="mapping_personnummer").set_value("Id-nr")
+    at.selectbox(key="mapping_employment_id").set_value("Löpnummer")
+    at.selectbox(key="mapping_pay_form").set_value("Betalform")
+    at.text_input(key="mapping_name").set_value("Vår lönelista")
+    next(b for b in at.button if b.label == "Läs in med mappningen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Inläst: 12 rader från egen.csv" in text(at.success[0].value)
+    saved = tmp_path / "data" / "profiles" / "var_lonelista.toml"
+    assert 'personnummer = "Id-nr"' in saved.read_text(encoding="utf-8")
+
+    # the next file in the same layout is read with the saved profile, without the form
+    at.file_uploader(key="upload").upload("egen_2.csv", csv("2027-11-01"), "text/csv")
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert "Inläst: 12 rader från egen_2.csv" in text(at.success[0].value)
+
+
 # --- first start -------------------------------------------------------------------------------
 
 

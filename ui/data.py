@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -164,15 +165,37 @@ def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):
 
 
 def ingest(files: Sequence[tuple[str, bytes]], *, snapshot_date: date | None = None,
-           progress: Callable[[float, str], None] | None = None):
-    """Load uploaded files (name, bytes) in one transaction; returns the IngestReport."""
+           progress: Callable[[float, str], None] | None = None, profile=None):
+    """Load uploaded files (name, bytes) in one transaction; returns the IngestReport.
+    `profile` (a pipelines.profiles.Profile) forces how the files are read."""
     from pipelines.load import ingest as ingest_files
 
     report = ingest_files(connection(), list(files), snapshot_date=snapshot_date,
-                          source="upload", progress=progress)
+                          source="upload", progress=progress, profile=profile)
     if report.loaded:
         after_load()
     return report
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def file_headers(name: str, content: bytes):
+    """The headers of an uploaded file with sample values (pipelines.normalise.Headers)."""
+    from pipelines.load import headers
+
+    return headers(name, content)
+
+
+def profile_from_mapping(name: str, extract: str, columns: dict[str, str]):
+    """A mapping profile from the upload page's form."""
+    from pipelines.profiles import Profile
+
+    return Profile(name=name.strip() or "Egen mappning", extract=extract, columns=columns)
+
+
+def save_profile(profile) -> Path:
+    from pipelines import profiles
+
+    return profiles.save(profile)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -267,3 +267,21 @@ DERIVED_COLUMN_LABELS = {
     "birth_year": "Födelseår (ur personnummer)",
     "person_key": "Person (pseudonym)",
 }
+
+
+# Mapping form (Ladda upp), shown when required columns were not recognised
+MAPPING_TITLE = "Koppla kolumnerna i {file}"
+MAPPING_INTRO = (
+    "Alla obligatoriska kolumner (*) kändes inte igen. Välj vilken rubrik i filen som "
+    "motsvarar varje kolumn; exempelvärden från filen visas i tabellen. Mappningen kan sparas "
+    "som en profil och används då automatiskt nästa gång samma layout laddas upp."
+)
+MAPPING_PREVIEW_HEADERS = ("Rubrik i filen", "Exempelvärden")
+MAPPING_NONE = "– saknas i filen –"
+MAPPING_NAME = "Profilens namn"
+MAPPING_NAME_DEFAULT = "Egen mappning"
+MAPPING_SAVE = "Spara mappningen som profil"
+MAPPING_SUBMIT = "Läs in med mappningen"
+MAPPING_SAVED = "Profilen sparades som {path}."
+MAPPING_DOWNLOAD = "Ladda ner profilen (.toml)"
+MAPPING_DUPLICATE = "Rubriken ”{header}” är vald för flera kolumner: {columns}."

@@ -46,6 +46,53 @@ def _show_report(report) -> None:
     )
 
 
+def _mapping_form(files, file_name: str, snapshot_date) -> None:
+    """Map the file's headers to the canonical columns by hand, load, and keep it as a
+    profile if the analyst wants to."""
+    upload = next((f for f in files if f.name == file_name), None)
+    if upload is None:
+        return
+    heads = data.file_headers(upload.name, upload.getvalue())
+    st.subheader(texts.MAPPING_TITLE.format(file=file_name))
+    st.markdown(texts.MAPPING_INTRO)
+    header_name, sample_name = texts.MAPPING_PREVIEW_HEADERS
+    st.dataframe(pl.DataFrame({header_name: list(heads.samples),
+                               sample_name: [", ".join(v) for v in heads.samples.values()]}),
+                 hide_index=True, key="mapping_preview")
+    choices = [texts.MAPPING_NONE, *heads.samples]
+    with st.form("mapping_form"):
+        chosen = {}
+        left, right = st.columns(2)
+        for i, column in enumerate(heads.extract.columns):
+            default = heads.recognised.get(column.name)
+            with left if i % 2 == 0 else right:
+                chosen[column.name] = st.selectbox(
+                    column.label_sv + (" *" if column.required else ""), choices,
+                    index=choices.index(default) if default in choices else 0,
+                    key=f"mapping_{column.name}")
+        name = st.text_input(texts.MAPPING_NAME, value=texts.MAPPING_NAME_DEFAULT,
+                             key="mapping_name")
+        save = st.checkbox(texts.MAPPING_SAVE, value=True, key="mapping_save")
+        submitted = st.form_submit_button(texts.MAPPING_SUBMIT, type="primary")
+    if not submitted:
+        return
+    mapping = {c: h for c, h in chosen.items() if h != texts.MAPPING_NONE}
+    repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
+    if repeated:
+        header = sorted(repeated)[0]
+        st.error(texts.MAPPING_DUPLICATE.format(header=header, columns=", ".join(
+            c for c, h in mapping.items() if h == header)))
+        return
+    profile = data.profile_from_mapping(name, heads.extract.table, mapping)
+    if save:
+        path = data.save_profile(profile)
+        st.session_state["mapping_saved"] = str(path)
+    report = data.ingest([(f.name, f.getvalue()) for f in files],
+                         snapshot_date=snapshot_date, profile=profile)
+    st.session_state[REPORT_KEY] = report
+    st.rerun()
+
+
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
         texts.LOG_HEADERS["load_id"]: log["load_id"].to_list(),
@@ -96,7 +143,11 @@ if st.button(texts.UPLOAD_BUTTON, type="primary", icon=":material/upload:", key=
             st.rerun()  # the sidebar filters pick up new förvaltningar and snapshot dates
 
 if REPORT_KEY in st.session_state:
+    if saved := st.session_state.pop("mapping_saved", None):
+        st.info(texts.MAPPING_SAVED.format(path=saved), icon=":material/save:")
     _show_report(st.session_state[REPORT_KEY])
+    if files and st.session_state[REPORT_KEY].needs_mapping:
+        _mapping_form(files, st.session_state[REPORT_KEY].needs_mapping[0], snapshot_date)
 
 st.divider()
 st.subheader(texts.UPLOAD_LOG)

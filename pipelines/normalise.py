@@ -7,6 +7,7 @@ Values that cannot be parsed become findings, never silent nulls.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class Table:
                 self.used)
 
 
+@functools.cache
 def _aliases(extract: Extract) -> dict[str, Column]:
     return {fold(alias): column for column in extract.columns
             for alias in (column.name, column.label_sv, *column.aliases)}
@@ -123,6 +125,8 @@ def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
     """The extract, sheet, header row and reading (the given profile; else the best of the
     alias table and the shipped profiles) that recognise the most: required columns first."""
     readings = [profile] if profile is not None else [None, *profiles.available()]
+    known = {name for e in schema.EXTRACTS for name in _aliases(e)} | {
+        fold(h) for reading in readings if reading is not None for h in reading.headers()}
     best: Table | None = None
     for grid in grids:
         head = grid.frame.head(HEADER_SCAN_LINES)
@@ -131,8 +135,8 @@ def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
             for grid_column, cell in zip(head.columns, cells, strict=True):
                 if cell and fold(cell) and fold(cell) not in header:
                     header[fold(cell)] = (grid_column, str(cell).strip())
-            if len(header) < 2:
-                continue
+            if len(header.keys() & known) < 2:
+                continue  # a data or title row: nothing to recognise
             for reading in readings:
                 tables = ([_by_aliases(grid, index, header, e) for e in schema.EXTRACTS]
                           if reading is None else [_by_profile(grid, index, header, reading)])
@@ -323,7 +327,10 @@ def canonical(
 def _parse_distinct(raw: pl.Series, parser) -> pl.Series:
     """parser applied to each distinct value once (an extract repeats its dates, codes and
     rates on thousands of rows), then spread back over the rows in their order."""
-    lookup = raw.unique().to_frame("raw").with_columns(parser(pl.col("raw")).alias("value"))
+    distinct = raw.unique()
+    if distinct.len() > raw.len() // 2:  # ids and personnummer: nothing to gain
+        return raw.to_frame("raw").select(parser(pl.col("raw")).alias(raw.name)).to_series()
+    lookup = distinct.to_frame("raw").with_columns(parser(pl.col("raw")).alias("value"))
     spread = raw.to_frame("raw").join(lookup, on="raw", how="left", nulls_equal=True,
                                       maintain_order="left")
     return spread["value"].alias(raw.name)

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from metrics import registry
 from tests import employment_fixture as fx
+from tests import extracts
 from ui import sitemap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -373,22 +374,6 @@ def test_missing_column_and_missing_extract(monkeypatch, tmp_path):
 # --- upload ------------------------------------------------------------------------------------
 
 
-def _luhn(nine: str) -> int:
-    total = 0
-    for i, ch in enumerate(nine):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
-
-
-def _personnummer(index: int, gender: str) -> str:
-    """A valid personnummer (Luhn), born 1960-1999, whose ninth digit says the gender."""
-    year, month, day = 1960 + index % 40, 1 + index % 12, 1 + index % 28
-    gender_digit = (index % 4) * 2 + (1 if gender == "M" else 0)
-    nine = f"{year % 100:02d}{month:02d}{day:02d}{10 + index % 90:02d}{gender_digit}"
-    return f"{year}{month:02d}{day:02d}-{nine[6:]}{_luhn(nine)}"
-
-
 HEADERS = ("Mätdatum;Personnummer;Anställningsnummer;Förvaltning;Befattning;SSYK;Löneform;"
            "Sysselsättningsgrad;Kön")
 
@@ -398,8 +383,9 @@ def _csv(snapshot: str | None, persons: int = 12) -> bytes:
     lines = [HEADERS if snapshot else HEADERS.split(";", 1)[1]]
     for i in range(persons):
         gender = "M" if i % 3 == 0 else "K"
-        fields = [_personnummer(i, gender), f"U{i}", "A" if i % 2 else "B", "Undersköterska",
-                  "5321", "Månadslön", "75" if i % 4 == 0 else "100", gender]
+        fields = [extracts.personnummer(1960 + i % 40, i, gender), f"U{i}",
+                  "A" if i % 2 else "B", "Undersköterska", "5321", "Månadslön",
+                  "75" if i % 4 == 0 else "100", gender]
         lines.append(";".join(([snapshot] if snapshot else []) + fields))
     return ("\n".join(lines) + "\n").encode("utf-8")
 

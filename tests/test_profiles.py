@@ -88,7 +88,7 @@ def test_profile_text_round_trip_and_errors():
         profiles.parse('[columns]\nsalary = "Lön"\n', "fel")
     with pytest.raises(profiles.ProfileError, match="Hittar ingen profil 'visma'"):
         profiles.load("visma")
-    assert {p.name for p in profiles.shipped()} >= {"Heroma", "Personec", "Unit4",
+    assert {p.name for p in profiles.available()} >= {"Heroma", "Personec", "Unit4",
                                                     "Exempelkommun"}
 
 

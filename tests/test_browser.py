@@ -42,8 +42,12 @@ PAGES = [  # (url path, text that shows when the page has rendered)
     ("heltid", "Andel heltidsanställda"),
     ("forskolan", "Andel män i förskolan"),
     ("socialsekreterare", "Socialsekreterare"),
+    ("personalstruktur", "Antal anställda"),
+    ("kompetensforsorjning", "Pensionsavgångar"),
+    ("halsa", "Sjukfrånvaro totalt"),
     ("ladda-upp", "Ladda upp"),
     ("exportera", "Exportera"),
+    ("katalog", "Nyckeltalskatalog"),
 ]
 
 
@@ -110,7 +114,7 @@ def test_every_page_renders_a_chart_and_is_photographed(server, page):
         page.goto(f"{server}/{path}")
         _wait_for_app(page)
         page.get_by_text(text).first.wait_for(timeout=180_000)
-        if path not in ("ladda-upp", "exportera"):
+        if path not in ("ladda-upp", "exportera", "katalog"):
             page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
         page.wait_for_timeout(800)  # let plotly finish its transition
         page.screenshot(path=SHOTS / f"{path or 'oversikt'}.png", full_page=True)

@@ -386,3 +386,42 @@ def test_cli_ingest_ok_refused_and_missing(tmp_path):
     dates = store.read(con, "SELECT DISTINCT snapshot_date FROM employment ORDER BY 1")
     con.close()
     assert dates["snapshot_date"].to_list() == [date(2023, 11, 1), S]
+
+
+# --- spreadsheet shapes seen in real life -------------------------------------------------------
+
+def test_the_data_sheet_is_found_among_several(con):
+    import xlsxwriter
+
+    frame = ex.small_extract(S, persons=3)
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as workbook:
+        info = workbook.add_worksheet("Info")
+        info.write_column(0, 0, ["Personalrapport", "Skapad av lönesystemet", "Sida 1"])
+        data = workbook.add_worksheet("Anställningar")
+        data.write_row(0, 0, frame.columns)
+        for r, row in enumerate(frame.iter_rows(), start=1):
+            data.write_row(r, 0, row)
+    report = ingest(con, [("flera_blad.xlsx", buffer.getvalue())])
+    assert report.loaded, [str(f) for f in report.findings]
+    assert report.readings == {"flera_blad.xlsx": "standardrubrikerna, bladet Anställningar"}
+
+
+def test_totals_row_empty_rows_and_columns_are_skipped(con):
+    frame = ex.small_extract(S, persons=4).with_columns(pl.lit(None, pl.String).alias("Tom"))
+    text = ex.csv_bytes(frame).decode("utf-8-sig").splitlines()
+    text.insert(3, ";" * (len(frame.columns) - 1))                      # an empty row
+    text.append("Summa;;;;;;;;;")                                       # the report's total
+    report = ingest(con, [("summa.csv", "\n".join(text).encode())])
+    assert report.loaded, [str(f) for f in report.findings]
+    assert report.rows == 4
+    assert [(w.row, w.message[:14]) for w in report.warnings] == [(7, "Summarad rad (")]
+
+
+@pytest.mark.parametrize("name", ["uttag.xlsx", "uttag.xlsm", "uttag.csv", "uttag.txt"])
+def test_the_same_extract_as_xlsx_xlsm_csv_and_txt(con, name):
+    frame = ex.small_extract(S, persons=5)
+    data = ex.xlsx_bytes(frame) if name.endswith(("xlsx", "xlsm")) else ex.csv_bytes(frame)
+    stored = _load_one(con, frame, name=name, data=data)
+    assert stored["employment_id"].to_list() == [f"E{i}" for i in range(5)]
+    assert stored["contracted_rate"].to_list() == [75.0, 100.0, 100.0, 75.0, 100.0]

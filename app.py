@@ -17,6 +17,15 @@ except store.StoreLockedError as exc:  # another process (a CLI load?) holds the
     st.error(str(exc))
     st.stop()
 
+sections: dict[str, list] = {}
+for spec in sitemap.PAGES:
+    page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   default=spec.default)
+    sections.setdefault(spec.section or "", []).append(page)
+
+navigation = st.navigation(sections)
+
+# After st.navigation, so that the rerun after the demo load keeps a deep-linked page.
 DEMO_FAILED_KEY = "demo_load_failed"
 
 if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
@@ -34,12 +43,5 @@ if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
     else:
         st.rerun()
 
-sections: dict[str, list] = {}
-for spec in sitemap.PAGES:
-    page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)
-    sections.setdefault(spec.section or "", []).append(page)
-
-navigation = st.navigation(sections)
 filters.sidebar()
 navigation.run()

@@ -218,3 +218,11 @@ def filter_values(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list]:
     )
     dates = read(con, "SELECT DISTINCT snapshot_date FROM employment ORDER BY snapshot_date")
     return names["forvaltning"].to_list(), dates["snapshot_date"].to_list()
+
+
+def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
+    """Per snapshot date: True when employees per manager rests on manager links, False when
+    on the weaker per-unit method (see the manager_span view)."""
+    frame = read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM manager_span "
+                      "ORDER BY snapshot_date")
+    return dict(frame.iter_rows())

@@ -504,3 +504,11 @@ def test_an_empty_store_loads_the_demo_municipality(monkeypatch, tmp_path):
     shown = metrics_shown(at)
     assert shown["Antal anställda"][0] not in ("–", "..")
     assert len(at.get("plotly_chart")) >= 5
+
+
+def test_chefer_says_how_employees_per_manager_was_counted(app):
+    open_page(app, "chefer")
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Räknat via närmaste chef") and "2025-11-01" in c
+               and "2024-11-01" not in c for c in captions), captions
+    assert any(c.startswith("Räknat per enhet") and "2024-11-01" in c for c in captions)

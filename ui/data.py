@@ -138,9 +138,20 @@ def load_log(limit: int = 10) -> pl.DataFrame:
     return _load_log(data_key(), limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=50)
+def _manager_span_methods(key: DataKey) -> dict:
+    return store.manager_span_methods(connection())
+
+
+def manager_span_methods() -> dict:
+    """Snapshot date -> whether employees per manager was counted by manager link."""
+    return _manager_span_methods(data_key())
+
+
 def after_load() -> None:
     """Drop the cached frames of the previous store version (the version key moved on)."""
-    for cached in (_metric_frame, _available, _filter_options, _load_log):
+    for cached in (_metric_frame, _available, _filter_options, _load_log,
+                   _manager_span_methods):
         cached.clear()
 
 

@@ -166,6 +166,8 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
         st.plotly_chart(charts.trend(total, metric, yearly=yearly), config=charts.CONFIG,
                         key=f"trend_{metric.id}")
         hidden_caption(total, metric)
+        if metric.table == "manager_span":
+            _span_method_caption()
     with about:
         _about(metric)
 
@@ -185,6 +187,15 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
             mime=MIME_XLSX, on_click="ignore", icon=":material/download:",
             key=f"download_{metric.id}",
         )
+
+
+def _span_method_caption() -> None:
+    """Say which of the two methods of M9 each snapshot rests on."""
+    methods = data.manager_span_methods()
+    for by_link, text in ((True, texts.SPAN_BY_LINK), (False, texts.SPAN_BY_UNIT)):
+        dates = [d.isoformat() for d, linked in methods.items() if linked == by_link]
+        if dates:
+            st.caption(text.format(dates=", ".join(dates)))
 
 
 def _headline(metric: Metric, total: pl.DataFrame, latest: tuple, previous: tuple | None,

@@ -285,3 +285,8 @@ MAPPING_SUBMIT = "Läs in med mappningen"
 MAPPING_SAVED = "Profilen sparades som {path}."
 MAPPING_DOWNLOAD = "Ladda ner profilen (.toml)"
 MAPPING_DUPLICATE = "Rubriken ”{header}” är vald för flera kolumner: {columns}."
+
+# Employees per manager: which counting method each snapshot rests on (M9)
+SPAN_BY_LINK = "Räknat via närmaste chef (chefens anställningsnummer i uttaget): {dates}."
+SPAN_BY_UNIT = ("Räknat per enhet, eftersom uttaget saknar chefslänk (svagare mått: enhetens "
+                "medarbetare delas på enhetens chefer): {dates}.")

@@ -45,6 +45,23 @@ class Finding:
         return f"{where}: {self.message}"
 
 
+MAX_ROW_FINDINGS = 10
+"""Findings listed row by row for one rule and column; the rest are counted in one more."""
+
+
+def row_findings(rows: list[int], severity: str, file: str, column: str | None,
+                 message: str) -> list[Finding]:
+    """One finding per row (Excel row numbers) for the first few; the rest in one counted
+    finding."""
+    findings = [Finding(severity, file, row, column, message)
+                for row in rows[:MAX_ROW_FINDINGS]]
+    if len(rows) > MAX_ROW_FINDINGS:
+        findings.append(Finding(severity, file, rows[MAX_ROW_FINDINGS], column,
+                                f"Samma sak på {len(rows) - MAX_ROW_FINDINGS} rader till: "
+                                f"{message}"))
+    return findings
+
+
 FINDING_HEADERS = {"severity": "Allvarlighet", "file": "Fil", "row": "Rad", "column": "Kolumn",
                    "message": "Meddelande"}
 

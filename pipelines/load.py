@@ -21,7 +21,7 @@ import polars as pl
 import settings
 import store
 from pipelines import normalise, pseudonymise, read, validate
-from pipelines.findings import ERROR, Finding, IngestReport
+from pipelines.findings import ERROR, Finding, IngestReport, row_findings
 from pipelines.normalise import Table
 from pipelines.profiles import Profile
 from pipelines.schema import TABLES
@@ -139,9 +139,9 @@ def _duplicates_across_files(prepared) -> list[Finding]:
         if not earlier or not set(key) <= set(frame.columns):
             continue
         clash = frame.join(pl.concat(earlier).unique(), on=key, how="semi")
-        findings += validate._row_findings(
-            clash, ERROR, name, key[1], "Samma nyckel finns redan i en annan fil i samma "
-            "inläsning (samma period).")
+        findings += row_findings(
+            clash[normalise.ROW].to_list(), ERROR, name, key[1],
+            "Samma nyckel finns redan i en annan fil i samma inläsning (samma period).")
     return findings
 
 

@@ -16,15 +16,13 @@ from datetime import date
 import polars as pl
 
 from pipelines import profiles, schema
-from pipelines.findings import ERROR, WARNING, Finding
+from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, row_findings
 from pipelines.profiles import Profile
 from pipelines.read import HEADER_SCAN_LINES, Grid
 from pipelines.schema import Column, Extract
 
 ROW = "row"
 """The Excel row number of each data row."""
-MAX_CELL_FINDINGS = 10
-"""Unparseable cells listed one by one per column; the rest are counted in one finding."""
 
 _MONTHS = {name: number for number, names in enumerate(
     (("januari", "jan"), ("februari", "feb"), ("mars", "mar"), ("april", "apr"), ("maj",),
@@ -383,37 +381,29 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
                     f"{_known(column)}")
             for value, n, first in counts.iter_rows()
         ]
-    shown = bad.head(MAX_CELL_FINDINGS)
+    shown = bad.head(MAX_ROW_FINDINGS)
     findings = [
         Finding(ERROR, file, row, header,
                 f"'{_quote(value)}' kan inte läsas som {_EXPECTED[column.kind]}.")
         for row, value in shown.iter_rows()
     ]
-    if bad.height > MAX_CELL_FINDINGS:
+    if bad.height > MAX_ROW_FINDINGS:
         findings.append(Finding(
-            ERROR, file, bad[ROW][MAX_CELL_FINDINGS], header,
-            f"... och {bad.height - MAX_CELL_FINDINGS} rader till i samma kolumn som inte "
+            ERROR, file, bad[ROW][MAX_ROW_FINDINGS], header,
+            f"... och {bad.height - MAX_ROW_FINDINGS} rader till i samma kolumn som inte "
             f"kan läsas som {_EXPECTED[column.kind]}."))
     return findings
 
 
 def _blank_required(raw: pl.DataFrame, table: Table) -> list[Finding]:
-    """A required column the file has, with an empty cell: named per row (the first few)."""
+    """A required column the file has, with an empty cell."""
     findings = []
     for column in table.extract.columns:
         if column.required and column.name in raw.columns and column.kind != schema.PNR:
             blank = raw.filter(pl.col(column.name).str.strip_chars().fill_null("") == "")
-            findings += [
-                Finding(ERROR, table.grid.file, row, table.headers[column.name],
-                        f"{column.label_sv} saknas på raden.")
-                for row in blank[ROW].head(MAX_CELL_FINDINGS)
-            ]
-            if blank.height > MAX_CELL_FINDINGS:
-                findings.append(Finding(
-                    ERROR, table.grid.file, blank[ROW][MAX_CELL_FINDINGS],
-                    table.headers[column.name],
-                    f"... och {blank.height - MAX_CELL_FINDINGS} rader till där "
-                    f"{column.label_sv} saknas."))
+            findings += row_findings(blank[ROW].to_list(), ERROR, table.grid.file,
+                                     table.headers[column.name],
+                                     f"{column.label_sv} saknas på raden.")
     return findings
 
 
@@ -429,7 +419,7 @@ def _overlong(raw: pl.DataFrame, table: Table) -> list[Finding]:
                              f"Cellen innehåller {length} tecken; högst {MAX_TEXT_LENGTH} "
                              "väntas. Kontrollera att rätt kolumn är vald.")
                      for row, length in long.select(ROW, pl.col(name).str.len_chars())
-                     .head(MAX_CELL_FINDINGS).iter_rows()]
+                     .head(MAX_ROW_FINDINGS).iter_rows()]
     return findings
 
 

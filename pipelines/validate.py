@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.findings import ERROR, WARNING, Finding
-from pipelines.normalise import MAX_CELL_FINDINGS, ROW, Table
+from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, row_findings
+from pipelines.normalise import ROW, Table
 from pipelines.pseudonymise import PNR, PNR_PROBLEM, PROBLEMS
 
 SALARY_BAND = (15_000, 150_000)
@@ -96,9 +96,9 @@ def validate(frame: pl.DataFrame, table: Table) -> list[Finding]:
     findings = _personnummer(frame, table)
     for check in CHECKS[name]:
         if all(c in frame.columns for c in check.needs):
-            broken = frame.filter(check.condition.fill_null(False))
-            findings += _row_findings(broken, check.severity, file,
-                                      _header(table, check.column), check.message)
+            broken = frame.filter(check.condition.fill_null(False))[ROW].to_list()
+            findings += row_findings(broken, check.severity, file,
+                                     _header(table, check.column), check.message)
     findings += _duplicates(frame, table, KEYS[name])
     return findings
 
@@ -108,27 +108,14 @@ def _header(table: Table, column: str) -> str:
     return table.headers.get(column, label)
 
 
-def _row_findings(rows: pl.DataFrame, severity: str, file: str, column: str | None,
-                  message: str) -> list[Finding]:
-    """One finding per row for the first few; the rest in one counted finding."""
-    numbers = rows[ROW].to_list()
-    findings = [Finding(severity, file, row, column, message)
-                for row in numbers[:MAX_CELL_FINDINGS]]
-    if len(numbers) > MAX_CELL_FINDINGS:
-        findings.append(Finding(severity, file, numbers[MAX_CELL_FINDINGS], column,
-                                f"Samma sak på {len(numbers) - MAX_CELL_FINDINGS} rader till: "
-                                f"{message}"))
-    return findings
-
-
 def _personnummer(frame: pl.DataFrame, table: Table) -> list[Finding]:
     if PNR_PROBLEM not in frame.columns:
         return []
     findings = []
     for problem, text in PROBLEMS.items():
-        rows = frame.filter(pl.col(PNR_PROBLEM) == problem)
-        findings += _row_findings(rows, ERROR, table.grid.file, _header(table, PNR),
-                                  f"Personnumret {text}.")
+        rows = frame.filter(pl.col(PNR_PROBLEM) == problem)[ROW].to_list()
+        findings += row_findings(rows, ERROR, table.grid.file, _header(table, PNR),
+                                 f"Personnumret {text}.")
     return findings
 
 
@@ -148,5 +135,5 @@ def _duplicates(frame: pl.DataFrame, table: Table, key: tuple[str, ...]) -> list
         Finding(ERROR, table.grid.file, rows[1], _header(table, column),
                 f"{what} finns på flera rader för samma period (rad "
                 f"{', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}).")
-        for rows in repeated[ROW].to_list()[:MAX_CELL_FINDINGS]
+        for rows in repeated[ROW].to_list()[:MAX_ROW_FINDINGS]
     ]

@@ -65,7 +65,6 @@ def ingest(
         if outcome is not None:
             prepared.append((name, data, *outcome))
     report.findings += _duplicates_across_files(prepared)
-    report.findings = _deduplicated(report.findings)
     if report.errors:
         report.seconds = time.perf_counter() - started
         return report
@@ -143,18 +142,6 @@ def _duplicates_across_files(prepared) -> list[Finding]:
             clash[normalise.ROW].to_list(), ERROR, name, key[1],
             "Samma nyckel finns redan i en annan fil i samma inläsning (samma period).")
     return findings
-
-
-def _deduplicated(findings: list[Finding]) -> list[Finding]:
-    """One finding per file, row and column: the first (most specific) one."""
-    seen, kept = set(), []
-    for finding in findings:
-        place = (finding.file, finding.row, finding.column, finding.severity)
-        if finding.row is not None and place in seen:
-            continue
-        seen.add(place)
-        kept.append(finding)
-    return kept
 
 
 def _write(con, prepared, source: str, started: float, report: IngestReport) -> None:

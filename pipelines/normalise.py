@@ -105,9 +105,9 @@ def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
                 profile: Profile) -> Table:
     """The table as a profile reads it; columns the profile does not name come from aliases."""
     extract = next(e for e in schema.EXTRACTS if e.table == profile.extract)
-    found = {h for h in profile.headers() if fold(h) in header}
-    table = _by_aliases(grid, index, {k: v for k, v in header.items()
-                                      if k not in {fold(h) for h in profile.headers()}}, extract)
+    named = {fold(h) for h in profile.headers()}
+    table = _by_aliases(grid, index, {k: v for k, v in header.items() if k not in named},
+                        extract)
     columns, headers = dict(table.columns), dict(table.headers)
     grid_columns = {folded: grid_column for folded, (grid_column, _) in header.items()}
     for name, expr in profile_columns(profile, grid_columns).items():
@@ -116,7 +116,8 @@ def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
         source = profile.columns.get(name) or spec.get("from")
         headers[name] = header[fold(source)][1] if source and fold(source) in header else (
             schema.label(extract, name))
-    return Table(grid, extract, index, columns, headers, profile.name, table.used + len(found))
+    return Table(grid, extract, index, columns, headers, profile.name,
+                 table.used + len(named & header.keys()))
 
 
 def locate(grids: list[Grid], profile: Profile | None = None) -> Table:

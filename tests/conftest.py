@@ -7,6 +7,18 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+import store
+from tests import employment_fixture
+
+
+@pytest.fixture
+def fixture_con(tmp_path):
+    """A store holding the hand-computed fixture (tests/employment_fixture.py)."""
+    connection = store.connect(tmp_path / "fixture.duckdb")
+    employment_fixture.load(connection)
+    yield connection
+    connection.close()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_installation(tmp_path_factory):

@@ -390,12 +390,18 @@ def _csv(snapshot: str | None, persons: int = 12) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def test_upload_a_valid_csv_adds_a_snapshot(own_store):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    """On Ladda upp: put one CSV in the uploader and press "Läs in"."""
     open_page(at, "ladda-upp")
-    at.file_uploader(key="upload").upload("november_2026.csv", _csv("2026-11-01"), "text/csv")
+    at.file_uploader(key="upload").upload(name, content, "text/csv")
     at.run()
     at.button(key="upload_go").click().run()
+    return at
+
+
+def test_upload_a_valid_csv_adds_a_snapshot(own_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "november_2026.csv", _csv("2026-11-01"))
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     success = text(at.success[0].value)
@@ -416,10 +422,7 @@ def test_upload_an_invalid_csv_shows_the_findings_and_changes_nothing(own_store)
     fields[1] = fields[1][:-1] + str((int(fields[1][-1]) + 1) % 10)  # wrong Luhn digit
     broken[3] = ";".join(fields)
     at = AppTest.from_file(APP, default_timeout=60).run()
-    open_page(at, "ladda-upp")
-    at.file_uploader(key="upload").upload("trasig.csv", "\n".join(broken).encode(), "text/csv")
-    at.run()
-    at.button(key="upload_go").click().run()
+    upload(at, "trasig.csv", "\n".join(broken).encode())
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and at.error[0].value.startswith("Ingenting lästes in")
     findings = tables_with(at, "Meddelande")[0]
@@ -435,10 +438,7 @@ def test_upload_an_invalid_csv_shows_the_findings_and_changes_nothing(own_store)
 
 def test_upload_without_snapshot_date_asks_for_one(own_store):
     at = AppTest.from_file(APP, default_timeout=60).run()
-    open_page(at, "ladda-upp")
-    at.file_uploader(key="upload").upload("utan_datum.csv", _csv(None), "text/csv")
-    at.run()
-    at.button(key="upload_go").click().run()
+    upload(at, "utan_datum.csv", _csv(None))
     assert not at.exception
     assert any("saknar mätdatum" in w.value for w in at.warning), [w.value for w in at.warning]
     at.date_input(key="upload_date").set_value(date(2026, 5, 1)).run()
@@ -459,10 +459,7 @@ def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store
         return (header + "\n" + rest).encode()
 
     at = AppTest.from_file(APP, default_timeout=60).run()
-    open_page(at, "ladda-upp")
-    at.file_uploader(key="upload").upload("egen.csv", csv("2026-11-01"), "text/csv")
-    at.run()
-    at.button(key="upload_go").click().run()
+    upload(at, "egen.csv", csv("2026-11-01"))
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and at.error[0].value.startswith("Ingenting lästes in")
     preview = tables_with(at, "Rubrik i filen")[0]
@@ -479,9 +476,7 @@ def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store
     assert 'personnummer = "Id-nr"' in saved.read_text(encoding="utf-8")
 
     # the next file in the same layout is read with the saved profile, without the form
-    at.file_uploader(key="upload").upload("egen_2.csv", csv("2027-11-01"), "text/csv")
-    at.run()
-    at.button(key="upload_go").click().run()
+    upload(at, "egen_2.csv", csv("2027-11-01"))
     assert "Inläst: 12 rader från egen_2.csv" in text(at.success[0].value)
 
 

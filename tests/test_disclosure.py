@@ -5,20 +5,17 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-import store
 from metrics.compute import compute
 from metrics.disclosure import round_for_publication
 from tests import employment_fixture as fx
 
 
 @pytest.fixture
-def con(tmp_path, monkeypatch):
+def con(fixture_con, monkeypatch):
+    """The fixture at the default thresholds."""
     monkeypatch.delenv("PERSONALPANELEN_MIN_CELL", raising=False)
     monkeypatch.delenv("PERSONALPANELEN_MIN_N_PERCENTILES", raising=False)
-    connection = store.connect(tmp_path / "d.duckdb")
-    fx.load(connection)
-    yield connection
-    connection.close()
+    return fixture_con
 
 
 def cells(frame):

@@ -14,13 +14,11 @@ from tests import employment_fixture as fx
 
 
 @pytest.fixture
-def con(tmp_path, monkeypatch):
+def con(fixture_con, monkeypatch):
+    """The fixture at the default thresholds."""
     monkeypatch.delenv("PERSONALPANELEN_MIN_CELL", raising=False)
     monkeypatch.delenv("PERSONALPANELEN_MIN_N_PERCENTILES", raising=False)
-    connection = store.connect(tmp_path / "x.duckdb")
-    fx.load(connection)
-    yield connection
-    connection.close()
+    return fixture_con
 
 
 def open_book(data: bytes):

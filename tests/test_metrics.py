@@ -10,14 +10,12 @@ from tests import employment_fixture as fx
 
 
 @pytest.fixture
-def con(tmp_path, monkeypatch):
+def con(fixture_con, monkeypatch):
+    """The fixture with every threshold at 1, so each hand-computed value shows."""
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "1")
-    connection = store.connect(tmp_path / "m.duckdb")
-    fx.load(connection)
-    yield connection
-    connection.close()
+    return fixture_con
 
 
 def latest(con, metric_id, **kwargs):

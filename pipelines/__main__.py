@@ -10,11 +10,12 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import store
-from pipelines import profiles
-from pipelines.findings import IngestReport
-from pipelines.load import ingest, load_demo
+from pipelines import profiles, sandbox
+
+if TYPE_CHECKING:
+    from pipelines.findings import IngestReport
 
 MAX_PRINTED_FINDINGS = 50
 
@@ -57,6 +58,20 @@ def _print(report: IngestReport) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    workbooks = None
+    if args.command == "ingest":
+        missing = [f for f in args.files if not Path(f).is_file()]
+        if missing:
+            print(f"Fel: filen finns inte: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        workbooks = [Path(f).read_bytes() for f in args.files
+                     if Path(f).suffix.lower() in sandbox.SUFFIXES]
+    if workbooks != []:  # (CSV files alone need no parsing child)
+        # The child starts on the workbooks now, while this process loads polars and DuckDB.
+        sandbox.prestart(workbooks)
+    import store
+    from pipelines.load import ingest, load_demo
+
     try:
         con = store.connect(args.db)
     except (store.StoreLockedError, OSError) as exc:
@@ -66,10 +81,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             report = load_demo(con)
         else:
-            missing = [f for f in args.files if not _exists(f)]
-            if missing:
-                print(f"Fel: filen finns inte: {', '.join(missing)}", file=sys.stderr)
-                return 2
             profile = profiles.load(args.profile) if args.profile else None
             report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli",
                             profile=profile)
@@ -80,10 +91,6 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
     _print(report)
     return 0 if report.loaded else 1
-
-
-def _exists(path: str) -> bool:
-    return Path(path).is_file()
 
 
 if __name__ == "__main__":

@@ -4,21 +4,15 @@ A grid is a polars frame of String columns with no header: exactly the cells of 
 of a CSV file), so that later steps can find the header row wherever it is and name every row by
 the number the user sees in Excel (`first_row` is the Excel row of the grid's first row).
 
-Spreadsheets are parsed by calamine in a spawned child process with a memory and time limit:
-a 5 KB hostile .xlsx makes calamine abort the whole process (stack-notes.md §4.3), and the
-dashboard must survive it. CSV is parsed in process by polars' reader.
+Spreadsheets are parsed in a child process (sandbox.py); CSV is parsed in process by polars'
+reader.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import pickle
 import re
-import resource
-import subprocess
-import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,14 +21,12 @@ from pathlib import Path
 import polars as pl
 
 import settings
+from pipelines import sandbox
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+SPREADSHEET_SUFFIXES = sandbox.SUFFIXES
 TEXT_SUFFIXES = (".csv", ".txt")
 ACCEPTED_SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
 
-CHILD_MEMORY_BYTES = 4 * 1024**3
-"""Address-space limit of the parsing child (2 GiB is too tight for polars' thread pool)."""
-CHILD_SECONDS = 120
 MAX_UNCOMPRESSED_BYTES = 1024**3
 """Summed uncompressed size of a workbook's parts: more is a zip bomb, not an HR extract."""
 MAX_SHEET_COLUMNS = 500
@@ -180,24 +172,22 @@ def _read_text(name: str, data: bytes) -> Grid:
         )
     except pl.exceptions.PolarsError as exc:
         raise ReadError(f"filen kan inte läsas som CSV ({exc}).") from exc
-    frame = frame.rename({c: f"col_{i}" for i, c in enumerate(frame.columns)})
-    return Grid(name, None, frame, header_index + 1, note)
+    return Grid(name, None, _numbered(frame), header_index + 1, note)
 
 
 # --- spreadsheets, parsed in a child process --------------------------------------------------
 
 def _parse_in_child(files: list[tuple[int, str, bytes]]) -> dict[int, list[Grid] | ReadError]:
-    """Run `python -m pipelines.read` on the workbooks. It answers one frame per file, so when
-    it dies (calamine aborts on some hostile files) the file it died on is the next one; that
-    file is refused and a new child reads the rest."""
+    """The workbooks' grids. When the child dies on a file (calamine aborts on some hostile
+    files), that file is refused and a new child reads the rest."""
     outcomes: dict[int, list[Grid] | ReadError] = {}
     while files:
-        answers, timed_out = _run_child([data for _, _, data in files])
+        answers, timed_out = sandbox.parse([data for _, _, data in files])
         for (index, name, _), answer in zip(files, answers, strict=False):
             outcomes[index] = (
                 ReadError(f"arbetsboken kunde inte läsas ({answer}).")
                 if isinstance(answer, str)
-                else [Grid(name, sheet, pl.read_ipc(io.BytesIO(ipc)), first_row)
+                else [Grid(name, sheet, _numbered(pl.read_ipc(ipc)), first_row)
                       for sheet, ipc, first_row in answer]
             )
         if len(answers) < len(files):
@@ -211,103 +201,6 @@ def _parse_in_child(files: list[tuple[int, str, bytes]]) -> dict[int, list[Grid]
     return outcomes
 
 
-def _run_child(workbooks: list[bytes]) -> tuple[list, bool]:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.read"], cwd=settings.ROOT,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env={**os.environ, "POLARS_MAX_THREADS": "2"},
-    )
-    try:
-        output, _ = child.communicate(pickle.dumps(workbooks),
-                                      timeout=CHILD_SECONDS * len(workbooks))
-    except subprocess.TimeoutExpired:
-        child.kill()
-        output, _ = child.communicate()
-        return _frames(output), True
-    return _frames(output), False
-
-
-def _frames(output: bytes) -> list:
-    """The length-prefixed pickles the child wrote, up to where it stopped."""
-    frames, position = [], 0
-    while position + 8 <= len(output):
-        size = int.from_bytes(output[position:position + 8], "big")
-        if position + 8 + size > len(output):
-            break
-        frames.append(pickle.loads(output[position + 8:position + 8 + size]))
-        position += 8 + size
-    return frames
-
-
-def _child_main() -> None:  # pragma: no cover - runs in the child process
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-    out = sys.stdout.buffer
-    for data in pickle.loads(sys.stdin.buffer.read()):
-        try:
-            outcome = _parse_workbook(data)
-        except Exception as exc:  # noqa: BLE001 - calamine errors cannot be pickled
-            text = str(exc).strip()
-            outcome = text.splitlines()[0][:200] if text else type(exc).__name__
-        frame = pickle.dumps(outcome)
-        out.write(len(frame).to_bytes(8, "big") + frame)
-        out.flush()
-
-
-def _parse_workbook(data: bytes) -> list[tuple[str, bytes, int]]:
-    """Every visible sheet as (name, Arrow IPC bytes of the string grid, its first Excel row)."""
-    import fastexcel
-
-    reader = fastexcel.read_excel(data)
-    first_rows = _first_rows(data)
-    sheets = []
-    for index, name in enumerate(reader.sheet_names):
-        sheet = reader.load_sheet(index, header_row=None, dtypes="string")
-        if sheet.visible != "visible" and len(reader.sheet_names) > 1:
-            continue
-        frame = sheet.to_polars()
-        frame = frame.rename({c: f"col_{i}" for i, c in enumerate(frame.columns)})
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer)
-        sheets.append((name, buffer.getvalue(), first_rows.get(name, 1)))
-    return sheets
-
-
-def _first_rows(data: bytes) -> dict[str, int]:
-    """The Excel row of each sheet's first cell with a value (calamine drops leading blank
-    rows, and error messages must name the row the user sees)."""
-    rows: dict[str, int] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        try:
-            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        except KeyError:
-            return rows
-        targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-        targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
-        for sheet_name, rel_id in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"',
-                                             workbook):
-            target = targets.get(rel_id, "").lstrip("/")
-            path = target if target.startswith("xl/") else f"xl/{target}"
-            try:
-                with archive.open(path) as stream:
-                    head = stream.read(1 << 16).decode("utf-8", "replace")
-            except KeyError:
-                continue
-            match = _FIRST_VALUE_CELL.search(head)
-            if match:
-                rows[_unescape(sheet_name)] = int(match.group(1))
-    return rows
-
-
-_FIRST_VALUE_CELL = re.compile(
-    r'<c r="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*(?:<f[^>]*>[^<]*</f>\s*)?<(?:v|is)'
-)
-
-
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
-
-
-if __name__ == "__main__":
-    _child_main()
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns named col_0..col_n, whatever the reader called them."""
+    return frame.rename({c: f"col_{i}" for i, c in enumerate(frame.columns)})

@@ -20,7 +20,7 @@ import pytest
 
 import store
 from metrics.compute import compute
-from pipelines import pseudonymise, read
+from pipelines import pseudonymise, read, sandbox
 from pipelines.load import ingest
 from tests import employment_fixture as fx
 from tests import extracts as ex
@@ -278,6 +278,19 @@ def test_a_workbook_that_crashes_the_parser_is_refused_and_we_survive(loaded):
     report = _refused(loaded, [("far2.xlsx", _without_dimension(hostile))])
     assert "kunde inte läsas" in report.errors[0].message
     assert read.read("ok.csv", b"a;b\n1;2\n")[0].frame.height == 2   # still alive
+
+
+def test_a_parse_started_ahead_answers_only_for_its_own_workbooks():
+    def rows(sheets: list[sandbox.Sheet]) -> int:
+        return pl.read_ipc(sheets[0][1]).height
+
+    first = ex.xlsx_bytes(ex.small_extract(S, persons=2))
+    second = ex.xlsx_bytes(ex.small_extract(S, persons=5))
+    sandbox.prestart([first])
+    answers, timed_out = sandbox.parse([second])
+    assert rows(answers[0]) == 1 + 5 and not timed_out
+    sandbox.prestart([first])
+    assert rows(sandbox.parse([first])[0][0]) == 1 + 2
 
 
 # --- replace, idempotence, warnings, archive, personal data -------------------------------------

@@ -28,6 +28,9 @@ _MONTHS = {name: number for number, names in enumerate(
     (("januari", "jan"), ("februari", "feb"), ("mars", "mar"), ("april", "apr"), ("maj",),
      ("juni", "jun"), ("juli", "jul"), ("augusti", "aug"), ("september", "sep", "sept"),
      ("oktober", "okt"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTH_NAMES = {f"{name}{dot}": f" {number} " for name, number in
+                sorted(_MONTHS.items(), key=lambda item: -len(item[0])) for dot in (".", "")}
+"""Month names -> numbers, longest first (the first pattern that matches at a place wins)."""
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y",
                  "%d %m %Y", "%Y.%m.%d")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -214,9 +217,8 @@ def rate(raw: pl.Expr) -> pl.Expr:
 def _date_text(raw: pl.Expr) -> pl.Expr:
     clock = r"[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$"
     text = raw.str.strip_chars().str.to_lowercase().str.replace(clock, "")
-    for name, month in sorted(_MONTHS.items(), key=lambda item: -len(item[0])):
-        text = text.str.replace(rf"\b{name}\.?\b", f" {month} ")
-    return text.str.replace_all(r"\s+", " ").str.strip_chars()
+    return (text.str.replace_many(_MONTH_NAMES, leftmost=True)
+            .str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 def _serial(text: pl.Expr) -> pl.Expr:
@@ -432,7 +434,7 @@ def _mixed_rate_scales(raw: pl.DataFrame, table: Table,
     for name in table.columns:
         if by_name[name].kind != schema.RATE:
             continue
-        values = raw.select(ROW, number(pl.col(name)).alias("v"))
+        values = raw.select(ROW).with_columns(_parse_distinct(raw[name], number).alias("v"))
         fractions = values.filter((pl.col("v") > 0) & (pl.col("v") < 1))
         if not fractions.is_empty() and values["v"].max() > 1:
             findings.append(Finding(

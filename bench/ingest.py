@@ -1,8 +1,9 @@
 """Ingest speed and memory on a 100,000-row extract in a Swedish layout.
 
-Run by hand:  uv run python bench/ingest.py [ROWS]
+Run by hand:  uv run python bench/ingest.py [ROWS [REPEATS]]
 
-Prints, each measured as a whole fresh process (wall time, peak RSS of the largest process):
+Prints, each measured as a whole fresh process, REPEATS times (default 3), interleaved: the
+median wall time and the peak RSS of the largest process, for
   - end-to-end ingest: python -m pipelines ingest (parse in the isolated child, map, validate,
     pseudonymise, load into a new DuckDB file);
   - a bare polars.read_excel (calamine) of the same file: the floor;
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +81,7 @@ def timed(code: str, *args: str) -> tuple[float, float]:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "uttag.xlsx"
         started = time.perf_counter()
@@ -86,23 +89,32 @@ def main() -> None:
             extract(rows).write_excel(workbook, worksheet="Anställningar",
                                       dtype_formats={pl.Date: "yyyy-mm-dd"})
         print(f"{rows} rows, {path.stat().st_size / 1e6:.1f} MB xlsx, written in "
-              f"{time.perf_counter() - started:.1f} s")
-        env = {"PERSONALPANELEN_DATA_DIR": folder,
-               "PERSONALPANELEN_SECRET_FILE": str(Path(folder) / "key")}
-        os.environ.update(env)
-        results = {
-            "end-to-end ingest": timed(
+              f"{time.perf_counter() - started:.1f} s; each read {repeats} times, interleaved")
+        os.environ.update({"PERSONALPANELEN_DATA_DIR": folder,
+                           "PERSONALPANELEN_SECRET_FILE": str(Path(folder) / "key")})
+        commands = {
+            "end-to-end ingest": lambda run: (
                 "import sys; from pipelines.__main__ import main; sys.exit(main())",
-                "ingest", str(path), "--db", str(Path(folder) / "bench.duckdb")),
-            "bare polars.read_excel": timed(
+                "ingest", str(path), "--db", str(Path(folder) / f"bench{run}.duckdb")),
+            "bare polars.read_excel": lambda run: (
                 "import sys, polars; polars.read_excel(sys.argv[1])", str(path)),
-            "pandas + openpyxl": timed(
+            "pandas + openpyxl": lambda run: (
                 "import sys, pandas; pandas.read_excel(sys.argv[1], engine='openpyxl')",
                 str(path)),
         }
-    for name, (seconds, megabytes) in results.items():
-        print(f"{name:<24} {seconds:6.2f} s   peak {megabytes:6.0f} MB")
-    ingest, bare, pandas = (results[k][0] for k in results)
+        # Interleaved, so that a slow spell of a shared machine falls on all three alike.
+        runs = {name: [] for name in commands}
+        for run in range(repeats):
+            for name, command in commands.items():
+                runs[name].append(timed(*command(run)))
+    medians = {}
+    for name, results in runs.items():
+        seconds = sorted(s for s, _ in results)
+        medians[name] = statistics.median(seconds)
+        each = ", ".join(f"{s:.2f}" for s in seconds)
+        print(f"{name:<24} median {medians[name]:6.2f} s (runs {each})   "
+              f"peak {max(m for _, m in results):6.0f} MB")
+    ingest, bare, pandas = medians.values()
     print(f"ingest / bare read = {ingest / bare:.2f} (target <= 1.5); "
           f"pandas / ingest = {pandas / ingest:.1f} (target >= 10)")
 

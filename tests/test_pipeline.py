@@ -128,8 +128,9 @@ def test_rates_as_fraction_or_percent_per_column(con, texts, rates):
     assert stored["contracted_rate"].to_list() == rates
 
 
-@pytest.mark.parametrize("text", ["2020-03-15", "43905", "15 mars 2020", "15.03.2020",
-                                  "20200315", "2020-03-15 00:00:00", "15/03/2020"])
+@pytest.mark.parametrize("text", ["2020-03-15", "43905", "15 mars 2020", "15 Mar. 2020",
+                                  "15.03.2020", "20200315", "2020-03-15 00:00:00",
+                                  "15/03/2020"])
 def test_date_spellings(con, text):
     frame = ex.small_extract(S, persons=1).with_columns(pl.lit(text).alias("Anställningsdatum"))
     assert _load_one(con, frame)["employment_start"].to_list() == [date(2020, 3, 15)]

@@ -82,6 +82,7 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
         table = normalise.locate(grids, profile)
     except normalise.LocateError as exc:
         report.findings.append(Finding(ERROR, file, None, None, str(exc)))
+        report.needs_mapping.append(file)
         return None
     report.readings[file] = (f"profilen {table.profile}" if table.profile
                              else "standardrubrikerna") + (
@@ -214,12 +215,14 @@ def _archive(folder: Path, name: str, digest: str, data: bytes) -> None:
     path.chmod(0o444)
 
 
-def headers(name: str, data: bytes, rows: int = 3) -> normalise.Headers:
-    """The headers of a file and a few values under each, for mapping columns by hand."""
+def headers(name: str, data: bytes, rows: int = 3, sheet: str | None = None
+            ) -> normalise.Headers:
+    """The headers of a file (of the named sheet, if any) and a few values under each, for
+    mapping columns by hand."""
     outcome = read.read_many([(name, data)])[0]
     if isinstance(outcome, read.ReadError):
         raise outcome
-    return normalise.headers(outcome, rows)
+    return normalise.headers(outcome, rows, sheet)
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> IngestReport:

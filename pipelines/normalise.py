@@ -129,6 +129,10 @@ def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
     readings = [profile] if profile is not None else [None, *profiles.available()]
     known = {name for e in schema.EXTRACTS for name in _aliases(e)} | {
         fold(h) for reading in readings if reading is not None for h in reading.headers()}
+    if profile is not None and profile.sheet is not None and not any(
+            _on_sheet(grid, profile.sheet) for grid in grids):
+        raise LocateError(f"Arbetsboken har inget blad som heter '{profile.sheet}'. Bladen: "
+                          f"{', '.join(str(grid.sheet) for grid in grids)}.")
     best: Table | None = None
     for grid in grids:
         head = grid.frame.head(HEADER_SCAN_LINES)
@@ -140,6 +144,8 @@ def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
             if len(header.keys() & known) < 2:
                 continue  # a data or title row: nothing to recognise
             for reading in readings:
+                if reading is not None and not _on_sheet(grid, reading.sheet):
+                    continue
                 tables = ([_by_aliases(grid, index, header, e) for e in schema.EXTRACTS]
                           if reading is None else [_by_profile(grid, index, header, reading)])
                 for table in tables:
@@ -157,6 +163,11 @@ class LocateError(ValueError):
     pass
 
 
+def _on_sheet(grid: Grid, sheet: str | None) -> bool:
+    """Whether a reading of the named sheet may use the grid (a text file has no sheets)."""
+    return sheet is None or grid.sheet is None or grid.sheet == sheet
+
+
 @dataclass(frozen=True)
 class Headers:
     """A file's header row as written, with sample values: what the mapping form shows."""
@@ -167,11 +178,17 @@ class Headers:
     """header -> the first few non-empty values under it, in the file's column order."""
     recognised: dict[str, str]
     """canonical column -> header, as the best reading recognised them."""
+    sheets: list[str]
+    """The workbook's sheets (none for a text file)."""
+    sheet: str | None
+    """The sheet shown."""
 
 
-def headers(grids: list[Grid], rows: int = 3) -> Headers:
+def headers(grids: list[Grid], rows: int = 3, sheet: str | None = None) -> Headers:
     """The header row of the best reading (or, when nothing is recognised, the first row with
-    the most cells) and a few values under each header."""
+    the most cells) and a few values under each header; on the named sheet, if any."""
+    sheets = [grid.sheet for grid in grids if grid.sheet is not None]
+    grids = [grid for grid in grids if _on_sheet(grid, sheet)] or grids
     try:
         table = locate(grids)
         grid, index = table.grid, table.header_index
@@ -188,7 +205,7 @@ def headers(grids: list[Grid], rows: int = 3) -> Headers:
         if header is not None and str(header).strip() and str(header).strip() not in samples:
             values = below[column].drop_nulls().head(rows).to_list()
             samples[str(header).strip()] = [str(v) for v in values]
-    return Headers(extract, samples, recognised)
+    return Headers(extract, samples, recognised, sheets, grid.sheet)
 
 
 # --- value parsers: raw text column -> typed column (null where the text is not a value) ----

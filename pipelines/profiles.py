@@ -7,6 +7,7 @@ recognised column. The format, with a worked example, is in README.md; the shipp
 in pipelines/profiles/.
 
     name = "Heroma"
+    sheet = "Anställda"             # optional: the workbook sheet with the table
     [columns]                       # canonical column = header in the file
     employment_id = "Anst.id"
     [values.employment_form]        # value in the file = canonical value
@@ -44,6 +45,9 @@ class Profile:
     description: str = ""
     extract: str = "employment"
     """The canonical table the layout fills (schema.EXTRACTS)."""
+    sheet: str | None = None
+    """The workbook sheet that holds the table; None: the sheet that reads best. (A text file
+    has one table: the same profile reads the layout's CSV export too.)"""
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     derive: dict[str, dict] = field(default_factory=dict)
@@ -66,7 +70,8 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
         raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil: {exc}") from exc
     profile = Profile(
         name=data.get("name", name), description=data.get("description", ""),
-        extract=data.get("extract", "employment"), columns=dict(data.get("columns", {})),
+        extract=data.get("extract", "employment"), sheet=data.get("sheet"),
+        columns=dict(data.get("columns", {})),
         values={k: {str(a): str(b) for a, b in v.items()}
                 for k, v in data.get("values", {}).items()},
         derive=dict(data.get("derive", {})), source=source,
@@ -80,6 +85,9 @@ def _check(profile: Profile) -> None:
     if profile.extract not in extracts:
         raise ProfileError(f"Profilen {profile.name}: okänd uttagstyp '{profile.extract}' "
                            f"(möjliga: {', '.join(extracts)}).")
+    if profile.sheet is not None and not isinstance(profile.sheet, str):
+        raise ProfileError(f"Profilen {profile.name}: sheet ska vara ett bladnamn inom "
+                           "citattecken.")
     known = {c.name for c in extracts[profile.extract].columns}
     for section in ("columns", "values", "derive"):
         unknown = set(getattr(profile, section)) - known
@@ -147,7 +155,10 @@ def dumps(profile: Profile) -> str:
     lines = [f"name = {quoted(profile.name)}"]
     if profile.description:
         lines.append(f"description = {quoted(profile.description)}")
-    lines += [f"extract = {quoted(profile.extract)}", "", "[columns]"]
+    lines.append(f"extract = {quoted(profile.extract)}")
+    if profile.sheet is not None:
+        lines.append(f"sheet = {quoted(profile.sheet)}")
+    lines += ["", "[columns]"]
     lines += [f"{column} = {quoted(header)}" for column, header in profile.columns.items()]
     for column, mapping in profile.values.items():
         lines += ["", f"[values.{column}]"]

@@ -103,25 +103,32 @@ def csv_bytes(frame: pl.DataFrame, separator: str = ";", encoding: str = "utf-8-
 
 def xlsx_bytes(frame: pl.DataFrame, *, title_rows: int = 0, sheet: str = "Uttag") -> bytes:
     """The frame as a workbook; text that looks like a date or number is written as one."""
+    return workbook_bytes({sheet: frame}, title_rows=title_rows)
+
+
+def workbook_bytes(sheets: dict[str, pl.DataFrame], *, title_rows: int = 0) -> bytes:
+    """A workbook with one sheet per frame, each written as xlsx_bytes writes one."""
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, {"strings_to_numbers": True,
                                       "strings_to_formulas": False}) as workbook:
-        worksheet = workbook.add_worksheet(sheet)
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        for row in range(title_rows):
-            worksheet.write_string(row, 0, f"Rapport rad {row + 1}")
-        worksheet.write_row(title_rows, 0, frame.columns)
-        for r, values in enumerate(frame.iter_rows(), start=title_rows + 1):
-            for c, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-                    try:
-                        worksheet.write_datetime(r, c, date.fromisoformat(value), date_format)
+        for sheet, frame in sheets.items():
+            worksheet = workbook.add_worksheet(sheet)
+            for row in range(title_rows):
+                worksheet.write_string(row, 0, f"Rapport rad {row + 1}")
+            worksheet.write_row(title_rows, 0, frame.columns)
+            for r, values in enumerate(frame.iter_rows(), start=title_rows + 1):
+                for c, value in enumerate(values):
+                    if value is None or value == "":
                         continue
-                    except ValueError:
-                        pass
-                worksheet.write(r, c, value)
+                    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+                        try:
+                            worksheet.write_datetime(r, c, date.fromisoformat(value),
+                                                     date_format)
+                            continue
+                        except ValueError:
+                            pass
+                    worksheet.write(r, c, value)
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ copy of the store, the demo test an empty one.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from datetime import date
@@ -374,6 +375,7 @@ def test_missing_column_and_missing_extract(monkeypatch, tmp_path):
 # --- upload ------------------------------------------------------------------------------------
 
 
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ("Mätdatum;Personnummer;Anställningsnummer;Förvaltning;Befattning;SSYK;Löneform;"
            "Sysselsättningsgrad;Kön")
 
@@ -390,10 +392,10 @@ def _csv(snapshot: str | None, persons: int = 12) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    """On Ladda upp: put one CSV in the uploader and press "Läs in"."""
+def upload(at: AppTest, name: str, content: bytes, mime: str = "text/csv") -> AppTest:
+    """On Ladda upp: put one file in the uploader and press "Läs in"."""
     open_page(at, "ladda-upp")
-    at.file_uploader(key="upload").upload(name, content, "text/csv")
+    at.file_uploader(key="upload").upload(name, content, mime)
     at.run()
     at.button(key="upload_go").click().run()
     return at
@@ -478,6 +480,47 @@ def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store
     # the next file in the same layout is read with the saved profile, without the form
     upload(at, "egen_2.csv", csv("2027-11-01"))
     assert "Inläst: 12 rader från egen_2.csv" in text(at.success[0].value)
+
+
+def test_the_sheet_with_the_data_is_chosen_by_hand_and_kept_in_the_profile(own_store, tmp_path):
+    """The first sheet holds a manager list with an employment id, so it reads better than
+    the payroll list in the analyst's own layout; the analyst picks the right sheet."""
+    import xlsxwriter
+
+    def workbook(snapshot: str) -> bytes:
+        lines = [line.split(";") for line in _csv(snapshot).decode().splitlines()]
+        lines[0] = [{"Personnummer": "Id-nr", "Anställningsnummer": "Löpnummer",
+                     "Löneform": "Betalform"}.get(h, h) for h in lines[0]]
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer) as book:
+            managers = book.add_worksheet("Chefer")
+            for r, row in enumerate([["Anställningsnummer", "Förvaltning", "Chef"],
+                                     ["U1", "A", "Ja"], ["U2", "B", "Ja"]]):
+                managers.write_row(r, 0, row)
+            payroll = book.add_worksheet("Lönelista")
+            for r, row in enumerate(lines):
+                payroll.write_row(r, 0, row)
+        return buffer.getvalue()
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "lonelista.xlsx", workbook("2026-11-01"), MIME_XLSX)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mapping_sheet").value == "Chefer"
+    at.selectbox(key="mapping_sheet").set_value("Lönelista").run()
+    preview = tables_with(at, "Rubrik i filen")[0]
+    assert list(preview["Rubrik i filen"])[:3] == ["Mätdatum", "Id-nr", "Löpnummer"]
+    at.selectbox(key="mapping_personnummer").set_value("Id-nr")
+    at.selectbox(key="mapping_employment_id").set_value("Löpnummer")
+    at.selectbox(key="mapping_pay_form").set_value("Betalform")
+    at.text_input(key="mapping_name").set_value("Lönelistan")
+    next(b for b in at.button if b.label == "Läs in med mappningen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Inläst: 12 rader från lonelista.xlsx" in text(at.success[0].value)
+    saved = (tmp_path / "data" / "profiles" / "lonelistan.toml").read_text(encoding="utf-8")
+    assert 'sheet = "Lönelista"' in saved
+
+    upload(at, "lonelista_2.xlsx", workbook("2027-11-01"), MIME_XLSX)
+    assert "Inläst: 12 rader från lonelista_2.xlsx" in text(at.success[0].value)
 
 
 # --- first start -------------------------------------------------------------------------------

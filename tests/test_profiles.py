@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -14,6 +15,8 @@ from pipelines import profiles
 from pipelines.load import ingest
 from tests import employment_fixture as fx
 from tests import extracts as ex
+
+S = date(2025, 11, 1)
 
 # Metrics that every layout can compute from its columns alone.
 CORE = ("managers_women_share", "hourly_paid_persons", "hourly_paid_fte", "full_time_share",
@@ -80,10 +83,35 @@ def test_a_named_profile_is_used_even_when_another_fits_better(con):
     assert {e.column for e in report.errors} == {"Anställningsnummer", "Löneform"}
 
 
+def test_a_profile_names_the_sheet_to_read(con):
+    def extract(persons: int):
+        return ex.small_extract(S, persons=persons)
+
+    workbook = ex.workbook_bytes({"Uttag": extract(7), "Kopia": extract(3)})
+    sheet_only = profiles.Profile(name="Kopian", sheet="Kopia")
+    report = ingest(con, [("två_blad.xlsx", workbook)], profile=sheet_only)
+    assert report.loaded, [str(f) for f in report.findings]
+    assert report.readings == {"två_blad.xlsx": "profilen Kopian, bladet Kopia"}
+    assert report.rows == 3
+    # without the profile, the first of two equally good sheets
+    assert ingest(con, [("två_blad.xlsx", workbook)]).rows == 7
+    # the layout's CSV export has no sheets: the same profile reads it
+    assert ingest(con, [("kopia.csv", ex.csv_bytes(extract(3)))], profile=sheet_only).loaded
+    missing = ingest(con, [("två_blad.xlsx", workbook)],
+                     profile=profiles.Profile(name="Fel", sheet="Lönelista"))
+    assert [e.message for e in missing.errors] == [
+        "Arbetsboken har inget blad som heter 'Lönelista'. Bladen: Uttag, Kopia."]
+    assert missing.needs_mapping == ["två_blad.xlsx"]
+
+
 def test_profile_text_round_trip_and_errors():
     heroma = profiles.load("heroma")
     again = profiles.parse(profiles.dumps(heroma), "kopia")
     assert (again.columns, again.values) == (heroma.columns, heroma.values)
+    on_sheet = profiles.Profile(name="Blad", sheet='Lön "nov"')
+    assert profiles.parse(profiles.dumps(on_sheet), "blad").sheet == 'Lön "nov"'
+    with pytest.raises(profiles.ProfileError, match="sheet ska vara ett bladnamn"):
+        profiles.parse("sheet = 2\n", "fel")
     with pytest.raises(profiles.ProfileError, match="okänd kolumn salary"):
         profiles.parse('[columns]\nsalary = "Lön"\n', "fel")
     with pytest.raises(profiles.ProfileError, match="Hittar ingen profil 'visma'"):

@@ -189,18 +189,21 @@ def ingest(files: Sequence[tuple[str, bytes]], *, snapshot_date: date | None = N
 
 
 @st.cache_data(show_spinner=False, max_entries=20)
-def file_headers(name: str, content: bytes):
-    """The headers of an uploaded file with sample values (pipelines.normalise.Headers)."""
+def file_headers(name: str, content: bytes, sheet: str | None = None):
+    """The headers of an uploaded file (of the named sheet, else the one that reads best)
+    with sample values (pipelines.normalise.Headers)."""
     from pipelines.load import headers
 
-    return headers(name, content)
+    return headers(name, content, sheet=sheet)
 
 
-def profile_from_mapping(name: str, extract: str, columns: dict[str, str]):
+def profile_from_mapping(name: str, extract: str, columns: dict[str, str],
+                         sheet: str | None = None):
     """A mapping profile from the upload page's form."""
     from pipelines.profiles import Profile
 
-    return Profile(name=name.strip() or "Egen mappning", extract=extract, columns=columns)
+    return Profile(name=name.strip() or "Egen mappning", extract=extract, columns=columns,
+                   sheet=sheet)
 
 
 def save_profile(profile) -> Path:

@@ -278,6 +278,9 @@ MAPPING_INTRO = (
 )
 MAPPING_PREVIEW_HEADERS = ("Rubrik i filen", "Exempelvärden")
 MAPPING_NONE = "– saknas i filen –"
+MAPPING_SHEET = "Blad"
+MAPPING_SHEET_HELP = ("Arbetsboken har flera blad. Välj bladet med personaluttaget; valet sparas "
+                      "i profilen.")
 MAPPING_NAME = "Profilens namn"
 MAPPING_NAME_DEFAULT = "Egen mappning"
 MAPPING_SAVE = "Spara mappningen som profil"

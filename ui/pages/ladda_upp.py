@@ -55,6 +55,11 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
     heads = data.file_headers(upload.name, upload.getvalue())
     st.subheader(texts.MAPPING_TITLE.format(file=file_name))
     st.markdown(texts.MAPPING_INTRO)
+    if len(heads.sheets) > 1:
+        sheet = st.selectbox(texts.MAPPING_SHEET, heads.sheets,
+                             index=heads.sheets.index(heads.sheet), key="mapping_sheet",
+                             help=texts.MAPPING_SHEET_HELP)
+        heads = data.file_headers(upload.name, upload.getvalue(), sheet)
     header_name, sample_name = texts.MAPPING_PREVIEW_HEADERS
     st.dataframe(pl.DataFrame({header_name: list(heads.samples),
                                sample_name: [", ".join(v) for v in heads.samples.values()]}),
@@ -83,7 +88,8 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
         st.error(texts.MAPPING_DUPLICATE.format(header=header, columns=", ".join(
             c for c, h in mapping.items() if h == header)))
         return
-    profile = data.profile_from_mapping(name, heads.extract.table, mapping)
+    profile = data.profile_from_mapping(name, heads.extract.table, mapping,
+                                        heads.sheet if len(heads.sheets) > 1 else None)
     if save:
         path = data.save_profile(profile)
         st.session_state["mapping_saved"] = str(path)

@@ -12,6 +12,7 @@ polars and DuckDB.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import pickle
@@ -73,6 +74,14 @@ _spare: _Child | None = None
 _spare_lock = threading.Lock()
 
 
+@atexit.register
+def _drop_spare() -> None:
+    """A child started ahead that nobody asked (e.g. its workbook was refused before parsing)
+    ends with its parent."""
+    if _spare is not None:
+        _spare.process.kill()
+
+
 def prestart(workbooks: list[bytes] | None = None) -> None:
     """Have a child ready for the next parse, so that it loads its libraries while the caller
     is busy. Given the workbooks the next parse will ask for (the command line knows its files
@@ -132,8 +141,12 @@ def _child_main() -> None:  # pragma: no cover - runs in the child process
     request = sys.stdin.buffer.read()
     if not request:  # the parent went away without work
         return
+    workbooks = pickle.loads(request)
+    # The parent's time limit, again: it holds even when the parent is gone.
+    seconds = SECONDS_PER_WORKBOOK * max(1, len(workbooks))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
     out = sys.stdout.buffer
-    for data in pickle.loads(request):
+    for data in workbooks:
         try:
             answer: Answer = _sheets(data)
         except Exception as exc:  # noqa: BLE001 - calamine errors cannot be pickled

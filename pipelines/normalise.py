@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -70,6 +70,9 @@ class Table:
     """The mapping profile used, None for the alias table of schema.py."""
     used: int = 0
     """How many of the file's headers were recognised."""
+    lookups: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Text or code column -> the values the profile's lookup table (`map`) gives it; a value
+    the table lacks is reported and read as empty. (Other kinds' parsers report theirs.)"""
 
     @property
     def header_row(self) -> int:
@@ -119,8 +122,12 @@ def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
         source = profile.columns.get(name) or spec.get("from")
         headers[name] = header[fold(source)][1] if source and fold(source) in header else (
             schema.label(extract, name))
+    kinds = {c.name: c.kind for c in extract.columns}
+    lookups = {name: frozenset(str(v) for v in spec["map"].values())
+               for name, spec in profile.derive.items()
+               if "map" in spec and name in columns and kinds[name] in (schema.TEXT, schema.CODE)}
     return Table(grid, extract, index, columns, headers, profile.name,
-                 table.used + len(named & header.keys()))
+                 table.used + len(named & header.keys()), lookups)
 
 
 def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
@@ -333,6 +340,14 @@ def canonical(
     )
     for name in table.columns:
         findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
+    for name, known in table.lookups.items():
+        missing = _text_present(pl.col(name)) & ~pl.col(name).is_in(list(known))
+        findings += _unknown_values(
+            raw.filter(missing).select(ROW, pl.col(name).alias("raw")), WARNING, grid.file,
+            table.headers[name], f"Profilens tabell för {by_name[name].label_sv} saknar värdet; "
+            f"raden läses in utan {by_name[name].label_sv}.")
+        parsed = parsed.with_columns(pl.when(raw.select(missing).to_series()).then(None)
+                                     .otherwise(pl.col(name)).alias(name))
     findings += _blank_required(raw, table)
     findings += _mixed_rate_scales(raw, table, by_name)
     findings += _overlong(raw, table)
@@ -386,21 +401,12 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
     if column.kind in (schema.TEXT, schema.CODE, schema.PNR):
         return []
     bad = raw.select(ROW, pl.col(column.name).alias("raw")).filter(
-        pl.col("raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
-        parsed[column.name].is_null(),
-    )
+        _text_present(pl.col("raw")), parsed[column.name].is_null())
     if bad.is_empty():
         return []
     if column.kind in _VOCABULARIES:
         severity = WARNING if column.kind == schema.EMPLOYMENT_FORM else ERROR
-        counts = (bad.group_by("raw").agg(pl.len().alias("n"), pl.min(ROW).alias("first"))
-                  .sort("first"))
-        return [
-            Finding(severity, file, first, header,
-                    f"Okänt värde '{_quote(value)}' ({n} rader, första på rad {first}). "
-                    f"{_known(column)}")
-            for value, n, first in counts.iter_rows()
-        ]
+        return _unknown_values(bad, severity, file, header, _known(column))
     shown = bad.head(MAX_ROW_FINDINGS)
     findings = [
         Finding(ERROR, file, row, header,
@@ -413,6 +419,21 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
             f"... och {bad.height - MAX_ROW_FINDINGS} rader till i samma kolumn som inte "
             f"kan läsas som {_EXPECTED[column.kind]}."))
     return findings
+
+
+def _text_present(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars().str.len_chars().fill_null(0) > 0
+
+
+def _unknown_values(bad: pl.DataFrame, severity: str, file: str, header: str,
+                    explanation: str) -> list[Finding]:
+    """One finding per distinct unknown value in `bad` (ROW, raw), with its count."""
+    counts = (bad.group_by("raw").agg(pl.len().alias("n"), pl.min(ROW).alias("first"))
+              .sort("first"))
+    return [Finding(severity, file, first, header,
+                    f"Okänt värde '{_quote(value)}' ({n} rader, första på rad {first}). "
+                    f"{explanation}")
+            for value, n, first in counts.iter_rows()]
 
 
 def _blank_required(raw: pl.DataFrame, table: Table) -> list[Finding]:

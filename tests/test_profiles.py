@@ -83,6 +83,46 @@ def test_a_named_profile_is_used_even_when_another_fits_better(con):
     assert {e.column for e in report.errors} == {"Anställningsnummer", "Löneform"}
 
 
+SOCIAL_SERVICES = """
+name = "Socialtjänsten"
+[columns]
+personnummer = "Personnummer"
+employment_id = "Anst.nr"
+job_title = "Titel"
+monthly_salary_fte = "Lön"
+[derive]
+snapshot_date = { constant = "2025-11-01" }
+forvaltning = { constant = "Socialtjänst" }
+ssyk_code = { from = "Titel", map = { "Socialsekreterare" = "2661", "Enhetschef" = "1531" } }
+contracted_rate = { from = "Heltid", map = { "Ja" = "100", "Nej" = "" } }
+pay_form = { from = "Timavlönad", map = { "Ja" = "hourly", "Nej" = "monthly" } }
+is_manager = { from = "Titel", pattern = "chef" }
+"""
+
+
+def test_constants_lookup_tables_and_flags_derive_columns(con):
+    rows = [("Socialsekreterare", "Ja", "Nej", "38000"),
+            ("Socialsekreterare", "Nej", "Nej", "36000"),
+            ("Enhetschef", "Ja", "Nej", "52000"), ("Vikarie", "", "Ja", "")]
+    lines = ["Personnummer;Anst.nr;Titel;Heltid;Timavlönad;Lön"] + [
+        ";".join((ex.personnummer(1970 + i, i, "K"), f"a{i + 1}", *row))
+        for i, row in enumerate(rows)]
+    profile = profiles.parse(SOCIAL_SERVICES, "socialtjansten")
+    report = ingest(con, [("soc.csv", "\n".join(lines).encode())], profile=profile)
+    assert report.loaded, [str(f) for f in report.findings]
+    stored = store.read(con, "SELECT snapshot_date, forvaltning, ssyk_code, contracted_rate, "
+                             "pay_form, is_manager FROM employment ORDER BY employment_id")
+    assert stored.rows() == [
+        (S, "Socialtjänst", "2661", 100.0, "monthly", False),
+        (S, "Socialtjänst", "2661", None, "monthly", False),
+        (S, "Socialtjänst", "1531", 100.0, "monthly", True),
+        (S, "Socialtjänst", None, None, "hourly", False),
+    ]
+    # a title the lookup table lacks is named, with its count, not stored as a code
+    [unknown] = [f for f in report.warnings if f.column == "Titel"]
+    assert unknown.message.startswith("Okänt värde 'Vikarie' (1 rader, första på rad 5).")
+
+
 def test_a_profile_names_the_sheet_to_read(con):
     def extract(persons: int):
         return ex.small_extract(S, persons=persons)

@@ -7,7 +7,8 @@ median wall time and the peak RSS of the largest process, for
   - end-to-end ingest: python -m pipelines ingest (parse in the isolated child, map, validate,
     pseudonymise, load into a new DuckDB file);
   - a bare polars.read_excel (calamine) of the same file: the floor;
-  - pandas.read_excel with openpyxl: what a spreadsheet-era script would do.
+  - pandas.read_excel with openpyxl: what a spreadsheet-era script would do;
+and the seconds of each step of the ingest, timed in this process.
 Targets (issue 3): ingest <= 1.5 x the bare read, >= 10 x faster than pandas + openpyxl,
 peak memory < 1 GB.
 """
@@ -79,6 +80,38 @@ def timed(code: str, *args: str) -> tuple[float, float]:
     return float(seconds), float(megabytes)
 
 
+def stages(path: Path, db: Path) -> dict[str, float]:
+    """Seconds of each step of one ingest, timed in this process (the steps load.ingest runs,
+    called one by one; the libraries are loaded and warm, unlike in a fresh process)."""
+    import store
+    from pipelines import load, normalise, read, validate
+    from pipelines.findings import IngestReport
+
+    data = path.read_bytes()
+    con = store.connect(db)
+    times, started = {}, time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        times[name] = time.perf_counter() - started
+        started = time.perf_counter()
+
+    grids = read.read_many([(path.name, data)])[0]
+    lap("parse in the child, hand-over")
+    table = normalise.locate(grids)
+    frame, _ = normalise.canonical(table)
+    lap("recognise and parse values")
+    frame = load._pseudonymised(frame, table)
+    lap("pseudonymise")
+    validate.validate(frame, table)
+    lap("validate")
+    load._write(con, [(path.name, data, table, frame)], "bench", started,
+                IngestReport(files=[path.name]))
+    lap("insert and commit in DuckDB")
+    con.close()
+    return times
+
+
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -107,6 +140,7 @@ def main() -> None:
         for run in range(repeats):
             for name, command in commands.items():
                 runs[name].append(timed(*command(run)))
+        steps = stages(path, Path(folder) / "stages.duckdb")
     medians = {}
     for name, results in runs.items():
         seconds = sorted(s for s, _ in results)
@@ -114,6 +148,8 @@ def main() -> None:
         each = ", ".join(f"{s:.2f}" for s in seconds)
         print(f"{name:<24} median {medians[name]:6.2f} s (runs {each})   "
               f"peak {max(m for _, m in results):6.0f} MB")
+    print("the ingest's steps, in one process:  " +
+          ";  ".join(f"{name} {seconds:.2f} s" for name, seconds in steps.items()))
     ingest, bare, pandas = medians.values()
     print(f"ingest / bare read = {ingest / bare:.2f} (target <= 1.5); "
           f"pandas / ingest = {pandas / ingest:.1f} (target >= 10)")

@@ -58,7 +58,7 @@ def _print(report: IngestReport) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    workbooks = None
+    # The parsing child starts now, while this process loads polars and DuckDB.
     if args.command == "ingest":
         missing = [f for f in args.files if not Path(f).is_file()]
         if missing:
@@ -66,9 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         workbooks = [Path(f).read_bytes() for f in args.files
                      if Path(f).suffix.lower() in sandbox.SUFFIXES]
-    if workbooks != []:  # (CSV files alone need no parsing child)
-        # The child starts on the workbooks now, while this process loads polars and DuckDB.
-        sandbox.prestart(workbooks)
+        if workbooks:  # (CSV files alone need no child)
+            sandbox.prestart(workbooks)
+    else:
+        sandbox.prestart()  # the demo writes its workbooks first
     import store
     from pipelines.load import ingest, load_demo
 

@@ -341,13 +341,14 @@ def canonical(
     for name in table.columns:
         findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
     for name, known in table.lookups.items():
-        missing = _text_present(pl.col(name)) & ~pl.col(name).is_in(list(known))
+        missing = raw.select(_text_present(pl.col(name)) & ~pl.col(name).is_in(list(known)))
+        missing = missing.to_series()
         findings += _unknown_values(
             raw.filter(missing).select(ROW, pl.col(name).alias("raw")), WARNING, grid.file,
             table.headers[name], f"Profilens tabell för {by_name[name].label_sv} saknar värdet; "
             f"raden läses in utan {by_name[name].label_sv}.")
-        parsed = parsed.with_columns(pl.when(raw.select(missing).to_series()).then(None)
-                                     .otherwise(pl.col(name)).alias(name))
+        parsed = parsed.with_columns(pl.when(missing).then(None).otherwise(pl.col(name))
+                                     .alias(name))
     findings += _blank_required(raw, table)
     findings += _mixed_rate_scales(raw, table, by_name)
     findings += _overlong(raw, table)
@@ -389,7 +390,7 @@ def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     (A column the extract lacks stays absent, i.e. NULL in the store: see schema.py.)"""
     defaults = {"is_manager": False, "hours_worked_month": 0.0}
     return parsed.with_columns(
-        pl.when(raw[name].str.strip_chars().fill_null("") == "").then(pl.lit(default))
+        pl.when(~_text_present(raw[name])).then(pl.lit(default))
         .otherwise(pl.col(name)).alias(name)
         for name, default in defaults.items() if name in parsed.columns
     )
@@ -421,7 +422,8 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
     return findings
 
 
-def _text_present(text: pl.Expr) -> pl.Expr:
+def _text_present(text: pl.Expr | pl.Series) -> pl.Expr | pl.Series:
+    """True where a cell holds something other than blanks."""
     return text.str.strip_chars().str.len_chars().fill_null(0) > 0
 
 
@@ -441,7 +443,7 @@ def _blank_required(raw: pl.DataFrame, table: Table) -> list[Finding]:
     findings = []
     for column in table.extract.columns:
         if column.required and column.name in raw.columns and column.kind != schema.PNR:
-            blank = raw.filter(pl.col(column.name).str.strip_chars().fill_null("") == "")
+            blank = raw.filter(~_text_present(pl.col(column.name)))
             findings += row_findings(blank[ROW].to_list(), ERROR, table.grid.file,
                                      table.headers[column.name],
                                      f"{column.label_sv} saknas på raden.")

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from metrics.definition import AGE, CELL, SICK_LEAVE, Metric
 
-SICK_SOURCE = "metric-definitions.md M6 (SKR: den obligatoriska sjukfrånvaroredovisningen)"
+SICK_SOURCE = (
+    "Den obligatoriska sjukfrånvaroredovisningen enligt lag (2018:597) om kommunal "
+    "bokföring och redovisning (tidigare lag (1997:614) om kommunal redovisning); "
+    "nyckeltalen enligt SKR"
+)
 SICK_POPULATION = (
     "Anställda med ordinarie arbetstid under kalenderåret (1 januari-31 december)."
 )
@@ -59,7 +63,7 @@ def _hme(metric_id: str, column: str, label_sv: str, label_en: str, what: str) -
         threshold=CELL,
         breakdowns=("forvaltning",),
         higher_is_better=True,
-        source="metric-definitions.md M7 (SKR, Hållbart medarbetarengagemang)",
+        source="SKR:s Hållbart medarbetarengagemang (HME), redovisat i Kolada",
         note_sv=(
             "Indexvärdena tas som enkätverktyget levererar dem; enheter med färre än 5 svarande "
             "visas inte."

@@ -38,7 +38,10 @@ def person_rate(column: str, alias: str) -> str:
             f" AS {alias}")
 
 
-HELTID_SOURCE = "metric-definitions.md M3 (SKR/Kommunal, Heltid som norm)"
+HELTID_SOURCE = (
+    "SKR:s personalstatistik (novemberstatistiken); heltid som norm enligt SKR:s och "
+    "Kommunals Heltidsresan"
+)
 
 
 def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
@@ -100,7 +103,10 @@ def _social_worker_salary(metric_id: str, value: str, label_sv: str, label_en: s
         value=value,
         threshold=PERCENTILE,
         decimals=decimals,
-        source="metric-definitions.md M5 (SCB lönestrukturstatistik, percentiles type 7)",
+        source=(
+            "SCB:s lönestrukturstatistik (primärkommunal sektor, SSYK 2012); percentiler "
+            "enligt typ 7"
+        ),
         note_sv=(
             "Percentiler med linjär interpolation mellan ordningsstatistika (typ 7). En person "
             "med flera anställningar räknas med lönen i anställningen med högst "
@@ -141,7 +147,9 @@ MISSION_METRICS: tuple[Metric, ...] = (
         value=WOMEN_SHARE,
         n=KNOWN_GENDER,
         breakdowns=("forvaltning",),
-        source="metric-definitions.md M1 (SKR Chefer i välfärden; SCB jämn fördelning 40-60 %)",
+        source=(
+            "SKR:s rapport Chefer i välfärden; jämn könsfördelning (40-60 %) enligt SCB"
+        ),
         note_sv="Jämn könsfördelning enligt SCB: varje kön 40-60 %.",
     ),
     Metric(
@@ -159,7 +167,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         value="count(*)",
         decimals=0,
         higher_is_better=False,
-        source="metric-definitions.md M2a (SKR novemberstatistik)",
+        source="SKR:s personalstatistik (novemberstatistiken)",
     ),
     Metric(
         id="hourly_paid_fte",
@@ -177,7 +185,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         person_filter="hours IS NOT NULL",
         value="sum(hours) / $fte_hours",
         higher_is_better=False,
-        source="metric-definitions.md M2c, §0.4 (divisor is a setting)",
+        source=(
+            "SKR:s personalstatistik (novemberstatistiken), årsarbetare som i Kolada; "
+            "timmarna per heltidsmånad är en inställning"
+        ),
     ),
     _rate_share(
         "full_time_share", "contracted_rate",
@@ -218,7 +229,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         n=KNOWN_GENDER,
         breakdowns=("forvaltning",),
         higher_is_better=True,
-        source="metric-definitions.md M4 (Skolverket counts årsarbetare; this counts persons)",
+        source=(
+            "Skolverkets statistik Personal i förskolan (räknar årsarbetare per 15 oktober; "
+            "här personer på mätdagen)"
+        ),
     ),
     _percentile(10, "P10"),
     _percentile(25, "P25"),
@@ -273,7 +287,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         threshold=PERCENTILE,
         decimals=0,
         higher_is_better=True,
-        source="metric-definitions.md M5 ingångslön (a), nyanställda",
+        source=(
+            "Lönebegrepp enligt SCB:s lönestrukturstatistik; ingångslön för nyanställda "
+            "är en egen definition"
+        ),
         note_sv=(
             "Saknar uttaget första anställningsdag används anställningsdatumet, som också kan "
             "vara ett internt byte."
@@ -295,7 +312,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         value="sum(employments)",
         decimals=0,
         higher_is_better=False,
-        source="metric-definitions.md M2b",
+        source="SKR:s personalstatistik (novemberstatistiken); räknar anställningar, inte personer",
     ),
     Metric(
         id="hourly_hours_share",
@@ -315,7 +332,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         value=(f"CASE WHEN sum(hours_known) > 0 THEN"
                f" 100 * coalesce(sum(hourly_hours), 0) / $fte_hours / ({FTE_SUM}) END"),
         higher_is_better=False,
-        source="metric-definitions.md M2c (SCB timmar för månads- och timavlönade)",
+        source=(
+            "SKR:s personalstatistik (novemberstatistiken, årsarbetare); jämför SCB:s "
+            "statistik över arbetade timmar för månads- och timavlönade i kommuner"
+        ),
         note_sv=(
             "Månadsavlönade räknas med faktisk sysselsättningsgrad, eller avtalad där uttaget "
             "saknar faktisk."
@@ -338,7 +358,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         value=("100.0 * avg(CASE WHEN contracted >= 100 THEN 1 ELSE 0 END)"
                " - 100.0 * avg(CASE WHEN actual >= 100 THEN 1 ELSE 0 END)"),
         higher_is_better=False,
-        source="metric-definitions.md M3c (heltidsgapet, Kommunalarbetaren)",
+        source=(
+            "SKR:s personalstatistik (novemberstatistiken); heltidsgapet som i "
+            "Kommunalarbetarens granskningar"
+        ),
     ),
     _mean_rate(
         "mean_contracted_rate", "contracted_rate",
@@ -392,7 +415,10 @@ MISSION_METRICS: tuple[Metric, ...] = (
         n=KNOWN_GENDER,
         breakdowns=("forvaltning",),
         higher_is_better=True,
-        source="metric-definitions.md M4b (Skolverket räknar årsarbetare)",
+        source=(
+            "Skolverkets statistik Personal i förskolan (årsarbetare per 15 oktober; här "
+            "kommunens anställda på mätdagen)"
+        ),
         note_sv="Faktisk sysselsättningsgrad, eller avtalad där uttaget saknar faktisk.",
     ),
 )

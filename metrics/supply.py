@@ -26,7 +26,10 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
         value=f"100.0 * avg(CASE WHEN {leaver} THEN 1 ELSE 0 END)",
         breakdowns=("forvaltning", "gender", "occupation", "age_band"),
         higher_is_better=False,
-        source="metric-definitions.md M8a (avgångar tillsvidare, Familjen Helsingborg)",
+        source=(
+            "Familjen Helsingborgs personalnyckeltal (avgångar bland tillsvidareanställda); "
+            "en enda officiell definition saknas, se Nyckeltalsinstitutet"
+        ),
         note_sv=(
             "Nämnaren är antalet vid föregående mätdag (inte ett medelvärde). Den som finns "
             "kvar i någon förvaltning har inte slutat: interna byten räknas inte. Uttagen "
@@ -50,7 +53,7 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         person_filter="age IS NOT NULL",
         value="avg(age)",
         breakdowns=("forvaltning", "gender", "occupation"),
-        source="metric-definitions.md M12",
+        source="SKR:s personalstatistik (novemberstatistiken)",
     ),
     Metric(
         id="retirements_forecast",
@@ -69,7 +72,10 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         value="count(*)",
         decimals=0,
         breakdowns=("years_to_retirement", "forvaltning", "occupation", "gender"),
-        source="metric-definitions.md M12 (LAS-åldern är 69 sedan 2023)",
+        source=(
+            "Egen prognos; LAS-åldern enligt lagen (1982:80) om anställningsskydd är 69 år "
+            "sedan 2023"
+        ),
         note_sv="Den som redan har passerat pensionsåldern räknas inte.",
     ),
     _turnover(

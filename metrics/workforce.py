@@ -26,7 +26,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         value="count(*)",
         decimals=0,
         breakdowns=("forvaltning", "gender", "occupation", "age_band"),
-        source="metric-definitions.md S-a (SKR novemberstatistik); by age band: M12",
+        source="SKR:s personalstatistik (novemberstatistiken)",
     ),
     Metric(
         id="fte_total",
@@ -42,7 +42,10 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         population=EMPLOYED,
         person_columns=FTE_COLUMNS,
         value=FTE_SUM,
-        source="metric-definitions.md §0.4 (Kolada: Årsarbetare totalt; divisor a setting)",
+        source=(
+            "Kolada: Årsarbetare totalt, kommun, antal (SKR:s novemberstatistik); timmarna "
+            "per heltidsmånad är en inställning"
+        ),
         note_sv=(
             "Avtalad sysselsättningsgrad används där uttaget saknar faktisk; timavlönade utan "
             "timuppgift bidrar inte."
@@ -67,7 +70,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         person_filter="form_known > 0",
         value="100.0 * avg(CASE WHEN permanent THEN 1 ELSE 0 END)",
         higher_is_better=True,
-        source="metric-definitions.md S-c",
+        source="SKR:s personalstatistik (novemberstatistiken), anställningsform",
     ),
     *(
         Metric(
@@ -88,7 +91,10 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
             population="TRUE",
             person_columns="sum(span) AS span",
             value=aggregate,
-            source="metric-definitions.md M9 (SKR: Chefer i välfärden, 28 i snitt 2021)",
+            source=(
+                "SKR:s rapport Chefer i välfärden (2022): 28 medarbetare per första "
+                "linjens chef i kommunerna 2021"
+            ),
             note_sv=(
                 "Utan chefslänk är måttet svagare: alla enhetens medarbetare räknas till "
                 "enhetens chefer. Uppdelat på kön avser könet chefens."
@@ -114,7 +120,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         value="100.0 * avg(salary) FILTER (gender = 'K') / avg(salary) FILTER (gender = 'M')",
         n="least(count(*) FILTER (gender = 'K'), count(*) FILTER (gender = 'M'))",
         breakdowns=("forvaltning", "occupation"),
-        source="metric-definitions.md S-d (SCB: kvinnors lön i procent av mäns)",
+        source="SCB:s lönestrukturstatistik: kvinnors lön i procent av mäns",
         note_sv=(
             "Visas bara när både kvinnorna och männen i cellen är minst så många som "
             "gränsen för små grupper."

@@ -40,6 +40,10 @@ class Settings:
     """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
     retirement_age: int
     """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
+    municipality: str
+    """The municipality's name, as the Excel export's cover sheet states it
+    (PERSONALPANELEN_MUNICIPALITY). Empty: the export says "Exempelkommun (exempeldata)" when
+    only the demo is loaded, else "Kommunen"."""
 
     @property
     def raw_dir(self) -> Path:
@@ -74,6 +78,7 @@ def get() -> Settings:
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
+        municipality=_env("PERSONALPANELEN_MUNICIPALITY", ""),
     )
 
 

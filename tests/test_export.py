@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
 import store
-from metrics import registry
-from metrics.export import workbook_bytes
+from metrics import export, registry
+from metrics.compute import compute
+from metrics.disclosure import decimals
+from metrics.export import metric_sheet_frame, workbook_bytes
 from tests import employment_fixture as fx
 
 
@@ -29,11 +34,27 @@ def rows(ws):
     return [tuple(row) for row in ws.iter_rows(values_only=True)]
 
 
-def test_a_sheet_per_indicator_then_definitions_and_load_log(con):
+def cover_facts(book) -> dict[str, object]:
+    """The cover sheet's label -> value rows (column A -> column B)."""
+    return {r[0]: r[1] for r in rows(book["Om uttaget"]) if r[0] is not None and len(r) > 1}
+
+
+def link_target(location: str) -> str:
+    """The sheet an internal hyperlink location ('Name'!A1) points at."""
+    sheet, _, cell = location.rpartition("!")
+    assert cell == "A1"
+    if sheet.startswith("'"):
+        assert sheet.endswith("'")
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet
+
+
+def test_cover_then_a_sheet_per_indicator_then_definitions_and_load_log(con):
     book = open_book(workbook_bytes(con))
     labels = [m.label_sv for m in registry.METRICS.values()]
-    assert [ws["A1"].value for ws in book.worksheets[: len(labels)]] == labels
-    assert book.sheetnames[len(labels) :] == ["Definitioner", "Inläsningslogg"]
+    assert book.sheetnames[0] == "Om uttaget"
+    assert [ws["A1"].value for ws in book.worksheets[1 : 1 + len(labels)]] == labels
+    assert book.sheetnames[1 + len(labels) :] == ["Definitioner", "Inläsningslogg"]
     assert len(set(book.sheetnames)) == len(book.sheetnames)  # 31-character names made unique
 
 
@@ -46,14 +67,15 @@ def test_full_time_sheet_cell_by_cell(con):
     body = [(r[0].date(), r[1], r[2], r[3]) for r in table[5:12]]
     assert body == [
         (fx.PREV, "Hela kommunen", 7, 100),
-        (fx.S, "Hela kommunen", 14, pytest.approx(1000 / 14)),
+        (fx.S, "Hela kommunen", 14, 71.4),  # 1000 / 14 = 71.428..., stored to one decimal
         (fx.PREV, "A", "..", ".."),  # p1 p2 x1
         (fx.PREV, "B", "..", ".."),  # p4 p9 x2 x3
-        (fx.S, "A", 6, pytest.approx(200 / 3)),
+        (fx.S, "A", 6, 66.7),  # 200 / 3
         (fx.S, "B", "..", ".."),
         (fx.S, "Soc", "..", ".."),  # secondary: total - A - Soc would reveal B
     ]
-    assert ws.cell(row=7, column=4).number_format == "0.0"
+    assert ws.cell(row=7, column=4).number_format == "#,##0.0"
+    assert ws.cell(row=7, column=3).number_format == "#,##0"
     assert table[13][0].startswith('".." = uppgiften visas inte')
 
 
@@ -93,3 +115,165 @@ def test_publication_mode_in_the_workbook(con, monkeypatch):
     latest = [r for r in table[5:] if r[1] == "Hela kommunen" and r[0].year == 2025]
     assert latest == [(latest[0][0], "Hela kommunen", 20, 20)]  # 17 persons, rounded to 10
     assert any(isinstance(r[0], str) and "Publiceringsläge" in r[0] for r in table)
+
+
+def places_of(number: float | int) -> int:
+    """The decimals a number read back from the workbook is stored with."""
+    return max(0, -Decimal(repr(number)).normalize().as_tuple().exponent)
+
+
+@pytest.mark.parametrize("publication", [False, True])
+def test_values_are_stored_rounded_to_the_metrics_decimals(con, monkeypatch, publication):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")  # show as many cells as possible
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "1")
+    book = open_book(workbook_bytes(con, publication=publication))
+    checked = 0
+    for metric, ws in zip(registry.METRICS.values(), book.worksheets[1:], strict=False):
+        assert ws["A1"].value == metric.label_sv
+        places = decimals(metric, publication)
+        expected_format = "#,##0" + ("." + "0" * places if places else "")
+        for n_cell, value_cell in ws.iter_rows(min_row=6, min_col=3, max_col=4):
+            if isinstance(value_cell.value, int | float):
+                assert isinstance(n_cell.value, int), (metric.id, n_cell.value)
+                assert places_of(value_cell.value) <= places, (metric.id, value_cell.value)
+                if places == 0:
+                    assert isinstance(value_cell.value, int), (metric.id, value_cell.value)
+                assert value_cell.number_format == expected_format, metric.id
+                checked += 1
+    assert checked > 50
+    # compute() does give values with more decimals than shown (1000 / 14 = 71.428...)
+    assert any(places_of(v) > 2 for v in compute(con, "full_time_share")["value"])
+
+
+def test_sheet_frame_rounds_and_counts_are_integers(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    frame = metric_sheet_frame(con, "managers_women_share")  # 2 / 3 = 66.666...
+    assert frame["n"].dtype.is_integer()
+    assert frame.filter(frame["forvaltning"] == "Hela kommunen")["value"].to_list()[-1] == 66.7
+    assert metric_sheet_frame(con, "headcount")["value"].dtype.is_integer()
+    published = metric_sheet_frame(con, "full_time_share", publication=True)
+    assert published["value"].dtype.is_integer()  # shares: whole percent in publication mode
+
+
+def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MUNICIPALITY", "Ankeborgs kommun")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "3")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "12")
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "15")
+    monkeypatch.setattr(export, "_utc_now", lambda: datetime(2025, 7, 1, 10, 5, tzinfo=UTC))
+    book = open_book(workbook_bytes(con, ["full_time_share", "headcount"],
+                                    forvaltningar=["Soc", "A"], publication=True))
+    assert book.active.title == "Om uttaget"
+    facts = cover_facts(book)
+    assert facts["Kommun"] == "Ankeborgs kommun"
+    assert facts["Uttaget skapat (svensk tid)"] == datetime(2025, 7, 1, 12, 5)  # CEST, UTC+2
+    assert facts["Förvaltningar"] == "Urval: A, Soc"
+    assert facts["Period"] == "2024-11-01 – 2025-11-01"
+    assert facts["Läge"].startswith("Publiceringsläge: antal avrundade")
+    rules = " ".join(str(v) for k, v in facts.items() if k not in ("Kommun", "Period"))
+    assert "färre än k personer" in rules and 'visas som ".."' in rules
+    assert "Gränsen k är 3 personer, 12 för lönepercentiler och 15 för sjukfrånvaro" in rules
+    assert "täljaren är mellan 1 och k - 1 personer (1–2 personer när k är 3)" in rules
+    assert "addera eller subtrahera" in rules and "varje urval av förvaltningar" in rules
+    assert "var och en av förvaltningarna i urvalet" in rules
+
+
+def test_cover_sheet_in_analysis_mode_for_the_whole_municipality(con, monkeypatch):
+    monkeypatch.setattr(export, "_utc_now", lambda: datetime(2025, 1, 15, 23, 30, tzinfo=UTC))
+    facts = cover_facts(open_book(workbook_bytes(con, ["headcount"])))
+    assert facts["Förvaltningar"] == "Hela kommunen"
+    assert facts["Läge"].startswith("Analysläge: exakta antal")
+    assert facts["Uttaget skapat (svensk tid)"] == datetime(2025, 1, 16, 0, 30)  # CET, UTC+1
+    assert "5 personer, 10 för lönepercentiler och 10 för sjukfrånvaro" in " ".join(
+        str(v) for v in facts.values()
+    )
+
+
+def test_municipality_without_the_setting(con, tmp_path, monkeypatch):
+    monkeypatch.delenv("PERSONALPANELEN_MUNICIPALITY", raising=False)
+    assert export.municipality(con) == "Kommunen"  # the fixture's load is not the demo
+    con.execute("UPDATE load_log SET source = 'demo'")
+    assert export.municipality(con) == "Exempelkommun (exempeldata)"
+    assert cover_facts(open_book(workbook_bytes(con, ["headcount"])))["Kommun"] == (
+        "Exempelkommun (exempeldata)"
+    )
+    con.execute("INSERT INTO load_log VALUES (2, now(), 'lista.xlsx', 'y', "
+                "[DATE '2026-11-01'], 1, 0, 'cli')")
+    assert export.municipality(con) == "Kommunen"  # real data beside the demo
+    empty = store.connect(tmp_path / "empty.duckdb")
+    assert export.municipality(empty) == "Kommunen"
+    empty.close()
+
+
+def test_contents_link_every_other_sheet(con):
+    book = open_book(workbook_bytes(con))
+    cover = book["Om uttaget"]
+    links = [c for row in cover.iter_rows() for c in row if c.hyperlink is not None]
+    assert [link_target(c.hyperlink.location) for c in links] == book.sheetnames[1:]
+    assert all(c.hyperlink.target is None for c in links)  # internal only
+    assert [c.value for c in links] == book.sheetnames[1:]
+    labels = {c.value: cover.cell(row=c.row, column=2).value for c in links}
+    assert labels["Andel heltidsanställda"] == "Andel heltidsanställda"
+    assert labels["Socialsekreterare, lönespridnin"] == "Socialsekreterare, lönespridning P90/P10"
+    # no other sheet has a link
+    assert not [c for ws in book.worksheets[1:] for row in ws.iter_rows() for c in row
+                if c.hyperlink is not None]
+
+
+def test_a_sheet_name_with_apostrophes_is_quoted_in_its_link(con, monkeypatch):
+    metric = registry.get("headcount")
+    monkeypatch.setitem(registry.METRICS, "headcount",
+                        dataclasses.replace(metric, label_sv="'Chefens' medarbetares antal'"))
+    book = open_book(workbook_bytes(con, ["headcount", "full_time_share"]))
+    assert book.sheetnames[1] == "Chefens' medarbetares antal"  # no apostrophe at the ends
+    links = [c.hyperlink.location for row in book["Om uttaget"].iter_rows() for c in row
+             if c.hyperlink is not None]
+    assert links[0] == "'Chefens'' medarbetares antal'!A1"
+    assert [link_target(location) for location in links] == book.sheetnames[1:]
+
+
+def test_sheet_names_are_valid_and_unique_as_excel_compares_them():
+    used: set[str] = set()
+    names = [export._sheet_name(label, used) for label in
+             ["Antal", "ANTAL", "History", "'''", "a/b:c", "x" * 40, "x" * 40]]
+    assert names == ["Antal", "ANTAL 2", "Blad", "Blad 2", "abc", "x" * 31, "x" * 29 + " 2"]
+
+
+@pytest.mark.parametrize("chosen", [["Soc", "A"], ["A", "Soc", "A"]])
+def test_a_filtered_export_labels_its_total_with_the_subset(con, monkeypatch, chosen):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    book = open_book(workbook_bytes(con, ["headcount", "full_time_share"], forvaltningar=chosen))
+    for sheet in ("Antal anställda", "Andel heltidsanställda"):
+        table = rows(book[sheet])[5:]
+        labels = [r[1] for r in table if hasattr(r[0], "date")]
+        assert labels[:2] == ["Urval: A, Soc", "Urval: A, Soc"]
+        assert set(labels[2:]) == {"A", "Soc"}  # only the chosen förvaltningar
+    headcount = {(r[0].date(), r[1]): r[2] for r in rows(book["Antal anställda"])[5:]
+                 if hasattr(r[0], "date")}
+    assert headcount[fx.S, "Urval: A, Soc"] == 8 + 5  # A: 8 persons, Soc: 5
+    strings = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str)]
+    assert not [s for s in strings if "Hela kommunen" in s]
+
+
+def test_subset_label_sorts_names_the_swedish_way():
+    assert export.total_label(None) == "Hela kommunen"
+    assert export.total_label(["Teknik och service", "Samhällsbyggnad"]) == (
+        "Urval: Samhällsbyggnad, Teknik och service"
+    )
+    assert export.total_label(["Örebro", "Ängen", "Åsen", "zeta", "Beta"]) == (
+        "Urval: Beta, zeta, Åsen, Ängen, Örebro"
+    )
+
+
+def test_a_filter_of_formula_looking_names_stays_inert(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    rows_ = [r[:4] + ("=1+1" if r[4] == "A" else r[4],) + r[5:] for r in fx.ROWS]
+    con = store.connect(tmp_path / "f.duckdb")
+    fx.load(con, rows_)
+    book = open_book(workbook_bytes(con, ["headcount"], forvaltningar=["=1+1", "B"]))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells}
+    assert "Urval: =1+1, B" in values and "'=1+1" in values

@@ -7,14 +7,14 @@ ui/sitemap.py.
 import streamlit as st
 
 import store
-from ui import data, filters, sitemap, texts
+from ui import data, filters, plain, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
 
 try:
     data.connection()
 except store.StoreLockedError as exc:  # another process (a CLI load?) holds the store
-    st.error(str(exc))
+    st.error(plain.md(exc))
     st.stop()
 
 sections: dict[str, list] = {}
@@ -32,14 +32,14 @@ if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
     bar = st.progress(0.0, text=texts.DEMO_LOADING)
 
     def _progress(share: float, message: str) -> None:
-        bar.progress(min(max(share, 0.0), 1.0), text=f"{texts.DEMO_LOADING} {message}")
+        bar.progress(min(max(share, 0.0), 1.0), text=f"{texts.DEMO_LOADING} {plain.md(message)}")
 
     try:
         data.load_demo_if_empty(progress=_progress)
     except Exception as exc:  # the app must still open, so the analyst can upload data
         bar.empty()
         st.session_state[DEMO_FAILED_KEY] = True
-        st.error(texts.DEMO_FAILED.format(error=exc))
+        st.error(texts.DEMO_FAILED.format(error=plain.md(exc)))
     else:
         st.rerun()
 

@@ -8,6 +8,7 @@ copy of the store, the demo test an empty one.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import shutil
@@ -23,6 +24,7 @@ import store
 from metrics import registry
 from tests import employment_fixture as fx
 from tests import extracts
+from tests.test_plain_text import markup, visible
 from ui import sitemap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,8 +121,9 @@ def captions(at: AppTest) -> list[str]:
 
 
 def text(value: str) -> str:
-    """The app writes non-breaking spaces in numbers; compare with ordinary ones."""
-    return value.replace(NBSP, " ")
+    """What the reader sees of a Markdown source (data text in it is escaped), with the
+    non-breaking spaces of numbers as ordinary ones."""
+    return visible(value).replace(NBSP, " ")
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -297,7 +300,7 @@ def test_export_builder_honours_filter_and_publication(app):
     sheet = openpyxl.load_workbook(io.BytesIO(build()))["Antal anställda"]
     rows = [tuple(r) for r in sheet.iter_rows(min_row=6, max_col=4, values_only=True)]
     latest = [r for r in rows if hasattr(r[0], "date") and r[0].date() == fx.S]
-    assert latest[0][1:] == ("Hela kommunen", 10, 10)  # 8 persons in A, rounded to 10
+    assert latest[0][1:] == ("Urval: A", 10, 10)  # 8 persons in A, rounded to 10
     assert "Andel heltidsanställda" not in openpyxl.load_workbook(io.BytesIO(build())).sheetnames
 
 
@@ -546,3 +549,115 @@ def test_chefer_says_how_employees_per_manager_was_counted(app):
     assert any(c.startswith("Räknat via närmaste chef") and "2025-11-01" in c
                and "2024-11-01" not in c for c in captions), captions
     assert any(c.startswith("Räknat per enhet") and "2024-11-01" in c for c in captions)
+
+
+# --- text from files and the store is shown as text, never as markup ---------------------------
+
+HOSTILE = {"A": "![x](http://host/beacon.png)", "B": "[Logga in](http://evil.example)",
+           "Soc": '<a href="http://evil.example">klick</a>'}
+HOSTILE_SSYK = '<img src="http://host/ssyk.png">'
+HOSTILE_FILE = "![logg](http://host/log.png).xlsx"
+# A förvaltning only in the sick-leave and HME tables, so that the three above are a subset.
+OTHER = "Teknik"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Path:
+    """The fixture with förvaltningar, an SSYK code and a file name that are Markdown or HTML."""
+    path = tmp_path_factory.mktemp("hostile_store") / "hostile.duckdb"
+    rows = [row[:4] + (HOSTILE[row[4]],) + ((HOSTILE_SSYK,) if row[1] == "e4" else row[5:6])
+            + row[6:] for row in fx.ROWS]
+    con = store.connect(path)
+    fx.load(con, rows)
+    with store.transaction(con) as cur:
+        for table in ("absence_year", "hme_result"):
+            cur.execute(f"UPDATE {table} SET forvaltning = ?", [OTHER])
+        cur.execute("UPDATE load_log SET file_name = ?", [HOSTILE_FILE])
+    con.close()
+    return path
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Every string on the page that Streamlit renders as Markdown."""
+    sources = [e.value for kind in ("markdown", "caption", "success", "info", "warning",
+                                    "error", "title", "header", "subheader")
+               for e in at.get(kind)]
+    sources += [m.label for m in at.metric] + [t.label for t in at.tabs]
+    sources += [e.label for e in at.expander]
+    sources += [w.label for kind in ("multiselect", "selectbox", "select_slider", "toggle",
+                                     "button", "text_input", "date_input", "checkbox")
+                for w in at.get(kind)]
+    return sources
+
+
+def chart_strings(at: AppTest) -> list[str]:
+    """Every string in the page's Plotly figures (names, categories, texts, annotations)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(chart_specs(at))
+    return found
+
+
+def captions_shown(at: AppTest) -> list[str]:
+    return [text(c) for c in captions(at)]
+
+
+def test_data_text_is_shown_as_text_on_every_page(hostile_store, monkeypatch, tmp_path):
+    _point_app_at(monkeypatch, hostile_store, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    sidebar = at.multiselect(key="filter_forvaltningar")
+    assert sorted(sidebar.options) == sorted([*HOSTILE.values(), OTHER])  # plain text there
+    sidebar.set_value(list(HOSTILE.values())).run()
+    subset = "Urval: " + ", ".join(sorted(HOSTILE.values()))
+    categories: set[str] = set()
+    for spec in sitemap.PAGES:
+        open_page(at, spec.url_path)
+        for source in markdown_sources(at):
+            assert not markup(source), (spec.url_path, source)
+            assert "hela kommunen" not in text(source).lower(), (spec.url_path, source)
+        for string in chart_strings(at):
+            assert "<a" not in string.lower() and "<img" not in string.lower(), string
+        if spec.url_path in CHART_PAGES:
+            assert subset in captions_shown(at), (spec.url_path, captions_shown(at))
+        categories |= {html.unescape(s) for s in chart_strings(at)}
+    assert set(HOSTILE.values()) <= categories  # the names are on the charts, literally
+    assert f"SSYK {HOSTILE_SSYK}" in categories
+
+    open_page(at, "oversikt")
+    assert any(c.endswith(HOSTILE_FILE + ")") for c in captions_shown(at)), captions_shown(at)
+    open_page(at, "exportera")
+    assert any(subset.removeprefix("Urval: ") in text(m.value) for m in at.markdown)
+
+
+def test_an_uploaded_file_name_is_shown_as_text(own_store):
+    name = "[x](http://evil.example).csv"
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, name, _own_csv("2026-11-01"))  # the mapping form names the file
+    assert not at.exception, [e.value for e in at.exception]
+    title = next(h.value for h in at.subheader if h.value.startswith("Koppla"))
+    assert not markup(title) and text(title) == f"Koppla kolumnerna i {name}", title
+
+    upload(at, name, _csv(None))
+    assert not at.exception, [e.value for e in at.exception]
+    warning = at.warning[0].value
+    assert not markup(warning) and name in text(warning), warning
+    at.date_input(key="upload_date").set_value(date(2026, 5, 1)).run()
+    at.button(key="upload_go").click().run()
+    success = at.success[0].value
+    assert not markup(success), success
+    assert f"Inläst: 12 rader från {name}." in text(success)
+    assert tables_with(at, "Rader")[0].iloc[0]["Fil"] == name  # a table cell is plain text
+    open_page(at, "oversikt")
+    basis = next(c for c in at.caption if "inläsningsloggen" in c.value).value
+    assert not markup(basis) and text(basis).endswith(f": {name})"), basis

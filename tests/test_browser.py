@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 
 from tests import extracts
@@ -187,3 +189,64 @@ def test_a_hostile_upload_is_refused_and_the_server_lives_on(server, page):
     page.goto(f"{server}/heltid")
     _wait_for_app(page)
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+
+
+HOSTILE_NAMES = ("[Logga in](http://evil.example)", '<a href="http://evil.example">klick</a>',
+                 "![x](http://host/beacon.png)")
+HOSTILE_FILE = "[x](http://evil.example).xlsx"
+WORD_JOINER = "\u2060"  # ui/plain.py puts one before '.', ':' and '@'; it is invisible
+
+
+def _planted_markup(page) -> list[str]:
+    """Links to and images from the attacker's hosts anywhere in the page, in SVG too (Plotly
+    writes a link as <a xlink:href>, hence any namespace: *|href)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        'a[*|href*="evil.example"], img[src*="//host/"], image[*|href*="//host/"]'
+    )].map(e => e.outerHTML)""")
+
+
+def _shown_text(page) -> str:
+    """The page's text as the reader sees it."""
+    return page.evaluate("() => document.body.innerText").replace(WORD_JOINER, "")
+
+
+def _chart_texts(page) -> list[str]:
+    """Every text Plotly drew: tick labels, legends, annotations."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot svg text')]
+        .map(t => t.textContent)""")
+
+
+def test_data_text_is_shown_as_text_never_as_links_or_images(server, page):
+    extract = extracts.small_extract(date(2027, 11, 1), persons=45).with_columns(
+        Förvaltning=pl.Series([HOSTILE_NAMES[i % 3] for i in range(45)]))
+    page.goto(f"{server}/ladda-upp")
+    _wait_for_app(page)
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.wait_for(state="attached", timeout=180_000)  # after the demo load, if first
+    uploader.set_input_files(files=[{
+        "name": HOSTILE_FILE, "buffer": extracts.xlsx_bytes(extract),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }])
+    page.get_by_text(re.compile(r"^[\d.]+\s?KB$")).first.wait_for(timeout=60_000)  # uploaded
+    page.wait_for_timeout(2000)  # the upload's own rerun, which would swallow the click,
+    _wait_for_app(page)  # starts and ends
+    page.get_by_role("button", name="Läs in").click()
+    page.get_by_text("Inläst: 45 rader").first.wait_for(timeout=60_000)
+    assert not _planted_markup(page)
+    assert f"från {HOSTILE_FILE}." in _shown_text(page)
+
+    page.goto(f"{server}/personalstruktur")
+    _wait_for_app(page)
+    sidebar_filter = page.get_by_test_id("stSidebar").get_by_role("combobox").first
+    for name in HOSTILE_NAMES:
+        sidebar_filter.click()
+        page.get_by_role("option", name=name, exact=True).click()
+        _wait_for_app(page)
+    page.keyboard.press("Escape")
+    page.get_by_text("Urval:").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=SHOTS / "urval-med-markdown-i-namnen.png", full_page=True)
+    assert "Urval: " + ", ".join(sorted(HOSTILE_NAMES)) in _shown_text(page)
+    assert set(HOSTILE_NAMES) <= set(_chart_texts(page))  # the bars per förvaltning
+    assert not _planted_markup(page)

@@ -4,7 +4,8 @@ Each factory takes a frame as compute() returns it ([snapshot_date, <breakdown>,
 suppressed]) and the metric record, and returns a figure. Suppressed cells are never drawn
 (their value is null); the page says below the chart how many were hidden. Hover texts are
 Swedish ("64,2 %", "35 000 kr"); axis ticks use space as thousands separator and a decimal
-comma (plotly's `separators`).
+comma (plotly's `separators`). Category and legend names from the data go through
+plain.chart(), so Plotly shows them as text and never reads an HTML tag in them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import polars as pl
 
 from metrics.definition import Metric
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import numbers, texts
+from ui import numbers, plain, texts
 
 # A calm palette: municipal blue for the whole municipality, a consistent pair for women and
 # men on every page, greys for what is unknown or hidden.
@@ -147,7 +148,7 @@ def group_bars(frame: pl.DataFrame, metric: Metric, column: str,
     """One snapshot broken down by a category (förvaltning, yrke): horizontal bars, the
     largest on top. Hidden cells keep their row, marked with the suppression mark."""
     names = [str(v) if v is not None else texts.UNKNOWN for v in frame[column].to_list()]
-    names = [labels.get(n, n) for n in names] if labels else names
+    names = [plain.chart(labels.get(n, n) if labels else n) for n in names]
     values = frame["value"].to_list()
     hidden = frame["suppressed"].to_list()
     fig = go.Figure(
@@ -180,7 +181,7 @@ def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
     """One snapshot broken down by an ordered category (age band, years to retirement):
     vertical bars in that order."""
     keys = frame[column].to_list()
-    names = [label.format(k) if k is not None else texts.UNKNOWN for k in keys]
+    names = [plain.chart(label.format(k) if k is not None else texts.UNKNOWN) for k in keys]
     values = frame["value"].to_list()
     fig = go.Figure(
         go.Bar(
@@ -195,7 +196,7 @@ def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
         if is_hidden:
             fig.add_annotation(x=name, y=0, text=_mark(), showarrow=False, yanchor="bottom",
                                font={"color": MUTED})
-    categories = [label.format(k) for k in order] if order is not None else names
+    categories = [plain.chart(label.format(k)) for k in order] if order is not None else names
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories,
                      title={"text": axis_title, "font": {"color": MUTED, "size": 13}})
     fig = _layout(fig, height=340, metric=metric)
@@ -240,7 +241,7 @@ def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -
         fig.add_trace(
             go.Bar(
                 x=_period_labels(part["snapshot_date"].to_list(), yearly), y=values,
-                name=texts.GENDER_LABELS.get(gender, gender),
+                name=plain.chart(texts.GENDER_LABELS.get(gender, gender or texts.UNKNOWN)),
                 marker={"color": GENDER_COLOURS.get(gender, UNKNOWN)},
                 customdata=_hover(values, metric),
                 hovertemplate="%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",

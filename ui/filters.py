@@ -10,7 +10,7 @@ import streamlit as st
 
 import settings
 from metrics.definition import Metric
-from ui import data, texts
+from ui import data, plain, texts
 
 KEY_FORVALTNINGAR = "filter_forvaltningar"
 KEY_PERIOD = "filter_period"
@@ -95,6 +95,22 @@ def sidebar() -> None:
             key=KEY_RETIREMENT_AGE, help=texts.FILTER_RETIREMENT_AGE_HELP,
             format_func=lambda age: texts.RETIREMENT_AGE_OPTION.format(age=age),
         )
+
+
+# Swedish alphabetical order: å, ä, ö after z (code points put ä before å).
+_SWEDISH = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"})
+
+
+def subset_names(chosen: Filters) -> str:
+    """The chosen förvaltningar in alphabetical order, escaped for a Markdown context."""
+    names = sorted(chosen.forvaltningar or (), key=lambda n: n.casefold().translate(_SWEDISH))
+    return ", ".join(plain.md(name) for name in names)
+
+
+def subset_caption(chosen: Filters) -> None:
+    """On a page of figures: which förvaltningar they cover, when the filter is on."""
+    if chosen.forvaltningar is not None:
+        st.caption(texts.FILTER_SUBSET.format(names=subset_names(chosen)))
 
 
 def current() -> Filters:

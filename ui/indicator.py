@@ -29,7 +29,8 @@ YEARS_TO_RETIREMENT = tuple(range(1, 11))
 
 
 def md(text: str) -> str:
-    """Text from the registry, safe to show as Markdown (a "$" would start LaTeX)."""
+    """Text from the registry (ours), safe to show as Markdown (a "$" would start LaTeX).
+    Text from files and the store goes through plain.md() instead."""
     return text.replace("$", "\\$")
 
 
@@ -300,6 +301,7 @@ def page(url_path: str) -> None:
     st.title(spec.title)
     st.markdown(spec.intro)
     chosen = filters.current()
+    filters.subset_caption(chosen)
     if chosen.publication:
         st.caption(texts.PUBLICATION_ON)
     for i, metric_id in enumerate(spec.primary):

@@ -102,6 +102,7 @@ FILTER_RETIREMENT_AGE_HELP = (
 )
 RETIREMENT_AGE_OPTION = "{age} år"
 SIDEBAR_NO_DATA = "Inga anställningsuppgifter är inlästa ännu."
+FILTER_SUBSET = "Urval: {names}"
 
 # --- indicator sections ----------------------------------------------------------------------
 LATEST_VALUE = "Senaste värde"

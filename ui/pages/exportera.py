@@ -22,7 +22,7 @@ metric_ids = st.multiselect(
 )
 
 scope = (texts.EXPORT_SCOPE_ALL if chosen.forvaltningar is None
-         else texts.EXPORT_SCOPE_SOME.format(names=", ".join(chosen.forvaltningar)))
+         else texts.EXPORT_SCOPE_SOME.format(names=filters.subset_names(chosen)))
 st.markdown(texts.EXPORT_SCOPE.format(count=len(metric_ids), scope=scope))
 st.caption(texts.EXPORT_PUBLICATION if chosen.publication else texts.EXPORT_NO_PUBLICATION)
 

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 import settings
-from ui import data, numbers, sitemap, texts
+from ui import data, numbers, plain, sitemap, texts
 
 REPORT_KEY = "upload_report"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,7 +18,7 @@ def _show_report(report) -> None:
     if report.loaded:
         message = texts.UPLOAD_SUCCESS.format(
             rows=numbers.number(report.rows),
-            files=", ".join(report.files),
+            files=", ".join(plain.md(f) for f in report.files),
             dates=", ".join(d.isoformat() for d in report.snapshot_dates),
         )
         if report.warnings:
@@ -27,7 +27,8 @@ def _show_report(report) -> None:
     else:
         if report.needs_snapshot_date:
             st.warning(texts.UPLOAD_NEEDS_DATE.format(
-                files=", ".join(report.needs_snapshot_date), field=texts.UPLOAD_DATE,
+                files=", ".join(plain.md(f) for f in report.needs_snapshot_date),
+                field=texts.UPLOAD_DATE,
                 button=texts.UPLOAD_BUTTON), icon=":material/event:")
         st.error(texts.UPLOAD_REFUSED.format(count=len(report.errors)),
                  icon=":material/error:")
@@ -53,7 +54,7 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
     if upload is None:
         return
     heads = data.file_headers(upload.name, upload.getvalue())
-    st.subheader(texts.MAPPING_TITLE.format(file=file_name))
+    st.subheader(texts.MAPPING_TITLE.format(file=plain.md(file_name)))
     st.markdown(texts.MAPPING_INTRO)
     if len(heads.sheets) > 1:
         sheet = st.selectbox(texts.MAPPING_SHEET, heads.sheets,
@@ -85,7 +86,7 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
     repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
     if repeated:
         header = sorted(repeated)[0]
-        st.error(texts.MAPPING_DUPLICATE.format(header=header, columns=", ".join(
+        st.error(texts.MAPPING_DUPLICATE.format(header=plain.md(header), columns=", ".join(
             c for c, h in mapping.items() if h == header)))
         return
     profile = data.profile_from_mapping(name, heads.extract.table, mapping,
@@ -133,24 +134,25 @@ if st.button(texts.UPLOAD_BUTTON, type="primary", icon=":material/upload:", key=
         bar = st.progress(0.0, text=texts.UPLOAD_PROGRESS)
 
         def _progress(share: float, message: str) -> None:
-            bar.progress(min(max(share, 0.0), 1.0), text=message or texts.UPLOAD_PROGRESS)
+            bar.progress(min(max(share, 0.0), 1.0),
+                         text=plain.md(message) if message else texts.UPLOAD_PROGRESS)
 
         try:
             report = data.ingest([(f.name, f.getvalue()) for f in files],
                                  snapshot_date=snapshot_date, progress=_progress)
         except ImportError as exc:
             bar.empty()
-            st.warning(texts.UPLOAD_UNAVAILABLE.format(error=exc))
+            st.warning(texts.UPLOAD_UNAVAILABLE.format(error=plain.md(exc)))
         except Exception as exc:  # ingest refuses bad files with findings; this is a bug
             bar.empty()
-            st.error(texts.UPLOAD_FAILED.format(error=exc))
+            st.error(texts.UPLOAD_FAILED.format(error=plain.md(exc)))
         else:
             st.session_state[REPORT_KEY] = report
             st.rerun()  # the sidebar filters pick up new förvaltningar and snapshot dates
 
 if REPORT_KEY in st.session_state:
     if saved := st.session_state.pop("mapping_saved", None):
-        st.info(texts.MAPPING_SAVED.format(path=saved), icon=":material/save:")
+        st.info(texts.MAPPING_SAVED.format(path=plain.md(saved)), icon=":material/save:")
     _show_report(st.session_state[REPORT_KEY])
     if files and st.session_state[REPORT_KEY].needs_mapping:
         _mapping_form(files, st.session_state[REPORT_KEY].needs_mapping[0], snapshot_date)

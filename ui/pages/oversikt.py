@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics import registry
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import charts, data, filters, numbers, sitemap, texts
+from ui import charts, data, filters, numbers, plain, sitemap, texts
 from ui.indicator import delta_args, latest_rows, md, unavailable_reason
 
 CARDS_PER_ROW = 4
@@ -15,6 +15,7 @@ spec = sitemap.PAGE_BY_PATH["oversikt"]
 st.title(spec.title)
 st.markdown(spec.intro)
 chosen = filters.current()
+filters.subset_caption(chosen)
 
 headcount = registry.get("headcount")
 if unavailable_reason(headcount):
@@ -29,7 +30,7 @@ else:
             date=latest_date.isoformat(),
             persons=SUPPRESSED_MARK if hidden else numbers.count(int(persons)),
             loaded=loaded,
-            file=log["file_name"][0] if log.height else "",
+            file=plain.md(log["file_name"][0]) if log.height else "",
         ))
     if chosen.publication:
         st.caption(texts.PUBLICATION_ON)

@@ -190,6 +190,16 @@ def version(con: duckdb.DuckDBPyConnection) -> int:
     return int(read(con, "SELECT coalesce(max(load_id), 0) AS v FROM load_log")["v"][0])
 
 
+def identity(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+    """The store's file and load version: what computed results may be cached on (None for
+    a store in memory, which has no identity across connections)."""
+    frame = read(con, "SELECT (SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database()) AS path, "
+                      "(SELECT coalesce(max(load_id), 0) FROM load_log) AS version")
+    path, version = frame.row(0)
+    return (path, int(version)) if path else None
+
+
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return read(con, "SELECT count(*) AS n FROM employment")["n"][0] == 0
 

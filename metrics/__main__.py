@@ -1,5 +1,6 @@
-"""python -m metrics compute [METRIC_ID...] [--by DIM...] [--format csv|json|xlsx] [--out PATH]
-[--db PATH]: metric tables from the store, with the same small-cell rule as the dashboard."""
+"""python -m metrics compute [METRIC_ID...] [--by DIM [DIM]] [--forvaltning NAME...]
+[--format csv|json|xlsx] [--out PATH] [--db PATH] [--publication]: metric tables from the
+store, the same views with the same protected cells as the dashboard and its Excel export."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     compute = sub.add_parser("compute", help="beräkna nyckeltal")
     compute.add_argument("metric_ids", nargs="*", metavar="METRIC_ID")
-    compute.add_argument("--by", nargs="+", default=[], metavar="DIM")
+    compute.add_argument("--by", nargs="+", default=[], metavar="DIM",
+                         help="uppdelning: en, eller förvaltning och en till (två led)")
+    compute.add_argument("--forvaltning", nargs="+", metavar="NAMN",
+                         help="bara dessa förvaltningar (som filtret i instrumentpanelen)")
     compute.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     compute.add_argument("--out", type=Path)
     compute.add_argument("--db", type=Path)
@@ -67,11 +71,13 @@ def run(argv: list[str]) -> int:
     if args.format == "xlsx":
         if not args.out:
             raise ValueError("--format xlsx kräver --out FIL.xlsx")
-        args.out.write_bytes(workbook_bytes(con, metric_ids, publication=args.publication))
+        args.out.write_bytes(workbook_bytes(con, metric_ids, forvaltningar=args.forvaltning,
+                                            publication=args.publication))
         print(f"Skrev {args.out}", file=sys.stderr)
         return 0
 
-    table = compute_many(con, metric_ids, by=by, publication=args.publication)
+    table = compute_many(con, metric_ids, by=by, forvaltningar=args.forvaltning,
+                         publication=args.publication)
     table = table.rename(dict(zip(by, args.by, strict=True)))
     table = csv_safe(table.with_columns(pl.col("snapshot_date").dt.strftime("%Y-%m-%d")))
     text = table.write_csv() if args.format == "csv" else table.write_json()

@@ -6,8 +6,12 @@ compute() returns one row per snapshot date and breakdown cell with the columns
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 
 import duckdb
 import polars as pl
@@ -19,10 +23,48 @@ from metrics.definition import BREAKDOWNS, Metric
 from pipelines.schema import TABLES
 
 
-def sql(metric: Metric, by: Sequence[str] = ()) -> str:
-    """The SQL statement for a metric and breakdown (parameters: start, end, forvaltningar,
-    fte_hours, retirement_age)."""
-    cell_keys = ", ".join(("snapshot_date", *by))
+@dataclass(frozen=True)
+class View:
+    """One table the product can show for a metric: a breakdown (none, one, or förvaltning x
+    one other) over the whole municipality (forvaltningar None) or over a subset."""
+
+    by: tuple[str, ...] = ()
+    forvaltningar: tuple[str, ...] | None = None
+
+
+def views(metric: str | Metric, forvaltningar: Sequence[str], max_subset: int = 3) -> list[View]:
+    """Every view the product offers of a metric (the sidebar's filter, each breakdown tab,
+    the CLI's --by and --forvaltning, the Excel sheets), with filter subsets of up to
+    `max_subset` of the given förvaltningar. Disclosure is decided over all of them at once:
+    whichever two a reader puts side by side, no hidden cell can be worked out."""
+    metric = registry.get(metric) if isinstance(metric, str) else metric
+    others = [b for b in metric.breakdowns if b != "forvaltning"]
+    tables = [(), ("forvaltning",), *((b,) for b in others),
+              *(("forvaltning", b) for b in others)]
+    subsets = [None, *(tuple(chosen) for size in range(1, max_subset + 1)
+                       for chosen in combinations(sorted(forvaltningar), size))]
+    return [View(by, subset) for subset in subsets for by in tables]
+
+
+def _table(metric: Metric, by: Sequence[str]) -> tuple[str, ...]:
+    """The breakdown as one of the offered tables: (), (X,) or ("forvaltning", X)."""
+    unknown = [b for b in by if b not in metric.breakdowns]
+    if unknown:
+        allowed = ", ".join(metric.breakdowns) or "inga"
+        raise ValueError(
+            f"{metric.id} kan inte delas upp på {', '.join(unknown)} (möjliga: {allowed})"
+        )
+    if len(by) == 2 and "forvaltning" in by and by[0] != by[1]:
+        return ("forvaltning", *(b for b in by if b != "forvaltning"))
+    if len(by) > 1:
+        raise ValueError("En tabell i två led är förvaltning och en annan uppdelning "
+                         f"(inte {' och '.join(by)})")
+    return tuple(by)
+
+
+def _persons(metric: Metric) -> str:
+    """The WITH clause that every statement of a metric starts from: the population's rows in
+    the period, then one row per person and snapshot with the person's breakdown values."""
     person_keys = "".join(
         f",\n           {b.person_sql} AS {name}" for name, b in BREAKDOWNS.items()
     )
@@ -38,13 +80,48 @@ persons AS (
            {", " + metric.person_columns if metric.person_columns else ""}
     FROM rows
     GROUP BY snapshot_date, person_key
-)
-SELECT {cell_keys}, {metric.n} AS n, ({metric.value})::DOUBLE AS value
+)"""
+
+
+def _measures(metric: Metric) -> str:
+    numerators = "".join(f", {expr} AS {disclosure.NUMERATOR_PREFIX}{i}"
+                         for i, expr in enumerate(metric.numerators))
+    return f"{metric.n} AS n, ({metric.value})::DOUBLE AS value{numerators}"
+
+
+def sql(metric: Metric, by: Sequence[str] = ()) -> str:
+    """The statement for one breakdown, optionally over a subset of förvaltningar (parameters:
+    start, end, forvaltningar, fte_hours, retirement_age)."""
+    cell_keys = ", ".join(("snapshot_date", *by))
+    return f"""{_persons(metric)}
+SELECT {cell_keys}, {_measures(metric)}
 FROM persons
 WHERE ({metric.person_filter})
   AND ($forvaltningar::VARCHAR[] IS NULL OR list_contains($forvaltningar::VARCHAR[], forvaltning))
 GROUP BY {cell_keys}
+HAVING n > 0
 ORDER BY {cell_keys}
+"""
+
+
+def tables_sql(metric: Metric) -> str:
+    """One statement for all the cells disclosure decides over (disclosure.py): the total,
+    each förvaltning, each category of the metric's other breakdowns, and förvaltning x each
+    of them, by GROUPING SETS."""
+    others = [b for b in metric.breakdowns if b != "forvaltning"]
+    sets = ["(snapshot_date)", "(snapshot_date, forvaltning)",
+            *(f"(snapshot_date, {b})" for b in others),
+            *(f"(snapshot_date, forvaltning, {b})" for b in others)]
+    dim = "".join(f" WHEN grouping({b}) = 0 THEN '{b}'" for b in others)
+    return f"""{_persons(metric)}
+SELECT snapshot_date, grouping(forvaltning) = 1 AS scope_all, forvaltning,
+       {f"CASE{dim} END" if others else "NULL::VARCHAR"} AS dim,
+       {"".join(f"{b}, " for b in others)}{_measures(metric)}
+FROM persons
+WHERE ({metric.person_filter})
+GROUP BY GROUPING SETS ({", ".join(sets)})
+HAVING n > 0
+ORDER BY snapshot_date, scope_all DESC, dim NULLS FIRST, {", ".join(("forvaltning", *others))}
 """
 
 
@@ -60,53 +137,105 @@ def compute(
     retirement_age: int | None = None,
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
-    broken down by `by`; small cells hidden (disclosure.py), and rounded as SCB publishes when
-    `publication` is on. `retirement_age` defaults to the setting."""
+    broken down by `by` (one of the tables of views()); cells hidden by the disclosure model
+    (disclosure.py) and, when `publication` is on, rounded as SCB publishes.
+    `retirement_age` defaults to the setting."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
-    unknown = [b for b in by if b not in metric.breakdowns]
-    if unknown:
-        allowed = ", ".join(metric.breakdowns) or "inga"
-        raise ValueError(
-            f"{metric.id} kan inte delas upp på {', '.join(unknown)} (möjliga: {allowed})"
-        )
+    by = _table(metric, by)
     cfg = settings.get()
     threshold = getattr(cfg, metric.threshold)
     params = {
         "start": start,
         "end": end,
-        "forvaltningar": list(forvaltningar) if forvaltningar is not None else None,
+        "forvaltningar": None,
         "fte_hours": cfg.fte_hours_divisor,
         "retirement_age": retirement_age or cfg.retirement_age,
     }
-    cells = _cells(con, metric, by, params)
-    if forvaltningar is not None and "forvaltning" not in by:
-        # The whole municipality minus this subset must not reveal the förvaltningar left out.
-        everyone = _cells(con, metric, by, {**params, "forvaltningar": None})
-        keys = ["snapshot_date", *by]
-        cells = cells.join(
-            everyone.select(*keys, pl.col("n").alias("n_all")), on=keys, how="left"
-        ).select(
-            *keys,
-            pl.when(disclosure.complement_too_small(pl.col("n"), pl.col("n_all"), threshold))
-            .then(None).otherwise(pl.col("n")).alias("n"),
-            "value",
-        )
-    protected = disclosure.protect(cells, threshold, by)
+    tables = protected_tables(con, metric, params, threshold)
+    if forvaltningar is None:
+        cells = _view(tables, by)
+    else:
+        cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, tables,
+                             threshold)
+    # A snapshot without a value for the whole municipality (the extract lacks a column)
+    # is left out rather than shown as hidden.
+    valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
+    protected = cells.filter(pl.col("snapshot_date").is_in(valued.implode())).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("n", "value")
+    )
     if publication:
-        protected = disclosure.round_for_publication(protected, metric.unit)
+        protected = disclosure.round_for_publication(protected, metric)
     return protected
 
 
-def _cells(con, metric: Metric, by: Sequence[str], params: dict) -> pl.DataFrame:
-    """The unprotected cells [snapshot_date, <by>, n, value]: never shown as they are."""
-    statement = sql(metric, by)
+_CACHE: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_CACHE_ENTRIES = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def protected_tables(con, metric: Metric, params: dict, threshold: int) -> pl.DataFrame:
+    """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
+    compute() is cut from them. Kept per store file and load version, since the views of one
+    page (total, breakdowns, filter) all need the same tables."""
+    identity = store.identity(con)
+    key = (identity, metric, tuple(sorted(params.items(), key=lambda kv: kv[0])), threshold)
+    with _CACHE_LOCK:
+        if identity is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    tables = disclosure.protect_tables(_read(con, tables_sql(metric), params), threshold)
+    if identity is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = tables
+            while len(_CACHE) > _CACHE_ENTRIES:
+                _CACHE.popitem(last=False)
+    return tables
+
+
+def _read(con, statement: str, params: dict) -> pl.DataFrame:
     used = {name: value for name, value in params.items() if f"${name}" in statement}
-    # A cell whose value cannot be computed (the extract lacks a column, a zero denominator)
-    # is left out rather than shown empty.
+    return store.read(con, statement, used).with_columns(pl.col("n").cast(pl.Int64))
+
+
+def _view(tables: pl.DataFrame, by: tuple[str, ...], *extra: str) -> pl.DataFrame:
+    """The cells of one table, [snapshot_date, <by>, n, value, suppressed, <extra>]."""
+    dim = next((b for b in by if b != "forvaltning"), None)
+    rows = tables.filter(
+        pl.col("scope_all") != ("forvaltning" in by),
+        pl.col("dim").is_null() if dim is None else pl.col("dim") == dim,
+    )
+    return rows.select("snapshot_date", *by, "n", "value", "suppressed", *extra)
+
+
+def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], params: dict,
+                 tables: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """A view over a subset of förvaltningar. Rows per förvaltning are the table's own cells.
+    A total over the subset (or over one of its categories) is computed afresh and shown only
+    where its persons' count follows from the shown cells anyway (disclosure.sums_follow): for
+    example where every förvaltning cell it adds up is shown, or where the whole
+    municipality's cell is shown and so is every förvaltning cell it leaves out."""
+    if "forvaltning" in by:
+        return _view(tables, by).filter(pl.col("forvaltning").is_in(chosen))
+    keys = ["snapshot_date", *by]
+    cells = (_read(con, sql(metric, by), {**params, "forvaltningar": chosen})
+             .with_row_index("group").with_columns(pl.col("group").cast(pl.Int64)))
+    members = (
+        _view(tables, ("forvaltning", *by), "cell")
+        .filter(pl.col("forvaltning").is_in(chosen))
+        .join(cells.select(*keys, "group"), on=keys, nulls_equal=True)
+    )
+    follows = disclosure.sums_follow(tables, members.select("snapshot_date", "group", "cell"))
+    numerators = [pl.col(c) for c in cells.columns
+                  if c.startswith(disclosure.NUMERATOR_PREFIX)]
     return (
-        store.read(con, statement, used)
-        .filter(pl.col("value").is_not_null())
-        .with_columns(pl.col("n").cast(pl.Int64))
+        cells.join(follows, on="group", how="left")
+        .with_columns(
+            (~pl.col("follows").fill_null(False)
+             | disclosure.small(pl.col("n"), numerators, threshold)
+             | pl.col("value").is_null()).alias("suppressed"))
+        .select(*keys, "n", "value", "suppressed")
+        .sort(keys)
     )
 
 
@@ -115,17 +244,19 @@ def compute_many(
     metric_ids: Sequence[str],
     *,
     by: Sequence[str] = (),
+    forvaltningar: Sequence[str] | None = None,
     publication: bool = False,
 ) -> pl.DataFrame:
-    """Several metrics stacked: [metric_id, snapshot_date, <by>, n, value, suppressed].
-
-    A metric that cannot be broken down by one of `by` is left out of that table."""
+    """Several metrics stacked as a reader gets them, each value rounded to the decimals it
+    is shown with (disclosure.decimals): [metric_id, snapshot_date, <by>, n, value,
+    suppressed]. A metric that cannot be broken down by one of `by` is left out."""
     frames = [
-        compute(con, metric_id, by=by, publication=publication).select(
-            pl.lit(metric_id).alias("metric_id"), pl.all()
-        )
-        for metric_id in metric_ids
-        if set(by) <= set(registry.get(metric_id).breakdowns)
+        compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication)
+        .select(pl.lit(metric.id).alias("metric_id"), pl.all())
+        .with_columns(pl.col("value").round(disclosure.decimals(metric, publication),
+                                            mode="half_away_from_zero"))
+        for metric in map(registry.get, metric_ids)
+        if set(by) <= set(metric.breakdowns)
     ]
     if not frames:
         raise ValueError(f"Inget av nyckeltalen kan delas upp på {', '.join(by)}")

@@ -45,6 +45,9 @@ class Metric:
     """SQL predicate on the person rows (after aggregation)."""
     n: str = "count(*)"
     """How many persons a cell rests on: the base of the disclosure rule."""
+    numerators: tuple[str, ...] = ()
+    """SQL counts of the persons a cell's numerator counts (women among managers, leavers, the
+    long-term sick): like n, each must be 0 or reach the threshold (disclosure.py)."""
     threshold: str = CELL
     breakdowns: tuple[str, ...] = ("forvaltning", "gender")
     """Breakdowns that mean something for this metric (the snapshot trend is always there)."""

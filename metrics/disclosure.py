@@ -1,77 +1,288 @@
-"""Small-cell protection: a figure resting on too few persons is never shown or exported,
-nor recoverable by subtraction.
+"""Disclosure control: a figure resting on too few persons is never shown or exported, nor
+derivable from figures that are.
 
-The screen, the CLI and the Excel export all receive frames that went through `protect()`, so
-one rule holds everywhere. A hidden cell has value and n set to null and suppressed = true; it
-is written as SUPPRESSED_MARK wherever a person reads it.
+Every view the product offers of a metric (metrics.compute.views: the total, each breakdown,
+förvaltning x one other breakdown, any subset of förvaltningar, any period) is cut from one set
+of tables per snapshot, and which of their cells are hidden is decided here once, over all of
+them together:
 
-- Primary: a cell with n below the threshold is hidden.
-- Secondary: within the cells that add up to a shown total (the förvaltningar of one snapshot,
-  the genders of one förvaltning, ...), a single hidden cell could be recovered as the total
-  minus the shown cells, so the smallest shown sibling is hidden too. This repeats along every
-  breakdown dimension until no group holds exactly one hidden cell.
-- Complement: a total over a subset of förvaltningar (the filter) is hidden when the
-  förvaltningar left out hold between 1 and threshold - 1 persons, since the whole municipality
-  minus the subset would reveal them (see compute.compute).
+    T             the whole municipality
+    F[f]          each förvaltning                       T    = sum over f of F[f]
+    X[x]          each category of a breakdown X         T    = sum over x of X[x]
+    FX[f, x]      förvaltning f and category x           F[f] = sum over x of FX[f, x]
+                                                         X[x] = sum over f of FX[f, x]
+
+- Primary: a cell is hidden when it rests on fewer than k persons (n < k), when it has no
+  value, or when a count of persons it carries in its numerator (women among managers,
+  leavers, the long-term sick: Metric.numerators) is between 1 and k - 1.
+- Secondary: in each equation above, the hidden cells must be none, or at least two whose sum
+  (n and every numerator) itself passes the primary rule. Where not, the smallest shown cell
+  of the equation is hidden too (or its total, when no part is left), and the equations are
+  checked again until all hold.
+- Then, as a proof rather than a rule of thumb, the equations are solved for the hidden cells
+  (the null space of their incidence matrix): a hidden cell that is determined by the shown
+  ones, through any chain of sums and differences across the tables, gets a further hidden
+  neighbour, until none is.
+- A total over a subset of förvaltningar (the sidebar's filter) is shown only where every
+  förvaltning in it is shown on its own (or the subset is the whole municipality), so it adds
+  up cells that are already public and two subsets never differ by a hidden förvaltning; its
+  breakdowns follow the same rule cell by cell (metrics.compute).
+
+An absent cell (nobody in it) counts as a known zero. A hidden cell has n and value set to
+null and suppressed = true, and is written as SUPPRESSED_MARK wherever a person reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from itertools import combinations
 
+import numpy as np
 import polars as pl
 
 SUPPRESSED_MARK = ".."
+NUMERATOR_PREFIX = "numerator_"
+"""Columns of a cell frame that hold a numerator count (Metric.numerators), in order."""
 
 
-def protect(cells: pl.DataFrame, threshold: int, by: Sequence[str] = ()) -> pl.DataFrame:
-    """Primary and secondary suppression of a frame [snapshot_date, <by>, n, value]."""
+def small(n: pl.Expr, numerators: list[pl.Expr], threshold: int) -> pl.Expr:
+    """The primary rule on a cell's n and numerator counts."""
+    rule = n.is_null() | (n < threshold)
+    for count in numerators:
+        rule = rule | ((count > 0) & (count < threshold))
+    return rule
+
+
+def _is_small(sizes: list[float], threshold: int) -> bool:
+    """The primary rule on summed [n, *numerators] (for the hidden cells of one equation)."""
+    n, *numerators = sizes
+    return n < threshold or any(0 < c < threshold for c in numerators)
+
+
+def protect_tables(cells: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Adds `suppressed` to the cells of one metric's tables, and `cell`, each cell's number
+    within its snapshot (for sums_follow).
+
+    `cells` has one row per snapshot and cell: [snapshot_date, scope_all, forvaltning, dim,
+    <the dimension columns>, n, value, numerator_0 ...] where scope_all is true for cells over
+    every förvaltning (T and X) and dim names the breakdown of X and FX cells (null for T, F).
+    """
+    numerators = [c for c in cells.columns if c.startswith(NUMERATOR_PREFIX)]
     frame = cells.with_columns(
-        (pl.col("n").is_null() | (pl.col("n") < threshold)).alias("suppressed")
+        (small(pl.col("n"), [pl.col(c) for c in numerators], threshold)
+         | pl.col("value").is_null()).alias("suppressed")
     )
-    for _ in range(2 * len(by) + 1):  # each pass hides at least one cell, or the loop ends
-        before = frame["suppressed"].sum()
-        for dim in by:
-            frame = _hide_lone_sibling(frame, ["snapshot_date", *(d for d in by if d != dim)])
-        if frame["suppressed"].sum() == before:
-            break
-    return frame.with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("n", "value")
-    )
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(0).alias("cell"))
+    parts = []
+    for part in frame.partition_by("snapshot_date", maintain_order=True):
+        hidden = _secondary(part, numerators, threshold)
+        parts.append(part.with_columns(pl.Series("suppressed", hidden, dtype=pl.Boolean),
+                                       pl.int_range(pl.len()).alias("cell")))
+    return pl.concat(parts)
 
 
-def _hide_lone_sibling(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
-    """Where a group of siblings holds exactly one hidden cell, hide its smallest shown one."""
-    shown_rank = (
-        pl.when(~pl.col("suppressed")).then(pl.col("n")).otherwise(None)
-        .rank("ordinal").over(group)
-    )
-    lone = pl.col("suppressed").sum().over(group) == 1
-    return frame.with_columns(
-        (pl.col("suppressed") | (lone & (shown_rank == 1))).alias("suppressed")
-    )
+def _cell_keys(part: pl.DataFrame) -> list[tuple]:
+    """(scope_all, forvaltning, dim, category) of each row."""
+    dims = part["dim"].to_list()
+    return [
+        (scope_all, forvaltning, dim, row[dim] if dim else None)
+        for scope_all, forvaltning, dim, row in zip(
+            part["scope_all"].to_list(), part["forvaltning"].to_list(), dims,
+            part.iter_rows(named=True), strict=True)
+    ]
 
 
-def complement_too_small(n_subset: pl.Expr, n_all: pl.Expr, threshold: int) -> pl.Expr:
-    """True where the persons outside a filtered subset are too few to be revealed."""
-    rest = n_all - n_subset.fill_null(0)
-    return (rest > 0) & (rest < threshold)
+def equations(keys: list[tuple]) -> list[tuple[int, list[int]]]:
+    """The additive equations between the cells (row numbers): (total, parts)."""
+    index = {key: i for i, key in enumerate(keys)}
+    total = index.get((True, None, None, None))
+    if total is None:
+        return []
+    forvaltningar = {k[1]: i for k, i in index.items() if not k[0] and k[2] is None}
+    margins: dict[str, dict] = defaultdict(dict)
+    rows: dict[tuple, list[int]] = defaultdict(list)
+    columns: dict[tuple, list[int]] = defaultdict(list)
+    for (scope_all, forvaltning, dim, category), i in index.items():
+        if dim is None:
+            continue
+        if scope_all:
+            margins[dim][category] = i
+        else:
+            rows[(dim, forvaltning)].append(i)
+            columns[(dim, category)].append(i)
+    found = [(total, list(forvaltningar.values()))]
+    for dim, cells in margins.items():
+        found.append((total, list(cells.values())))
+        found.extend((cells[category], parts) for (d, category), parts in columns.items()
+                     if d == dim and category in cells)
+    found.extend((forvaltningar[f], parts) for (_, f), parts in rows.items()
+                 if f in forvaltningar)
+    return [(t, parts) for t, parts in found if parts]
 
 
-def round_for_publication(frame: pl.DataFrame, unit: str) -> pl.DataFrame:
-    """Publication mode, as SCB rounds (metric-definitions.md §0.9): counts to the nearest 10
-    below 1 000 and to the nearest 100 above; salaries to the nearest 100 kr. Shares and ratios
-    are computed before rounding and keep their value."""
+def _secondary(part: pl.DataFrame, numerators: list[str], threshold: int) -> list[bool]:
+    hidden = part["suppressed"].to_list()
+    sizes = [[float(v or 0) for v in row]
+             for row in part.select(pl.col("n").fill_null(0), *numerators).iter_rows()]
+    keys = _cell_keys(part)
+    eqs = equations(keys)
+    groups = subset_groups(keys)
+    while True:
+        _hide_until_equations_hold(eqs, hidden, sizes, threshold)
+        exposed = _exposed(eqs, groups, hidden, sizes, threshold)
+        if not exposed:
+            return hidden
+        # Hide the smallest shown cell that shares an equation with the exposed cells.
+        near = [c for t, parts in eqs if t in exposed or set(parts) & exposed
+                for c in (t, *parts) if not hidden[c]]
+        near = near or [i for i, h in enumerate(hidden) if not h]
+        if not near:
+            return hidden
+        hidden[min(near, key=lambda i: (sizes[i][0], i))] = True
+
+
+def subset_groups(keys: list[tuple]) -> list[list[int]]:
+    """The cells that a subset of förvaltningar adds up (the sidebar's filter): the
+    förvaltningar, and the förvaltningar of each category of a breakdown."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, (scope_all, _, dim, category) in enumerate(keys):
+        if not scope_all:
+            groups[(dim, category)].append(i)
+    return list(groups.values())
+
+
+def _exposed(eqs, groups, hidden: list[bool], sizes: list[list[float]],
+             threshold: int) -> set[int]:
+    """Hidden cells a reader can work out from the shown ones: a single hidden cell, or hidden
+    cells of one subset group whose sum would fail the primary rule. Empty when none."""
+    column, null_space = _null_space(eqs, hidden)
+    for cell, j in column.items():
+        if _follows(null_space, [j]):
+            return {cell}
+    for group in groups:
+        members = [c for c in group if hidden[c]]
+        for chosen in _subsets(members):
+            total = [sum(values) for values in zip(*(sizes[c] for c in chosen), strict=True)]
+            if _is_small(total, threshold) and _follows(null_space,
+                                                        [column[c] for c in chosen]):
+                return set(chosen)
+    return set()
+
+
+def _subsets(members: list[int], exhaustive_up_to: int = 12):
+    """Every subset of two or more (beyond `exhaustive_up_to` members: pairs, triples, and
+    all but one or two)."""
+    n = len(members)
+    sizes = range(2, n + 1) if n <= exhaustive_up_to else sorted({2, 3, n - 2, n - 1, n})
+    for size in sizes:
+        yield from combinations(members, size)
+
+
+def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]],
+                               threshold: int) -> None:
+    """The secondary rule, repeated until every equation holds (each pass hides a cell)."""
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in eqs:
+            hidden_parts = [p for p in parts if hidden[p]]
+            unknown = len(hidden_parts) + hidden[total]
+            if unknown == 0:
+                continue
+            hidden_sum = [sum(column) for column in zip(*(sizes[p] for p in hidden_parts),
+                                                         strict=True)] if hidden_parts else []
+            if unknown > 1 and (hidden[total] or not _is_small(hidden_sum, threshold)):
+                continue
+            shown = [p for p in parts if not hidden[p]]
+            if shown:
+                hidden[min(shown, key=lambda i: (sizes[i][0], i))] = True
+            elif not hidden[total]:
+                hidden[total] = True
+            else:
+                continue
+            changed = True
+
+
+def _null_space(eqs, hidden: list[bool]) -> tuple[dict[int, int], np.ndarray]:
+    """The hidden cells (cell -> column) and a basis of the values they can take without
+    changing a shown cell (rows of the returned matrix): what a reader cannot pin down."""
+    column = {cell: j for j, cell in enumerate(i for i, h in enumerate(hidden) if h)}
+    rows = []
+    for total, parts in eqs:
+        row = np.zeros(len(column))
+        for p in parts:
+            if hidden[p]:
+                row[column[p]] = 1.0
+        if hidden[total]:
+            row[column[total]] = -1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return column, np.eye(len(column))
+    _, singular, vt = np.linalg.svd(np.array(rows))
+    return column, vt[int((singular > 1e-9).sum()):]
+
+
+def _follows(null_space: np.ndarray, columns: list[int]) -> bool:
+    """Whether the sum of these hidden cells is fixed by the shown ones."""
+    if not columns:
+        return True
+    return bool(np.all(np.abs(null_space[:, columns].sum(axis=1)) < 1e-9))
+
+
+def sums_follow(tables: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """For groups of cells of protected tables ([snapshot_date, group, cell], a row per
+    member), whether each group's sum follows from the shown cells: [group, follows]."""
+    found = []
+    for (snapshot,), members in groups.partition_by("snapshot_date", as_dict=True).items():
+        part = tables.filter(pl.col("snapshot_date") == snapshot)
+        hidden = part["suppressed"].to_list()
+        column, null_space = _null_space(equations(_cell_keys(part)), hidden)
+        for (group,), cells in members.partition_by("group", as_dict=True).items():
+            hidden_columns = [column[c] for c in cells["cell"].to_list() if hidden[c]]
+            found.append((group, _follows(null_space, hidden_columns)))
+    return pl.DataFrame(found, schema={"group": pl.Int64, "follows": pl.Boolean},
+                        orient="row")
+
+
+# Units that are counts of persons or of their work: published rounded like SCB's counts.
+COUNT_UNITS = ("personer", "anställningar", "årsarbetare")
+# Units that are shares: published as whole percentages (or percentage points).
+SHARE_UNITS = ("%", "procentenheter")
+SHARE_FINE_FROM = 100
+"""From this published n on, shares are published as whole percent; below, to 5 percent."""
+
+
+def decimals(metric, publication: bool = False) -> int:
+    """The decimals a metric's values are shown, exported and stored with in a view."""
+    if publication and (metric.unit in COUNT_UNITS or metric.unit in SHARE_UNITS):
+        return 0
+    return metric.decimals
+
+
+def round_for_publication(frame: pl.DataFrame, metric) -> pl.DataFrame:
+    """Publication mode (metric-definitions.md §0.9, as SCB publishes): counts and årsarbetare
+    to the nearest 10 below 1 000 and the nearest 100 from 1 000, salaries to the nearest
+    100 kr, shares to whole percent (to 5 percent in groups of under 100 persons), everything
+    else to the metric's decimals. Shares are computed before rounding. So a reader cannot
+    work the exact n back from a published n and share (tests/test_attack.py checks it on the
+    demo): with whole percents, n = 20 and 72 % would fit only 13 of 18."""
     def nearest(expr: pl.Expr, step: int) -> pl.Expr:
         return (expr / step).round(mode="half_away_from_zero") * step
 
     def count(expr: pl.Expr) -> pl.Expr:
-        return pl.when(expr < 1000).then(nearest(expr, 10)).otherwise(nearest(expr, 100))
+        return pl.when(expr.abs() < 1000).then(nearest(expr, 10)).otherwise(nearest(expr, 100))
 
-    rounded = [count(pl.col("n")).cast(pl.Int64).alias("n")]
-    if unit in ("personer", "anställningar"):
-        rounded.append(count(pl.col("value")).alias("value"))
-    elif unit == "kr":
-        rounded.append(nearest(pl.col("value"), 100).alias("value"))
-    return frame.with_columns(rounded)
+    if metric.unit in COUNT_UNITS:
+        value = count(pl.col("value"))
+    elif metric.unit in SHARE_UNITS:
+        value = pl.when(count(pl.col("n")) < SHARE_FINE_FROM).then(nearest(pl.col("value"), 5)) \
+            .otherwise(nearest(pl.col("value"), 1))
+    elif metric.unit == "kr":
+        value = nearest(pl.col("value"), 100)
+    else:
+        value = pl.col("value").round(decimals(metric, publication=True),
+                                      mode="half_away_from_zero")
+    return frame.with_columns(count(pl.col("n")).cast(pl.Int64).alias("n"),
+                              value.alias("value"))

@@ -28,6 +28,8 @@ SOCIAL_WORKER = f"{MONTHLY} AND ssyk_code = '2661'"
 WOMEN_SHARE = "100.0 * count(*) FILTER (gender = 'K') / count(*) FILTER (gender IN ('K', 'M'))"
 MEN_SHARE = "100.0 * count(*) FILTER (gender = 'M') / count(*) FILTER (gender IN ('K', 'M'))"
 KNOWN_GENDER = "count(*) FILTER (gender IN ('K', 'M'))"
+# The persons a gender share counts, each of which must be 0 or reach the threshold.
+BY_GENDER = ("count(*) FILTER (gender = 'K')", "count(*) FILTER (gender = 'M')")
 
 
 def person_rate(column: str, alias: str) -> str:
@@ -57,6 +59,7 @@ def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
         person_columns=person_rate(column, "rate"),
         person_filter="rate IS NOT NULL",
         value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
+        numerators=("count(*) FILTER (rate >= 100)",),
         higher_is_better=True,
         source=HELTID_SOURCE,
     )
@@ -146,6 +149,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         population=MANAGER,
         value=WOMEN_SHARE,
         n=KNOWN_GENDER,
+        numerators=BY_GENDER,
         breakdowns=("forvaltning",),
         source=(
             "SKR:s rapport Chefer i välfärden; jämn könsfördelning (40-60 %) enligt SCB"
@@ -227,6 +231,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         population=PRESCHOOL,
         value=MEN_SHARE,
         n=KNOWN_GENDER,
+        numerators=BY_GENDER,
         breakdowns=("forvaltning",),
         higher_is_better=True,
         source=(
@@ -331,6 +336,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         person_columns=FTE_COLUMNS,
         value=(f"CASE WHEN sum(hours_known) > 0 THEN"
                f" 100 * coalesce(sum(hourly_hours), 0) / $fte_hours / ({FTE_SUM}) END"),
+        numerators=("count(*) FILTER (hourly_hours > 0)",),
         higher_is_better=False,
         source=(
             "SKR:s personalstatistik (novemberstatistiken, årsarbetare); jämför SCB:s "
@@ -357,6 +363,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         person_filter="contracted IS NOT NULL AND actual IS NOT NULL",
         value=("100.0 * avg(CASE WHEN contracted >= 100 THEN 1 ELSE 0 END)"
                " - 100.0 * avg(CASE WHEN actual >= 100 THEN 1 ELSE 0 END)"),
+        numerators=("count(*) FILTER (contracted >= 100)", "count(*) FILTER (actual >= 100)"),
         higher_is_better=False,
         source=(
             "SKR:s personalstatistik (novemberstatistiken); heltidsgapet som i "
@@ -413,6 +420,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         person_filter="fte_rate IS NOT NULL",
         value="100.0 * sum(fte_rate) FILTER (gender = 'M') / sum(fte_rate)",
         n=KNOWN_GENDER,
+        numerators=BY_GENDER,
         breakdowns=("forvaltning",),
         higher_is_better=True,
         source=(

@@ -24,6 +24,7 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
         population=PERMANENT,
         person_columns=f"bool_and(left_employer) AS left_employer, {AGE} AS age",
         value=f"100.0 * avg(CASE WHEN {leaver} THEN 1 ELSE 0 END)",
+        numerators=(f"count(*) FILTER ({leaver})",),
         breakdowns=("forvaltning", "gender", "occupation", "age_band"),
         higher_is_better=False,
         source=(

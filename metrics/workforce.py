@@ -6,7 +6,14 @@ Definitions follow metric-definitions.md §0.4 and the support metrics S-a to S-
 from __future__ import annotations
 
 from metrics.definition import Metric
-from metrics.mission import FTE_COLUMNS, FTE_SUM, HOURLY_WORKING, MONTHLY, SALARY_FTE
+from metrics.mission import (
+    BY_GENDER,
+    FTE_COLUMNS,
+    FTE_SUM,
+    HOURLY_WORKING,
+    MONTHLY,
+    SALARY_FTE,
+)
 
 EMPLOYED = f"{MONTHLY} OR {HOURLY_WORKING}"
 
@@ -69,6 +76,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         ),
         person_filter="form_known > 0",
         value="100.0 * avg(CASE WHEN permanent THEN 1 ELSE 0 END)",
+        numerators=("count(*) FILTER (permanent)",),
         higher_is_better=True,
         source="SKR:s personalstatistik (novemberstatistiken), anställningsform",
     ),
@@ -119,6 +127,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         person_filter="salary IS NOT NULL",
         value="100.0 * avg(salary) FILTER (gender = 'K') / avg(salary) FILTER (gender = 'M')",
         n="least(count(*) FILTER (gender = 'K'), count(*) FILTER (gender = 'M'))",
+        numerators=BY_GENDER,
         breakdowns=("forvaltning", "occupation"),
         source="SCB:s lönestrukturstatistik: kvinnors lön i procent av mäns",
         note_sv=(

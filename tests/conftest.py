@@ -20,6 +20,23 @@ def fixture_con(tmp_path):
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def demo_con(tmp_path_factory):
+    """The demo municipality loaded through the real pipeline, once per test session."""
+    from pipelines.load import load_demo
+
+    folder = tmp_path_factory.mktemp("demo_store")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PERSONALPANELEN_DATA_DIR", str(folder / "data"))
+    patch.setenv("PERSONALPANELEN_SECRET_FILE", str(folder / "key"))
+    connection = store.connect(folder / "demo.duckdb")
+    report = load_demo(connection)
+    assert report.loaded and not report.warnings, report.summary()
+    patch.undo()
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_installation(tmp_path_factory):
     base = tmp_path_factory.mktemp("installation")

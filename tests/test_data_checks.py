@@ -9,21 +9,11 @@ import pytest
 import store
 from metrics.compute import compute
 from pipelines import schema
-from pipelines.load import load_demo
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo_checks")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("PERSONALPANELEN_DATA_DIR", str(folder / "data"))
-    patch.setenv("PERSONALPANELEN_SECRET_FILE", str(folder / "key"))
-    connection = store.connect(folder / "demo.duckdb")
-    report = load_demo(connection)
-    assert report.loaded and not report.warnings, report.summary()
-    yield connection
-    connection.close()
-    patch.undo()
+def con(demo_con):
+    return demo_con
 
 
 def values(con, sql: str) -> set:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from metrics import registry
 from metrics.compute import compute
-from metrics.disclosure import round_for_publication
+from metrics.disclosure import round_for_publication, small
 from tests import employment_fixture as fx
 
 
@@ -27,10 +28,15 @@ def test_three_managers_are_hidden(con):
     assert row == {"snapshot_date": fx.S, "n": None, "value": None, "suppressed": True}
 
 
+# The mean contracted rate has the full-time share's persons (A 6, B 3, Soc 5) and no
+# numerator: A's six rates p1 100, p2 100 (75 + 25), p3 50, p9 100, p10 100, p11 60 -> 85.
+RATE = "mean_contracted_rate"
+
+
 def test_small_cell_hidden_and_its_smallest_sibling_too(con):
-    by_forv = compute(con, "full_time_share", by=["forvaltning"]).filter(snapshot_date=fx.S)
+    by_forv = compute(con, RATE, by=["forvaltning"]).filter(snapshot_date=fx.S)
     assert cells(by_forv) == {
-        (fx.S, "A"): (6, pytest.approx(200 / 3), False),
+        (fx.S, "A"): (6, pytest.approx(85.0), False),
         (fx.S, "B"): (None, None, True),  # 3 persons: primary
         (fx.S, "Soc"): (None, None, True),  # 5 persons, but total - A would reveal B
     }
@@ -61,8 +67,8 @@ def recover_by_subtraction(total, shown_parts):
 
 
 def test_hidden_forvaltning_cannot_be_recovered_from_total(con):
-    total = compute(con, "full_time_share").filter(snapshot_date=fx.S).row(0, named=True)
-    parts = compute(con, "full_time_share", by=["forvaltning"]).filter(snapshot_date=fx.S)
+    total = compute(con, RATE).filter(snapshot_date=fx.S).row(0, named=True)
+    parts = compute(con, RATE, by=["forvaltning"]).filter(snapshot_date=fx.S)
     shown = [p for p in parts.iter_rows(named=True) if not p["suppressed"]]
     hidden = parts.filter("suppressed")
     assert not total["suppressed"]
@@ -73,15 +79,15 @@ def test_hidden_forvaltning_cannot_be_recovered_from_total(con):
 
 
 def test_hidden_gender_cannot_be_recovered_from_its_sum(con):
-    total = compute(con, "full_time_share").filter(snapshot_date=fx.S).row(0, named=True)
-    parts = compute(con, "full_time_share", by=["gender"]).filter(snapshot_date=fx.S)
+    total = compute(con, RATE).filter(snapshot_date=fx.S).row(0, named=True)
+    parts = compute(con, RATE, by=["gender"]).filter(snapshot_date=fx.S)
     assert not total["suppressed"]
     assert parts["suppressed"].to_list() == [True, True]  # men 4 (primary), women 10
 
 
 def test_two_way_table_holds_no_lone_hidden_cell(con, monkeypatch):
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "2")
-    parts = compute(con, "full_time_share", by=["forvaltning", "gender"]).filter(
+    parts = compute(con, RATE, by=["forvaltning", "gender"]).filter(
         snapshot_date=fx.S
     )
     # Primary hides the single men of B and Soc; B's and Soc's women follow (each förvaltning's
@@ -96,14 +102,20 @@ def test_two_way_table_holds_no_lone_hidden_cell(con, monkeypatch):
         assert groups.filter((pl.col("hidden") == 1) & (pl.col("shown") > 0)).is_empty()
 
 
-def test_filtered_total_hidden_when_the_rest_is_small(con):
-    everyone = compute(con, "full_time_share").filter(snapshot_date=fx.S)["n"].item()
-    # A + Soc leaves out B (3 persons): everyone - (A + Soc) would reveal B.
-    subset = compute(con, "full_time_share", forvaltningar=["A", "Soc"]).filter(snapshot_date=fx.S)
-    assert everyone == 14 and subset["suppressed"].to_list() == [True]
-    # A + B leaves out Soc (5 persons): allowed.
-    subset = compute(con, "full_time_share", forvaltningar=["A", "B"]).filter(snapshot_date=fx.S)
-    assert subset["n"].to_list() == [9]
+def test_filtered_total_shown_only_when_each_forvaltning_is(con):
+    # B (3 persons) is hidden, Soc (5) hidden with it: A + B and A alone would differ by B.
+    by_forv = compute(con, RATE, by=["forvaltning"]).filter(snapshot_date=fx.S)
+    assert by_forv.filter("suppressed")["forvaltning"].to_list() == ["B", "Soc"]
+    for chosen in (["A", "B"], ["A", "Soc"]):
+        subset = compute(con, RATE, forvaltningar=chosen)
+        assert subset.filter(snapshot_date=fx.S)["suppressed"].to_list() == [True], chosen
+    # B + Soc is the whole municipality minus A, public already: shown.
+    subset = compute(con, RATE, forvaltningar=["B", "Soc"]).filter(snapshot_date=fx.S)
+    assert subset["n"].to_list() == [8]
+    # A alone is shown on its own, so its total is the same cell.
+    subset = compute(con, RATE, forvaltningar=["A"]).filter(snapshot_date=fx.S)
+    assert subset.select("n", "value").row(0) == by_forv.filter(forvaltning="A").select(
+        "n", "value").row(0) == (6, pytest.approx(85.0))
 
 
 def test_publication_mode_rounds_counts_and_salaries(con, monkeypatch):
@@ -116,13 +128,40 @@ def test_publication_mode_rounds_counts_and_salaries(con, monkeypatch):
     p25 = compute(con, "social_worker_salary_p90", publication=True)
     assert p25["value"].to_list() == [46000]
     share = compute(con, "full_time_share", publication=True).filter(snapshot_date=fx.S)
-    assert share.select("n", "value").row(0) == (10, pytest.approx(1000 / 14))  # share kept
+    # The share is computed before rounding and published to 5 percent in a group of under
+    # 100 persons (71.43 -> 70); from 100 persons on to a whole percent.
+    assert share.select("n", "value").row(0) == (10, 70)
 
 
 def test_round_for_publication_like_scb():
     frame = pl.DataFrame({"n": [4, 15, 994, 1049, 1050], "value": [31249.0, 31250.0, 1.0, 2.0,
                                                                    3.0]})
-    counts = round_for_publication(frame, "personer")
+    counts = round_for_publication(frame, registry.get("headcount"))
     assert counts["n"].to_list() == [0, 20, 990, 1000, 1100]
-    salaries = round_for_publication(frame, "kr")
+    salaries = round_for_publication(frame, registry.get("social_worker_salary_median"))
     assert salaries["value"].to_list()[:2] == [31200, 31300]
+
+
+def test_a_share_is_hidden_when_its_numerator_is_small(con):
+    by_forv = compute(con, "full_time_share", by=["forvaltning"]).filter(snapshot_date=fx.S)
+    # A has 6 persons, which reaches 5, but only 4 of them at full time, which does not; B
+    # (3 persons) and Soc go with it. The whole municipality: 10 of 14.
+    assert by_forv["suppressed"].to_list() == [True, True, True]
+    total = compute(con, "full_time_share").filter(snapshot_date=fx.S)
+    assert total.select("n", "value").row(0) == (14, pytest.approx(1000 / 14))
+
+
+def test_numerator_rule_holds_at_any_threshold(con, monkeypatch):
+    # Managers p1 K, p4 M, p5 K: at threshold 3, n = 3 reaches it, 2 women and 1 man do not.
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "3")
+    frame = compute(con, "managers_women_share").filter(snapshot_date=fx.S)
+    assert frame["suppressed"].to_list() == [True]
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    frame = compute(con, "managers_women_share").filter(snapshot_date=fx.S)
+    assert frame["value"].to_list() == [pytest.approx(200 / 3)]
+
+
+def test_a_zero_numerator_is_not_a_small_group():
+    frame = pl.DataFrame({"n": [8, 8, 8, 3, None], "count": [0, 4, 5, 0, 0]})
+    rule = frame.select(small(pl.col("n"), [pl.col("count")], 5)).to_series()
+    assert rule.to_list() == [False, True, False, True, True]

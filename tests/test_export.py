@@ -70,9 +70,9 @@ def test_full_time_sheet_cell_by_cell(con):
         (fx.S, "Hela kommunen", 14, 71.4),  # 1000 / 14 = 71.428..., stored to one decimal
         (fx.PREV, "A", "..", ".."),  # p1 p2 x1
         (fx.PREV, "B", "..", ".."),  # p4 p9 x2 x3
-        (fx.S, "A", 6, 66.7),  # 200 / 3
-        (fx.S, "B", "..", ".."),
-        (fx.S, "Soc", "..", ".."),  # secondary: total - A - Soc would reveal B
+        (fx.S, "A", "..", ".."),  # 6 persons, but 4 at full time: the numerator rule
+        (fx.S, "B", "..", ".."),  # 3 persons
+        (fx.S, "Soc", "..", ".."),  # 5 persons, 4 at full time
     ]
     assert ws.cell(row=7, column=4).number_format == "#,##0.0"
     assert ws.cell(row=7, column=3).number_format == "#,##0"

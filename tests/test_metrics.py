@@ -165,8 +165,11 @@ def test_available_columns_in_the_store(tmp_path):
     assert "hourly_wage" not in available
 
 
-def test_sick_leave_needs_ten_persons(con, monkeypatch):
+def test_sick_leave_needs_ten_persons_and_ten_sick(con, monkeypatch):
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "10")
+    # 10 persons with ordinary hours, but only 8 with sick hours (a5 and a10 have none).
+    assert latest(con, "sick_leave_total")["suppressed"].to_list() == [True]
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "8")
     assert latest(con, "sick_leave_total")["n"].to_list() == [10]
     assert latest(con, "sick_leave_women")["suppressed"].to_list() == [True]  # 6 women
 

@@ -31,7 +31,8 @@ def run(*args, env=None):
 
 
 def test_csv_by_forvaltning(db):
-    result = run("compute", "full_time_share", "--by", "forvaltning", "--db", str(db))
+    env = {**os.environ, "PERSONALPANELEN_MIN_CELL": "4"}  # A: 6 persons, 4 at full time
+    result = run("compute", "full_time_share", "--by", "forvaltning", "--db", str(db), env=env)
     assert result.returncode == 0, result.stderr
     table = pl.read_csv(io.StringIO(result.stdout), infer_schema=False)
     assert table.columns == ["metric_id", "snapshot_date", "forvaltning", "n", "value",
@@ -44,11 +45,11 @@ def test_csv_by_forvaltning(db):
     ]
     values = table.filter(snapshot_date="2025-11-01")["value"].to_list()
     assert values[1:] == [None, None]
-    assert float(values[0]) == pytest.approx(200 / 3)  # unrounded
+    assert values[0] == "66.7"  # 200 / 3, to the one decimal the dashboard shows
 
 
 def test_all_metrics_json_with_the_column_named_as_given(db):
-    env = {**os.environ, "PERSONALPANELEN_MIN_CELL": "4"}  # men: 4 persons, shown
+    env = {**os.environ, "PERSONALPANELEN_MIN_CELL": "3"}  # men: 4 persons, 3 at full time
     result = run("compute", "--by", "kön", "--format", "json", "--db", str(db), env=env)
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
@@ -57,7 +58,7 @@ def test_all_metrics_json_with_the_column_named_as_given(db):
     women = [r for r in records if r["metric_id"] == "full_time_share" and r["kön"] == "K"]
     assert women == [
         {"metric_id": "full_time_share", "snapshot_date": "2024-11-01", "kön": "K",
-         "n": None, "value": None, "suppressed": True},
+         "n": 3, "value": 100.0, "suppressed": False},  # 3 of the 7, all at full time
         {"metric_id": "full_time_share", "snapshot_date": "2025-11-01", "kön": "K",
          "n": 10, "value": 70.0, "suppressed": False},
     ]
@@ -68,8 +69,8 @@ def test_xlsx_out(db, tmp_path):
     result = run("compute", "hourly_paid_persons", "--format", "xlsx", "--out", str(out),
                  "--db", str(db))
     assert result.returncode == 0, result.stderr
-    assert openpyxl.load_workbook(out).sheetnames == ["Timavlönade personer", "Definitioner",
-                                                      "Inläsningslogg"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Om uttaget", "Timavlönade personer",
+                                                      "Definitioner", "Inläsningslogg"]
 
 
 @pytest.mark.parametrize(

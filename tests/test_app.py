@@ -176,7 +176,8 @@ def test_overview_cards(app):
     assert text(shown["Antal anställda"][0]) == "17"
     assert text(shown["Antal anställda"][1]) == "+10 personer"
     assert shown[registry.get("managers_women_share").label_sv][0] == ".."  # 3 managers < 5
-    assert text(shown["Sjukfrånvaro totalt"][0]) == "5,7 %"  # 868 / 15 100
+    # 10 persons with ordinary hours, but only 8 of them with sick hours (fewer than 10)
+    assert shown["Sjukfrånvaro totalt"][0] == ".."
     basis = [c for c in captions(app) if c.startswith("Senaste mätdatum")]
     assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 17 personer · källa: "
                                      "inläsningsloggen")
@@ -194,11 +195,12 @@ def test_heltid_values_chart_and_breakdowns(app):
     trend = specs[0]["data"][0]
     assert trend["x"] == ["2024-11-01", "2025-11-01"]
     assert trend["y"] == pytest.approx([100.0, 1000 / 14])
-    by_forvaltning = specs[1]["data"][0]  # 2025-11-01: A 4/6 shown; B and Soc hidden
+    # 2025-11-01: A has 6 persons but 4 at full time (the numerator rule), B 3 persons, and
+    # Soc goes with them.
+    by_forvaltning = specs[1]["data"][0]
     assert dict(zip(by_forvaltning["y"], by_forvaltning["x"], strict=True)) == {
-        "A": pytest.approx(200 / 3), "B": None, "Soc": None}
-    assert specs[1]["layout"]["yaxis"]["categoryarray"][-1] == "A"  # shown bars on top
-    assert any("2 värden döljs eftersom de vilar på färre än 5 personer" in c
+        "A": None, "B": None, "Soc": None}
+    assert any("3 värden döljs eftersom de vilar på färre än 5 personer" in c
                for c in captions(app))
     # 4 men < 5, so the women are hidden too (they would be the total minus the men)
     gender = {trace["name"]: trace["y"] for trace in specs[2]["data"]}
@@ -210,8 +212,9 @@ def test_chefer_hides_cells_resting_on_three_managers(app):
     open_page(app, "chefer")
     assert values_table(app, "%") == {"2024-11-01": ("..", ".."), "2025-11-01": ("..", "..")}
     assert metrics_shown(app)["Senaste värde"][0] == ".."
-    assert "2 värden döljs eftersom de vilar på färre än 5 personer eller annars skulle kunna " \
-        "räknas fram ur totalen." in captions(app)
+    assert "2 värden döljs eftersom de vilar på färre än 5 personer (eller räknar 1–4 personer " \
+        "i täljaren), eller annars skulle kunna räknas fram ur andra värden som visas." \
+        in captions(app)
     assert chart_specs(app)[0]["data"][0]["y"] == [None, None]
 
 
@@ -230,9 +233,14 @@ def test_mission_pages_with_thresholds_lowered(app, monkeypatch):
     open_page(app, "chefer")
     assert values_table(app, "%")["2025-11-01"] == ("3", "66,7")  # p1 p5 of p1 p4 p5
     open_page(app, "heltid")
-    gender = {t["name"]: t["y"] for t in chart_specs(app)[2]["data"]}
+    specs = chart_specs(app)
+    gender = {t["name"]: t["y"] for t in specs[2]["data"]}
     assert gender["Kvinnor"][-1] == pytest.approx(70.0)  # 7 of 10 women full time
     assert gender["Män"][-1] == pytest.approx(75.0)  # 3 of 4 men
+    by_forvaltning = dict(zip(specs[1]["data"][0]["y"], specs[1]["data"][0]["x"], strict=True))
+    assert by_forvaltning["A"] == pytest.approx(200 / 3)  # 4 of 6
+    order = specs[1]["layout"]["yaxis"]["categoryarray"]
+    assert order[-1] == max(by_forvaltning, key=by_forvaltning.get)  # the largest on top
     open_page(app, "timavlonade")
     assert values_table(app, "personer")["2025-11-01"] == ("4", "4")
     open_page(app, "forskolan")
@@ -251,10 +259,14 @@ def test_personalstruktur(app):
     assert gender["Kvinnor"] == [None, 12.0] and gender["Män"] == [None, 5.0]
 
 
-def test_kompetensforsorjning_and_retirement_age(app):
+def test_kompetensforsorjning_and_retirement_age(app, monkeypatch):
     open_page(app, "kompetensforsorjning")
     assert values_table(app, "personer")["2025-11-01"] == ("6", "6")  # retirements, 65
-    assert values_table(app, "%", index=0) == {"2025-11-01": ("6", "33,3")}  # turnover 2/6
+    # Turnover 2 of 6: 2 leavers are fewer than 5, so hidden (the numerator rule).
+    assert values_table(app, "%", index=0) == {"2025-11-01": ("..", "..")}
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    open_page(app, "kompetensforsorjning")
+    assert values_table(app, "%", index=0) == {"2025-11-01": ("6", "33,3")}
     retirement_years = chart_specs(app)[1]
     assert retirement_years["layout"]["xaxis"]["categoryarray"][0] == "1 år"
     assert retirement_years["layout"]["xaxis"]["categoryarray"][-1] == "10 år"
@@ -266,7 +278,11 @@ def test_kompetensforsorjning_and_retirement_age(app):
     assert values_table(app, "%", index=1) == {"2025-11-01": ("6", "33,3")}  # x1 left at 67
 
 
-def test_halsa(app):
+def test_halsa(app, monkeypatch):
+    open_page(app, "halsa")
+    # 10 persons, but 8 with sick hours: hidden at 10, shown at 8.
+    assert values_table(app, "%") == {"2025": ("..", "..")}
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "8")
     open_page(app, "halsa")
     assert values_table(app, "%") == {"2025": ("10", "5,7")}  # 868 / 15 100, a11 left out
     assert values_table(app, "index") == {"2025": ("34", "70,3")}  # 2 390 / 34 respondents
@@ -323,7 +339,8 @@ def test_katalog_renders_the_registry(app):
 def test_forvaltning_filter_persists_across_pages(app):
     open_page(app, "heltid")
     app.multiselect(key="filter_forvaltningar").set_value(["A"]).run()
-    assert values_table(app, "%")["2025-11-01"] == ("6", "66,7")  # p1 p2 p3 p9 p10 p11: 4/6
+    # p1 p2 p3 p9 p10 p11, 4 of them at full time: fewer than 5 (the numerator rule)
+    assert values_table(app, "%")["2025-11-01"] == ("..", "..")
     open_page(app, "personalstruktur")
     assert app.multiselect(key="filter_forvaltningar").value == ["A"]
     assert values_table(app, "personer") == {"2024-11-01": ("..", ".."),  # p1 p2 x1

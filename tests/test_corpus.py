@@ -214,6 +214,8 @@ def test_formula_looking_text_is_stored_as_text_and_exported_inert(tmp_path, mon
     stored = store.read(con, "SELECT DISTINCT forvaltning FROM employment")["forvaltning"]
     assert stored.to_list() == ['=HYPERLINK("http://evil","klicka")']
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(con, ["headcount"])))
-    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    sheet = [c.value for row in book["Antal anställda"].iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://evil","klicka")' in sheet  # the name, as inert text
     con.close()

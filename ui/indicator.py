@@ -60,9 +60,11 @@ def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
     """Below a chart: how many of its cells are hidden by the disclosure rule."""
     hidden = int(frame["suppressed"].sum()) if frame.height else 0
     if hidden == 1:
-        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=threshold(metric)))
+        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=threshold(metric),
+                                                       below=threshold(metric) - 1))
     elif hidden > 1:
-        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=threshold(metric)))
+        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=threshold(metric),
+                                                        below=threshold(metric) - 1))
 
 
 def period_label(day: date, yearly: bool) -> str:

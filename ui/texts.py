@@ -92,8 +92,9 @@ FILTER_PERIOD_HELP = (
 FILTER_PERIOD_SINGLE = "Mätdatum: {date}"
 FILTER_PUBLICATION = "Publiceringsläge (avrundat som SCB)"
 FILTER_PUBLICATION_HELP = (
-    "Antal avrundas till närmaste 10 (100 från 1 000) och löner till närmaste 100 kr, som "
-    "när SCB publicerar. Andelar beräknas före avrundning."
+    "För handlingar som blir allmänna: antal avrundas till närmaste 10 (100 från 1 000), "
+    "löner till närmaste 100 kr och andelar till hela procent (till jämna 5 procent i grupper "
+    "under 100 personer). Andelar beräknas före avrundning."
 )
 FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen"
 FILTER_RETIREMENT_AGE_HELP = (
@@ -147,15 +148,18 @@ TABLE_N_HME = "Antal svarande"
 TABLE_VALUE = "Värde ({unit})"
 DOWNLOAD_METRIC = "Ladda ner som Excel"
 SUPPRESSED_CAPTION_ONE = (
-    "1 värde döljs eftersom det vilar på färre än {k} personer eller annars skulle kunna "
-    "räknas fram ur totalen."
+    "1 värde döljs eftersom det vilar på färre än {k} personer (eller räknar 1–{below} "
+    "personer i täljaren), eller annars skulle kunna räknas fram ur andra värden som visas."
 )
 SUPPRESSED_CAPTION_MANY = (
-    "{count} värden döljs eftersom de vilar på färre än {k} personer eller annars skulle "
-    "kunna räknas fram ur totalen."
+    "{count} värden döljs eftersom de vilar på färre än {k} personer (eller räknar "
+    "1–{below} personer i täljaren), eller annars skulle kunna räknas fram ur andra värden som "
+    "visas."
 )
 SUPPRESSED_LEGEND = "”{mark}” = värdet visas inte (för få personer)."
-PUBLICATION_ON = "Publiceringsläge: antal och löner är avrundade som när SCB publicerar."
+PUBLICATION_ON = (
+    "Publiceringsläge: antal, löner och andelar är avrundade som när SCB publicerar."
+)
 NO_DATA_FOR_TABLE = {
     "employment": (
         "Inga anställningsuppgifter är inlästa ännu. Ladda upp ett anställningsuttag under "
@@ -241,7 +245,7 @@ EXPORT_NONE = "Välj minst ett nyckeltal."
 EXPORT_SCOPE = "Filen innehåller {count} nyckeltal för {scope}."
 EXPORT_SCOPE_ALL = "hela kommunen och varje förvaltning"
 EXPORT_SCOPE_SOME = "förvaltningarna {names}"
-EXPORT_PUBLICATION = "Publiceringsläget är på: antal och löner avrundas i filen."
+EXPORT_PUBLICATION = "Publiceringsläget är på: antal, löner och andelar avrundas i filen."
 EXPORT_NO_PUBLICATION = (
     "Publiceringsläget är av. Slå på det i sidopanelen om filen ska publiceras."
 )

@@ -167,15 +167,16 @@ def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
         ),
         (
             "Ingen uträkning baklänges",
-            "Fler uppgifter döljs, så att ingen dold uppgift kan räknas fram ur de visade genom "
-            "att addera eller subtrahera. Det gäller alla tabeller som Personalpanelen visar "
+            "Fler uppgifter döljs, så att ingen dold uppgift, och ingen summa av dolda uppgifter "
+            f"för färre än {_persons(k)}, kan räknas fram ur de visade genom att addera eller "
+            "subtrahera. Det gäller alla tabeller som Personalpanelen visar "
             "(per förvaltning, kön, yrke och ålder, och per förvaltning och kön, yrke eller "
             "ålder) och varje urval av förvaltningar.",
         ),
         (
             "Urval av förvaltningar",
-            "Ett urval av förvaltningar visar bara uppgifter som också visas för var och en av "
-            "förvaltningarna i urvalet.",
+            "Ett urval av förvaltningar visar bara uppgifter som redan följer av de uppgifter "
+            "som visas, till exempel när var och en av förvaltningarna i urvalet visas för sig.",
         ),
     ]
 
@@ -184,7 +185,8 @@ def mode_text(publication: bool) -> str:
     if publication:
         return (
             "Publiceringsläge: antal avrundade till närmaste 10 (100 från 1 000), löner till "
-            "närmaste 100 kr, andelar till hela procent; andelar beräknade före avrundning."
+            "närmaste 100 kr, andelar till hela procent (till jämna 5 procent i grupper under "
+            "100 personer); andelar beräknade före avrundning."
         )
     return "Analysläge: exakta antal, inte avrundade för publicering."
 

@@ -259,3 +259,14 @@ def test_no_shown_share_rests_on_a_small_numerator(demo, monkeypatch):
             assert counted == 0 or counted >= 5, (metric_id, n, value)
             if both_sides:
                 assert n - counted == 0 or n - counted >= 5, (metric_id, n, value)
+
+
+def test_a_period_window_shows_the_same_cells(demo):
+    # Decisions are taken per snapshot, so narrowing the period hides or reveals nothing.
+    latest = max(compute(demo, "headcount")["snapshot_date"])
+    for metric_id, by in (("headcount", ["occupation"]), ("turnover", ["forvaltning", "gender"]),
+                          ("hourly_paid_persons", ["forvaltning", "gender"])):
+        whole = compute(demo, metric_id, by=by).filter(snapshot_date=latest)
+        window = compute(demo, metric_id, by=by, start=latest, end=latest)
+        assert window.equals(whole)
+        assert window["suppressed"].any() and not window["suppressed"].all(), metric_id

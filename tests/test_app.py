@@ -202,6 +202,8 @@ def test_heltid_values_chart_and_breakdowns(app):
         "A": None, "B": None, "Soc": None}
     assert any("3 värden döljs eftersom de vilar på färre än 5 personer" in c
                for c in captions(app))
+    about = [m.value for m in app.markdown if "Minsta antal personer" in m.value]
+    assert "och 0 eller minst 5 bland dem som täljaren räknar" in about[0]  # full-time share
     # 4 men < 5, so the women are hidden too (they would be the total minus the men)
     gender = {trace["name"]: trace["y"] for trace in specs[2]["data"]}
     assert gender == {"Kvinnor": [None, None], "Män": [None, None]}

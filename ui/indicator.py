@@ -56,6 +56,13 @@ def threshold(metric: Metric) -> int:
     return int(getattr(settings.get(), metric.threshold))
 
 
+def threshold_text(metric: Metric) -> str:
+    """The disclosure threshold as the metric's about box says it."""
+    template = (texts.ABOUT_THRESHOLD_NUMERATOR if metric.numerators
+                else texts.ABOUT_THRESHOLD_VALUE)
+    return template.format(n=threshold(metric), mark=SUPPRESSED_MARK)
+
+
 def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
     """Below a chart: how many of its cells are hidden by the disclosure rule."""
     hidden = int(frame["suppressed"].sum()) if frame.height else 0
@@ -233,8 +240,7 @@ def _about(metric: Metric) -> None:
             (texts.ABOUT_DEFINITION, metric.definition_sv),
             (texts.ABOUT_POPULATION, metric.population_sv),
             (texts.ABOUT_UNIT, metric.unit),
-            (texts.ABOUT_THRESHOLD, texts.ABOUT_THRESHOLD_VALUE.format(
-                n=threshold(metric), mark=SUPPRESSED_MARK)),
+            (texts.ABOUT_THRESHOLD, threshold_text(metric)),
             (texts.ABOUT_SOURCE, metric.source),
             (texts.ABOUT_NOTE, metric.note_sv),
         ]

@@ -127,6 +127,10 @@ ABOUT_UNIT = "Enhet"
 ABOUT_SOURCE = "Källa"
 ABOUT_THRESHOLD = "Minsta antal personer"
 ABOUT_THRESHOLD_VALUE = "{n} personer; färre visas som ”{mark}”"
+ABOUT_THRESHOLD_NUMERATOR = (
+    "{n} personer i underlaget, och 0 eller minst {n} bland dem som täljaren räknar; annars "
+    "visas ”{mark}”"
+)
 ABOUT_NOTE = "Anmärkning"
 ABOUT_PAGE = "Sida"
 TAB_TREND = "Utveckling"

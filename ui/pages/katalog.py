@@ -7,9 +7,8 @@ import streamlit as st
 
 from metrics import registry
 from metrics.compute import missing_columns, sql
-from metrics.disclosure import SUPPRESSED_MARK
 from ui import data, sitemap, texts
-from ui.indicator import column_label, column_list, md, threshold
+from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
 
 def _status(metric) -> str:
@@ -52,8 +51,7 @@ for page in sitemap.PAGES:
                 (texts.ABOUT_DEFINITION, md(metric.definition_sv)),
                 (texts.ABOUT_POPULATION, md(metric.population_sv)),
                 (texts.ABOUT_UNIT, metric.unit),
-                (texts.ABOUT_THRESHOLD, texts.ABOUT_THRESHOLD_VALUE.format(
-                    n=threshold(metric), mark=SUPPRESSED_MARK)),
+                (texts.ABOUT_THRESHOLD, threshold_text(metric)),
                 (texts.CATALOG_COLUMNS, ", ".join(column_label(c) for c in metric.columns)),
                 (texts.CATALOG_HEADERS["status"], _status(metric)),
                 (texts.ABOUT_SOURCE, md(metric.source)),

@@ -17,7 +17,8 @@ from pipelines import profiles, sandbox
 if TYPE_CHECKING:
     from pipelines.findings import IngestReport
 
-MAX_PRINTED_FINDINGS = 50
+EXAMPLES_PER_RULE = 3
+"""Findings printed as examples of one rule; the rest are counted."""
 
 
 def _date(text: str) -> date:
@@ -46,14 +47,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print(report: IngestReport) -> None:
+    """How each file was read; the findings by rule, errors first, each rule with its count
+    and a few examples (file, Excel row, column); a count line; the outcome."""
+    from pipelines.findings import ERROR, rules
+
     for file, reading in report.readings.items():
         print(f"{file}: läst med {reading}.", file=sys.stderr)
-    for finding in report.findings[:MAX_PRINTED_FINDINGS]:
-        print(f"{finding.severity.upper()}: {finding}", file=sys.stderr)
-    if len(report.findings) > MAX_PRINTED_FINDINGS:
-        print(f"... och {len(report.findings) - MAX_PRINTED_FINDINGS} fynd till.",
-              file=sys.stderr)
+    grouped = rules(report.findings)
+    for rule in grouped:
+        print(f"{rule.severity.upper()} ({rule.count}): {rule.text}", file=sys.stderr)
+        examples = rule.examples(EXAMPLES_PER_RULE)
+        for finding in examples:
+            print(f"  {finding}", file=sys.stderr)
+        shown = len(examples)
+        if rule.count > shown:
+            print(f"  … och {rule.count - shown} till.", file=sys.stderr)
+    if grouped:
+        errors, warnings = report.counts()
+        error_rules = sum(r.severity == ERROR for r in grouped)
+        warning_rules = len(grouped) - error_rules
+        print(f"Totalt: {_counted(errors, 'fel', 'fel', error_rules)}, "
+              f"{_counted(warnings, 'varning', 'varningar', warning_rules)}.", file=sys.stderr)
     print(report.summary(), file=sys.stdout if report.loaded else sys.stderr)
+
+
+def _counted(n: int, one: str, many: str, rules: int) -> str:
+    text = f"{n} {one if n == 1 else many}"
+    return text + (f" ({rules} {'regel' if rules == 1 else 'regler'})" if rules else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,10 +103,14 @@ def main(argv: list[str] | None = None) -> int:
             report = load_demo(con)
         else:
             profile = profiles.load(args.profile) if args.profile else None
+            if profile is None:  # a broken profile file is skipped, not a stop
+                for skipped in profiles.broken():
+                    print(f"VARNING: profilfilen {skipped.path} hoppades över: "
+                          f"{skipped.message}", file=sys.stderr)
             report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli",
                             profile=profile)
     except profiles.ProfileError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
+        print(f"Fel: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     finally:
         con.close()

@@ -62,6 +62,79 @@ def row_findings(rows: list[int], severity: str, file: str, column: str | None,
     return findings
 
 
+_MORE_ROWS = re.compile(r"^Samma sak på (\d+) rader till: (.*)$", re.DOTALL)
+_MORE_UNREADABLE = re.compile(
+    r"^\.\.\. och (\d+) rader till i samma kolumn som inte kan läsas som (.*)$", re.DOTALL)
+_ROW_COUNT = re.compile(r"\((\d+) rader, första på rad \d+\)")
+_QUOTED = re.compile(r"'.*'", re.DOTALL)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _base(finding: Finding) -> tuple[str, int]:
+    """The message without the counting prefix of a counted finding ("Samma sak på 40 rader
+    till", "... och 40 rader till"), and how many occurrences the finding stands for: the rows
+    it counts (also "Okänt värde 'x' (12 rader ...)"), else one."""
+    message = finding.message
+    if more := _MORE_ROWS.match(message):
+        return more[2], int(more[1])
+    if more := _MORE_UNREADABLE.match(message):
+        return f"'…' kan inte läsas som {more[2]}", int(more[1])
+    if counted := _ROW_COUNT.search(message):
+        return message, int(counted[1])
+    return message, 1
+
+
+def rule_of(finding: Finding) -> tuple[str, int]:
+    """The rule a finding reports, as its message with quoted values and numbers left out
+    (so one rule's findings on many rows, columns and values share it), and how many
+    occurrences the finding stands for."""
+    message, count = _base(finding)
+    return _NUMBER.sub("…", _QUOTED.sub("'…'", message)), count
+
+
+@dataclass
+class Rule:
+    """The findings of one rule in a batch: how many occurrences, and the findings."""
+
+    severity: str
+    template: str
+    """The message with quoted values and numbers left out (rule_of)."""
+    count: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The message, when every finding of the rule says the same; else the template."""
+        messages = {_base(f)[0] for f in self.findings}
+        return messages.pop() if len(messages) == 1 else self.template
+
+    def examples(self, limit: int) -> list[Finding]:
+        """Up to `limit` findings, one per file and column first, in file order; counted
+        findings ("Samma sak på ...") only when there is nothing else."""
+        plain = [f for f in self.findings if not _MORE_ROWS.match(f.message)
+                 and not _MORE_UNREADABLE.match(f.message)] or self.findings
+        firsts, seen = [], set()
+        for finding in plain:
+            if (finding.file, finding.column) not in seen:
+                seen.add((finding.file, finding.column))
+                firsts.append(finding)
+        rest = [f for f in plain if f not in firsts]
+        chosen = set(map(id, (firsts + rest)[:limit]))
+        return [f for f in plain if id(f) in chosen]
+
+
+def rules(findings: list[Finding]) -> list[Rule]:
+    """The findings grouped by rule: errors first, then warnings; within each, rules in the
+    order their first finding came."""
+    grouped: dict[tuple[str, str], Rule] = {}
+    for finding in findings:
+        text, count = rule_of(finding)
+        rule = grouped.setdefault((finding.severity, text), Rule(finding.severity, text))
+        rule.count += count
+        rule.findings.append(finding)
+    return sorted(grouped.values(), key=lambda r: r.severity != ERROR)
+
+
 FINDING_HEADERS = {"severity": "Allvarlighet", "file": "Fil", "row": "Rad", "column": "Kolumn",
                    "message": "Meddelande"}
 
@@ -104,11 +177,18 @@ class IngestReport:
         return frame.sort(pl.col("severity") != ERROR, "file", "row", maintain_order=True,
                           nulls_last=False).rename(FINDING_HEADERS)
 
+    def counts(self) -> tuple[int, int]:
+        """Errors and warnings, counting each row a counted finding stands for."""
+        totals = {ERROR: 0, WARNING: 0}
+        for finding in self.findings:
+            totals[finding.severity] = totals.get(finding.severity, 0) + rule_of(finding)[1]
+        return totals[ERROR], totals[WARNING]
+
     def summary(self) -> str:
         """One line for the CLI and the upload page."""
         if self.loaded:
             dates = ", ".join(d.isoformat() for d in self.snapshot_dates)
             return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), mätdatum {dates}"
-                    f" ({len(self.warnings)} varningar, {self.seconds:.1f} s).")
-        return (f"Ingenting lästes in: {len(self.errors)} fel i {', '.join(self.files)}. "
+                    f" ({self.counts()[1]} varningar, {self.seconds:.1f} s).")
+        return (f"Ingenting lästes in: {self.counts()[0]} fel i {', '.join(self.files)}. "
                 "Databasen är oförändrad.")

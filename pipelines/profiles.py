@@ -23,16 +23,22 @@ in pipelines/profiles/.
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomli_w
 
 import settings
 from pipelines import schema
 
 FOLDER = Path(__file__).resolve().parent / "profiles"
 _DERIVATIONS = ("pattern", "map", "multiply", "divide", "filled", "constant")
+_TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
 
 
 class ProfileError(ValueError):
@@ -67,9 +73,23 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil: {exc}") from exc
+        where = _TOML_WHERE.search(str(exc))
+        place = f" (rad {where[1]}, kolumn {where[2]})" if where else ""
+        raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil{place}.") from exc
+    label = data.get("name", name)
+    for key, kind in (("name", str), ("description", str), ("extract", str),
+                      ("columns", dict), ("values", dict), ("derive", dict)):
+        if key in data and not isinstance(data[key], kind):
+            raise ProfileError(f"Profilen {label}: {key} har fel form "
+                               f"({'text inom citattecken' if kind is str else 'en tabell'}).")
+    if not all(isinstance(h, str) for h in data.get("columns", {}).values()):
+        raise ProfileError(f"Profilen {label}: [columns] ska ge en rubrik inom citattecken.")
+    for section in ("values", "derive"):
+        if not all(isinstance(v, dict) for v in data.get(section, {}).values()):
+            raise ProfileError(f"Profilen {label}: varje post under [{section}] ska vara en "
+                               "tabell.")
     profile = Profile(
-        name=data.get("name", name), description=data.get("description", ""),
+        name=label, description=data.get("description", ""),
         extract=data.get("extract", "employment"), sheet=data.get("sheet"),
         columns=dict(data.get("columns", {})),
         values={k: {str(a): str(b) for a, b in v.items()}
@@ -102,6 +122,15 @@ def _check(profile: Profile) -> None:
                                f"{', '.join(_DERIVATIONS)}.")
         if kinds[0] not in ("filled", "constant") and "from" not in spec:
             raise ProfileError(f"Profilen {profile.name}: [derive] {column} saknar from = ...")
+        extra = set(spec) - {"from", *_DERIVATIONS}
+        if extra:
+            raise ProfileError(f"Profilen {profile.name}: [derive] {column} har okänd nyckel "
+                               f"{', '.join(sorted(extra))}.")
+        factor = spec[kinds[0]]
+        if kinds[0] in ("multiply", "divide") and (
+                isinstance(factor, bool) or not isinstance(factor, int | float) or factor == 0):
+            raise ProfileError(f"Profilen {profile.name}: [derive] {column}: {kinds[0]} ska "
+                               "vara ett tal (skilt från 0).")
 
 
 def _folders() -> list[Path]:
@@ -119,7 +148,13 @@ def load(name_or_path: str | Path) -> Profile:
     if not path.is_file():
         shipped_names = ", ".join(p.stem for p in _files())
         raise ProfileError(f"Hittar ingen profil '{name_or_path}'. Inbyggda: {shipped_names}.")
-    return parse(path.read_text(encoding="utf-8"), path.stem, path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"Profilen {path.stem} är inte sparad som UTF-8.") from exc
+    except OSError as exc:
+        raise ProfileError(f"Profilen {path.stem} kan inte läsas ({exc.strerror}).") from exc
+    return parse(text, path.stem, path)
 
 
 def _files() -> list[Path]:
@@ -135,32 +170,78 @@ def slug(name: str) -> str:
 
 
 def save(profile: Profile) -> Path:
-    """Write a profile made in the mapping form to settings.profiles_dir; returns its path."""
+    """Write a profile made in the mapping form to settings.profiles_dir; returns its path.
+    The text is read back before it is written, and the file is replaced in one step, so a
+    saved profile is always one that loads."""
     folder = settings.get().profiles_dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug(profile.name)}.toml"
-    path.write_text(dumps(profile), encoding="utf-8")
+    text = dumps(profile)
+    parse(text, path.stem)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
 
 
+@dataclass(frozen=True)
+class BrokenProfile:
+    """A profile file that cannot be used: it is skipped, and the analyst is told."""
+
+    path: Path
+    message: str
+    """Swedish, one line, names the profile."""
+
+
+def scan() -> tuple[list[Profile], list[BrokenProfile]]:
+    """Every profile file (shipped, then saved): the ones that load, and the broken ones."""
+    loaded, broken = [], []
+    for path in _files():
+        try:
+            loaded.append(load(path))
+        except ProfileError as exc:
+            broken.append(BrokenProfile(path, " ".join(str(exc).split())))
+    return loaded, broken
+
+
 def available() -> list[Profile]:
-    return [load(path) for path in _files()]
+    """The profiles that load; broken files are skipped (see broken())."""
+    return scan()[0]
+
+
+def broken() -> list[BrokenProfile]:
+    return scan()[1]
+
+
+def saved() -> list[Path]:
+    """The profile files saved from the mapping form (settings.profiles_dir), by name."""
+    return sorted(settings.get().profiles_dir.glob("*.toml"))
+
+
+def delete(path: Path) -> None:
+    """Remove a saved profile file (only one in settings.profiles_dir)."""
+    folder = settings.get().profiles_dir.resolve()
+    if path.resolve().parent != folder or path.suffix != ".toml":
+        raise ProfileError(f"{path.name} är ingen sparad profil.")
+    path.unlink(missing_ok=True)
 
 
 def dumps(profile: Profile) -> str:
-    """The profile as TOML text (for a profile saved from the mapping form)."""
-    def quoted(text: str) -> str:
-        return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    lines = [f"name = {quoted(profile.name)}"]
+    """The profile as TOML text (tomli_w quotes and escapes any header)."""
+    data: dict = {"name": profile.name}
     if profile.description:
-        lines.append(f"description = {quoted(profile.description)}")
-    lines.append(f"extract = {quoted(profile.extract)}")
+        data["description"] = profile.description
+    data["extract"] = profile.extract
     if profile.sheet is not None:
-        lines.append(f"sheet = {quoted(profile.sheet)}")
-    lines += ["", "[columns]"]
-    lines += [f"{column} = {quoted(header)}" for column, header in profile.columns.items()]
-    for column, mapping in profile.values.items():
-        lines += ["", f"[values.{column}]"]
-        lines += [f"{quoted(a)} = {quoted(b)}" for a, b in mapping.items()]
-    return "\n".join(lines) + "\n"
+        data["sheet"] = profile.sheet
+    data["columns"] = dict(profile.columns)
+    if profile.values:
+        data["values"] = {k: dict(v) for k, v in profile.values.items()}
+    if profile.derive:
+        data["derive"] = {k: dict(v) for k, v in profile.derive.items()}
+    return tomli_w.dumps(data)

@@ -15,6 +15,8 @@ from pipelines import profiles
 from pipelines.load import ingest
 from tests import employment_fixture as fx
 from tests import extracts as ex
+from tests import test_app as app_tests
+from tests.test_app import fixture_store, own_store  # noqa: F401  (the AppTest fixtures)
 
 S = date(2025, 11, 1)
 
@@ -173,3 +175,89 @@ def test_cli_profile_option_and_the_printed_choice(tmp_path):
     named = subprocess.run([sys.executable, "-m", "pipelines", "ingest", str(extract), "--db",
                             db, "--profile", "okand"], capture_output=True, text=True, env=env)
     assert named.returncode == 2 and "Hittar ingen profil 'okand'" in named.stderr
+
+
+NASTY_HEADERS = {
+    "personnummer": "Person-\nnummer",
+    "employment_id": 'Anst "nr"',
+    "pay_form": "Löne\\form # typ",
+    "contracted_rate": "Syss.\r\ngrad = %",
+    "forvaltning": "Förvaltning\t(ÅÄÖ) 😀 ' [x]",
+    "job_title": "\u00a0Befattning\u2028",
+}
+
+
+def test_a_saved_profile_reads_back_whatever_the_headers_hold(con):
+    profile = profiles.Profile(
+        name='Vår "lista"\n# 2', extract="employment", sheet="Blad\n1 = 'a'",
+        columns=NASTY_HEADERS, values={"pay_form": {"M\n#": "monthly", 'T"\\': "hourly"}},
+        derive={"is_manager": {"from": "Titel\n=", "pattern": "chef|\\bboss"}})
+    path = profiles.save(profile)
+    again = profiles.load(path)
+    assert (again.name, again.sheet, again.columns, again.values, again.derive) == (
+        profile.name, profile.sheet, profile.columns, profile.values, profile.derive)
+    assert profiles.broken() == [] and again in profiles.available()
+    # and a workbook with such headers (Alt+Enter in a cell) is read through a saved profile
+    headers = {"Mätdatum": "Mät-\ndatum", "Personnummer": "Person-\nnummer",
+               "Anställningsnummer": 'Anst "nr" # 1', "Förvaltning": "Förvaltning\n(ÅÄÖ)",
+               "Löneform": "Löne\\form", "Sysselsättningsgrad": "Syss.\ngrad = %"}
+    canonical = {"Mätdatum": "snapshot_date", "Personnummer": "personnummer",
+                 "Anställningsnummer": "employment_id", "Förvaltning": "forvaltning",
+                 "Löneform": "pay_form", "Sysselsättningsgrad": "contracted_rate"}
+    mapped = profiles.save(profiles.Profile(
+        name="Radbrytningar", columns={canonical[k]: v for k, v in headers.items()}))
+    frame = ex.small_extract(S, persons=6).select(*headers).rename(headers)
+    report = ingest(con, [("rader.xlsx", ex.xlsx_bytes(frame))],
+                    profile=profiles.load(mapped.stem))
+    assert report.loaded, [str(f) for f in report.findings]
+    assert report.rows == 6
+
+
+def test_a_broken_saved_profile_is_skipped_and_named_not_a_stop(con):
+    folder = profiles.settings.get().profiles_dir
+    folder.mkdir(parents=True)
+    (folder / "trasig.toml").write_text('[columns]\npersonnummer = "Pnr\n"\n', encoding="utf-8")
+    (folder / "okand.toml").write_text('[columns]\nlon = "Lön"\n', encoding="utf-8")
+    (folder / "latin1.toml").write_bytes('name = "Lön"\n'.encode("cp1252"))
+    [*broken] = profiles.broken()
+    assert [b.path.name for b in broken] == ["latin1.toml", "okand.toml", "trasig.toml"]
+    assert all("\n" not in b.message and b.message.startswith("Profilen ") for b in broken)
+    assert {p.name for p in profiles.available()} >= {"Heroma", "Personec", "Unit4"}
+    report = ingest(con, [("bra.csv", ex.csv_bytes(ex.small_extract(S)))])
+    assert report.loaded, [str(f) for f in report.findings]
+    heroma = ingest(con, [("h.csv", ex.csv_bytes(ex.fixture_heroma()))])
+    assert heroma.readings == {"h.csv": "profilen Heroma"}
+
+
+# --- the upload page ---------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("own_store")
+def test_the_upload_page_names_a_broken_profile_and_loads_on(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    folder = tmp_path / "data" / "profiles"
+    folder.mkdir(parents=True)
+    (folder / "[trasig](http:x).toml").write_text('[columns]\npersonnummer = "Syss.\ngrad"\n',
+                                                  encoding="utf-8")
+    at = AppTest.from_file(app_tests.APP, default_timeout=60).run()
+    app_tests.upload(at, "november_2026.csv", app_tests._csv("2026-11-01"))
+    assert not at.exception, [e.value for e in at.exception]
+    [warning] = [w.value for w in at.warning if "hoppades över" in w.value]
+    assert r"\[trasig\]\(http\:x\)\.toml" in warning.replace("\u2060", "")
+    assert "Inläst: 12 rader från november_2026.csv" in app_tests.text(at.success[0].value)
+
+
+@pytest.mark.usefixtures("own_store")
+def test_a_saved_profile_is_listed_and_deleted_on_the_upload_page(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    saved = profiles.save(profiles.Profile(name="Fel mappning", columns={"personnummer": "Lön"}))
+    at = AppTest.from_file(app_tests.APP, default_timeout=60).run()
+    app_tests.upload(at, "november_2026.csv", app_tests._csv("2026-11-01"))
+    assert "fel_mappning.toml" in [t.value for t in at.text]
+    at.button(key="profile_delete_fel_mappning").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not saved.exists()
+    assert any("fel\\_mappning\\.toml" in i.value.replace("\u2060", "") for i in at.info)
+    assert "fel_mappning.toml" not in [t.value for t in at.text]
+    assert "Inga sparade profiler." in [c.value for c in at.caption]

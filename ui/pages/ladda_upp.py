@@ -9,6 +9,16 @@ from ui import data, numbers, plain, sitemap, texts
 REPORT_KEY = "upload_report"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# The saved profiles' texts (kept here, next to the only code that shows them).
+PROFILE_BROKEN = ("Profilfilen {file} hoppades över och används inte: {reason} Rätta eller ta "
+                  "bort filen.")
+PROFILES_SAVED = "Sparade profiler"
+PROFILES_SAVED_INTRO = ("Mappningar som sparats från formuläret, i {folder}. En felaktig "
+                        "mappning kan tas bort här; nästa fil i samma layout läses då utan den.")
+PROFILES_SAVED_NONE = "Inga sparade profiler."
+PROFILE_DELETE = "Ta bort"
+PROFILE_DELETED = "Profilen {file} togs bort."
+
 
 def _forget_report() -> None:
     st.session_state.pop(REPORT_KEY, None)
@@ -100,6 +110,41 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
     st.rerun()
 
 
+def _broken_profiles() -> None:
+    """One warning per profile file that cannot be used; the upload goes on without it."""
+    from pipelines import profiles
+
+    for skipped in profiles.broken():
+        st.warning(PROFILE_BROKEN.format(file=plain.md(skipped.path.name),
+                                         reason=plain.md(skipped.message)),
+                   icon=":material/warning:")
+
+
+def _delete_profile(path) -> None:
+    from pipelines import profiles
+
+    profiles.delete(path)
+    st.session_state["profile_deleted"] = path.name
+
+
+def _saved_profiles() -> None:
+    """The profiles saved from the mapping form, each with a delete button."""
+    from pipelines import profiles
+
+    st.subheader(PROFILES_SAVED)
+    st.caption(PROFILES_SAVED_INTRO.format(folder=plain.md(settings.get().profiles_dir)))
+    if deleted := st.session_state.pop("profile_deleted", None):
+        st.info(PROFILE_DELETED.format(file=plain.md(deleted)), icon=":material/delete:")
+    saved = profiles.saved()
+    if not saved:
+        st.caption(PROFILES_SAVED_NONE)
+    for path in saved:
+        name, button = st.columns([4, 1], vertical_alignment="center")
+        name.text(path.name)
+        button.button(PROFILE_DELETE, key=f"profile_delete_{path.stem}", icon=":material/delete:",
+                      on_click=_delete_profile, args=(path,))
+
+
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
         texts.LOG_HEADERS["load_id"]: log["load_id"].to_list(),
@@ -117,6 +162,7 @@ def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
 spec = sitemap.PAGE_BY_PATH["ladda-upp"]
 st.title(spec.title)
 st.markdown(spec.intro)
+_broken_profiles()
 
 max_mb = settings.get().max_upload_mb
 files = st.file_uploader(
@@ -156,6 +202,9 @@ if REPORT_KEY in st.session_state:
     _show_report(st.session_state[REPORT_KEY])
     if files and st.session_state[REPORT_KEY].needs_mapping:
         _mapping_form(files, st.session_state[REPORT_KEY].needs_mapping[0], snapshot_date)
+
+st.divider()
+_saved_profiles()
 
 st.divider()
 st.subheader(texts.UPLOAD_LOG)

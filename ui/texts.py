@@ -302,3 +302,13 @@ MAPPING_DUPLICATE = "Rubriken ”{header}” är vald för flera kolumner: {colu
 SPAN_BY_LINK = "Räknat via närmaste chef (chefens anställningsnummer i uttaget): {dates}."
 SPAN_BY_UNIT = ("Räknat per enhet, eftersom uttaget saknar chefslänk (svagare mått: enhetens "
                 "medarbetare delas på enhetens chefer): {dates}.")
+
+# --- saved mapping profiles (upload page) ----------------------------------------------------
+PROFILE_BROKEN = ("Profilfilen {file} hoppades över och används inte: {reason} Rätta eller ta "
+                  "bort filen.")
+PROFILES_SAVED = "Sparade profiler"
+PROFILES_SAVED_INTRO = ("Mappningar som sparats från formuläret, i {folder}. En felaktig "
+                        "mappning kan tas bort här; nästa fil i samma layout läses då utan den.")
+PROFILES_SAVED_NONE = "Inga sparade profiler."
+PROFILE_DELETE = "Ta bort"
+PROFILE_DELETED = "Profilen {file} togs bort."

@@ -9,16 +9,6 @@ from ui import data, numbers, plain, sitemap, texts
 REPORT_KEY = "upload_report"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The saved profiles' texts (kept here, next to the only code that shows them).
-PROFILE_BROKEN = ("Profilfilen {file} hoppades över och används inte: {reason} Rätta eller ta "
-                  "bort filen.")
-PROFILES_SAVED = "Sparade profiler"
-PROFILES_SAVED_INTRO = ("Mappningar som sparats från formuläret, i {folder}. En felaktig "
-                        "mappning kan tas bort här; nästa fil i samma layout läses då utan den.")
-PROFILES_SAVED_NONE = "Inga sparade profiler."
-PROFILE_DELETE = "Ta bort"
-PROFILE_DELETED = "Profilen {file} togs bort."
-
 
 def _forget_report() -> None:
     st.session_state.pop(REPORT_KEY, None)
@@ -115,7 +105,7 @@ def _broken_profiles() -> None:
     from pipelines import profiles
 
     for skipped in profiles.broken():
-        st.warning(PROFILE_BROKEN.format(file=plain.md(skipped.path.name),
+        st.warning(texts.PROFILE_BROKEN.format(file=plain.md(skipped.path.name),
                                          reason=plain.md(skipped.message)),
                    icon=":material/warning:")
 
@@ -131,18 +121,18 @@ def _saved_profiles() -> None:
     """The profiles saved from the mapping form, each with a delete button."""
     from pipelines import profiles
 
-    st.subheader(PROFILES_SAVED)
-    st.caption(PROFILES_SAVED_INTRO.format(folder=plain.md(settings.get().profiles_dir)))
+    st.subheader(texts.PROFILES_SAVED)
+    st.caption(texts.PROFILES_SAVED_INTRO.format(folder=plain.md(settings.get().profiles_dir)))
     if deleted := st.session_state.pop("profile_deleted", None):
-        st.info(PROFILE_DELETED.format(file=plain.md(deleted)), icon=":material/delete:")
+        st.info(texts.PROFILE_DELETED.format(file=plain.md(deleted)), icon=":material/delete:")
     saved = profiles.saved()
     if not saved:
-        st.caption(PROFILES_SAVED_NONE)
+        st.caption(texts.PROFILES_SAVED_NONE)
     for path in saved:
         name, button = st.columns([4, 1], vertical_alignment="center")
         name.text(path.name)
-        button.button(PROFILE_DELETE, key=f"profile_delete_{path.stem}", icon=":material/delete:",
-                      on_click=_delete_profile, args=(path,))
+        button.button(texts.PROFILE_DELETE, key=f"profile_delete_{path.stem}",
+                      icon=":material/delete:", on_click=_delete_profile, args=(path,))
 
 
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:

@@ -31,8 +31,10 @@ _MONTHS = {name: number for number, names in enumerate(
 _MONTH_NAMES = {f"{name}{dot}": f" {number} " for name, number in
                 sorted(_MONTHS.items(), key=lambda item: -len(item[0])) for dot in (".", "")}
 """Month names -> numbers, longest first (the first pattern that matches at a place wins)."""
-_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y",
-                 "%d %m %Y", "%Y.%m.%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d.%m.%Y", "%Y/%m/%d", "%d %m %Y", "%Y.%m.%d")
+"""Formats with one reading. '01/02/2020' and '01-02-2020' may be day or month first: see
+_day_month()."""
+_DAY_MONTH = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _YEARS = (1900, 2100)
 _TOTALS = ("summa", "totalt", "total", "sum")
@@ -217,18 +219,82 @@ def headers(grids: list[Grid], rows: int = 3, sheet: str | None = None) -> Heade
 
 # --- value parsers: raw text column -> typed column (null where the text is not a value) ----
 
-def number(raw: pl.Expr) -> pl.Expr:
-    """'1 234,50', '1.234,50', '1,234.50', '12 %', '−5' -> floats."""
-    text = (raw.str.strip_chars().str.replace_all(r"[\s\u00a0\u202f]|kr|%", "")
+_SPACES = r"[\s\u00a0\u2007\u2009\u202f]"
+_CURRENCY = r"[$€£]|sek|usd|eur"
+_NUMBER_FORMS = {
+    "plain": r"^-?\d+$",
+    "exponent": r"^-?\d+(\.\d+)?e[+-]?\d+$",
+    "us_both": r"^-?\d{1,3}(,\d{3})+\.\d+$",           # 69,222.18
+    "sv_both": r"^-?\d{1,3}(\.\d{3})+,\d+$",           # 69.222,18
+    "comma_groups": r"^-?\d{1,3}(,\d{3}){2,}$",         # 1,234,567
+    "dot_groups": r"^-?\d{1,3}(\.\d{3}){2,}$",          # 1.234.567
+    "comma_3": r"^-?[1-9]\d{0,2},\d{3}$",              # 23,751: thousands or decimals
+    "dot_3": r"^-?[1-9]\d{0,2}\.\d{3}$",               # 1.508: thousands or decimals
+    "comma_decimal": r"^-?\d*,\d+$",                   # 32500,5
+    "dot_decimal": r"^-?\d*\.\d+$",                    # 32500.5 (and an Excel number)
+}
+"""The shapes a number may have once spaces, the sign and a currency are taken off. A value of
+no shape is not a number; comma_3 and dot_3 are read as the rest of the column decides."""
+
+
+def _number_text(raw: pl.Expr) -> pl.Expr:
+    """The text of a number without spaces, currency or percent sign: '$ 1,234' -> '1,234'."""
+    text = (raw.str.to_lowercase().str.replace_all(_SPACES, "")
             .str.replace_all("\u2212", "-"))
-    swedish_thousands = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-    both = text.str.contains(",") & text.str.contains(r"\.")
+    text = text.str.replace(f"^(-?)({_CURRENCY})", "${1}")
+    return text.str.replace(f"({_CURRENCY}|kr\\.?|:-|%)$", "")
+
+
+def _number_shapes(text: pl.Expr) -> dict[str, pl.Expr]:
+    return {name: text.str.contains(pattern).fill_null(False)
+            for name, pattern in _NUMBER_FORMS.items()}
+
+
+def _separators(shape: dict[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    """For the whole column: whether a comma followed by three digits ('23,751') is a
+    thousands separator (True), a decimal comma (False) or cannot be told (null); the same for
+    a point ('1.508'). Decided by the values whose shape allows one reading only."""
+    comma_thousands = (shape["us_both"] | shape["comma_groups"]).any()
+    comma_decimal = (shape["sv_both"] | (shape["comma_decimal"] & ~shape["comma_3"])).any()
+    dot_thousands = (shape["sv_both"] | shape["dot_groups"]).any()
+    dot_decimal = (shape["us_both"] | (shape["dot_decimal"] & ~shape["dot_3"])).any()
+
+    def decide(thousands: pl.Expr, decimal: pl.Expr) -> pl.Expr:
+        return (pl.when(thousands & ~decimal).then(True)
+                .when(decimal & ~thousands).then(False).otherwise(None))
+    return decide(comma_thousands, comma_decimal), decide(dot_thousands, dot_decimal)
+
+
+def number(raw: pl.Expr) -> pl.Expr:
+    """'1 234,50', '1.234,50', '1,234.50', '$69,222.18', '12 %', '−5' -> floats. Whether a
+    comma or a point followed by three digits separates thousands or decimals is decided for
+    the whole column (see _separators); where the column does not tell, the value is null (and
+    number_ambiguous() says so)."""
+    text = _number_text(raw)
+    shape = _number_shapes(text)
+    comma_thousands, dot_thousands = _separators(shape)
+    no_commas, no_dots = text.str.replace_all(",", ""), text.str.replace_all(r"\.", "")
     cleaned = (
-        pl.when(swedish_thousands).then(text.str.replace_all(r"\.", "").str.replace(",", "."))
-        .when(both).then(text.str.replace_all(",", ""))
-        .otherwise(text.str.replace(",", "."))
+        pl.when(shape["plain"] | shape["exponent"] | (shape["dot_decimal"] & ~shape["dot_3"]))
+        .then(text)
+        .when(shape["us_both"] | shape["comma_groups"]).then(no_commas)
+        .when(shape["sv_both"]).then(no_dots.str.replace(",", "."))
+        .when(shape["dot_groups"]).then(no_dots)
+        .when(shape["comma_decimal"] & ~shape["comma_3"]).then(text.str.replace(",", "."))
+        .when(shape["comma_3"] & comma_thousands).then(no_commas)
+        .when(shape["comma_3"] & ~comma_thousands).then(text.str.replace(",", "."))
+        .when(shape["dot_3"] & dot_thousands).then(no_dots)
+        .when(shape["dot_3"] & ~dot_thousands).then(text)
     )
     return cleaned.cast(pl.Float64, strict=False)
+
+
+def number_ambiguous(raw: pl.Expr) -> pl.Expr:
+    """True where a value reads as two different numbers and its column does not tell which."""
+    shape = _number_shapes(_number_text(raw))
+    comma_thousands, dot_thousands = _separators(shape)
+    return ((shape["comma_3"] & comma_thousands.is_null())
+            | (shape["dot_3"] & dot_thousands.is_null()))
 
 
 def rate(raw: pl.Expr) -> pl.Expr:
@@ -239,7 +305,10 @@ def rate(raw: pl.Expr) -> pl.Expr:
 
 
 def _date_text(raw: pl.Expr) -> pl.Expr:
-    clock = r"[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$"
+    """Lower case, without a time of day ('1/10/1999 0:00', '2020-03-15T08:30:00Z',
+    '9/22/1986 12:00 AM'), month names as numbers."""
+    clock = (r"[ t]([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?(\.\d+)?( ?[ap]\.?m\.?)?"
+             r"(z|[+-]\d{2}:?\d{2})?$")
     text = raw.str.strip_chars().str.to_lowercase().str.replace(clock, "")
     return (text.str.replace_many(_MONTH_NAMES, leftmost=True)
             .str.replace_all(r"\s+", " ").str.strip_chars())
@@ -252,10 +321,49 @@ def _serial(text: pl.Expr) -> pl.Expr:
     return pl.lit(_EXCEL_EPOCH) + pl.duration(days=days.floor().cast(pl.Int64))
 
 
+def _day_month(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """For 'a/b/yyyy' (or 'a-b-yyyy'): the date read day first, the date read month first,
+    and for the whole column whether the day comes first (True), the month (False) or the
+    column does not tell (null). A first part over 12 is a day, a second part over 12 a day."""
+    parts = text.str.extract_groups(_DAY_MONTH)
+    first, second, year_ = (parts.struct.field(str(i)) for i in (1, 2, 3))
+
+    def read(day: pl.Expr, month: pl.Expr) -> pl.Expr:
+        return pl.format("{}-{}-{}", year_, month, day).str.to_date("%Y-%m-%d", strict=False)
+    a, b = first.cast(pl.Int32, strict=False), second.cast(pl.Int32, strict=False)
+    day_first, month_first = (a > 12) & (b <= 12), (b > 12) & (a <= 12)
+    day_first_column = (pl.when(day_first.any() & ~month_first.any()).then(True)
+                        .when(month_first.any() & ~day_first.any()).then(False)
+                        .otherwise(None))
+    return read(first, second), read(second, first), day_first_column, a == b
+
+
+def _numeric_date(text: pl.Expr) -> pl.Expr:
+    """'a/b/yyyy' as its column reads it; null where the column does not tell and the two
+    readings differ."""
+    by_day, by_month, day_first_column, same = _day_month(text)
+    parts = text.str.extract_groups(_DAY_MONTH)
+    a = parts.struct.field("1").cast(pl.Int32, strict=False)
+    b = parts.struct.field("2").cast(pl.Int32, strict=False)
+    return (pl.when(a > 12).then(by_day).when(b > 12).then(by_month).when(same).then(by_day)
+            .when(day_first_column).then(by_day)
+            .when(day_first_column.not_()).then(by_month))
+
+
+def date_ambiguous(raw: pl.Expr) -> pl.Expr:
+    """True where 'a/b/yyyy' is a different valid date day first and month first and the
+    column does not tell which."""
+    by_day, by_month, day_first_column, same = _day_month(_date_text(raw))
+    return (by_day.is_not_null() & by_month.is_not_null() & ~same
+            & day_first_column.is_null()).fill_null(False)
+
+
 def dates(raw: pl.Expr) -> pl.Expr:
-    """Excel serials, ISO dates, '1.11.2025', '1 november 2025' ... -> dates."""
+    """Excel serials, ISO dates, '1.11.2025', '1 november 2025', '09/22/1986',
+    '1/10/1999 0:00' ... -> dates. Day or month first is decided for the whole column."""
     text = _date_text(raw)
-    candidates = (_serial(text), *(text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS))
+    candidates = (_serial(text), _numeric_date(text),
+                  *(text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS))
     # chrono reads '200101' as 20 Jan of year 1 with '%d %m %Y': keep plausible years only.
     return pl.coalesce(
         pl.when(c.dt.year().is_between(*_YEARS)).then(c) for c in candidates
@@ -272,9 +380,11 @@ def snapshot(raw: pl.Expr) -> pl.Expr:
 
 def year(raw: pl.Expr) -> pl.Expr:
     text = raw.str.strip_chars().str.replace(r"\.0+$", "")
+    by_day, by_month, _, _ = _day_month(_date_text(raw))
     return pl.coalesce(
         pl.when(text.str.contains(r"^\d{4}$")).then(text.cast(pl.Int32, strict=False)),
         dates(raw).dt.year().cast(pl.Int32),
+        pl.coalesce(by_day, by_month).dt.year().cast(pl.Int32),  # the order does not matter
     )
 
 
@@ -289,8 +399,15 @@ def code(raw: pl.Expr) -> pl.Expr:
 
 
 def vocabulary(values: dict) -> callable:
+    """A parser for the vocabulary, its keys folded as the values are (a key may be written
+    with spaces and diacritics: 'Allmän visstid')."""
+    folded: dict = {}
+    for key, value in values.items():
+        if folded.setdefault(fold(key), value) != value:
+            raise ValueError(f"vocabulary keys clash once folded: {key!r}")
+
     def parse(raw: pl.Expr) -> pl.Expr:
-        return fold_expr(raw).replace_strict(values, default=None)
+        return fold_expr(raw).replace_strict(folded, default=None)
     return parse
 
 
@@ -408,10 +525,15 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
     if column.kind in _VOCABULARIES:
         severity = WARNING if column.kind == schema.EMPLOYMENT_FORM else ERROR
         return _unknown_values(bad, severity, file, header, _known(column))
+    ambiguous = {schema.NUMBER: number_ambiguous, schema.RATE: number_ambiguous,
+                 schema.DATE: date_ambiguous, schema.SNAPSHOT: date_ambiguous}.get(column.kind)
+    two_readings = set(raw.select(ROW, ambiguous(pl.col(column.name)).alias("two"))
+                       .filter("two")[ROW].to_list()) if ambiguous else set()
     shown = bad.head(MAX_ROW_FINDINGS)
     findings = [
         Finding(ERROR, file, row, header,
-                f"'{_quote(value)}' kan inte läsas som {_EXPECTED[column.kind]}.")
+                _two_readings(value, column.kind) if row in two_readings
+                else f"'{_quote(value)}' kan inte läsas som {_EXPECTED[column.kind]}.")
         for row, value in shown.iter_rows()
     ]
     if bad.height > MAX_ROW_FINDINGS:
@@ -420,6 +542,23 @@ def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header:
             f"... och {bad.height - MAX_ROW_FINDINGS} rader till i samma kolumn som inte "
             f"kan läsas som {_EXPECTED[column.kind]}."))
     return findings
+
+
+def _two_readings(value: str, kind: str) -> str:
+    """The message for a value the column leaves with two readings."""
+    text = value.strip()
+    if kind in (schema.DATE, schema.SNAPSHOT):
+        a, b, y = re.match(r"\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4})", text).groups()
+        return (f"'{_quote(value)}' kan vara {y}-{int(b):02}-{int(a):02} eller "
+                f"{y}-{int(a):02}-{int(b):02}: inget datum i kolumnen visar om dagen eller "
+                "månaden står först. Skriv datumen som ÅÅÅÅ-MM-DD.")
+    digits = re.sub(r"[^\d.,\-\u2212]", "", text).replace("\u2212", "-")
+    separator = "punkten" if "." in digits else "kommat"
+    thousands = int(re.sub(r"[.,]", "", digits))
+    decimal = f"{float(re.sub(r'[.,]', '.', digits)):g}".replace(".", ",")
+    return (f"'{_quote(value)}' kan läsas både som {thousands} och som {decimal}: inget tal i "
+            f"kolumnen visar om {separator} skiljer tusental eller decimaler. Skriv talen utan "
+            "tusentalsavgränsare, med decimalkomma.")
 
 
 def _text_present(text: pl.Expr | pl.Series) -> pl.Expr | pl.Series:
@@ -546,4 +685,8 @@ def _derived(spec: dict, col) -> pl.Expr | None:
     if "map" in spec:
         return _mapped(source, spec["map"])
     factor = spec["multiply"] if "multiply" in spec else 1 / spec["divide"]
-    return (number(source) * factor).round(4).cast(pl.String)
+    value = number(source)
+    # Written as an integer times 10^-4, a form with no separator to misread ('173.332' would
+    # be ambiguous); a source value that is not a number passes through to be reported.
+    scaled = ((value * factor * 10_000).round(0).cast(pl.Int64).cast(pl.String) + "e-4")
+    return pl.when(value.is_null() & _text_present(source)).then(source).otherwise(scaled)

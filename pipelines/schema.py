@@ -234,7 +234,8 @@ EXTRACTS: tuple[Extract, ...] = (
 # "works full time" figure). A column the extract had keeps blanks as: flag -> false,
 # hours -> 0, other values -> NULL.
 
-# Value vocabularies, keys compared after folding (lower case, no diacritics, no punctuation).
+# Value vocabularies, keys compared after folding (lower case, no diacritics, punctuation or
+# spaces): a key may be written as the payroll systems write it; normalise.py folds it.
 GENDER_VALUES = {"k": "K", "kvinna": "K", "f": "K", "female": "K", "2": "K",
                  "m": "M", "man": "M", "male": "M", "1": "M"}
 FLAG_VALUES = {"ja": True, "j": True, "x": True, "1": True, "true": True, "sant": True,
@@ -245,11 +246,24 @@ PAY_FORM_VALUES = {"manadslon": "monthly", "manadsavlonad": "monthly", "manad": 
                    "monthly": "monthly", "man": "monthly", "m": "monthly",
                    "timlon": "hourly", "timavlonad": "hourly", "tim": "hourly",
                    "hourly": "hourly", "t": "hourly", "timanstalld": "hourly"}
-EMPLOYMENT_FORM_VALUES = {"tillsvidare": "tillsvidare", "tillsvidareanstallning": "tillsvidare",
-                          "tv": "tillsvidare", "permanent": "tillsvidare",
-                          "visstid": "visstid", "visstidsanstallning": "visstid",
-                          "vikariat": "visstid", "allman visstid": "visstid",
-                          "sarskild visstid": "visstid", "provanstallning": "visstid",
-                          "sasong": "visstid", "sasongsanstallning": "visstid",
-                          "timanstallning": "timanstallning", "timanstalld": "timanstallning",
-                          "behovsanstallning": "timanstallning"}
+# Employment forms: the LAS forms since 2022 (allmän and särskild visstidsanställning,
+# vikariat, säsong), the older ones (ALVA/AVA, ÖVA, objekts- and projektanställning) and the
+# usual abbreviations. A probationary employment (provanställning) is time-limited: visstid.
+# Hourly "as needed" employments are their own form.
+EMPLOYMENT_FORM_VALUES = {
+    **dict.fromkeys(("tillsvidare", "tillsvidareanställning", "tillsvidareanställd",
+                     "tills vidare", "fast anställning", "fast anställd", "fast", "tv", "tva",
+                     "permanent"), "tillsvidare"),
+    **dict.fromkeys(("visstid", "visstidsanställning", "visstidsanställd",
+                     "allmän visstidsanställning", "allmän visstid", "alva", "ava",
+                     "särskild visstidsanställning", "särskild visstid", "säva",
+                     "överenskommen visstidsanställning", "öva",
+                     "tidsbegränsad anställning", "tidsbegränsad", "tidsbegränsat anställd",
+                     "vikariat", "vikarie", "vikariatsanställning", "vik",
+                     "provanställning", "provanställd", "säsong", "säsongsanställning",
+                     "objektsanställning", "projektanställning"), "visstid"),
+    **dict.fromkeys(("timanställning", "timanställd", "timavlönad", "behovsanställning",
+                     "behovsanställd", "intermittent anställning", "intermittent"),
+                    "timanstallning"),
+}
+"""Keys as written in Swedish; normalise.py folds them as it folds the values."""

@@ -114,6 +114,39 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
     ("rate-mixed-scales", "a.csv", lambda: column_values("Sysselsättningsgrad", ["0,5", "100", "75", "0.75"]),
      "blandar andelar", 1),
     ("salary-negative", "a.csv", lambda: cell("Månadslön (heltid)", "-100"), "minst 0", 1),
+    # numbers: separators the column cannot settle, shapes that are no number, currencies
+    ("number-dot-thousands-or-decimal", "a.csv", lambda: cell("Månadslön (heltid)", "31.500"),
+     "kan läsas både som 31500 och som 31,5", 1),
+    ("number-comma-thousands-or-decimal", "a.csv", lambda: cell("Månadslön (heltid)", "31,500"),
+     "kan läsas både som 31500 och som 31,5", 1),
+    ("number-dollar-ambiguous", "a.csv", lambda: cell("Månadslön (heltid)", "$31,500"),
+     "kan läsas både som 31500", 1),
+    ("rate-dot-thousands-or-decimal", "a.csv", lambda: cell("Sysselsättningsgrad", "100.000"),
+     "kan läsas både som 100000 och som 100", 1),
+    ("number-bad-groups", "a.csv", lambda: cell("Månadslön (heltid)", "3,00,000"), "kan inte läsas som ett tal", 1),
+    ("number-two-points", "a.csv", lambda: cell("Månadslön (heltid)", "30.000.5"), "kan inte läsas som ett tal", 1),
+    ("number-both-twice", "a.csv", lambda: cell("Månadslön (heltid)", "1.234,567.8"), "kan inte läsas som ett tal", 1),
+    ("number-currency-only", "a.csv", lambda: cell("Månadslön (heltid)", "$"), "kan inte läsas som ett tal", 1),
+    ("number-unknown-currency", "a.csv", lambda: cell("Månadslön (heltid)", "30000 NOK"), "kan inte läsas som ett tal", 1),
+    ("number-infinity", "a.csv", lambda: cell("Månadslön (heltid)", "inf"), "kan inte läsas som ett tal", 1),
+    ("number-nan", "a.csv", lambda: cell("Månadslön (heltid)", "NaN"), "kan inte läsas som ett tal", 1),
+    ("number-trailing-minus", "a.csv", lambda: cell("Månadslön (heltid)", "30000-"), "kan inte läsas som ett tal", 1),
+    # US thousands read at full size: 23,751 is under the rate's 100, not 23.751 %
+    ("rate-us-thousands", "a.csv", lambda: column_values("Sysselsättningsgrad", ["1,000", "1,234,000"]),
+     "mellan 0 och 100", 1),
+    # dates: day or month first that the column cannot settle, and what is no date
+    ("date-day-or-month", "a.csv", lambda: cell("Mätdatum", "11/01/2025"),
+     "kan vara 2025-01-11 eller 2025-11-01", 1),
+    ("date-day-or-month-with-time", "a.csv", lambda: cell("Mätdatum", "1/11/2025 0:00"),
+     "kan vara 2025-11-01 eller 2025-01-11", 1),
+    ("date-day-or-month-dashes", "a.csv", lambda: cell("Mätdatum", "01-11-2025"),
+     "inget datum i kolumnen visar om dagen eller månaden står först", 1),
+    ("date-both-orders", "a.csv", lambda: column_values("Mätdatum", ["13/11/2025", "11/13/2025", "11/12/2025"]),
+     "kan vara 2025-12-11 eller 2025-11-12", 1),
+    ("date-us-february-30", "a.csv", lambda: column_values("Mätdatum", ["02/30/2025", "11/13/2025"]),
+     "'02/30/2025' kan inte läsas som ett datum", 1),
+    ("date-hour-25", "a.csv", lambda: cell("Mätdatum", "2025-11-01 25:00"), "kan inte läsas som ett datum", 1),
+    ("date-13-13", "a.csv", lambda: cell("Mätdatum", "13/13/2025"), "kan inte läsas som ett datum", 1),
     # duplicates, unknown codes, missing values
     ("duplicate-id", "a.csv", lambda: cell("Anställningsnummer", "E0"), "flera rader", 1),
     ("unknown-pay-form", "a.csv", lambda: cell("Löneform", "Arvode"), "Okänt värde 'Arvode'", 1),
@@ -181,8 +214,8 @@ def base_store(tmp_path_factory):
     return db
 
 
-def test_the_corpus_has_at_least_40_cases():
-    assert len(CASES) >= 40
+def test_the_corpus_has_at_least_60_cases():
+    assert len(CASES) >= 60
 
 
 @pytest.mark.parametrize(("name", "make", "message", "code"),

@@ -110,6 +110,8 @@ def test_separators_and_encodings(con, separator, encoding):
 @pytest.mark.parametrize(("text", "value"), [
     ("32 500,50", 32500.5), ("32\u00a0500,50", 32500.5), ("32.500,50", 32500.5),
     ("32500.5", 32500.5), ("32500", 32500.0), ("32 500 kr", 32500.0),
+    ("32,500.50", 32500.5), ("$32,500.50", 32500.5), ("32 500 SEK", 32500.0),
+    ("1,032,500", 1032500.0), ("1.032.500", 1032500.0),
 ])
 def test_number_spellings(con, text, value):
     stored = _load_one(con, _with("Månadslön (heltid)", [text]))
@@ -130,7 +132,8 @@ def test_rates_as_fraction_or_percent_per_column(con, texts, rates):
 
 @pytest.mark.parametrize("text", ["2020-03-15", "43905", "15 mars 2020", "15 Mar. 2020",
                                   "15.03.2020", "20200315", "2020-03-15 00:00:00",
-                                  "15/03/2020"])
+                                  "15/03/2020", "03/15/2020", "3/15/2020 0:00",
+                                  "2020-03-15T08:30:00", "15-03-2020"])
 def test_date_spellings(con, text):
     frame = ex.small_extract(S, persons=1).with_columns(pl.lit(text).alias("Anställningsdatum"))
     assert _load_one(con, frame)["employment_start"].to_list() == [date(2020, 3, 15)]

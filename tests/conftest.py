@@ -20,6 +20,17 @@ def fixture_con(tmp_path):
     connection.close()
 
 
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A private data folder and key, with every disclosure threshold at 1 (for tests of what
+    is read, not of what is shown)."""
+    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(tmp_path / "secret" / "key"))
+    for name in ("MIN_CELL", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE"):
+        monkeypatch.setenv(f"PERSONALPANELEN_{name}", "1")
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def demo_con(tmp_path_factory):
     """The demo municipality loaded through the real pipeline, once per test session."""

@@ -18,13 +18,6 @@ from tests import extracts as ex
 S = date(2025, 11, 1)
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(tmp_path / "key"))
-    return tmp_path
-
-
 def _noisy_extract() -> bytes:
     """40 persons, 15 of them at 150 % (an error each), then 60 summary rows (a warning each,
     found before the errors), and one personnummer with a wrong check digit."""

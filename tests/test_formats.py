@@ -18,12 +18,8 @@ S = date(2025, 11, 1)
 
 
 @pytest.fixture
-def con(tmp_path, monkeypatch):
-    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(tmp_path / "secret" / "key"))
-    for name in ("MIN_CELL", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE"):
-        monkeypatch.setenv(f"PERSONALPANELEN_{name}", "1")
-    connection = store.connect(tmp_path / "store.duckdb")
+def con(env):
+    connection = store.connect(env / "store.duckdb")
     yield connection
     connection.close()
 

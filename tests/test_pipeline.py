@@ -29,15 +29,6 @@ S = date(2025, 11, 1)
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(tmp_path / "secret" / "key"))
-    for name in ("MIN_CELL", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE"):
-        monkeypatch.setenv(f"PERSONALPANELEN_{name}", "1")
-    return tmp_path
-
-
-@pytest.fixture
 def con(env):
     connection = store.connect(env / "store.duckdb")
     yield connection

@@ -680,3 +680,30 @@ def test_an_uploaded_file_name_is_shown_as_text(own_store):
     open_page(at, "oversikt")
     basis = next(c for c in at.caption if "inläsningsloggen" in c.value).value
     assert not markup(basis) and text(basis).endswith(f": {name})"), basis
+
+
+def test_the_mapping_form_maps_values_as_well_as_headers(own_store, tmp_path):
+    # The own layout, with the pay form written 'Salaried' and the gender 'Kvinnlig'/'Manlig'.
+    content = (_own_csv("2026-11-01").decode().replace(";Månadslön;", ";Salaried;")
+               .replace(";K\n", ";Kvinnlig\n").replace(";M\n", ";Manlig\n")).encode()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "salaried.csv", content)
+    map_own_layout(at, "Engelsk lönelista")
+    assert not at.success  # not loaded yet: the values come first
+    labels = {s.label: s for s in at.selectbox if s.key.startswith("mapping_value_")}
+    assert set(labels) == {"Salaried", "Kvinnlig", "Manlig"}
+    labels["Salaried"].set_value("monthly")
+    labels["Kvinnlig"].set_value("K")
+    labels["Manlig"].set_value("M")
+    next(b for b in at.button if b.label == "Läs in med värdena").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Inläst: 12 rader från salaried.csv" in text(at.success[0].value)
+    saved = (tmp_path / "data" / "profiles" / "engelsk_lonelista.toml").read_text("utf-8")
+    assert 'Salaried = "monthly"' in saved and 'Kvinnlig = "K"' in saved
+    con = store.connect(own_store)  # the app's own configuration: one process, two handles
+    try:
+        genders = store.read(con, "SELECT gender, count(*) AS n FROM employment WHERE "
+                                  "snapshot_date = DATE '2026-11-01' GROUP BY ALL ORDER BY 1")
+    finally:
+        con.close()
+    assert genders.rows() == [("K", 8), ("M", 4)]  # every third of the 12 is a man

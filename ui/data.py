@@ -197,13 +197,29 @@ def file_headers(name: str, content: bytes, sheet: str | None = None):
     return headers(name, content, sheet=sheet)
 
 
+@st.cache_data(show_spinner=False, max_entries=20)
+def unknown_values(name: str, content: bytes, columns: dict[str, str],
+                   sheet: str | None = None) -> dict[str, list[str]]:
+    """The values under the mapped headers that the canonical vocabularies do not know
+    (pipelines.mapping.unknown_values), for the mapping form's second step."""
+    from pipelines import mapping
+
+    return mapping.unknown_values(name, content, columns, sheet)
+
+
+def value_targets(column: str) -> tuple[str, ...]:
+    from pipelines import mapping
+
+    return mapping.targets(column)
+
+
 def profile_from_mapping(name: str, extract: str, columns: dict[str, str],
-                         sheet: str | None = None):
+                         sheet: str | None = None, values: dict | None = None):
     """A mapping profile from the upload page's form."""
     from pipelines.profiles import Profile
 
     return Profile(name=name.strip() or "Egen mappning", extract=extract, columns=columns,
-                   sheet=sheet)
+                   sheet=sheet, values=values or {})
 
 
 def save_profile(profile) -> Path:

@@ -312,3 +312,15 @@ PROFILES_SAVED_INTRO = ("Mappningar som sparats från formuläret, i {folder}. E
 PROFILES_SAVED_NONE = "Inga sparade profiler."
 PROFILE_DELETE = "Ta bort"
 PROFILE_DELETED = "Profilen {file} togs bort."
+
+# --- the mapping form's second step: values --------------------------------------------------
+MAPPING_VALUES_TITLE = "Värden som inte känns igen"
+MAPPING_VALUES_INTRO = (
+    "De valda kolumnerna har värden som Personalpanelen inte känner igen. Välj vad varje värde "
+    "betyder; valen sparas i profilen. Ett värde utan val rapporteras när filen läses in."
+)
+MAPPING_VALUE_NONE = "(inget val)"
+MAPPING_VALUES_SUBMIT = "Läs in med värdena"
+VALUE_LABELS = {"K": "Kvinna", "M": "Man", "monthly": "Månadslön", "hourly": "Timlön",
+                "tillsvidare": "Tillsvidare", "visstid": "Visstid",
+                "timanstallning": "Timanställning", "ja": "Ja", "nej": "Nej"}

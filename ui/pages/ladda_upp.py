@@ -7,6 +7,8 @@ import settings
 from ui import data, numbers, plain, sitemap, texts
 
 REPORT_KEY = "upload_report"
+MAPPING_KEY = "mapping_pending"
+"""The header mapping chosen in the form's first step, while its values are mapped."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -80,17 +82,30 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
                              key="mapping_name")
         save = st.checkbox(texts.MAPPING_SAVE, value=True, key="mapping_save")
         submitted = st.form_submit_button(texts.MAPPING_SUBMIT, type="primary")
-    if not submitted:
+    if submitted:
+        mapping = {c: h for c, h in chosen.items() if h != texts.MAPPING_NONE}
+        repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
+        if repeated:
+            header = sorted(repeated)[0]
+            st.error(texts.MAPPING_DUPLICATE.format(header=plain.md(header), columns=", ".join(
+                c for c, h in mapping.items() if h == header)))
+            return
+        st.session_state[MAPPING_KEY] = {
+            "file": file_name, "name": name, "save": save, "columns": mapping,
+            "extract": heads.extract.table,
+            "sheet": heads.sheet if len(heads.sheets) > 1 else None}
+    pending = st.session_state.get(MAPPING_KEY)
+    if not pending or pending["file"] != file_name:
         return
-    mapping = {c: h for c, h in chosen.items() if h != texts.MAPPING_NONE}
-    repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
-    if repeated:
-        header = sorted(repeated)[0]
-        st.error(texts.MAPPING_DUPLICATE.format(header=plain.md(header), columns=", ".join(
-            c for c, h in mapping.items() if h == header)))
+    unknown = data.unknown_values(upload.name, upload.getvalue(), pending["columns"],
+                                  pending["sheet"])
+    values = _value_form(unknown, {c.name: c.label_sv for c in heads.extract.columns})
+    if values is None:
         return
-    profile = data.profile_from_mapping(name, heads.extract.table, mapping,
-                                        heads.sheet if len(heads.sheets) > 1 else None)
+    del st.session_state[MAPPING_KEY]
+    save = pending["save"]
+    profile = data.profile_from_mapping(pending["name"], pending["extract"], pending["columns"],
+                                        pending["sheet"], values)
     if save:
         path = data.save_profile(profile)
         st.session_state["mapping_saved"] = str(path)
@@ -98,6 +113,34 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
                          snapshot_date=snapshot_date, profile=profile)
     st.session_state[REPORT_KEY] = report
     st.rerun()
+
+
+def _value_form(unknown: dict[str, list[str]], labels: dict[str, str]) -> dict | None:
+    """The mapping form's second step: what each value the vocabularies do not know means.
+    Returns the profile's [values] tables once submitted (empty when nothing is unknown), else
+    None."""
+    if not unknown:
+        return {}
+    st.subheader(texts.MAPPING_VALUES_TITLE)
+    st.markdown(texts.MAPPING_VALUES_INTRO)
+    chosen = {}
+    with st.form("mapping_values_form"):
+        for column, found in unknown.items():
+            st.markdown(f"**{labels.get(column, column)}**")
+            options = [None, *data.value_targets(column)]
+            for i, value in enumerate(found):
+                chosen[(column, value)] = st.selectbox(
+                    plain.md(value), options, key=f"mapping_value_{column}_{i}",
+                    format_func=lambda target: texts.MAPPING_VALUE_NONE if target is None
+                    else texts.VALUE_LABELS.get(target, target))
+        submitted = st.form_submit_button(texts.MAPPING_VALUES_SUBMIT, type="primary")
+    if not submitted:
+        return None
+    values: dict[str, dict[str, str]] = {}
+    for (column, value), target in chosen.items():
+        if target is not None:
+            values.setdefault(column, {})[value] = target
+    return values
 
 
 def _broken_profiles() -> None:

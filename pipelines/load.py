@@ -111,21 +111,31 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
             ERROR, file, table.header_row, "Mätdatum",
             "Filen saknar mätdatum. Ange mätdatum (t.ex. 2025-11-01) och läs in igen."))
         return None
+    if pseudonymise.PNR in frame.columns and pseudonymise.PERSON_ID in frame.columns:
+        frame = frame.drop(pseudonymise.PERSON_ID)  # the personnummer identifies the person
+    report.findings += validate.stray_personnummer(frame, table)
     frame = _pseudonymised(frame, table)
     report.findings += validate.validate(frame, table)
     return table, frame
 
 
 def _pseudonymised(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
-    if pseudonymise.PNR not in frame.columns:
+    """The person's identity replaced by person_key. From a personnummer: birth year, and
+    gender where the file has no gender column. From a person id: birth year and gender only
+    from the file's own columns, else NULL (unknown), never guessed."""
+    key = pseudonymise.secret(settings.get().secret_path)
+    if pseudonymise.PNR in frame.columns:
+        reference = (pl.col("snapshot_date").dt.year() if "snapshot_date" in frame.columns
+                     else pl.col("year"))
+        keyed = pseudonymise.keyed(pseudonymise.checked(frame, reference), key)
+        gender = (pl.coalesce("gender", "pnr_gender") if "gender" in keyed.columns
+                  else pl.col("pnr_gender"))
+        keyed = keyed.with_columns(gender.alias("gender")).drop("pnr_gender")
+    elif pseudonymise.PERSON_ID in frame.columns:
+        keyed = pseudonymise.keyed(pseudonymise.identified(frame), key)
+    else:
         return frame
-    reference = (pl.col("snapshot_date").dt.year() if "snapshot_date" in frame.columns
-                 else pl.col("year"))
-    checked = pseudonymise.checked(frame, reference)
-    keyed = pseudonymise.keyed(checked, pseudonymise.secret(settings.get().secret_path))
-    gender = (pl.coalesce("gender", "pnr_gender") if "gender" in keyed.columns
-              else pl.col("pnr_gender"))
-    return keyed.with_columns(gender.alias("gender")).drop("pnr_gender")
+    return keyed.drop("birth_date", strict=False)
 
 
 def _duplicates_across_files(prepared) -> list[Finding]:

@@ -81,12 +81,25 @@ class Table:
         return self.grid.first_row + self.header_index
 
     def missing(self) -> list[Column]:
-        return [c for c in self.extract.columns if c.required and c.name not in self.columns]
+        """The required columns the file lacks; when it has none of the identity columns
+        (extract.one_of), one column standing for them all, named after each."""
+        absent = [c for c in self.extract.columns if c.required and c.name not in self.columns]
+        if self.extract.one_of and not self.has_identity():
+            group = [c for c in self.extract.columns if c.name in self.extract.one_of]
+            firsts = tuple(a for c in group for a in c.aliases[:2])
+            rest = tuple(a for c in group for a in c.aliases[2:])
+            absent.insert(0, Column("|".join(c.name for c in group), group[0].sql_type,
+                                    group[0].kind, firsts + rest, True,
+                                    " eller ".join(c.label_sv for c in group)))
+        return absent
+
+    def has_identity(self) -> bool:
+        return any(name in self.columns for name in self.extract.one_of)
 
     def score(self) -> tuple[int, int]:
         """Required columns found, then headers recognised: the best reading of a file."""
-        return (len([c for c in self.extract.columns if c.required and c.name in self.columns]),
-                self.used)
+        return (len([c for c in self.extract.columns if c.required and c.name in self.columns])
+                + (1 if self.extract.one_of and self.has_identity() else 0), self.used)
 
 
 @functools.cache
@@ -415,6 +428,7 @@ PARSERS = {
     schema.TEXT: text_value,
     schema.CODE: code,
     schema.PNR: text_value,
+    schema.PERSON_ID: code,
     schema.NUMBER: number,
     schema.RATE: rate,
     schema.DATE: dates,
@@ -490,8 +504,8 @@ def _parse_distinct(raw: pl.Series, parser) -> pl.Series:
 def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[int]]:
     """Rows without an id that say Summa/Totalt are sums the payroll report added."""
     ids = [table.columns[c.name] for c in table.extract.columns
-           if c.required and c.name in table.columns and c.kind in (schema.PNR, schema.CODE,
-                                                                    schema.TEXT)]
+           if (c.required or c.name in table.extract.one_of) and c.name in table.columns
+           and c.kind in (schema.PNR, schema.PERSON_ID, schema.CODE, schema.TEXT)]
     if not ids:
         return rows, []
     without_id = rows.filter(pl.all_horizontal(expr.is_null() for expr in ids))
@@ -516,7 +530,7 @@ def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
 def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header: str,
                 file: str) -> list[Finding]:
     """Findings for cells that hold text which is not a value of the column's kind."""
-    if column.kind in (schema.TEXT, schema.CODE, schema.PNR):
+    if column.kind in (schema.TEXT, schema.CODE, schema.PNR, schema.PERSON_ID):
         return []
     bad = raw.select(ROW, pl.col(column.name).alias("raw")).filter(
         _text_present(pl.col("raw")), parsed[column.name].is_null())

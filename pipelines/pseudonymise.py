@@ -1,10 +1,24 @@
-"""Personnummer -> person key, birth year and gender. The personnummer goes no further.
+"""Person identity -> person key (and, from a personnummer, birth year and gender). The
+personnummer or person id goes no further.
 
-The person key is HMAC-SHA256 of the twelve-digit personnummer under a per-installation secret
-kept outside the repository and the database (settings.secret_path, created on first use with
-mode 0600). The same person gets the same key in every load of one installation; without the
-secret the key cannot be traced back to the person. Computed set-based: polars for the checks,
-DuckDB's sha256 for the HMAC.
+A person is identified by a personnummer (or samordningsnummer) or, in a file without one, by
+a person id: an employee number per person, the HR system's person id, an id pseudonymised
+upstream. The person key is HMAC-SHA256 under a per-installation secret kept outside the
+repository and the database (settings.secret_path, created on first use with mode 0600) of:
+
+- a personnummer: its twelve digits (`ÅÅÅÅMMDDNNNK`), as in every earlier load, so person keys
+  stay those of the stores already loaded;
+- a person id: `id:` followed by the id as written (`id:19650101`).
+
+The two kinds of input can never be equal (one is twelve digits, the other starts with
+`id:`), so an employee number and a personnummer with the same digits get different keys.
+The same person gets the same key in every load of one installation; without the secret the
+key cannot be traced back to the person. Computed set-based: polars for the checks, DuckDB's
+sha256 for the HMAC.
+
+A personnummer in a column that should not hold one (an employment id, the person id, a title)
+is found by stray_personnummer(): form, date and Luhn digit, so ordinary employee numbers of
+10-12 digits are not taken for one.
 """
 
 from __future__ import annotations
@@ -17,8 +31,13 @@ import duckdb
 import polars as pl
 
 PNR = "personnummer"
+PERSON_ID = "person_id"
+KEY_INPUT = "key_input"
+"""The text HMAC'd into the person key (see the module docstring)."""
+ID_PREFIX = "id:"
 PNR_PROBLEM = "pnr_problem"
-"""Why a personnummer was refused (None when valid): one of the PROBLEMS keys."""
+"""Why a personnummer or person id was refused (None when valid): one of the PROBLEMS keys (a
+person id can only be blank)."""
 PROBLEMS = {
     "form": "har inte formen ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN",
     "date": "innehåller inget giltigt födelsedatum",
@@ -92,20 +111,67 @@ def _date_or_null(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
+def identified(frame: pl.DataFrame) -> pl.DataFrame:
+    """For a frame identified by person_id (no personnummer): PNR_PROBLEM ('blank' where the
+    id is missing) and birth_year from the file's own columns, Födelseår first, else the year
+    of Födelsedatum, else unknown (NULL). Nothing is derived from the id."""
+    given = [pl.col(c) for c in ("birth_year",) if c in frame.columns]
+    given += [pl.col("birth_date").dt.year().cast(pl.Int32)] if "birth_date" in frame.columns \
+        else []
+    birth_year = pl.coalesce(given) if given else pl.lit(None, dtype=pl.Int32)
+    return frame.with_columns(
+        pl.when(pl.col(PERSON_ID).is_null()).then(pl.lit("blank")).alias(PNR_PROBLEM),
+        birth_year.cast(pl.Int32).alias("birth_year"),
+    )
+
+
+def _key_input(frame: pl.DataFrame) -> pl.Expr:
+    if "pnr12" in frame.columns:
+        return pl.col("pnr12")
+    return pl.lit(ID_PREFIX) + pl.col(PERSON_ID)
+
+
 def keyed(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Replaces personnummer (and pnr12) by person_key: HMAC-SHA256(key, pnr12) in hex.
-    Rows with an invalid personnummer get no key."""
+    """Replaces the personnummer (pnr12, after checked()) or the person id (after
+    identified()) by person_key: HMAC-SHA256(key, key input) in hex, the input as the module
+    docstring says. Rows with an invalid personnummer or no id get no key."""
     if len(key) > 64:
         raise ValueError("The pseudonym key must be at most 64 bytes (HMAC block size).")
     block = key.ljust(64, b"\0")
     inner = bytes(b ^ 0x36 for b in block)
     outer = bytes(b ^ 0x5C for b in block)
-    numbers = frame.filter(pl.col(PNR_PROBLEM).is_null()).select("pnr12").unique()
+    frame = frame.with_columns(_key_input(frame).alias(KEY_INPUT))
+    inputs = frame.filter(pl.col(PNR_PROBLEM).is_null()).select(KEY_INPUT).unique()
     with duckdb.connect() as con:
-        con.register("numbers", numbers)
+        con.register("inputs", inputs)
         keys = con.sql(
-            "SELECT pnr12, sha256($outer || unhex(sha256($inner || encode(pnr12)))) "
-            "AS person_key FROM numbers",
+            f"SELECT {KEY_INPUT}, sha256($outer || unhex(sha256($inner || encode({KEY_INPUT})))) "
+            "AS person_key FROM inputs",
             params={"outer": outer, "inner": inner},
         ).pl()
-    return frame.join(keys, on="pnr12", how="left").drop(PNR, "pnr12")
+    return frame.join(keys, on=KEY_INPUT, how="left").drop(
+        PNR, "pnr12", PERSON_ID, KEY_INPUT, strict=False)
+
+
+_EMBEDDED = r"(?:^|[^0-9])(?:\d{6}|\d{8})[-+ ]?\d{4}(?:[^0-9]|$)"
+"""A personnummer's shape standing alone or inside text (not part of a longer number)."""
+
+
+def stray_personnummer(frame: pl.DataFrame, columns: list[str], row: str,
+                       reference_year: int) -> pl.DataFrame:
+    """The (row, column) pairs where one of the text `columns` holds a valid personnummer or
+    samordningsnummer (form, date and Luhn digit), alone or inside other text."""
+    found = []
+    for column in columns:
+        candidates = (
+            frame.select(pl.col(row), pl.col(column).str.extract_all(_EMBEDDED).alias(PNR))
+            .explode(PNR).drop_nulls(PNR)
+            .with_columns(pl.col(PNR).str.replace_all(r"^[^0-9]+|[^0-9]+$", ""))
+        )
+        if candidates.is_empty():
+            continue
+        valid = checked(candidates, pl.lit(reference_year)).filter(
+            pl.col(PNR_PROBLEM).is_null())
+        found.append(valid.select(row, pl.lit(column).alias("column")).unique())
+    return (pl.concat(found).sort(row) if found
+            else pl.DataFrame(schema={row: pl.Int64, "column": pl.String}))

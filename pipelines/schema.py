@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How a raw column is turned into a canonical value (see normalise.py).
-TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, SNAPSHOT, YEAR = (
+(TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, PERSON_ID,
+ SNAPSHOT, YEAR) = (
     "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form", "code",
-    "pnr", "snapshot", "year",
+    "pnr", "person_id", "snapshot", "year",
 )
 
 
@@ -32,21 +33,42 @@ class Column:
     """Swedish name for messages and the mapping form."""
 
 
-# Input columns, as they may appear in an extract. `personnummer` is input only: it is
-# replaced by person_key, birth_year and (when missing) gender before anything is stored.
+# Input columns, as they may appear in an extract. The person is identified by `personnummer`
+# (or a samordningsnummer in that column) or, when the file has none, by `person_id`: an
+# employee number per person, the HR system's person id or an id pseudonymised upstream.
+# Both are input only: they are replaced by person_key (and the personnummer also gives
+# birth_year and, when the file has no gender column, gender) before anything is stored.
+# `birth_year` and `birth_date` are input only too: the store keeps the year.
+_PERSON_ID = Column(
+    "person_id", "VARCHAR", PERSON_ID,
+    ("Person-id", "Medarbetar-id", "Personal-ID", "Personalnummer", "Medarbetarnummer",
+     "Anställd-id", "Anställdnummer", "HR-id", "Employee ID", "Employee number", "Pseudonym",
+     "Pseudonymiserat id", "Pseudonym-id"), label_sv="Person-id")
+_BIRTH_YEAR = Column("birth_year", "INTEGER", YEAR,
+                     ("Födelseår", "Född år", "Födelseår (ÅÅÅÅ)", "Birth year", "Year of birth"),
+                     label_sv="Födelseår")
+_BIRTH_DATE = Column("birth_date", "DATE", DATE,
+                     ("Födelsedatum", "Född", "Födelsedag", "Date of birth", "Birth date"),
+                     label_sv="Födelsedatum")
+IDENTITY = ("personnummer", "person_id")
+"""One of these identifies the person (the personnummer when both are present)."""
+
 INPUT_COLUMNS: tuple[Column, ...] = (
     Column("snapshot_date", "DATE", SNAPSHOT,
            ("Mätdatum", "Datum", "Urvalsdatum", "Period", "Avser datum", "Per datum",
             "Avser period", "Löneperiod", "Snapshot date"), label_sv="Mätdatum"),
     Column("personnummer", "VARCHAR", PNR,
-           ("Personnummer", "Pnr", "Personnr", "Person-nr", "Personid", "Medarbetar-id",
-            "Anställd-id", "Person nr", "Personal identity number"), required=True,
+           ("Personnummer", "Pnr", "Personnr", "Person-nr", "Person nr",
+            "Personal identity number", "Samordningsnummer", "Personnummer/samordningsnummer"),
            label_sv="Personnummer"),
+    _PERSON_ID,
     Column("employment_id", "VARCHAR", CODE,
            ("Anställningsnummer", "Anst.nr", "Anstnr", "Anställnings-id", "Anställning",
             "Anställningsnr", "Employment id"), required=True, label_sv="Anställningsnummer"),
     Column("gender", "VARCHAR", GENDER, ("Kön", "Kon", "Kvinna/Man", "K/M", "Gender"),
            label_sv="Kön"),
+    _BIRTH_YEAR,
+    _BIRTH_DATE,
     Column("forvaltning", "VARCHAR", TEXT,
            ("Förvaltning", "Förvaltningsnamn", "Nämnd", "Sektor", "Verksamhetsområde",
             "Bolag/Förvaltning", "Förvaltning namn"), label_sv="Förvaltning"),
@@ -171,7 +193,10 @@ _FORVALTNING = INPUT_BY_NAME["forvaltning"]
 ABSENCE_INPUT_COLUMNS: tuple[Column, ...] = (
     Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
     _PNR,
+    _PERSON_ID,
     INPUT_BY_NAME["gender"],
+    _BIRTH_YEAR,
+    _BIRTH_DATE,
     _FORVALTNING,
     Column("ordinary_hours", "DOUBLE", NUMBER,
            ("Ordinarie arbetstid (tim)", "Ordinarie arbetstid", "Ordinarie arbetstid timmar",
@@ -215,6 +240,8 @@ class Extract:
     columns: tuple[Column, ...]
     period: str
     """The column whose values a load replaces: loading a snapshot (or year) again replaces it."""
+    one_of: tuple[str, ...] = ()
+    """Columns of which the extract needs at least one (the person's identity)."""
 
 
 def label(extract: Extract, column: str) -> str:
@@ -223,8 +250,8 @@ def label(extract: Extract, column: str) -> str:
 
 
 EXTRACTS: tuple[Extract, ...] = (
-    Extract("employment", "anställningsuttag", INPUT_COLUMNS, "snapshot_date"),
-    Extract("absence_year", "sjukfrånvarouttag", ABSENCE_INPUT_COLUMNS, "year"),
+    Extract("employment", "anställningsuttag", INPUT_COLUMNS, "snapshot_date", IDENTITY),
+    Extract("absence_year", "sjukfrånvarouttag", ABSENCE_INPUT_COLUMNS, "year", IDENTITY),
     Extract("hme_result", "HME-sammanställning", HME_INPUT_COLUMNS, "year"),
 )
 

@@ -7,12 +7,14 @@ row (`row`) and the column as the file writes it. The rules follow metric-defini
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
+from pipelines import pseudonymise, schema
 from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, row_findings
 from pipelines.normalise import ROW, Table
-from pipelines.pseudonymise import PNR, PNR_PROBLEM, PROBLEMS
+from pipelines.pseudonymise import PERSON_ID, PNR, PNR_PROBLEM, PROBLEMS
 
 SALARY_BAND = (15_000, 150_000)
 """Plausible full-time monthly salaries (kr); outside it is a warning, not an error."""
@@ -93,7 +95,7 @@ def validate(frame: pl.DataFrame, table: Table) -> list[Finding]:
     """Findings about one file's canonical rows (after pseudonymisation)."""
     name = table.extract.table
     file = table.grid.file
-    findings = _personnummer(frame, table)
+    findings = _personnummer(frame, table) + _birth_year(frame, table)
     for check in CHECKS[name]:
         if all(c in frame.columns for c in check.needs):
             broken = frame.filter(check.condition.fill_null(False))[ROW].to_list()
@@ -108,14 +110,59 @@ def _header(table: Table, column: str) -> str:
     return table.headers.get(column, label)
 
 
+def _identity(table: Table) -> str:
+    """The column that identifies the person: the personnummer when the file has one."""
+    return PNR if PNR in table.columns or PERSON_ID not in table.columns else PERSON_ID
+
+
 def _personnummer(frame: pl.DataFrame, table: Table) -> list[Finding]:
     if PNR_PROBLEM not in frame.columns:
         return []
     findings = []
     for problem, text in PROBLEMS.items():
         rows = frame.filter(pl.col(PNR_PROBLEM) == problem)[ROW].to_list()
-        findings += row_findings(rows, ERROR, table.grid.file, _header(table, PNR),
-                                 f"Personnumret {text}.")
+        message = (f"Personnumret {text}." if _identity(table) == PNR
+                   else "Person-id saknas på raden.")
+        findings += row_findings(rows, ERROR, table.grid.file, _header(table, _identity(table)),
+                                 message)
+    return findings
+
+
+def _birth_year(frame: pl.DataFrame, table: Table) -> list[Finding]:
+    """A birth year from the file's own column (not from a personnummer) must be one a person
+    employed (or on sick leave) in the period can have: at most 100 years back, not after it."""
+    if PNR in table.columns or "birth_year" not in frame.columns:
+        return []
+    period = (pl.col("snapshot_date").dt.year() if "snapshot_date" in frame.columns
+              else pl.col("year"))
+    wrong = frame.filter(((pl.col("birth_year") > period)
+                          | (pl.col("birth_year") < period - 100)).fill_null(False))
+    column = "birth_year" if "birth_year" in table.columns else "birth_date"
+    return row_findings(wrong[ROW].to_list(), ERROR, table.grid.file, _header(table, column),
+                        "Födelseåret är orimligt: det ligger efter perioden eller mer än 100 år "
+                        "före den.")
+
+
+_STRAY_KINDS = (schema.TEXT, schema.CODE, schema.PERSON_ID)
+
+
+def stray_personnummer(frame: pl.DataFrame, table: Table) -> list[Finding]:
+    """A personnummer (or samordningsnummer) in a column that should not hold one: an
+    employment id, the person id, a title or a name. Run on the canonical rows before
+    pseudonymisation; the findings never quote the number."""
+    kinds = {c.name: c.kind for c in table.extract.columns}
+    columns = [name for name in frame.columns if kinds.get(name) in _STRAY_KINDS
+               and frame.schema[name] == pl.String]
+    found = pseudonymise.stray_personnummer(frame, columns, ROW, date.today().year)
+    findings = []
+    for column in columns:
+        rows = found.filter(pl.col("column") == column)[ROW].to_list()
+        header = _header(table, column)
+        findings += row_findings(
+            rows, ERROR, table.grid.file, header,
+            f"Kolumnen {header} innehåller ett personnummer eller samordningsnummer, som "
+            "inte får sparas här. Ta bort numret, eller ge kolumnen rubriken Personnummer om "
+            "den är personnumret, och läs in filen igen.")
     return findings
 
 
@@ -130,7 +177,7 @@ def _duplicates(frame: pl.DataFrame, table: Table, key: tuple[str, ...]) -> list
     )
     what = {"employment_id": "Anställningsnumret", "person_key": "Personen",
             "unit": "Enheten"}[key[1]]
-    column = key[1] if key[1] != "person_key" else PNR
+    column = key[1] if key[1] != "person_key" else _identity(table)
     return [
         Finding(ERROR, table.grid.file, rows[1], _header(table, column),
                 f"{what} finns på flera rader för samma period (rad "

@@ -98,6 +98,25 @@ def zip_without_workbook() -> bytes:
 
 HEADERS_ONLY = ";".join(good().columns).encode() + b"\n"
 
+PNR = ex.personnummer(1971, 5, "K")
+"""A valid personnummer (form, date, Luhn digit), to hide in columns that should not hold one."""
+
+
+def samordningsnummer() -> str:
+    """A valid samordningsnummer: the day of birth plus 60, then the Luhn digit."""
+    nine = "710366" + "123"
+    return f"19{nine[:6]}-{nine[6:]}{ex.luhn_digit(nine)}"
+
+
+def by_person_id(header: str, values: list[str], persons: int = 6) -> bytes:
+    """A good extract identified by a person id column instead of the personnummer."""
+    frame = good(persons).drop("Personnummer")
+    return ex.csv_bytes(frame.insert_column(1, pl.Series(header, values)))
+
+
+def person_ids(prefix: str = "", width: int = 0) -> list[str]:
+    return [f"{prefix}{str(1000 + i).zfill(width)}" for i in range(6)]
+
 # (id, file name, bytes, expected message fragment, expected exit code)
 CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
     # wrong types in numeric columns
@@ -159,6 +178,33 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
     ("pnr-date", "a.csv", lambda: cell("Personnummer", "19751301-1234"), "giltigt födelsedatum", 1),
     ("pnr-form", "a.csv", lambda: cell("Personnummer", "1975-03-01"), "har inte formen", 1),
     ("pnr-blank", "a.csv", lambda: cell("Personnummer", ""), "Personnumret saknas", 1),
+    # person identity: a personnummer where it does not belong, a person id that is missing
+    ("pnr-in-employment-id", "a.csv", lambda: cell("Anställningsnummer", PNR),
+     "Kolumnen Anställningsnummer innehåller ett personnummer eller samordningsnummer", 1),
+    ("pnr-hidden-in-employment-id", "a.csv", lambda: cell("Anställningsnummer", f"A-{PNR}-02"),
+     "Kolumnen Anställningsnummer innehåller ett personnummer", 1),
+    ("pnr-ten-digits-in-employment-id", "a.csv",
+     lambda: cell("Anställningsnummer", PNR[2:].replace("-", "")),
+     "Kolumnen Anställningsnummer innehåller ett personnummer", 1),
+    ("samordningsnummer-in-person-id", "a.csv",
+     lambda: by_person_id("Medarbetar-id", [*person_ids()[:5], samordningsnummer()]),
+     "Kolumnen Medarbetar-id innehåller ett personnummer eller samordningsnummer", 1),
+    ("pnr-in-person-id", "a.csv", lambda: by_person_id("Employee ID", [PNR, *person_ids()[1:]]),
+     "Kolumnen Employee ID innehåller ett personnummer", 1),
+    ("pnr-in-forvaltning", "a.csv", lambda: cell("Förvaltning", f"Vård {PNR}"),
+     "Kolumnen Förvaltning innehåller ett personnummer", 1),
+    ("no-identity", "a.csv", lambda: ex.csv_bytes(good().drop("Personnummer")),
+     "Kolumnen Personnummer eller Person-id saknas", 1),
+    ("person-id-blank", "a.csv", lambda: by_person_id("Personal-ID", [*person_ids()[:5], ""]),
+     "Person-id saknas på raden", 1),
+    ("birth-year-text", "a.csv", lambda: ex.csv_bytes(pl.read_csv(
+        by_person_id("Personalnummer", person_ids()), separator=";", infer_schema=False)
+        .with_columns(pl.Series("Födelseår", ["1970", "1980", "okänt", "1990", "1960", "1975"]))),
+     "'okänt' kan inte läsas som ett årtal", 1),
+    ("birth-year-after-snapshot", "a.csv", lambda: ex.csv_bytes(pl.read_csv(
+        by_person_id("Personalnummer", person_ids()), separator=";", infer_schema=False)
+        .with_columns(pl.Series("Födelseår", ["1970", "1980", "2030", "1990", "1960", "1975"]))),
+     "Födelseåret är orimligt", 1),
     # over-long cells
     ("overlong-cell", "a.csv", lambda: cell("Förvaltning", "x" * 5000), "5000 tecken", 1),
     # columns, headers, shapes
@@ -234,6 +280,46 @@ def test_bad_input_is_refused_with_a_message_and_the_store_unchanged(
     assert message in err
     assert "Traceback" not in err
     assert checksum(db) == before
+
+
+# Person ids of each kind, each loaded with no number in clear: (id, file bytes, the ids)
+def _with_birth(data: bytes) -> bytes:
+    frame = pl.read_csv(data, separator=";", infer_schema=False)
+    return ex.csv_bytes(frame.with_columns(pl.Series("Födelsedatum", ["1970-05-01"] * 6)))
+
+
+ACCEPTED_IDS: list[tuple[str, Callable[[], bytes], list[str]]] = [
+    ("personnummer", lambda: ex.csv_bytes(good()), list(good()["Personnummer"])),
+    ("samordningsnummer-as-personnummer", lambda: cell("Personnummer", samordningsnummer()),
+     [samordningsnummer()]),
+    ("employee-number", lambda: by_person_id("Personalnummer", person_ids()), person_ids()),
+    ("medarbetar-id", lambda: by_person_id("Medarbetar-id", person_ids("M")), person_ids("M")),
+    ("employee-id-with-birth-date",
+     lambda: _with_birth(by_person_id("Employee ID", person_ids("EMP-", 6))),
+     person_ids("EMP-", 6)),
+    ("pseudonymised-upstream",
+     lambda: by_person_id("Pseudonym", [hashlib.sha1(str(i).encode()).hexdigest()
+                                        for i in range(6)]),
+     [hashlib.sha1(str(i).encode()).hexdigest() for i in range(6)]),
+    ("twelve-digit-employee-number-no-personnummer",
+     lambda: by_person_id("Personal-ID", [f"1971130{i}1234" for i in range(6)]),
+     [f"1971130{i}1234" for i in range(6)]),
+]
+
+
+@pytest.mark.parametrize(("make", "ids"), [(c[1], c[2]) for c in ACCEPTED_IDS],
+                         ids=[c[0] for c in ACCEPTED_IDS])
+def test_each_kind_of_person_id_loads_and_is_never_stored_in_clear(tmp_path, capsys, make, ids):
+    path = tmp_path / "a.csv"
+    path.write_bytes(make())
+    db = tmp_path / "store.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0, capsys.readouterr().err
+    con = store.connect(db, read_only=True)
+    rows = store.read(con, "SELECT * FROM employment").rows()
+    assert store.read(con, "SELECT count(DISTINCT person_key) AS n FROM employment")["n"][0] == 6
+    con.close()
+    cells = {str(value) for row in rows for value in row}
+    assert not cells & ({*ids} | {person.replace("-", "") for person in ids})
 
 
 def test_formula_looking_text_is_stored_as_text_and_exported_inert(tmp_path, monkeypatch):

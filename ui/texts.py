@@ -273,7 +273,6 @@ CATALOG_ID = "Id"
 
 # Column labels the schema does not declare (derived during ingestion).
 DERIVED_COLUMN_LABELS = {
-    "birth_year": "Födelseår (ur personnummer)",
     "person_key": "Person (pseudonym)",
 }
 

@@ -4,7 +4,6 @@ unknown; a personnummer in a column that should not hold one is refused, never s
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from datetime import date
@@ -19,6 +18,7 @@ from pipelines import profiles, pseudonymise
 from pipelines.findings import ERROR
 from pipelines.load import ingest
 from tests import extracts as ex
+from tests.test_pipeline import checksum
 
 S = date(2025, 11, 1)
 HEADERS = ["Mätdatum", "Personalnummer", "Anställningsnummer", "Kön", "Födelseår",
@@ -59,14 +59,6 @@ def latest(con, metric: str, **kwargs) -> pl.DataFrame:
 
 def value(con, metric: str) -> float | None:
     return latest(con, metric)["value"].item()
-
-
-def checksum(con) -> str:
-    digest = hashlib.sha256()
-    for table in ("employment", "absence_year", "hme_result", "load_log"):
-        frame = store.read(con, f"SELECT * FROM {table} ORDER BY ALL")
-        digest.update(table.encode() + repr(frame.rows()).encode())
-    return digest.hexdigest()
 
 
 def test_an_employee_number_with_gender_and_birth_year_gives_the_hand_computed_figures(con):

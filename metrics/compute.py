@@ -38,28 +38,30 @@ def views(metric: str | Metric, forvaltningar: Sequence[str], max_subset: int = 
     `max_subset` of the given förvaltningar. Disclosure is decided over all of them at once:
     whichever two a reader puts side by side, no hidden cell can be worked out."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
-    others = [b for b in metric.breakdowns if b != "forvaltning"]
-    tables = [(), ("forvaltning",), *((b,) for b in others),
-              *(("forvaltning", b) for b in others)]
     subsets = [None, *(tuple(chosen) for size in range(1, max_subset + 1)
                        for chosen in combinations(sorted(forvaltningar), size))]
-    return [View(by, subset) for subset in subsets for by in tables]
+    return [View(by, subset) for subset in subsets for by in _tables(metric)]
+
+
+def _tables(metric: Metric) -> list[tuple[str, ...]]:
+    """The breakdowns a view may have: none, one, or förvaltning and one other."""
+    others = [b for b in metric.breakdowns if b != "forvaltning"]
+    return [(), ("forvaltning",), *((b,) for b in others), *(("forvaltning", b) for b in others)]
 
 
 def _table(metric: Metric, by: Sequence[str]) -> tuple[str, ...]:
-    """The breakdown as one of the offered tables: (), (X,) or ("forvaltning", X)."""
+    """The breakdown as one of _tables(metric) (förvaltning first in a two-way table)."""
     unknown = [b for b in by if b not in metric.breakdowns]
     if unknown:
         allowed = ", ".join(metric.breakdowns) or "inga"
         raise ValueError(
             f"{metric.id} kan inte delas upp på {', '.join(unknown)} (möjliga: {allowed})"
         )
-    if len(by) == 2 and "forvaltning" in by and by[0] != by[1]:
-        return ("forvaltning", *(b for b in by if b != "forvaltning"))
-    if len(by) > 1:
+    table = tuple(sorted(by, key=lambda b: b != "forvaltning"))
+    if table not in _tables(metric):
         raise ValueError("En tabell i två led är förvaltning och en annan uppdelning "
                          f"(inte {' och '.join(by)})")
-    return tuple(by)
+    return table
 
 
 def _persons(metric: Metric) -> str:
@@ -251,10 +253,10 @@ def compute_many(
     is shown with (disclosure.decimals): [metric_id, snapshot_date, <by>, n, value,
     suppressed]. A metric that cannot be broken down by one of `by` is left out."""
     frames = [
-        compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication)
-        .select(pl.lit(metric.id).alias("metric_id"), pl.all())
-        .with_columns(pl.col("value").round(disclosure.decimals(metric, publication),
-                                            mode="half_away_from_zero"))
+        disclosure.round_as_shown(
+            compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication),
+            metric, publication,
+        ).select(pl.lit(metric.id).alias("metric_id"), pl.all())
         for metric in map(registry.get, metric_ids)
         if set(by) <= set(metric.breakdowns)
     ]

@@ -139,7 +139,12 @@ def _secondary(part: pl.DataFrame, numerators: list[str], threshold: int) -> lis
         near = near or [i for i, h in enumerate(hidden) if not h]
         if not near:
             return hidden
-        hidden[min(near, key=lambda i: (sizes[i][0], i))] = True
+        hidden[_smallest(near, sizes)] = True
+
+
+def _smallest(cells: list[int], sizes: list[list[float]]) -> int:
+    """The cell resting on the fewest persons (the first of equals): the one to hide next."""
+    return min(cells, key=lambda i: (sizes[i][0], i))
 
 
 def subset_groups(keys: list[tuple]) -> list[list[int]]:
@@ -196,7 +201,7 @@ def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]]
                 continue
             shown = [p for p in parts if not hidden[p]]
             if shown:
-                hidden[min(shown, key=lambda i: (sizes[i][0], i))] = True
+                hidden[_smallest(shown, sizes)] = True
             elif not hidden[total]:
                 hidden[total] = True
             else:
@@ -259,6 +264,12 @@ def decimals(metric, publication: bool = False) -> int:
     if publication and (metric.unit in COUNT_UNITS or metric.unit in SHARE_UNITS):
         return 0
     return metric.decimals
+
+
+def round_as_shown(frame: pl.DataFrame, metric, publication: bool = False) -> pl.DataFrame:
+    """Values rounded to the decimals they are shown with (what the CLI and the Excel write)."""
+    return frame.with_columns(pl.col("value").round(decimals(metric, publication),
+                                                    mode="half_away_from_zero"))
 
 
 def round_for_publication(frame: pl.DataFrame, metric) -> pl.DataFrame:

@@ -25,7 +25,7 @@ import store
 from metrics import registry
 from metrics.compute import compute
 from metrics.definition import BREAKDOWNS
-from metrics.disclosure import SUPPRESSED_MARK, decimals
+from metrics.disclosure import SUPPRESSED_MARK, decimals, round_as_shown
 
 TOTAL_LABEL = "Hela kommunen"
 SUBSET_PREFIX = "Urval: "
@@ -76,11 +76,10 @@ def metric_sheet_frame(
     if "forvaltning" in metric.breakdowns:
         parts = compute(con, metric_id, by=["forvaltning"], **options)
         frame = pl.concat([total, parts.select(total.columns)], how="vertical_relaxed")
-    places = decimals(metric, publication)
-    value = pl.col("value").round(places, mode="half_away_from_zero")
-    return frame.with_columns(
+    value = pl.col("value")
+    return round_as_shown(frame, metric, publication).with_columns(
         pl.col("n").cast(pl.Int64),
-        value.cast(pl.Int64) if places == 0 else value.cast(pl.Float64),
+        value.cast(pl.Int64) if decimals(metric, publication) == 0 else value.cast(pl.Float64),
     )
 
 

@@ -115,9 +115,11 @@ def identified(frame: pl.DataFrame) -> pl.DataFrame:
     """For a frame identified by person_id (no personnummer): PNR_PROBLEM ('blank' where the
     id is missing) and birth_year from the file's own columns, Födelseår first, else the year
     of Födelsedatum, else unknown (NULL). Nothing is derived from the id."""
-    given = [pl.col(c) for c in ("birth_year",) if c in frame.columns]
-    given += [pl.col("birth_date").dt.year().cast(pl.Int32)] if "birth_date" in frame.columns \
-        else []
+    given = []
+    if "birth_year" in frame.columns:
+        given.append(pl.col("birth_year"))
+    if "birth_date" in frame.columns:
+        given.append(pl.col("birth_date").dt.year().cast(pl.Int32))
     birth_year = pl.coalesce(given) if given else pl.lit(None, dtype=pl.Int32)
     return frame.with_columns(
         pl.when(pl.col(PERSON_ID).is_null()).then(pl.lit("blank")).alias(PNR_PROBLEM),

@@ -10,6 +10,7 @@ import streamlit as st
 
 import settings
 from metrics.definition import Metric
+from metrics.export import swedish_sorted
 from ui import data, plain, texts
 
 KEY_FORVALTNINGAR = "filter_forvaltningar"
@@ -97,14 +98,10 @@ def sidebar() -> None:
         )
 
 
-# Swedish alphabetical order: å, ä, ö after z (code points put ä before å).
-_SWEDISH = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003"})
-
-
 def subset_names(chosen: Filters) -> str:
-    """The chosen förvaltningar in alphabetical order, escaped for a Markdown context."""
-    names = sorted(chosen.forvaltningar or (), key=lambda n: n.casefold().translate(_SWEDISH))
-    return ", ".join(plain.md(name) for name in names)
+    """The chosen förvaltningar in Swedish alphabetical order, escaped for a Markdown
+    context."""
+    return ", ".join(plain.md(name) for name in swedish_sorted(chosen.forvaltningar or ()))
 
 
 def subset_caption(chosen: Filters) -> None:

@@ -66,12 +66,11 @@ def threshold_text(metric: Metric) -> str:
 def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
     """Below a chart: how many of its cells are hidden by the disclosure rule."""
     hidden = int(frame["suppressed"].sum()) if frame.height else 0
+    k = threshold(metric)
     if hidden == 1:
-        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=threshold(metric),
-                                                       below=threshold(metric) - 1))
+        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=k, below=k - 1))
     elif hidden > 1:
-        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=threshold(metric),
-                                                        below=threshold(metric) - 1))
+        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=k, below=k - 1))
 
 
 def period_label(day: date, yearly: bool) -> str:

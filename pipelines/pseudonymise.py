@@ -18,7 +18,8 @@ sha256 for the HMAC.
 
 A personnummer in a column that should not hold one (an employment id, the person id, a title)
 is found by stray_personnummer(): form, date and Luhn digit, so ordinary employee numbers of
-10-12 digits are not taken for one.
+10-12 digits are not taken for one; also when glued to a suffix (1985010112342, an employment
+id made of the personnummer and a running number).
 """
 
 from __future__ import annotations
@@ -155,20 +156,29 @@ def keyed(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
         PNR, "pnr12", PERSON_ID, KEY_INPUT, strict=False)
 
 
-_EMBEDDED = r"(?:^|[^0-9])(?:\d{6}|\d{8})[-+ ]?\d{4}(?:[^0-9]|$)"
-"""A personnummer's shape standing alone or inside text (not part of a longer number)."""
+_EMBEDDED = (r"(?:^|[^0-9])(?:(?:\d{6}|\d{8})[-+ ]?\d{4}"
+             r"|(?:\d{6}|\d{8})[-+ ]\d{4}\d{1,2}|(?:18|19|20)\d{10}\d{1,2})(?:[^0-9]|$)")
+"""A personnummer's shape standing alone or inside text, or glued to a suffix of one or two
+digits (an employment id made of the personnummer and a running number: 19850101-12341,
+1985010112342). Without a separator only the twelve-digit form with its century is read so,
+since an ordinary id of eleven or twelve digits is no ten-digit personnummer with a suffix."""
+_LEADING = r"^(\d{8}[-+ ]?\d{4}|\d{6}[-+ ]?\d{4})"
+"""The personnummer at the start of a candidate (eight digits before six: the twelve-digit
+form first), without the suffix."""
 
 
 def stray_personnummer(frame: pl.DataFrame, columns: list[str], row: str,
                        reference_year: int) -> pl.DataFrame:
     """The (row, column) pairs where one of the text `columns` holds a valid personnummer or
-    samordningsnummer (form, date and Luhn digit), alone or inside other text."""
+    samordningsnummer (form, date and Luhn digit), alone, inside other text or glued to a
+    suffix (_EMBEDDED)."""
     found = []
     for column in columns:
         candidates = (
             frame.select(pl.col(row), pl.col(column).str.extract_all(_EMBEDDED).alias(PNR))
             .explode(PNR).drop_nulls(PNR)
-            .with_columns(pl.col(PNR).str.replace_all(r"^[^0-9]+|[^0-9]+$", ""))
+            .with_columns(pl.col(PNR).str.replace_all(r"^[^0-9]+|[^0-9]+$", "")
+                          .str.extract(_LEADING, 1))
         )
         if candidates.is_empty():
             continue

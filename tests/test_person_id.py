@@ -243,3 +243,43 @@ def test_every_form_of_personnummer_and_samordningsnummer_is_masked_in_a_finding
 
     finding = Finding(ERROR, "a.csv", 2, "Titel", f"Okänt värde 'Chef {form}'.")
     assert form not in str(finding) and "[personnummer]" in finding.message
+
+
+def _glued(number: str) -> list[str]:
+    """Employment ids made of a personnummer (ÅÅÅÅMMDD-NNNK) and a running number."""
+    digits = number.replace("-", "")
+    return [f"{digits}-1", f"{number}_2", f"{digits}2", f"{digits}01", f"{number}1",
+            f"{digits[2:8]}-{digits[8:]}3"]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_a_personnummer_glued_to_a_suffix_in_the_employment_id_is_refused(con, index):
+    number = ex.personnummer(1985, 3, "K")
+    employment_id = _glued(number)[index]
+    frame = employee_extract().with_columns(
+        pl.when(pl.int_range(pl.len()) == 2).then(pl.lit(employment_id))
+        .otherwise(pl.col("Anställningsnummer")).alias("Anställningsnummer"))
+    report = ingest(con, [("glued.csv", ex.csv_bytes(frame))])
+    assert not report.loaded
+    [finding] = [f for f in report.errors if "personnummer eller samordningsnummer" in f.message]
+    assert (finding.row, finding.column) == (4, "Anställningsnummer")
+    digits = number.replace("-", "")
+    for text in [str(f) for f in report.findings] + [report.summary()]:
+        assert digits[2:8] not in text and digits[8:] not in text
+    assert store.read(con, "SELECT count(*) AS n FROM employment")["n"].item() == 0
+
+
+def test_long_employment_ids_that_hold_no_personnummer_are_read(con):
+    """Thirteen and fourteen digits whose first twelve are no personnummer (wrong Luhn digit,
+    month 13, month 00, no century 18-20), and eleven digits (a ten-digit personnummer with a
+    suffix is not read out of an undelimited number: too many ordinary ids look like one)."""
+    number = ex.personnummer(1985, 3, "K").replace("-", "")
+    wrong_luhn = number[:-1] + str((int(number[-1]) + 1) % 10)
+    ids = [wrong_luhn + "1", wrong_luhn + "02", "1985130112341", "2000000000001",
+           "4000000000004", "5501011234567", number[2:] + "1"]
+    frame = employee_extract().with_columns(pl.Series("Anställningsnummer", ids))
+    report = ingest(con, [("langa.csv", ex.csv_bytes(frame))])
+    assert report.loaded, [str(f) for f in report.findings]
+    found = pseudonymise.stray_personnummer(pl.DataFrame({"row": range(7), "id": ids}), ["id"],
+                                            "row", 2025)
+    assert found.is_empty()

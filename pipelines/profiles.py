@@ -245,3 +245,40 @@ def dumps(profile: Profile) -> str:
     if profile.derive:
         data["derive"] = {k: dict(v) for k, v in profile.derive.items()}
     return tomli_w.dumps(data)
+
+
+
+def update(profile: Profile, previous: Path | None = None) -> Path:
+    """Write an edited profile to settings.profiles_dir (as save() does) and remove the saved
+    file it was read from (`previous`) when its new name gives it another file; returns the
+    path. `previous` None: a new profile (e.g. a copy of a shipped one). A blank name, or a
+    name that another profile (shipped or saved) has or whose file another one is saved in,
+    is refused: no file is overwritten, and a name says which profile read a file."""
+    from dataclasses import replace
+
+    name = profile.name.strip()
+    if not name:
+        raise ProfileError("Profilen behöver ett namn.")
+    folder = settings.get().profiles_dir.resolve()
+    kept = previous.resolve() if previous is not None else None
+    if kept is not None and (kept.parent != folder or kept.suffix != ".toml"):
+        raise ProfileError(f"{previous.name} är ingen sparad profil.")
+    for other in available():
+        if other.source.resolve() != kept and other.name.strip().casefold() == name.casefold():
+            raise ProfileError(f"Det finns redan en profil som heter {other.name}. Välj ett "
+                               "annat namn.")
+    target = folder / f"{slug(name)}.toml"
+    if target.exists() and target != kept:
+        raise ProfileError(f"Namnet {name} ger filnamnet {target.name}, som en annan sparad "
+                           "profil redan har. Välj ett annat namn.")
+    path = save(replace(profile, name=name, source=None))
+    if kept is not None and path.resolve() != kept:
+        kept.unlink(missing_ok=True)
+    return path
+
+
+def rename(path: Path, name: str) -> Path:
+    """Give a saved profile a new name, and the file that goes with it (slug)."""
+    from dataclasses import replace
+
+    return update(replace(load(path), name=name), path)

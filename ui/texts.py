@@ -307,10 +307,35 @@ PROFILE_BROKEN = ("Profilfilen {file} hoppades över och används inte: {reason}
                   "bort filen.")
 PROFILES_SAVED = "Sparade profiler"
 PROFILES_SAVED_INTRO = ("Mappningar som sparats från formuläret, i {folder}. En felaktig "
-                        "mappning kan tas bort här; nästa fil i samma layout läses då utan den.")
+                        "mappning kan ändras eller tas bort här; en borttagen profil används "
+                        "inte för nästa fil i samma layout.")
 PROFILES_SAVED_NONE = "Inga sparade profiler."
 PROFILE_DELETE = "Ta bort"
 PROFILE_DELETED = "Profilen {file} togs bort."
+PROFILES_SHIPPED = "Inbyggda profiler"
+PROFILES_SHIPPED_INTRO = ("Följer med Personalpanelen och kan inte ändras här. Välj Redigera som "
+                          "ny för att spara en egen version med ett annat namn.")
+PROFILE_EDIT = "Ändra"
+PROFILE_COPY = "Redigera som ny"
+PROFILE_COPY_NAME = "{name} (egen)"
+PROFILE_EDIT_TITLE = "Ändra profilen {name}"
+PROFILE_COPY_TITLE = "Ny profil utifrån {name}"
+PROFILE_EDIT_INTRO = (
+    "Välj vilken rubrik i filen som motsvarar varje kolumn; en rubrik som inte finns bland "
+    "valen kan skrivas in. Ett nytt namn byter också profilens filnamn. Härledda kolumner, "
+    "blad och beskrivning i profilen behålls."
+)
+PROFILE_EDIT_FILE = "Valen visar också rubrikerna och de okända värdena i {file}."
+PROFILE_EDIT_VALUES = "Värden"
+PROFILE_EDIT_SUBMIT = "Spara profilen"
+PROFILE_EDIT_CANCEL = "Avbryt"
+PROFILE_EDIT_SAVED = ("Profilen {name} sparades som {file}. Tryck på {button} för att läsa in "
+                      "filen igen med den.")
+PROFILE_EDIT_FAILED = "Profilen sparades inte: {reason}"
+PROFILE_READ_BY = ("{file} lästes med profilen {name}. Stämmer inte kopplingen av kolumnerna kan "
+                   "profilen ändras.")
+PROFILE_READ_BY_SHIPPED = ("{file} lästes med den inbyggda profilen {name}. Stämmer inte "
+                           "kopplingen kan en egen version av den sparas.")
 
 # --- the mapping form's second step: values --------------------------------------------------
 MAPPING_VALUES_TITLE = "Värden som inte känns igen"

@@ -46,8 +46,9 @@ def unknown_values(name: str, data: bytes, columns: dict[str, str],
 
 
 def targets(column: str) -> tuple[str, ...]:
-    """The canonical values a file value of this column may be mapped to."""
-    return VOCABULARY_TARGETS[_kinds()[column]]
+    """The canonical values a file value of this column may be mapped to (none for a column
+    without a vocabulary)."""
+    return VOCABULARY_TARGETS.get(_kinds().get(column, ""), ())
 
 
 def _kinds() -> dict[str, str]:

@@ -228,6 +228,24 @@ def save_profile(profile) -> Path:
     return profiles.save(profile)
 
 
+def extract_columns(table: str) -> tuple:
+    """The canonical columns (pipelines.schema.Column) of the extract a profile fills."""
+    from pipelines import schema
+
+    return next(e for e in schema.EXTRACTS if e.table == table).columns
+
+
+def profile_that_read(reading: str):
+    """The profile (pipelines.profiles.Profile, with its file as `source`) that an
+    IngestReport reading names ('profilen Heroma, bladet Lönelista'); None for the standard
+    headers. A saved profile before a shipped one, the longest matching name first."""
+    from pipelines import profiles
+
+    named = [p for p in reversed(profiles.available())
+             if reading == f"profilen {p.name}" or reading.startswith(f"profilen {p.name}, ")]
+    return max(named, key=lambda p: len(p.name), default=None)
+
+
 # --- downloads ---------------------------------------------------------------------------------
 
 

@@ -1,5 +1,8 @@
 """Page "Ladda upp": files in, the validation report out, and the latest loads."""
 
+from dataclasses import replace
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -9,14 +12,22 @@ from ui import data, numbers, plain, sitemap, texts
 REPORT_KEY = "upload_report"
 MAPPING_KEY = "mapping_pending"
 """The header mapping chosen in the form's first step, while its values are mapped."""
+EDIT_KEY = "profile_editing"
+"""The profile open in the editor: its file, whether a copy is made (of a shipped profile), the
+uploaded file it read (whose headers and unknown values the editor offers too), and where the
+editor is shown ('report': under the report on that file, 'list': under the profile list)."""
+EDITED_KEY = "profile_edited"
+"""Where the editor was and what it says once the profile is saved."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _forget_report() -> None:
     st.session_state.pop(REPORT_KEY, None)
+    if st.session_state.get(EDIT_KEY, {}).get("where") == "report":
+        del st.session_state[EDIT_KEY]
 
 
-def _show_report(report) -> None:
+def _show_report(report, files) -> None:
     if report.loaded:
         message = texts.UPLOAD_SUCCESS.format(
             rows=numbers.number(report.rows),
@@ -34,6 +45,8 @@ def _show_report(report) -> None:
                 button=texts.UPLOAD_BUTTON), icon=":material/event:")
         st.error(texts.UPLOAD_REFUSED.format(count=len(report.errors)),
                  icon=":material/error:")
+    _readings(report)
+    _profile_editor(files, "report")
 
     st.subheader(texts.UPLOAD_FINDINGS)
     if not report.findings:
@@ -69,26 +82,13 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
                  hide_index=True, key="mapping_preview")
     choices = [texts.MAPPING_NONE, *heads.samples]
     with st.form("mapping_form"):
-        chosen = {}
-        left, right = st.columns(2)
-        for i, column in enumerate(heads.extract.columns):
-            default = heads.recognised.get(column.name)
-            with left if i % 2 == 0 else right:
-                chosen[column.name] = st.selectbox(
-                    column.label_sv + (" *" if column.required else ""), choices,
-                    index=choices.index(default) if default in choices else 0,
-                    key=f"mapping_{column.name}")
+        mapping = _column_choices(heads.extract.columns, choices, heads.recognised, "mapping")
         name = st.text_input(texts.MAPPING_NAME, value=texts.MAPPING_NAME_DEFAULT,
                              key="mapping_name")
         save = st.checkbox(texts.MAPPING_SAVE, value=True, key="mapping_save")
         submitted = st.form_submit_button(texts.MAPPING_SUBMIT, type="primary")
     if submitted:
-        mapping = {c: h for c, h in chosen.items() if h != texts.MAPPING_NONE}
-        repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
-        if repeated:
-            header = sorted(repeated)[0]
-            st.error(texts.MAPPING_DUPLICATE.format(header=plain.md(header), columns=", ".join(
-                c for c, h in mapping.items() if h == header)))
+        if _repeated(mapping):
             return
         st.session_state[MAPPING_KEY] = {
             "file": file_name, "name": name, "save": save, "columns": mapping,
@@ -123,24 +123,150 @@ def _value_form(unknown: dict[str, list[str]], labels: dict[str, str]) -> dict |
         return {}
     st.subheader(texts.MAPPING_VALUES_TITLE)
     st.markdown(texts.MAPPING_VALUES_INTRO)
-    chosen = {}
     with st.form("mapping_values_form"):
-        for column, found in unknown.items():
-            st.markdown(f"**{labels.get(column, column)}**")
-            options = [None, *data.value_targets(column)]
-            for i, value in enumerate(found):
-                chosen[(column, value)] = st.selectbox(
-                    plain.md(value), options, key=f"mapping_value_{column}_{i}",
-                    format_func=lambda target: texts.MAPPING_VALUE_NONE if target is None
-                    else texts.VALUE_LABELS.get(target, target))
+        values = _value_choices(unknown, labels, "mapping_value")
         submitted = st.form_submit_button(texts.MAPPING_VALUES_SUBMIT, type="primary")
-    if not submitted:
-        return None
-    values: dict[str, dict[str, str]] = {}
+    return values if submitted else None
+
+
+def _column_choices(columns, choices: list[str], defaults: dict[str, str], key: str,
+                    typed: bool = False) -> dict[str, str]:
+    """Inside a form: a header select per canonical column, two to a row (`typed`: a header
+    not among the choices may be written in). Returns canonical column -> chosen header."""
+    chosen = {}
+    left, right = st.columns(2)
+    for i, column in enumerate(columns):
+        default = defaults.get(column.name)
+        with left if i % 2 == 0 else right:
+            chosen[column.name] = st.selectbox(
+                column.label_sv + (" *" if column.required else ""), choices,
+                index=choices.index(default) if default in choices else 0,
+                key=f"{key}_{column.name}", accept_new_options=typed)
+    return {c: h for c, h in chosen.items() if h not in (None, texts.MAPPING_NONE)}
+
+
+def _repeated(mapping: dict[str, str]) -> bool:
+    """Says so, and returns True, when one header is chosen for several columns."""
+    repeated = {h for h in mapping.values() if list(mapping.values()).count(h) > 1}
+    if repeated:
+        header = sorted(repeated)[0]
+        st.error(texts.MAPPING_DUPLICATE.format(header=plain.md(header), columns=", ".join(
+            c for c, h in mapping.items() if h == header)))
+    return bool(repeated)
+
+
+def _value_choices(found: dict[str, list[str]], labels: dict[str, str], key: str,
+                   current: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+    """Inside a form: what each value of a column (canonical column -> values in the file)
+    means, preset from `current` (a profile's [values] tables). Returns the tables as chosen."""
+    current = current or {}
+    chosen = {}
+    for column, values in found.items():
+        st.markdown(f"**{labels.get(column, column)}**")
+        for i, value in enumerate(values):
+            now = current.get(column, {}).get(value)
+            options = [None, *dict.fromkeys([*data.value_targets(column), *([now] if now else [])])]
+            chosen[(column, value)] = st.selectbox(
+                plain.md(value), options, index=options.index(now), key=f"{key}_{column}_{i}",
+                format_func=lambda target: texts.MAPPING_VALUE_NONE if target is None
+                else texts.VALUE_LABELS.get(target, target))
+    tables: dict[str, dict[str, str]] = {}
     for (column, value), target in chosen.items():
         if target is not None:
-            values.setdefault(column, {})[value] = target
-    return values
+            tables.setdefault(column, {})[value] = target
+    return tables
+
+
+def _is_saved(profile) -> bool:
+    """Whether the profile was saved from this page (else it is shipped: read-only)."""
+    return profile.source.resolve().parent == settings.get().profiles_dir.resolve()
+
+
+def _start_edit(path: Path, copy: bool, file: str | None, where: str) -> None:
+    st.session_state[EDIT_KEY] = {"path": str(path), "copy": copy, "file": file,
+                                  "where": where}
+    st.session_state.pop(EDITED_KEY, None)
+
+
+def _profile_editor(files, where: str) -> None:
+    """The mapping form for a profile that exists: pre-filled with its columns and values,
+    saved back to its file (to a new file under a new name; a shipped profile to a new saved
+    one). Shown where the editor was opened."""
+    from pipelines import profiles
+
+    edited = st.session_state.get(EDITED_KEY)
+    if edited and edited["where"] == where:
+        st.success(edited["text"], icon=":material/save:")
+    editing = st.session_state.get(EDIT_KEY)
+    if not editing or editing["where"] != where:
+        return
+    try:
+        profile = profiles.load(Path(editing["path"]))
+    except profiles.ProfileError as exc:
+        del st.session_state[EDIT_KEY]
+        st.warning(plain.md(exc), icon=":material/warning:")
+        return
+    copy = editing["copy"]
+    key = f"profile_edit_{'copy_' if copy else ''}{profile.source.stem}"
+    title = texts.PROFILE_COPY_TITLE if copy else texts.PROFILE_EDIT_TITLE
+    st.subheader(title.format(name=plain.md(profile.name)))
+    st.markdown(texts.PROFILE_EDIT_INTRO)
+    headers = list(profile.columns.values())
+    found = {column: list(values) for column, values in profile.values.items()}
+    upload = next((f for f in files or [] if f.name == editing["file"]), None)
+    if upload is not None:
+        heads = data.file_headers(upload.name, upload.getvalue())
+        sheet = profile.sheet if profile.sheet in heads.sheets else None
+        if sheet is not None:
+            heads = data.file_headers(upload.name, upload.getvalue(), sheet)
+        headers += list(heads.samples)
+        unknown = data.unknown_values(upload.name, upload.getvalue(), profile.columns, sheet)
+        for column, values in unknown.items():
+            found[column] = list(dict.fromkeys([*found.get(column, []), *values]))
+        st.caption(texts.PROFILE_EDIT_FILE.format(file=plain.md(upload.name)))
+    columns = data.extract_columns(profile.extract)
+    with st.form(f"{key}_form"):
+        mapping = _column_choices(columns, [texts.MAPPING_NONE, *dict.fromkeys(headers)],
+                                  profile.columns, key, typed=True)
+        values = {}
+        if found:
+            st.markdown(f"**{texts.PROFILE_EDIT_VALUES}**")
+            values = _value_choices(found, {c.name: c.label_sv for c in columns}, f"{key}_value",
+                                    profile.values)
+        name = st.text_input(texts.MAPPING_NAME, key=f"{key}_name", value=(
+            texts.PROFILE_COPY_NAME.format(name=profile.name) if copy else profile.name))
+        submitted = st.form_submit_button(texts.PROFILE_EDIT_SUBMIT, type="primary")
+        cancelled = st.form_submit_button(texts.PROFILE_EDIT_CANCEL)
+    if cancelled:
+        del st.session_state[EDIT_KEY]
+        st.rerun()
+    if not submitted or _repeated(mapping):
+        return
+    try:
+        path = profiles.update(replace(profile, name=name, columns=mapping, values=values),
+                               None if copy else profile.source)
+    except profiles.ProfileError as exc:
+        st.error(texts.PROFILE_EDIT_FAILED.format(reason=plain.md(exc)), icon=":material/error:")
+        return
+    del st.session_state[EDIT_KEY]
+    st.session_state[EDITED_KEY] = {"where": where, "text": texts.PROFILE_EDIT_SAVED.format(
+        name=plain.md(name.strip()), file=plain.md(path.name), button=texts.UPLOAD_BUTTON)}
+    st.rerun()
+
+
+def _readings(report) -> None:
+    """Which profile read each file, with the way to fix it if the mapping is wrong."""
+    for i, (file, reading) in enumerate(report.readings.items()):
+        profile = data.profile_that_read(reading)
+        if profile is None:
+            continue
+        saved = _is_saved(profile)
+        message = texts.PROFILE_READ_BY if saved else texts.PROFILE_READ_BY_SHIPPED
+        st.info(message.format(file=plain.md(file), name=plain.md(profile.name)),
+                icon=":material/description:")
+        st.button(texts.PROFILE_EDIT if saved else texts.PROFILE_COPY, key=f"profile_read_{i}",
+                  icon=":material/edit:", on_click=_start_edit,
+                  args=(profile.source, not saved, file, "report"))
 
 
 def _broken_profiles() -> None:
@@ -158,10 +284,13 @@ def _delete_profile(path) -> None:
 
     profiles.delete(path)
     st.session_state["profile_deleted"] = path.name
+    if st.session_state.get(EDIT_KEY, {}).get("path") == str(path):
+        del st.session_state[EDIT_KEY]
 
 
-def _saved_profiles() -> None:
-    """The profiles saved from the mapping form, each with a delete button."""
+def _saved_profiles(files) -> None:
+    """The profiles saved from the mapping form, each to edit (rename included) or delete; the
+    shipped ones, each to copy into a saved one."""
     from pipelines import profiles
 
     st.subheader(texts.PROFILES_SAVED)
@@ -171,11 +300,29 @@ def _saved_profiles() -> None:
     saved = profiles.saved()
     if not saved:
         st.caption(texts.PROFILES_SAVED_NONE)
+    loaded = {p.source: p for p in profiles.available()}
     for path in saved:
-        name, button = st.columns([4, 1], vertical_alignment="center")
-        name.text(path.name)
-        button.button(texts.PROFILE_DELETE, key=f"profile_delete_{path.stem}",
+        name, edit, delete = st.columns([4, 1, 1], vertical_alignment="center")
+        profile = loaded.get(path)
+        name.text(f"{profile.name} ({path.name})" if profile else path.name)
+        if profile is not None:
+            edit.button(texts.PROFILE_EDIT, key=f"profile_open_{path.stem}",
+                        icon=":material/edit:", on_click=_start_edit,
+                        args=(path, False, None, "list"))
+        delete.button(texts.PROFILE_DELETE, key=f"profile_delete_{path.stem}",
                       icon=":material/delete:", on_click=_delete_profile, args=(path,))
+    _profile_editor(files, "list")
+
+    st.subheader(texts.PROFILES_SHIPPED)
+    st.caption(texts.PROFILES_SHIPPED_INTRO)
+    for profile in loaded.values():
+        if _is_saved(profile):
+            continue
+        name, copy = st.columns([4, 1], vertical_alignment="center")
+        name.text(profile.name)
+        copy.button(texts.PROFILE_COPY, key=f"profile_copy_{profile.source.stem}",
+                    icon=":material/content_copy:", on_click=_start_edit,
+                    args=(profile.source, True, None, "list"))
 
 
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
@@ -232,12 +379,12 @@ if st.button(texts.UPLOAD_BUTTON, type="primary", icon=":material/upload:", key=
 if REPORT_KEY in st.session_state:
     if saved := st.session_state.pop("mapping_saved", None):
         st.info(texts.MAPPING_SAVED.format(path=plain.md(saved)), icon=":material/save:")
-    _show_report(st.session_state[REPORT_KEY])
+    _show_report(st.session_state[REPORT_KEY], files)
     if files and st.session_state[REPORT_KEY].needs_mapping:
         _mapping_form(files, st.session_state[REPORT_KEY].needs_mapping[0], snapshot_date)
 
 st.divider()
-_saved_profiles()
+_saved_profiles(files)
 
 st.divider()
 st.subheader(texts.UPLOAD_LOG)

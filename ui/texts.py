@@ -329,8 +329,8 @@ PROFILE_EDIT_FILE = "Valen visar också rubrikerna och de okända värdena i {fi
 PROFILE_EDIT_VALUES = "Värden"
 PROFILE_EDIT_SUBMIT = "Spara profilen"
 PROFILE_EDIT_CANCEL = "Avbryt"
-PROFILE_EDIT_SAVED = ("Profilen {name} sparades som {file}. Tryck på {button} för att läsa in "
-                      "filen igen med den.")
+PROFILE_EDIT_SAVED = "Profilen {name} sparades som {file}."
+PROFILE_EDIT_AGAIN = " Tryck på {button} för att läsa in filen igen med den."
 PROFILE_EDIT_FAILED = "Profilen sparades inte: {reason}"
 PROFILE_READ_BY = ("{file} lästes med profilen {name}. Stämmer inte kopplingen av kolumnerna kan "
                    "profilen ändras.")

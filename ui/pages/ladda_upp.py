@@ -249,8 +249,11 @@ def _profile_editor(files, where: str) -> None:
         st.error(texts.PROFILE_EDIT_FAILED.format(reason=plain.md(exc)), icon=":material/error:")
         return
     del st.session_state[EDIT_KEY]
-    st.session_state[EDITED_KEY] = {"where": where, "text": texts.PROFILE_EDIT_SAVED.format(
-        name=plain.md(name.strip()), file=plain.md(path.name), button=texts.UPLOAD_BUTTON)}
+    message = texts.PROFILE_EDIT_SAVED.format(name=plain.md(name.strip()),
+                                              file=plain.md(path.name))
+    if upload is not None:
+        message += texts.PROFILE_EDIT_AGAIN.format(button=texts.UPLOAD_BUTTON)
+    st.session_state[EDITED_KEY] = {"where": where, "text": message}
     st.rerun()
 
 

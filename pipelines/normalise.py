@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,8 +74,22 @@ class Table:
     used: int = 0
     """How many of the file's headers were recognised."""
     lookups: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Text or code column -> the values the profile's lookup table (`map`) gives it; a value
-    the table lacks is reported and read as empty. (Other kinds' parsers report theirs.)"""
+    """Text or code column -> the values the profile's lookup table (`map`, `patterns`) gives
+    it; a value the table lacks is reported and read as empty. (Other kinds' parsers report
+    theirs.)"""
+    numbers: dict[str, Numbers] = field(default_factory=dict)
+    dates: dict[str, Dates] = field(default_factory=dict)
+    """Canonical column -> the number or date format the profile declares for it."""
+    inputs: dict[str, tuple[pl.Expr, Reader]] = field(default_factory=dict)
+    """Header as written -> (its text, its reader): the numbers the profile's derivations
+    read, reported where they are when they cannot be read."""
+    generated: frozenset[str] = frozenset()
+    """Columns made without reading a cell (row_number, constant): they do not tell a data row
+    from a summary row."""
+
+    def reader(self, column: Column) -> Reader:
+        return reader_of(column.kind, self.numbers.get(column.name, Numbers()),
+                      self.dates.get(column.name, Dates()))
 
     @property
     def header_row(self) -> int:
@@ -130,19 +145,27 @@ def _by_profile(grid: Grid, index: int, header: dict[str, tuple[str, str]],
     table = _by_aliases(grid, index, {k: v for k, v in header.items() if k not in named},
                         extract)
     columns, headers = dict(table.columns), dict(table.headers)
+    kinds = {c.name: c.kind for c in extract.columns}
+    numbers = {name: Numbers.declared(profile.number_format(name), grid.sheet is not None)
+               for name, kind in kinds.items() if kind in (schema.NUMBER, schema.RATE)}
+    dates_ = {name: Dates(profile.date_format(name)) for name, kind in kinds.items()
+              if kind in (schema.DATE, schema.SNAPSHOT)}
     grid_columns = {folded: grid_column for folded, (grid_column, _) in header.items()}
-    for name, expr in profile_columns(profile, grid_columns).items():
+    exprs, inputs = profile_columns(profile, grid_columns, numbers)
+    for name, expr in exprs.items():
         columns[name] = expr
         spec = profile.derive.get(name, {})
         source = profile.columns.get(name) or spec.get("from")
         headers[name] = header[fold(source)][1] if source and fold(source) in header else (
             schema.label(extract, name))
-    kinds = {c.name: c.kind for c in extract.columns}
-    lookups = {name: frozenset(str(v) for v in spec["map"].values())
-               for name, spec in profile.derive.items()
-               if "map" in spec and name in columns and kinds[name] in (schema.TEXT, schema.CODE)}
+    lookups = {name: _lookup_values(spec) for name, spec in profile.derive.items()
+               if _lookup_values(spec) is not None and name in columns
+               and kinds[name] in (schema.TEXT, schema.CODE)}
+    generated = frozenset(name for name, spec in profile.derive.items()
+                          if "row_number" in spec or "constant" in spec)
     return Table(grid, extract, index, columns, headers, profile.name,
-                 table.used + len(named & header.keys()), lookups)
+                 table.used + len(named & header.keys()), lookups, numbers, dates_,
+                 {header[fold(h)][1]: read for h, read in inputs.items()}, generated)
 
 
 def locate(grids: list[Grid], profile: Profile | None = None) -> Table:
@@ -234,6 +257,8 @@ def headers(grids: list[Grid], rows: int = 3, sheet: str | None = None) -> Heade
 
 _SPACES = r"[\s\u00a0\u2007\u2009\u202f]"
 _CURRENCY = r"[$€£]|sek|usd|eur"
+_CURRENCY_AFTER = r"kr\.?|:-"
+"""The usual currencies a number may start or end with, and the ones it may only end with."""
 _NUMBER_FORMS = {
     "plain": r"^-?\d+$",
     "exponent": r"^-?\d+(\.\d+)?e[+-]?\d+$",
@@ -250,12 +275,18 @@ _NUMBER_FORMS = {
 no shape is not a number; comma_3 and dot_3 are read as the rest of the column decides."""
 
 
-def _number_text(raw: pl.Expr) -> pl.Expr:
-    """The text of a number without spaces, currency or percent sign: '$ 1,234' -> '1,234'."""
+def _number_text(raw: pl.Expr, currency: tuple[str, ...] | None = None) -> pl.Expr:
+    """The text of a number without spaces, currency or percent sign: '$ 1,234' -> '1,234'.
+    `currency`: the symbols a profile declares, instead of the usual ones."""
+    before, after = _CURRENCY, f"{_CURRENCY}|{_CURRENCY_AFTER}"
+    if currency is not None:
+        symbols = sorted((re.sub(_SPACES, "", c.lower()) for c in currency), key=len,
+                         reverse=True)
+        before = after = "|".join(re.escape(c) for c in symbols) or "$^"
     text = (raw.str.to_lowercase().str.replace_all(_SPACES, "")
             .str.replace_all("\u2212", "-"))
-    text = text.str.replace(f"^(-?)({_CURRENCY})", "${1}")
-    return text.str.replace(f"({_CURRENCY}|kr\\.?|:-|%)$", "")
+    text = text.str.replace(f"^(-?)({before})", "${1}")
+    return text.str.replace(f"({after}|%)$", "")
 
 
 def _number_shapes(text: pl.Expr) -> dict[str, pl.Expr]:
@@ -278,12 +309,12 @@ def _separators(shape: dict[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
     return decide(comma_thousands, comma_decimal), decide(dot_thousands, dot_decimal)
 
 
-def number(raw: pl.Expr) -> pl.Expr:
+def number(raw: pl.Expr, currency: tuple[str, ...] | None = None) -> pl.Expr:
     """'1 234,50', '1.234,50', '1,234.50', '$69,222.18', '12 %', '−5' -> floats. Whether a
     comma or a point followed by three digits separates thousands or decimals is decided for
     the whole column (see _separators); where the column does not tell, the value is null (and
-    number_ambiguous() says so)."""
-    text = _number_text(raw)
+    number_ambiguous() says so). A profile's [numbers] declares it instead: see Numbers."""
+    text = _number_text(raw, currency)
     shape = _number_shapes(text)
     comma_thousands, dot_thousands = _separators(shape)
     no_commas, no_dots = text.str.replace_all(",", ""), text.str.replace_all(r"\.", "")
@@ -302,18 +333,19 @@ def number(raw: pl.Expr) -> pl.Expr:
     return cleaned.cast(pl.Float64, strict=False)
 
 
-def number_ambiguous(raw: pl.Expr) -> pl.Expr:
+def number_ambiguous(raw: pl.Expr, currency: tuple[str, ...] | None = None) -> pl.Expr:
     """True where a value reads as two different numbers and its column does not tell which."""
-    shape = _number_shapes(_number_text(raw))
+    shape = _number_shapes(_number_text(raw, currency))
     comma_thousands, dot_thousands = _separators(shape)
     return ((shape["comma_3"] & comma_thousands.is_null())
             | (shape["dot_3"] & dot_thousands.is_null()))
 
 
-def rate(raw: pl.Expr) -> pl.Expr:
+def rate(raw: pl.Expr, read=number) -> pl.Expr:
     """Employment rate in percent. A column whose values all lie in 0-1 holds fractions (an
-    Excel percent cell holds 0.75): decided for the whole column, not cell by cell."""
-    value = number(raw)
+    Excel percent cell holds 0.75): decided for the whole column, not cell by cell. `read`
+    reads the numbers (a profile's declared Numbers.read)."""
+    value = read(raw)
     return pl.when(value.max() <= 1.0).then(value * 100).otherwise(value)
 
 
@@ -383,12 +415,13 @@ def dates(raw: pl.Expr) -> pl.Expr:
     )
 
 
-def snapshot(raw: pl.Expr) -> pl.Expr:
-    """A date, or a month ('2025-11', '202511', 'november 2025') meaning its first day."""
+def snapshot(raw: pl.Expr, read=dates) -> pl.Expr:
+    """A date, or a month ('2025-11', '202511', 'november 2025') meaning its first day.
+    `read` reads the dates (a profile's declared Dates.read)."""
     text = _date_text(raw)
     month = (text.str.replace(r"^(\d{4})[-/. ]?(\d{1,2})$", "${1}-${2}-01")
              .str.replace(r"^(\d{1,2}) (\d{4})$", "${2}-${1}-01"))
-    return pl.coalesce(dates(raw), month.str.to_date("%Y-%m-%d", strict=False))
+    return pl.coalesce(read(raw), month.str.to_date("%Y-%m-%d", strict=False))
 
 
 def year(raw: pl.Expr) -> pl.Expr:
@@ -447,6 +480,156 @@ _EXPECTED = {
 }
 
 
+# --- declared formats: a profile's [numbers] and [dates] --------------------------------------
+
+_SEPARATOR_NAMES = {",": "komma", ".": "punkt", "'": "apostrof"}
+_PLAIN_NUMBER = r"^-?\d+(\.\d+)?$"
+"""A workbook's number cell as the reader writes it: '23751.5', '-0.25'."""
+_DERIVED_NUMBER = r"^-?\d+e[+-]?\d+$"
+"""A derived number as _as_text() writes it ('1733333e-4'): no separator to misread."""
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """How a column writes its numbers. Declared by a profile ([numbers]), or (decimal None)
+    decided for the column by inspection, as number() does."""
+
+    decimal: str | None = None
+    thousands: str = ""
+    """'.', ',' or "'"; '' or ' ': none but spaces (spaces between digit groups are always
+    allowed)."""
+    currency: tuple[str, ...] | None = None
+    """The symbols a value may start or end with; None: the usual ones ($ € £ SEK USD EUR,
+    and kr or :- after the number)."""
+    workbook: bool = False
+    """A workbook's number cells reach the reader as plain numbers ('23751.5') whatever the
+    locale: such a value is read as one when it does not fit the declared form."""
+
+    @classmethod
+    def declared(cls, keys: dict, workbook: bool) -> Numbers:
+        """From a profile's number keys (Profile.number_format)."""
+        currency = keys.get("currency")
+        return cls(keys.get("decimal"), keys.get("thousands", "").strip(),
+                   tuple(currency) if currency is not None else None, workbook)
+
+    def _readings(self, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+        """The value as the declared form reads it, and as a plain (or derived) number."""
+        text = _number_text(raw, self.currency)
+        point, grouping = re.escape(self.decimal), re.escape(self.thousands)
+        whole = r"\d+" + (rf"|[1-9]\d{{0,2}}(?:{grouping}\d{{3}})+" if self.thousands else "")
+        fits = text.str.contains(rf"^-?(?:(?:{whole})(?:{point}\d+)?|{point}\d+)$")
+        digits = text.str.replace_all(self.thousands, "", literal=True) if self.thousands else text
+        as_declared = pl.when(fits).then(digits.str.replace(self.decimal, ".", literal=True))
+        plain = text.str.contains("|".join(
+            (_DERIVED_NUMBER, _PLAIN_NUMBER) if self.workbook else (_DERIVED_NUMBER,)))
+        return (as_declared.cast(pl.Float64, strict=False),
+                pl.when(plain).then(text).cast(pl.Float64, strict=False))
+
+    def read(self, raw: pl.Expr) -> pl.Expr:
+        if self.decimal is None:
+            return number(raw, self.currency)
+        declared, plain = self._readings(raw)
+        return pl.when(declared.is_null() | plain.is_null() | (declared == plain)).then(
+            pl.coalesce(declared, plain))
+
+    def ambiguous(self, raw: pl.Expr) -> pl.Expr:
+        """A workbook value that the declared form and a number cell read differently."""
+        if self.decimal is None:
+            return number_ambiguous(raw, self.currency)
+        declared, plain = self._readings(raw)
+        return (declared != plain).fill_null(False)
+
+    def explain(self, value: str) -> str:
+        if self.decimal is None:
+            return _two_readings(value, schema.NUMBER)
+        text = re.sub(_SPACES, "", value)
+        return (f"'{_quote(value)}' kan vara talet {text.replace('.', ',')} (en talcell) eller "
+                f"{text.replace(self.thousands, '')} skrivet med profilens tusentalsavgränsare. "
+                "Formatera kolumnen som tal eller som text, inte båda.")
+
+    def described(self) -> str:
+        """How the profile says the numbers are written, for a finding ('' when undeclared)."""
+        if self.decimal is None:
+            return ""
+        name = _SEPARATOR_NAMES.get(self.thousands)
+        grouping = f" och {name} mellan tusental" if name else ""
+        return f" med decimal{_SEPARATOR_NAMES[self.decimal]}{grouping} (profilens talformat)"
+
+
+@dataclass(frozen=True)
+class Dates:
+    """How a column writes its dates: a profile's declared format ([dates]), or (None) as
+    dates() reads them, day or month first decided for the column."""
+
+    format: str | None = None
+
+    def read(self, raw: pl.Expr) -> pl.Expr:
+        """The declared format, or an ISO date (how a workbook's date cells reach the reader,
+        and how a profile's constant is written); a time of day is ignored."""
+        if self.format is None:
+            return dates(raw)
+        text = _date_text(raw)
+        declared = pl.when(text.str.contains(_format_pattern(self.format))).then(
+            text.str.to_date(self.format, strict=False))
+        read = pl.coalesce(declared, text.str.to_date("%Y-%m-%d", strict=False))
+        return pl.when(read.dt.year().is_between(*_YEARS)).then(read)
+
+    def ambiguous(self, raw: pl.Expr) -> pl.Expr:
+        return date_ambiguous(raw) if self.format is None else pl.lit(False)
+
+    def explain(self, value: str) -> str:
+        return _two_readings(value, schema.DATE)
+
+    def described(self) -> str:
+        if self.format is None:
+            return ""
+        shown = self.format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "ÅÅÅÅ")
+        return f" i formatet {shown} (profilens datumformat)"
+
+
+def _format_pattern(fmt: str) -> str:
+    """A regex for the text a date format allows: a day or month beside another field (no
+    separator, '%Y%m%d') has two digits; else one or two."""
+    parts = re.split(r"(%[dmY])", fmt)
+    pattern = []
+    for i, part in enumerate(parts):
+        if part in ("%d", "%m"):
+            beside = parts[i - 1] == "" and i > 1 or i + 1 < len(parts) - 1 and parts[i + 1] == ""
+            pattern.append(r"\d{2}" if beside else r"\d{1,2}")
+        elif part == "%Y":
+            pattern.append(r"\d{4}")
+        else:
+            pattern.append(re.escape(part))
+    return f"^{''.join(pattern)}$"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How one column's text is read: the parser, the values it leaves with two readings and
+    why, and what a value should be (Swedish, for the finding)."""
+
+    parse: Callable[[pl.Expr], pl.Expr]
+    expected: str = ""
+    ambiguous: Callable[[pl.Expr], pl.Expr] | None = None
+    explain: Callable[[str], str] | None = None
+
+
+def reader_of(kind: str, number_format: Numbers = Numbers(),
+           date_format: Dates = Dates()) -> Reader:
+    """The reader of a column of the kind, with the declared (or inspected) formats."""
+    if kind in (schema.NUMBER, schema.RATE):
+        parse = number_format.read if kind == schema.NUMBER else functools.partial(
+            rate, read=number_format.read)
+        return Reader(parse, _EXPECTED[kind] + number_format.described(),
+                      number_format.ambiguous, number_format.explain)
+    if kind in (schema.DATE, schema.SNAPSHOT):
+        parse = date_format.read if kind == schema.DATE else functools.partial(
+            snapshot, read=date_format.read)
+        return Reader(parse, _EXPECTED[kind] + date_format.described(), date_format.ambiguous,
+                      date_format.explain)
+    return Reader(PARSERS[kind], _EXPECTED.get(kind, ""))
+
+
 def canonical(
     table: Table, snapshot_date: date | None = None
 ) -> tuple[pl.DataFrame, list[Finding]]:
@@ -465,12 +648,19 @@ def canonical(
     findings += [Finding(WARNING, grid.file, row, None, "Summarad rad (t.ex. Summa/Totalt) "
                          "hoppades över.") for row in totals]
     by_name = {c.name: c for c in extract.columns}
+    readers = {name: table.reader(by_name[name]) for name in table.columns}
     raw = rows.select(ROW, *(expr.alias(name) for name, expr in table.columns.items()))
     parsed = raw.select(ROW).with_columns(
-        _parse_distinct(raw[name], PARSERS[by_name[name].kind]) for name in table.columns
+        _parse_distinct(raw[name], readers[name].parse) for name in table.columns
     )
+    for header, (expr, read) in table.inputs.items():
+        given = rows.select(ROW, expr.alias("raw"))
+        findings += _unreadable(given, _parse_distinct(given["raw"], read.parse),
+                                schema.NUMBER, read, header, grid.file)
     for name in table.columns:
-        findings += _unreadable(raw, parsed, by_name[name], table.headers[name], grid.file)
+        findings += _unreadable(raw.select(ROW, pl.col(name).alias("raw")), parsed[name],
+                                by_name[name].kind, readers[name], table.headers[name],
+                                grid.file)
     for name, known in table.lookups.items():
         missing = raw.select(_text_present(pl.col(name)) & ~pl.col(name).is_in(list(known)))
         missing = missing.to_series()
@@ -505,6 +695,7 @@ def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[i
     """Rows without an id that say Summa/Totalt are sums the payroll report added."""
     ids = [table.columns[c.name] for c in table.extract.columns
            if (c.required or c.name in table.extract.one_of) and c.name in table.columns
+           and c.name not in table.generated
            and c.kind in (schema.PNR, schema.PERSON_ID, schema.CODE, schema.TEXT)]
     if not ids:
         return rows, []
@@ -527,34 +718,32 @@ def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _unreadable(raw: pl.DataFrame, parsed: pl.DataFrame, column: Column, header: str,
+def _unreadable(given: pl.DataFrame, parsed: pl.Series, kind: str, read: Reader, header: str,
                 file: str) -> list[Finding]:
-    """Findings for cells that hold text which is not a value of the column's kind."""
-    if column.kind in (schema.TEXT, schema.CODE, schema.PNR, schema.PERSON_ID):
+    """Findings for cells (`given`: ROW and the text, "raw") that hold text which is not a
+    value of the kind (`parsed`: the values read, in the same order)."""
+    if kind in (schema.TEXT, schema.CODE, schema.PNR, schema.PERSON_ID):
         return []
-    bad = raw.select(ROW, pl.col(column.name).alias("raw")).filter(
-        _text_present(pl.col("raw")), parsed[column.name].is_null())
+    bad = given.filter(_text_present(pl.col("raw")), parsed.is_null())
     if bad.is_empty():
         return []
-    if column.kind in _VOCABULARIES:
-        severity = WARNING if column.kind == schema.EMPLOYMENT_FORM else ERROR
-        return _unknown_values(bad, severity, file, header, _known(column))
-    ambiguous = {schema.NUMBER: number_ambiguous, schema.RATE: number_ambiguous,
-                 schema.DATE: date_ambiguous, schema.SNAPSHOT: date_ambiguous}.get(column.kind)
-    two_readings = set(raw.select(ROW, ambiguous(pl.col(column.name)).alias("two"))
-                       .filter("two")[ROW].to_list()) if ambiguous else set()
+    if kind in _VOCABULARIES:
+        severity = WARNING if kind == schema.EMPLOYMENT_FORM else ERROR
+        return _unknown_values(bad, severity, file, header, _known(kind))
+    two_readings = set(given.filter(read.ambiguous(pl.col("raw")))[ROW].to_list()
+                       ) if read.ambiguous else set()
     shown = bad.head(MAX_ROW_FINDINGS)
     findings = [
         Finding(ERROR, file, row, header,
-                _two_readings(value, column.kind) if row in two_readings
-                else f"'{_quote(value)}' kan inte läsas som {_EXPECTED[column.kind]}.")
+                read.explain(value) if row in two_readings
+                else f"'{_quote(value)}' kan inte läsas som {read.expected}.")
         for row, value in shown.iter_rows()
     ]
     if bad.height > MAX_ROW_FINDINGS:
         findings.append(Finding(
             ERROR, file, bad[ROW][MAX_ROW_FINDINGS], header,
             f"... och {bad.height - MAX_ROW_FINDINGS} rader till i samma kolumn som inte "
-            f"kan läsas som {_EXPECTED[column.kind]}."))
+            f"kan läsas som {read.expected}."))
     return findings
 
 
@@ -627,7 +816,8 @@ def _mixed_rate_scales(raw: pl.DataFrame, table: Table,
     for name in table.columns:
         if by_name[name].kind != schema.RATE:
             continue
-        values = raw.select(ROW).with_columns(_parse_distinct(raw[name], number).alias("v"))
+        read = table.numbers.get(name, Numbers()).read
+        values = raw.select(ROW).with_columns(_parse_distinct(raw[name], read).alias("v"))
         fractions = values.filter((pl.col("v") > 0) & (pl.col("v") < 1))
         if not fractions.is_empty() and values["v"].max() > 1:
             findings.append(Finding(
@@ -643,7 +833,7 @@ def _quote(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _known(column: Column) -> str:
+def _known(kind: str) -> str:
     examples = {
         schema.GENDER: "Tillåtna värden: K/M, Kvinna/Man, F/M, 1/2.",
         schema.FLAG: "Tillåtna värden: Ja/Nej, J/N, X/tomt, 1/0.",
@@ -651,44 +841,95 @@ def _known(column: Column) -> str:
         schema.EMPLOYMENT_FORM: "Kända värden: Tillsvidare, Visstid, Vikariat, Timanställning. "
                                 "Raden läses in utan anställningsform.",
     }
-    return examples[column.kind]
+    return examples[kind]
 
 
 # --- profiles: canonical columns as text expressions over the grid ------------------------------
 
-def profile_columns(profile: Profile, grid_columns: dict[str, str]) -> dict[str, pl.Expr]:
+def profile_columns(profile: Profile, grid_columns: dict[str, str],
+                    numbers: dict[str, Numbers] | None = None,
+                    ) -> tuple[dict[str, pl.Expr], dict[str, tuple[pl.Expr, Reader]]]:
     """Text expressions for each canonical column the profile names or derives and the file
-    has the headers for. `grid_columns` maps a folded header to its grid column."""
+    has the headers for (`grid_columns` maps a folded header to its grid column); and the
+    numbers the derivations read: header -> (its text, its reader). `numbers`: the format of
+    each number column (a derivation reads its sources in the format of the column it makes)."""
     def col(header: str) -> pl.Expr | None:
         name = grid_columns.get(fold(header))
         return pl.col(name) if name is not None else None
 
+    numbers = numbers or {}
     exprs = {column: col(header) for column, header in profile.columns.items()}
-    exprs |= {column: _derived(spec, col) for column, spec in profile.derive.items()}
+    inputs: dict[str, tuple[pl.Expr, Reader]] = {}
+    for column, spec in profile.derive.items():
+        readers = _number_inputs(spec, numbers.get(column, Numbers()))
+        sources = {header: col(header) for header in readers}
+        if any(source is None for source in sources.values()):
+            exprs[column] = None
+            continue
+        inputs |= {header: (sources[header], readers[header]) for header in readers}
+        exprs[column] = _derived(spec, col, {h: readers[h].parse(sources[h]) for h in readers})
     for column, mapping in profile.values.items():
         if exprs.get(column) is not None:
             exprs[column] = _mapped(exprs[column], mapping)
-    return {column: expr for column, expr in exprs.items() if expr is not None}
+    return {column: expr for column, expr in exprs.items() if expr is not None}, inputs
 
 
-def _mapped(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
-    """Values the mapping names become the canonical value; others pass through (and are
-    reported by the column's vocabulary when it does not know them)."""
+def _mapped(expr: pl.Expr, mapping: dict, default: str | None = None) -> pl.Expr:
+    """Values the mapping names become the canonical value; others become the default, or
+    pass through (and are reported by the column's vocabulary or lookup when it does not know
+    them). A blank cell stays blank."""
     folded = {fold(k): str(v) for k, v in mapping.items()}
-    return fold_expr(expr).replace_strict(folded, default=None).fill_null(expr)
+    return _or_else(fold_expr(expr).replace_strict(folded, default=None), expr, default)
 
 
-def _derived(spec: dict, col) -> pl.Expr | None:
+def _or_else(matched: pl.Expr, source: pl.Expr, default: str | None) -> pl.Expr:
+    """`matched` where it has a value; else the default (for a non-blank source) or the
+    source itself."""
+    unmatched = source if default is None else pl.when(_text_present(source)).then(
+        pl.lit(default))
+    return matched.fill_null(unmatched)
+
+
+def _lookup_values(spec: dict) -> frozenset[str] | None:
+    """The values a derivation's lookup table (`map`, `patterns`) and default give."""
+    table = spec.get("map", spec.get("patterns"))
+    if table is None:
+        return None
+    defaults = [spec["default"]] if "default" in spec else []
+    return frozenset(str(v) for v in [*table.values(), *defaults])
+
+
+def _number_inputs(spec: dict, numbers: Numbers) -> dict[str, Reader]:
+    """The headers a derivation reads as numbers, each with its reader: the source of an
+    arithmetic derivation, and a full-time column (which must be over 0)."""
+    if not any(k in spec for k in ("multiply", "divide", "full_time", "weekly_to_monthly")):
+        return {}
+    readers = {spec["from"]: reader_of(schema.NUMBER, numbers)}
+    if isinstance(spec.get("full_time"), str):
+        readers[spec["full_time"]] = Reader(
+            lambda raw: numbers.read(raw).pipe(lambda v: pl.when(v > 0).then(v)),
+            "heltidens veckotimmar, ett tal över 0" + numbers.described(),
+            numbers.ambiguous, numbers.explain)
+    return readers
+
+
+def _derived(spec: dict, col, values: dict[str, pl.Expr]) -> pl.Expr | None:
+    """A derivation as a text expression over the grid; `values` holds the numbers it reads
+    (header -> value), null where a value cannot be read (reported where it is)."""
     if "constant" in spec:
         return pl.lit(str(spec["constant"]))
-    if "filled" in spec:
-        sources = {value: col(header) for value, header in spec["filled"].items()}
-        if any(expr is None for expr in sources.values()):
+    if "row_number" in spec:
+        return pl.col(ROW).cast(pl.String)
+    if "filled" in spec or "concat" in spec:
+        sources = [col(header) for header in (spec.get("concat") or spec["filled"].values())]
+        if any(expr is None for expr in sources):
             return None
+        if "concat" in spec:
+            return pl.concat_str([text_value(expr) for expr in sources],
+                                 separator=spec.get("separator", "-"))
         result = pl.lit(None, dtype=pl.String)
-        for value, expr in reversed(sources.items()):
-            filled = expr.str.strip_chars().fill_null("") != ""
-            result = pl.when(filled).then(pl.lit(value)).otherwise(result)
+        for value, expr in reversed(list(zip(spec["filled"], sources, strict=True))):
+            result = pl.when(_text_present(expr)).then(pl.lit(value)).otherwise(result)
         return result
     source = col(spec["from"])
     if source is None:
@@ -696,11 +937,26 @@ def _derived(spec: dict, col) -> pl.Expr | None:
     if "pattern" in spec:
         matches = source.str.contains(f"(?i){spec['pattern']}").fill_null(False)
         return pl.when(matches).then(pl.lit("Ja")).otherwise(pl.lit("Nej"))
+    if "patterns" in spec:
+        matched = pl.lit(None, dtype=pl.String)
+        for pattern, value in reversed(spec["patterns"].items()):
+            matched = (pl.when(source.str.contains(f"(?i){pattern}").fill_null(False))
+                       .then(pl.lit(value)).otherwise(matched))
+        return _or_else(matched, source, spec.get("default"))
     if "map" in spec:
-        return _mapped(source, spec["map"])
-    factor = spec["multiply"] if "multiply" in spec else 1 / spec["divide"]
-    value = number(source)
-    # Written as an integer times 10^-4, a form with no separator to misread ('173.332' would
-    # be ambiguous); a source value that is not a number passes through to be reported.
-    scaled = ((value * factor * 10_000).round(0).cast(pl.Int64).cast(pl.String) + "e-4")
-    return pl.when(value.is_null() & _text_present(source)).then(source).otherwise(scaled)
+        return _mapped(source, spec["map"], spec.get("default"))
+    value = values[spec["from"]]
+    if "full_time" in spec:
+        full = spec["full_time"]
+        value = value / (values[full] if isinstance(full, str) else full) * 100
+    elif "weekly_to_monthly" in spec:
+        value = value * profiles.WEEKS_PER_MONTH
+    else:
+        value = value * spec["multiply"] if "multiply" in spec else value / spec["divide"]
+    return _as_text(value)
+
+
+def _as_text(value: pl.Expr) -> pl.Expr:
+    """A derived number as text an integer times 10^-4, a form with no separator to misread
+    in any locale ('173.332' could be thousands)."""
+    return (value * 10_000).round(0).cast(pl.Int64).cast(pl.String) + "e-4"

@@ -9,16 +9,25 @@ in pipelines/profiles/.
     name = "Heroma"
     sheet = "Anställda"             # optional: the workbook sheet with the table
     [columns]                       # canonical column = header in the file
-    employment_id = "Anst.id"
+    person_id = "Personid"
     [values.employment_form]        # value in the file = canonical value
     "Tillsvidareanställd" = "tillsvidare"
     [derive]                        # canonical column = how to make it
+    employment_id = { row_number = true }   # or { concat = ["Personid", "Titel"], separator = "-" }
     is_manager = { from = "Befattning", pattern = "chef|manager|director" }
-    contracted_rate = { from = "FTE", multiply = 100 }
-    monthly_salary_fte = { from = "Årslön", divide = 12 }
+    ssyk_code = { from = "Befattning", patterns = { "socialsekr" = "2661" }, default = "" }
+    contracted_rate = { from = "Veckoarbetstid", full_time = 40 }     # or full_time = "Heltid"
+    hours_worked_month = { from = "Veckoarbetstid", weekly_to_monthly = true }   # x 52/12
+    monthly_salary_fte = { from = "Årslön", divide = 12 }      # also multiply = ...
     pay_form = { filled = { monthly = "Månadslön", hourly = "Timlön" } }
     forvaltning = { constant = "Socialtjänst" }
-    ssyk_code = { from = "Befattning", map = { "Socialsekreterare" = "2661" } }
+    org_unit = { from = "Enhetskod", map = { "A1" = "Norr" } }   # also with default = ...
+    [numbers]                       # how the file writes numbers (else decided per column)
+    decimal = ","
+    thousands = " "
+    hourly_wage = { decimal = "." }  # one column written otherwise
+    [dates]                         # how the file writes dates (else decided per column)
+    format = "%m/%d/%Y"
 """
 
 from __future__ import annotations
@@ -31,13 +40,24 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 import tomli_w
 
 import settings
 from pipelines import schema
 
 FOLDER = Path(__file__).resolve().parent / "profiles"
-_DERIVATIONS = ("pattern", "map", "multiply", "divide", "filled", "constant")
+_DERIVATIONS = ("pattern", "patterns", "map", "multiply", "divide", "full_time",
+                "weekly_to_monthly", "filled", "constant", "row_number", "concat")
+_WITHOUT_FROM = ("filled", "constant", "row_number", "concat")
+_OPTIONS = {"default": ("map", "patterns"), "separator": ("concat",)}
+"""Keys that refine a derivation, and the derivations they go with."""
+WEEKS_PER_MONTH = 52 / 12
+"""weekly_to_monthly: weekly hours times 52 weeks over 12 months (4.33...)."""
+NUMBER_KEYS = {"decimal": (",", "."), "thousands": ("", " ", ".", ",", "'"), "currency": None}
+"""[numbers]: the decimal separator, the thousands separator ('' none, ' ' space: spaces
+between digit groups are always allowed) and the currency symbols a value may carry."""
+DATE_DIRECTIVES = ("%d", "%m", "%Y")
 _TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
 
 
@@ -57,6 +77,11 @@ class Profile:
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     derive: dict[str, dict] = field(default_factory=dict)
+    numbers: dict = field(default_factory=dict)
+    """[numbers]: NUMBER_KEYS for the whole file, and canonical column -> its own keys."""
+    dates: dict = field(default_factory=dict)
+    """[dates]: format = a strftime pattern for the whole file, and canonical column ->
+    { format = ... }."""
     source: Path | None = None
 
     def headers(self) -> set[str]:
@@ -66,7 +91,23 @@ class Profile:
             if "from" in spec:
                 used.add(spec["from"])
             used.update(spec.get("filled", {}).values())
+            used.update(spec.get("concat", []))
+            if isinstance(spec.get("full_time"), str):
+                used.add(spec["full_time"])
         return used
+
+    def number_format(self, column: str) -> dict:
+        """The number keys declared for a canonical column: its own over the file's."""
+        return _merged(self.numbers, column, NUMBER_KEYS)
+
+    def date_format(self, column: str) -> str | None:
+        """The date format declared for a canonical column: its own, else the file's."""
+        return _merged(self.dates, column, ("format",)).get("format")
+
+
+def _merged(section: dict, column: str, keys) -> dict:
+    own = section.get(column, {})
+    return {k: own.get(k, section.get(k)) for k in keys if k in own or k in section}
 
 
 def parse(text: str, name: str, source: Path | None = None) -> Profile:
@@ -78,7 +119,8 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
         raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil{place}.") from exc
     label = data.get("name", name)
     for key, kind in (("name", str), ("description", str), ("extract", str),
-                      ("columns", dict), ("values", dict), ("derive", dict)):
+                      ("columns", dict), ("values", dict), ("derive", dict), ("numbers", dict),
+                      ("dates", dict)):
         if key in data and not isinstance(data[key], kind):
             raise ProfileError(f"Profilen {label}: {key} har fel form "
                                f"({'text inom citattecken' if kind is str else 'en tabell'}).")
@@ -94,7 +136,8 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
         columns=dict(data.get("columns", {})),
         values={k: {str(a): str(b) for a, b in v.items()}
                 for k, v in data.get("values", {}).items()},
-        derive=dict(data.get("derive", {})), source=source,
+        derive=dict(data.get("derive", {})), numbers=dict(data.get("numbers", {})),
+        dates=dict(data.get("dates", {})), source=source,
     )
     _check(profile)
     return profile
@@ -108,29 +151,136 @@ def _check(profile: Profile) -> None:
     if profile.sheet is not None and not isinstance(profile.sheet, str):
         raise ProfileError(f"Profilen {profile.name}: sheet ska vara ett bladnamn inom "
                            "citattecken.")
-    known = {c.name for c in extracts[profile.extract].columns}
+    kinds = {c.name: c.kind for c in extracts[profile.extract].columns}
     for section in ("columns", "values", "derive"):
-        unknown = set(getattr(profile, section)) - known
+        unknown = set(getattr(profile, section)) - kinds.keys()
         if unknown:
             raise ProfileError(
                 f"Profilen {profile.name}: okänd kolumn {', '.join(sorted(unknown))} under "
-                f"[{section}]. Kända: {', '.join(sorted(known))}.")
+                f"[{section}]. Kända: {', '.join(sorted(kinds))}.")
     for column, spec in profile.derive.items():
-        kinds = [k for k in _DERIVATIONS if k in spec]
-        if len(kinds) != 1:
-            raise ProfileError(f"Profilen {profile.name}: [derive] {column} ska ha precis ett av "
-                               f"{', '.join(_DERIVATIONS)}.")
-        if kinds[0] not in ("filled", "constant") and "from" not in spec:
-            raise ProfileError(f"Profilen {profile.name}: [derive] {column} saknar from = ...")
-        extra = set(spec) - {"from", *_DERIVATIONS}
-        if extra:
-            raise ProfileError(f"Profilen {profile.name}: [derive] {column} har okänd nyckel "
-                               f"{', '.join(sorted(extra))}.")
-        factor = spec[kinds[0]]
-        if kinds[0] in ("multiply", "divide") and (
-                isinstance(factor, bool) or not isinstance(factor, int | float) or factor == 0):
-            raise ProfileError(f"Profilen {profile.name}: [derive] {column}: {kinds[0]} ska "
-                               "vara ett tal (skilt från 0).")
+        _check_derivation(f"Profilen {profile.name}: [derive] {column}", spec)
+    _check_formats(profile, "numbers", NUMBER_KEYS, (schema.NUMBER, schema.RATE), kinds)
+    _check_formats(profile, "dates", ("format",), (schema.DATE, schema.SNAPSHOT), kinds)
+
+
+def _check_derivation(where: str, spec: dict) -> None:
+    """One [derive] entry: exactly one derivation, with the keys it needs, of the right form."""
+    kinds = [k for k in _DERIVATIONS if k in spec]
+    if len(kinds) != 1:
+        raise ProfileError(f"{where} ska ha precis ett av {', '.join(_DERIVATIONS)}.")
+    kind = kinds[0]
+    if kind not in _WITHOUT_FROM and not isinstance(spec.get("from"), str):
+        raise ProfileError(f"{where} saknar from = \"rubrik\" (kolumnen att härleda ur).")
+    if kind in _WITHOUT_FROM and "from" in spec:
+        raise ProfileError(f"{where}: {kind} läser inte from; ta bort from.")
+    for option, owners in _OPTIONS.items():
+        if option in spec and kind not in owners:
+            raise ProfileError(f"{where}: {option} hör bara till {' och '.join(owners)}.")
+        if option in spec and not isinstance(spec[option], str):
+            raise ProfileError(f"{where}: {option} ska vara text inom citattecken.")
+    extra = set(spec) - {"from", *_DERIVATIONS, *_OPTIONS}
+    if extra:
+        raise ProfileError(f"{where} har okänd nyckel {', '.join(sorted(extra))}.")
+    test, problem = _FORMS.get(kind, (lambda _: True, ""))
+    if not test(spec[kind]):
+        raise ProfileError(f"{where}: {kind} {problem}.")
+    if kind in ("pattern", "patterns"):
+        for pattern in [spec[kind]] if kind == "pattern" else list(spec[kind]):
+            try:
+                pl.Series([""]).str.contains(pattern)
+            except pl.exceptions.PolarsError:
+                raise ProfileError(f"{where}: '{pattern}' är inget giltigt mönster (reguljärt "
+                                   "uttryck).") from None
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _headers(value, least: int) -> bool:
+    return isinstance(value, list) and len(value) >= least and all(
+        isinstance(h, str) for h in value)
+
+
+_NOT_ZERO = (lambda v: _number(v) and v != 0, "ska vara ett tal (skilt från 0)")
+_TRUE = (lambda v: v is True, "ska vara true")
+_FORMS = {
+    "multiply": _NOT_ZERO,
+    "divide": _NOT_ZERO,
+    "full_time": (lambda v: isinstance(v, str) and v.strip() != "" or _number(v) and v > 0,
+                  "ska vara heltidens veckotimmar (ett tal över 0, t.ex. 40) eller rubriken på "
+                  "kolumnen som anger dem, inom citattecken"),
+    "weekly_to_monthly": _TRUE,
+    "row_number": _TRUE,
+    "concat": (lambda v: _headers(v, 2), "ska vara en lista med minst två rubriker inom "
+                                         'citattecken, t.ex. ["Personid", "Befattning"]'),
+    "pattern": (lambda v: isinstance(v, str), "ska vara ett mönster inom citattecken"),
+    "patterns": (lambda v: isinstance(v, dict) and bool(v) and all(
+        isinstance(x, str) for x in v.values()),
+        'ska vara en tabell: mönster = värde, t.ex. { "chef" = "Ja" }'),
+    "map": (lambda v: isinstance(v, dict), 'ska vara en tabell: värde = värde'),
+    "filled": (lambda v: isinstance(v, dict) and _headers(list(v.values()), 1),
+               'ska vara en tabell: värde = rubrik'),
+}
+"""Derivation -> (whether its value has the right form, what the form is)."""
+
+
+def _check_formats(profile: Profile, section: str, keys, kinds_for: tuple[str, ...],
+                   kinds: dict[str, str]) -> None:
+    """[numbers] or [dates]: the file-wide keys, and columns of the right kind with their own."""
+    table = getattr(profile, section)
+    where = f"Profilen {profile.name}: [{section}]"
+    columns = [c for c, k in kinds.items() if k in kinds_for]
+    for key, value in table.items():
+        if key in keys:
+            continue
+        if key not in columns:
+            raise ProfileError(f"{where}: okänd nyckel {key}. Möjliga: {', '.join(keys)}, "
+                               f"eller en kolumn: {', '.join(sorted(columns))}.")
+        if not isinstance(value, dict) or set(value) - set(keys):
+            raise ProfileError(f"{where} {key} ska vara en tabell med {', '.join(keys)}, "
+                               f"t.ex. {key} = {{ {_EXAMPLES[section]} }}.")
+    for column in ("", *(c for c in table if c in columns)):
+        merged = _merged(table, column, keys)
+        label = f"{where}{' ' + column if column else ''}"
+        problem = (_number_problem(merged) if section == "numbers"
+                   else _date_problem(merged.get("format")))
+        if problem:
+            raise ProfileError(f"{label}: {problem}.")
+
+
+_EXAMPLES = {"numbers": 'decimal = ","', "dates": 'format = "%Y-%m-%d"'}
+
+
+def _number_problem(keys: dict) -> str | None:
+    decimal, thousands = keys.get("decimal"), keys.get("thousands", "")
+    if "decimal" in keys and decimal not in NUMBER_KEYS["decimal"]:
+        return 'decimal ska vara "," eller "."'
+    if thousands not in NUMBER_KEYS["thousands"]:
+        return 'thousands ska vara "" (ingen), " " (mellanslag), ".", "," eller "\'"'
+    if thousands and decimal is None:
+        return "thousands kräver decimal (vilket tecken som skiljer decimalerna)"
+    if thousands == decimal:
+        return "decimal och thousands kan inte vara samma tecken"
+    currency = keys.get("currency", [])
+    if not isinstance(currency, list) or not all(
+            isinstance(c, str) and c.strip() and not any(ch.isdigit() for ch in c)
+            for c in currency):
+        return 'currency ska vara en lista med valutatecken, t.ex. ["$", "USD"]'
+    return None
+
+
+def _date_problem(fmt) -> str | None:
+    if fmt is None:
+        return None
+    if not isinstance(fmt, str):
+        return 'format ska vara text inom citattecken, t.ex. "%m/%d/%Y"'
+    directives = re.findall(r"%.", fmt)
+    if sorted(directives) != sorted(DATE_DIRECTIVES):
+        return (f"format '{fmt}' ska innehålla %d (dag), %m (månad) och %Y (år med fyra "
+                "siffror) en gång var och inga andra %-koder, t.ex. \"%m/%d/%Y\"")
+    return None
 
 
 def _folders() -> list[Path]:
@@ -244,6 +394,9 @@ def dumps(profile: Profile) -> str:
         data["values"] = {k: dict(v) for k, v in profile.values.items()}
     if profile.derive:
         data["derive"] = {k: dict(v) for k, v in profile.derive.items()}
+    for section in ("numbers", "dates"):
+        if getattr(profile, section):
+            data[section] = dict(getattr(profile, section))
     return tomli_w.dumps(data)
 
 

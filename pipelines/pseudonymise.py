@@ -8,7 +8,9 @@ repository and the database (settings.secret_path, created on first use with mod
 
 - a personnummer: its twelve digits (`ÅÅÅÅMMDDNNNK`), as in every earlier load, so person keys
   stay those of the stores already loaded;
-- a person id: `id:` followed by the id as written (`id:19650101`).
+- a person id: `id:` followed by the id as written (`id:19650101`), except that an id of
+  digits only loses its leading zeros (`00123` in a CSV and the number cell 123 in a workbook
+  are one person: `id:123`).
 
 The two kinds of input can never be equal (one is twelve digits, the other starts with
 `id:`), so an employee number and a personnummer with the same digits get different keys.
@@ -131,7 +133,7 @@ def identified(frame: pl.DataFrame) -> pl.DataFrame:
 def _key_input(frame: pl.DataFrame) -> pl.Expr:
     if "pnr12" in frame.columns:
         return pl.col("pnr12")
-    return pl.lit(ID_PREFIX) + pl.col(PERSON_ID)
+    return pl.lit(ID_PREFIX) + pl.col(PERSON_ID).str.replace(r"^0+(\d+)$", "${1}")
 
 
 def keyed(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:

@@ -40,6 +40,10 @@ class Settings:
     """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
     retirement_age: int
     """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
+    reference_month: int
+    """The month whose snapshot a yearly indicator counts (PERSONALPANELEN_REFERENCE_MONTH;
+    November, as SKR's personnel statistics). Snapshots of other months feed the monthly
+    series only."""
     municipality: str
     """The municipality's name, as the Excel export's cover sheet states it
     (PERSONALPANELEN_MUNICIPALITY). Empty: the export says "Exempelkommun (exempeldata)" when
@@ -57,6 +61,18 @@ class Settings:
     def profiles_dir(self) -> Path:
         """Mapping profiles saved from the upload page (beside the shipped ones)."""
         return self.data_dir / "profiles"
+
+
+def _month(text: str) -> int:
+    month = int(text)
+    if not 1 <= month <= 12:
+        raise ValueError(f"PERSONALPANELEN_REFERENCE_MONTH ska vara 1-12, inte {text}")
+    return month
+
+
+MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+               "september", "oktober", "november", "december")
+"""Swedish month names, January first (for texts such as "novemberuttaget")."""
 
 
 def get() -> Settings:
@@ -78,6 +94,7 @@ def get() -> Settings:
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
+        reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),
         municipality=_env("PERSONALPANELEN_MUNICIPALITY", ""),
     )
 

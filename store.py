@@ -41,22 +41,24 @@ CREATE TABLE IF NOT EXISTS load_log (
 )
 """
 
-# Each employment of one snapshot, dated to the next snapshot, with whether its person is gone
-# from the employer by then (not in the next snapshot at all: internal moves are not exits).
+# Each employment of one snapshot, dated to the snapshot of the same month a year later, with
+# whether its person is gone from the employer by then (not in that snapshot at all: internal
+# moves are not exits). A snapshot with no snapshot twelve months before it has no transition.
 _TRANSITION_DDL = """
 CREATE OR REPLACE VIEW employment_transition AS
-WITH dates AS (
-    SELECT snapshot_date AS previous_date,
-           lead(snapshot_date) OVER (ORDER BY snapshot_date) AS next_date
-    FROM (SELECT DISTINCT snapshot_date FROM employment)
+WITH dates AS (SELECT DISTINCT snapshot_date FROM employment),
+pairs AS (
+    SELECT p.snapshot_date AS previous_date, n.snapshot_date AS next_date
+    FROM dates p JOIN dates n
+      ON date_trunc('month', n.snapshot_date)
+         = date_trunc('month', p.snapshot_date) + INTERVAL 12 MONTH
 )
 SELECT d.next_date AS snapshot_date, e.* EXCLUDE (snapshot_date), d.previous_date,
        NOT EXISTS (
            SELECT 1 FROM employment n
            WHERE n.snapshot_date = d.next_date AND n.person_key = e.person_key
        ) AS left_employer
-FROM employment e JOIN dates d ON e.snapshot_date = d.previous_date
-WHERE d.next_date IS NOT NULL
+FROM employment e JOIN pairs d ON e.snapshot_date = d.previous_date
 """
 
 # One row per manager (monthly-paid, manager flag) and snapshot with `span`: the monthly-paid

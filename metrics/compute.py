@@ -75,6 +75,7 @@ WITH rows AS (
     SELECT * FROM {metric.table}
     WHERE ($start::DATE IS NULL OR snapshot_date >= $start::DATE)
       AND ($end::DATE IS NULL OR snapshot_date <= $end::DATE)
+      AND ($month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER)
       AND ({metric.population})
 ),
 persons AS (
@@ -93,7 +94,7 @@ def _measures(metric: Metric) -> str:
 
 def sql(metric: Metric, by: Sequence[str] = ()) -> str:
     """The statement for one breakdown, optionally over a subset of förvaltningar (parameters:
-    start, end, forvaltningar, fte_hours, retirement_age)."""
+    start, end, month, forvaltningar, fte_hours, retirement_age)."""
     cell_keys = ", ".join(("snapshot_date", *by))
     return f"""{_persons(metric)}
 SELECT {cell_keys}, {_measures(metric)}
@@ -137,18 +138,24 @@ def compute(
     end: date | None = None,
     publication: bool = False,
     retirement_age: int | None = None,
+    monthly: bool = False,
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
     broken down by `by` (one of the tables of views()); cells hidden by the disclosure model
     (disclosure.py) and, when `publication` is on, rounded as SCB publishes.
+    The yearly series (the default) counts the reference month's snapshots (the setting,
+    November); `monthly` gives every snapshot, for a metric whose record allows it.
     `retirement_age` defaults to the setting."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
     by = _table(metric, by)
+    if monthly and not metric.monthly:
+        raise ValueError(f"{metric.id} räknas bara per år (referensmånaden), inte per månad")
     cfg = settings.get()
     threshold = getattr(cfg, metric.threshold)
     params = {
         "start": start,
         "end": end,
+        "month": None if monthly or reads_years(metric) else cfg.reference_month,
         "forvaltningar": None,
         "fte_hours": cfg.fte_hours_divisor,
         "retirement_age": retirement_age or cfg.retirement_age,
@@ -249,8 +256,8 @@ def compute_many(
     forvaltningar: Sequence[str] | None = None,
     publication: bool = False,
 ) -> pl.DataFrame:
-    """Several metrics stacked as a reader gets them, each value rounded to the decimals it
-    is shown with (disclosure.decimals): [metric_id, snapshot_date, <by>, n, value,
+    """Several metrics' yearly series stacked as a reader gets them, each value rounded to
+    the decimals it is shown with (disclosure.decimals): [metric_id, snapshot_date, <by>, n, value,
     suppressed]. A metric that cannot be broken down by one of `by` is left out."""
     frames = [
         disclosure.round_as_shown(
@@ -263,6 +270,12 @@ def compute_many(
     if not frames:
         raise ValueError(f"Inget av nyckeltalen kan delas upp på {', '.join(by)}")
     return pl.concat(frames, how="vertical_relaxed")
+
+
+def reads_years(metric: Metric) -> bool:
+    """Whether the metric reads a yearly table (sick leave, HME), dated 31 December."""
+    source = store.SOURCE_TABLE.get(metric.table, metric.table)
+    return any(name == "year" for name, _ in TABLES[source][0])
 
 
 def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment") -> set[str]:

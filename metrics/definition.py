@@ -51,6 +51,9 @@ class Metric:
     threshold: str = CELL
     breakdowns: tuple[str, ...] = ("forvaltning", "gender")
     """Breakdowns that mean something for this metric (the snapshot trend is always there)."""
+    monthly: bool = False
+    """Whether a monthly series means something (headcount, årsarbetare, hourly pay, full
+    time). Every indicator's yearly series counts the reference month's snapshots only."""
     decimals: int = 1
     higher_is_better: bool | None = None
     """Direction of a good change, for colouring the change on the overview (None: neutral)."""

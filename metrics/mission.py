@@ -60,6 +60,7 @@ def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
         person_filter="rate IS NOT NULL",
         value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
         numerators=("count(*) FILTER (rate >= 100)",),
+        monthly=True,
         higher_is_better=True,
         source=HELTID_SOURCE,
     )
@@ -165,6 +166,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
             "(varje timavlönad person när uttaget saknar timmar)."
         ),
         population_sv="Timavlönade personer på mätdagen; en person räknas en gång.",
+        monthly=True,
         unit="personer",
         columns=("pay_form", "hours_worked_month"),
         population=HOURLY_WORKING,
@@ -182,6 +184,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
             "heltidsmånad (165, en inställning)."
         ),
         population_sv="Timavlönade personer med arbetade timmar i mätmånaden.",
+        monthly=True,
         unit="årsarbetare",
         columns=("pay_form", "hours_worked_month"),
         population=HOURLY_WORKING,
@@ -330,6 +333,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
         population_sv=(
             "Månadsavlönade och timavlönade med arbetade timmar i mätmånaden."
         ),
+        monthly=True,
         unit="%",
         columns=("pay_form", "hours_worked_month", "actual_rate|contracted_rate"),
         population=f"{MONTHLY} OR {HOURLY_WORKING}",

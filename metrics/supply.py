@@ -15,8 +15,8 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
         id=metric_id,
         **labels,
         population_sv=(
-            "Månadsavlönade tillsvidareanställda personer vid föregående mätdag; värdet visas "
-            "vid den senare mätdagen."
+            "Månadsavlönade tillsvidareanställda personer vid mätdagen ett år tidigare (samma "
+            "månad); värdet visas vid den senare mätdagen."
         ),
         unit="%",
         columns=("pay_form", "employment_form", "birth_year"),
@@ -32,8 +32,10 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
             "en enda officiell definition saknas, se Nyckeltalsinstitutet"
         ),
         note_sv=(
-            "Nämnaren är antalet vid föregående mätdag (inte ett medelvärde). Den som finns "
-            "kvar i någon förvaltning har inte slutat: interna byten räknas inte. Uttagen "
+            "Nämnaren är antalet vid mätdagen ett år tidigare (inte ett medelvärde). Den som "
+            "finns kvar i någon förvaltning har inte slutat: interna byten räknas inte, inte "
+            "heller den som har slutat och kommit tillbaka inom året. Utan ett uttag tolv "
+            "månader tidigare saknas värdet. Uttagen "
             "saknar avgångsorsak, så pensionsavgångar skattas som avgångar vid eller efter "
             "pensionsåldern."
         ),
@@ -85,8 +87,8 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         label_sv="Personalomsättning",
         label_en="Staff turnover",
         definition_sv=(
-            "Antal tillsvidareanställda som har lämnat kommunen till nästa mätdag delat med "
-            "antal tillsvidareanställda vid föregående mätdag, i procent."
+            "Antal tillsvidareanställda som har lämnat kommunen inom tolv månader delat med "
+            "antal tillsvidareanställda vid mätdagen ett år tidigare, i procent."
         ),
     ),
     _turnover(

@@ -27,6 +27,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
             "med arbetade timmar i mätmånaden; en person räknas en gång."
         ),
         population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        monthly=True,
         unit="personer",
         columns=("pay_form",),
         population=EMPLOYED,
@@ -44,6 +45,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
             "timmar i mätmånaden / 165, summerat."
         ),
         population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        monthly=True,
         unit="årsarbetare",
         columns=("pay_form", "actual_rate|contracted_rate", "hours_worked_month"),
         population=EMPLOYED,

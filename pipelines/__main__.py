@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                             + "; eller en .toml-fil)")
     demo_cmd = commands.add_parser("demo", help="skapa och läs in exempelkommunen")
     demo_cmd.add_argument("--db", default=None)
+    demo_cmd.add_argument("--monthly", action="store_true",
+                          help="varje månads uttag, november 2018 till november 2025, i "
+                               "stället för bara novemberuttagen")
     return parser
 
 
@@ -69,6 +72,11 @@ def _print(report: IngestReport) -> None:
         print(f"Totalt: {_counted(errors, 'fel', 'fel', error_rules)}, "
               f"{_counted(warnings, 'varning', 'varningar', warning_rules)}.", file=sys.stderr)
     print(report.summary(), file=sys.stdout if report.loaded else sys.stderr)
+    if report.loaded:
+        import settings
+
+        for line in report.series(settings.get().reference_month):
+            print(line)
 
 
 def _counted(n: int, one: str, many: str, rules: int) -> str:
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "demo":
-            report = load_demo(con)
+            report = load_demo(con, monthly=args.monthly)
         else:
             profile = profiles.load(args.profile) if args.profile else None
             if profile is None:  # a broken profile file is skipped, not a stop

@@ -1,8 +1,9 @@
 """Exempelkommun: a deterministic, fictional municipality laid out as Swedish payroll extracts.
 
 generate() writes what an HR analyst would upload: eight November employment snapshots
-(2018-2025, one xlsx each), a sick-leave extract for the same years (csv) and an HME survey
-summary (xlsx). The headers are the Swedish ones the payroll and survey systems use (see
+(2018-2025, one xlsx each; with monthly=True every month's from November 2018 to November
+2025, the Novembers the same), a sick-leave extract for the same years (csv) and an HME
+survey summary (xlsx). The headers are the Swedish ones the payroll and survey systems use (see
 pipelines/schema.py). The same persons are followed across the years: hires, leavers,
 retirements, internal moves and promotions, yearly pay reviews, the "Heltid som norm" shift
 from part time to full time and the decline of hourly-paid work.
@@ -29,7 +30,11 @@ DEMO_SEED = 20251101
 SNAPSHOT_YEARS = range(2018, 2026)  # November snapshots, snapshot date 1 November
 FIRST_YEAR = SNAPSHOT_YEARS[0]
 
-EMPLOYMENT_FILE = "exempelkommun_anstallningar_{year}-11.xlsx"
+EMPLOYMENT_FILE = "exempelkommun_anstallningar_{day:%Y-%m}.xlsx"
+PAY_REVIEW_MONTH = 4
+"""The monthly demo takes each year's new pay, rates and posts from April."""
+SEASON = {6: 1.6, 7: 1.9, 8: 1.5, 12: 1.2}
+"""Hourly-paid hours in a month relative to November: summer holidays and Christmas."""
 ABSENCE_FILE = "exempelkommun_sjukfranvaro_2018-2025.csv"
 HME_FILE = "exempelkommun_hme_2018-2025.xlsx"
 
@@ -962,6 +967,51 @@ def simulate(seed: int = DEMO_SEED) -> list[Snapshot]:
     return snapshots
 
 
+def months_between(year: int) -> list[dt.date]:
+    """The first days of December of the year before to October of `year`."""
+    return [dt.date(year - 1, 12, 1), *(dt.date(year, month, 1) for month in range(1, 11))]
+
+
+def monthly_extracts(snapshots: list[Snapshot], seed: int = DEMO_SEED
+                     ) -> list[tuple[dt.date, pl.DataFrame]]:
+    """Every month's employment extract from the first November to the last, filled in
+    between two Novembers, which stay exactly as the yearly demo has them: an employment
+    held in both Novembers is there every month, with the earlier November's pay and rate
+    until the pay review in April and the later one's after it; an employment that ended
+    is there until a month drawn for it; a new one from its start date. Hourly-paid staff
+    work more hours in the summer and at Christmas."""
+    extracts = [(snapshot_date(snapshots[0].year), snapshots[0].employment)]
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
+        rng = random.Random(seed + after.year)
+        first, last = before.employment, after.employment
+        number = "Anställningsnummer"
+        ended = first.filter(~pl.col(number).is_in(last[number].implode()))
+        last_day = {n: rng.choice(months_between(after.year)) for n in ended[number].to_list()}
+        started = last.filter(~pl.col(number).is_in(first[number].implode()))
+        # A person who moves to a new employment leaves the old one the day before.
+        moved = started.group_by("Personnummer").agg(
+            (pl.col("Anställningsdatum").min() - dt.timedelta(days=1)).alias("_moved"))
+        ended = ended.join(moved, on="Personnummer", how="left").with_columns(
+            pl.min_horizontal(pl.col(number).replace_strict(last_day, return_dtype=pl.Date),
+                              "_moved").alias("_last")).drop("_moved")
+        for day in months_between(after.year):
+            held = first if day.month < PAY_REVIEW_MONTH or day.year < after.year else last
+            rows = pl.concat([
+                held.filter(pl.col(number).is_in(last[number].implode())
+                            & pl.col(number).is_in(first[number].implode())),
+                ended.filter(pl.col("_last") >= day).drop("_last"),
+                started.filter(pl.col("Anställningsdatum") <= day),
+            ])
+            factor = [SEASON.get(day.month, 1.0) * rng.uniform(0.7, 1.3)
+                      for _ in range(rows.height)]
+            extracts.append((day, rows.with_columns(
+                pl.lit(day).alias("Mätdatum"),
+                (pl.col("Arbetade timmar") * pl.Series(factor)).round(1).alias("Arbetade timmar"),
+            ).sort("Förvaltning", "Enhet", number)))
+        extracts.append((snapshot_date(after.year), last))
+    return extracts
+
+
 # --- writing the files ---------------------------------------------------------------------
 
 def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str,
@@ -974,17 +1024,20 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str,
                           column_widths=120)
 
 
-def generate(out_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
+def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> list[Path]:
     """Write the demo extracts to out_dir (created if missing) and return their paths:
-    first the 8 employment extracts in date order, then the sick-leave extract, then the HME
+    first the 8 November employment extracts in date order (with `monthly`, every month's
+    from November 2018 to November 2025: 85), then the sick-leave extract, then the HME
     summary."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     snapshots = simulate(seed)
+    extracts = (monthly_extracts(snapshots, seed) if monthly
+                else [(snapshot_date(s.year), s.employment) for s in snapshots])
     paths = []
-    for snapshot in snapshots:
-        path = out_dir / EMPLOYMENT_FILE.format(year=snapshot.year)
-        write_xlsx(snapshot.employment, path, "Anställningar", {"Timlön": "0.00"})
+    for day, employment in extracts:
+        path = out_dir / EMPLOYMENT_FILE.format(day=day)
+        write_xlsx(employment, path, "Anställningar", {"Timlön": "0.00"})
         paths.append(path)
 
     absence = pl.DataFrame([row for s in snapshots for row in s.absence],

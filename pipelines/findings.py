@@ -14,6 +14,8 @@ from datetime import date
 
 import polars as pl
 
+from settings import MONTH_NAMES
+
 ERROR, WARNING = "fel", "varning"
 
 _PNR_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
@@ -157,6 +159,10 @@ class IngestReport:
     """Rows loaded per canonical table."""
     readings: dict[str, str] = field(default_factory=dict)
     """How each file was read: which mapping profile (or the standard headers), which sheet."""
+    employment_dates: list[date] = field(default_factory=list)
+    """The snapshot dates of the employment extracts loaded."""
+    replaced_dates: list[date] = field(default_factory=list)
+    """Snapshots of the same months on other days, replaced by this load (one per month)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -184,11 +190,36 @@ class IngestReport:
             totals[finding.severity] = totals.get(finding.severity, 0) + rule_of(finding)[1]
         return totals[ERROR], totals[WARNING]
 
+    def series(self, reference_month: int) -> list[str]:
+        """Which series the loaded snapshots feed: the yearly indicators count the reference
+        month's snapshots only, the monthly series every snapshot."""
+        month = MONTH_NAMES[reference_month - 1]
+        yearly = [d for d in self.employment_dates if d.month == reference_month]
+        other = [d for d in self.employment_dates if d.month != reference_month]
+        lines = []
+        if yearly:
+            lines.append(f"Årsserierna och månadsserierna ({month}uttagen): {_dates(yearly)}.")
+        if other:
+            lines.append(
+                f"Bara månadsserierna (antal anställda, årsarbetare, timavlönade, heltid): "
+                f"{_dates(other)}. Årsserierna bygger på {month}uttagen.")
+        if self.replaced_dates:
+            lines.append(f"Ersatte uttaget från samma månad: {_dates(self.replaced_dates)}.")
+        return lines
+
     def summary(self) -> str:
         """One line for the CLI and the upload page."""
         if self.loaded:
-            dates = ", ".join(d.isoformat() for d in self.snapshot_dates)
+            dates = _dates(self.snapshot_dates)
             return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), mätdatum {dates}"
                     f" ({self.counts()[1]} varningar, {self.seconds:.1f} s).")
         return (f"Ingenting lästes in: {self.counts()[0]} fel i {', '.join(self.files)}. "
                 "Databasen är oförändrad.")
+
+
+def _dates(dates: list[date], shown: int = 6) -> str:
+    """Dates as 'YYYY-MM-DD, ...', the middle of a long run elided."""
+    text = [d.isoformat() for d in sorted(dates)]
+    if len(text) > shown:
+        text = [*text[:3], "…", *text[-2:], f"({len(dates)} uttag)"]
+    return ", ".join(text).replace(", (", " (")

@@ -65,6 +65,7 @@ def ingest(
         if outcome is not None:
             prepared.append((name, data, *outcome))
     report.findings += _duplicates_across_files(prepared)
+    report.findings += _one_snapshot_per_month(prepared)
     if report.errors:
         report.seconds = time.perf_counter() - started
         return report
@@ -155,6 +156,28 @@ def _duplicates_across_files(prepared) -> list[Finding]:
     return findings
 
 
+def _one_snapshot_per_month(prepared) -> list[Finding]:
+    """A batch holds at most one snapshot date per month: a month has one snapshot."""
+    dated = {(name, day) for name, _, table, frame in prepared
+             if table.extract.table == "employment"
+             for day in frame["snapshot_date"].unique().to_list()}
+    months: dict[tuple[int, int], list[str]] = {}
+    for _, day in sorted(dated, key=lambda pair: pair[1]):
+        months.setdefault((day.year, day.month), []).append(day.isoformat())
+    return [
+        Finding(ERROR, name, None, "Mätdatum",
+                f"Mätdatumen {', '.join(dict.fromkeys(months[day.year, day.month]))} ligger i "
+                "samma månad. En månad har ett uttag: läs in ett av dem.")
+        for name, day in sorted(dated)
+        if len(set(months[day.year, day.month])) > 1
+    ]
+
+
+def _period_key(period: str) -> str:
+    """What a loaded period replaces: a snapshot replaces its whole month, a year its year."""
+    return f"date_trunc('month', {period})" if period == "snapshot_date" else period
+
+
 def _write(con, prepared, source: str, started: float, report: IngestReport) -> None:
     archive = settings.get().raw_dir
     with store.transaction(con) as cur:
@@ -169,8 +192,14 @@ def _write(con, prepared, source: str, started: float, report: IngestReport) -> 
                 periods = pl.concat([f.select(period) for _, _, t, f in prepared
                                      if t.extract.table == target]).unique()
                 cur.register("replaced_periods", periods)
-                cur.execute(f"DELETE FROM {target} WHERE {period} IN "
-                            f"(SELECT {period} FROM replaced_periods)")
+                replaced_where = (f"{_period_key(period)} IN "
+                                  f"(SELECT {_period_key(period)} FROM replaced_periods)")
+                if target == "employment":
+                    report.replaced_dates = [row[0] for row in cur.execute(
+                        f"SELECT DISTINCT snapshot_date FROM employment WHERE {replaced_where} "
+                        "AND snapshot_date NOT IN (SELECT snapshot_date FROM replaced_periods) "
+                        "ORDER BY 1").fetchall()]
+                cur.execute(f"DELETE FROM {target} WHERE {replaced_where}")
                 cur.unregister("replaced_periods")
                 replaced.add(target)
             cur.register("incoming", rows)
@@ -190,6 +219,8 @@ def _write(con, prepared, source: str, started: float, report: IngestReport) -> 
             report.rows += rows.height
             report.tables[target] = report.tables.get(target, 0) + rows.height
             report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
+            if target == "employment":
+                report.employment_dates = sorted(set(report.employment_dates) | set(dates))
     report.loaded = True
     report.seconds = time.perf_counter() - started
 
@@ -235,16 +266,19 @@ def headers(name: str, data: bytes, rows: int = 3, sheet: str | None = None
     return normalise.headers(outcome, rows, sheet)
 
 
-def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> IngestReport:
-    """Generate the demo municipality (when its files are missing) and load it."""
+def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, *,
+              monthly: bool = False) -> IngestReport:
+    """Generate the demo municipality (when its files are missing) and load it: November
+    snapshots, or with `monthly` every month's (demo/monthly/)."""
     from pipelines import demo  # the generator is needed once per installation
 
     step = progress or (lambda fraction, text: None)
-    folder = settings.get().demo_dir
+    folder = settings.get().demo_dir / ("monthly" if monthly else "")
     files = sorted(folder.glob("exempelkommun_*")) if folder.exists() else []
-    if len(files) < len(demo.SNAPSHOT_YEARS) + 2:
+    expected = (12 * (len(demo.SNAPSHOT_YEARS) - 1) + 1 if monthly
+                else len(demo.SNAPSHOT_YEARS)) + 2
+    if len(files) < expected:
         step(0.0, "Skapar exempelkommunen …")
-        files = demo.generate(folder)
+        files = demo.generate(folder, monthly=monthly)
     return ingest(con, files, source="demo",
                   progress=lambda fraction, text: step(0.1 + 0.9 * fraction, text))
-

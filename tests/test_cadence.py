@@ -1,0 +1,196 @@
+"""Snapshot cadence: any month can be loaded; yearly indicators count the reference month's
+snapshots (November unless set), turnover compares snapshots twelve months apart, and the
+monthly series count every snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+import store
+from metrics.compute import compute, compute_many
+from metrics.registry import METRICS
+from pipelines import demo
+from pipelines.load import ingest
+from tests import employment_fixture as fx
+from tests.extracts import csv_bytes, small_extract
+
+JUNE = date(2025, 6, 15)
+# In June 2025: the 2024 snapshot's persons but x1, who has left, and p10, new at 50 %.
+JUNE_ROWS = [(JUNE, *row[1:]) for row in fx.ROWS if row[0] == fx.PREV and row[2] != "x1"] + [
+    (JUNE, "e10", "p10", "K", "A", "5311", "monthly", 50, 50, 27000, None, 0, False)]
+
+
+@pytest.fixture
+def con(tmp_path, monkeypatch):
+    """The hand-computed fixture with a June 2025 snapshot between its two Novembers."""
+    for name in ("MIN_CELL", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE"):
+        monkeypatch.setenv(f"PERSONALPANELEN_{name}", "1")
+    connection = store.connect(tmp_path / "cadence.duckdb")
+    fx.load(connection, [*fx.ROWS, *JUNE_ROWS])
+    yield connection
+    connection.close()
+
+
+def series(con, metric_id, **kwargs) -> dict[date, float]:
+    frame = compute(con, metric_id, **kwargs)
+    return dict(zip(frame["snapshot_date"].to_list(), frame["value"].to_list(), strict=True))
+
+
+def test_yearly_series_count_only_november(con):
+    # 2024: the seven monthly-paid persons; 2025: 17 (employment_fixture.py)
+    assert series(con, "headcount") == {fx.PREV: 7, fx.S: 17}
+    assert series(con, "managers_women_share") == {fx.PREV: 50.0, fx.S: pytest.approx(200 / 3)}
+
+
+def test_monthly_series_count_every_snapshot(con):
+    # June: p1 p2 p4 p9 x2 x3 and p10 = 7 persons; six at 100 % of seven
+    assert series(con, "headcount", monthly=True) == {fx.PREV: 7, JUNE: 7, fx.S: 17}
+    assert series(con, "full_time_share", monthly=True)[JUNE] == pytest.approx(600 / 7)
+
+
+def test_a_yearly_only_metric_has_no_monthly_series(con):
+    with pytest.raises(ValueError, match="per år"):
+        compute(con, "turnover", monthly=True)
+
+
+def test_turnover_compares_snapshots_twelve_months_apart(con):
+    # Not June -> November (x1 already gone by June would leave only x2: 1/6 or less): the
+    # November before, as without the June snapshot: x1 and x2 of 6 tillsvidare persons.
+    assert series(con, "turnover") == {fx.S: pytest.approx(200 / 6)}
+
+
+def test_reference_month_is_a_setting(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_REFERENCE_MONTH", "6")
+    assert series(con, "headcount") == {JUNE: 7}
+    assert series(con, "turnover") == {}  # no June 2024 to compare with
+
+
+def test_reference_month_must_be_a_month(monkeypatch):
+    import settings
+
+    monkeypatch.setenv("PERSONALPANELEN_REFERENCE_MONTH", "13")
+    with pytest.raises(ValueError, match="1-12"):
+        settings.get()
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _extract(day: date, persons: int = 12) -> tuple[str, bytes]:
+    return f"uttag_{day.isoformat()}.csv", csv_bytes(small_extract(day, persons))
+
+
+def test_a_snapshot_replaces_its_month(env):
+    con = store.connect(env / "store.duckdb")
+    first = ingest(con, [_extract(date(2025, 11, 1))])
+    assert first.loaded and first.replaced_dates == []
+    again = ingest(con, [_extract(date(2025, 11, 15), persons=10)])
+    assert again.loaded and again.replaced_dates == [date(2025, 11, 1)]
+    dates = store.read(con, "SELECT snapshot_date, count(*) AS n FROM employment GROUP BY 1")
+    assert dates.rows() == [(date(2025, 11, 15), 10)]
+    assert "Ersatte uttaget från samma månad: 2025-11-01." in again.series(11)
+
+
+def test_two_snapshots_of_one_month_in_a_batch_are_refused(env):
+    con = store.connect(env / "store.duckdb")
+    ingest(con, [_extract(date(2025, 10, 1))])
+    report = ingest(con, [_extract(date(2025, 11, 1)), _extract(date(2025, 11, 30))])
+    assert not report.loaded
+    assert {f.file for f in report.errors} == {"uttag_2025-11-01.csv", "uttag_2025-11-30.csv"}
+    assert all("samma månad" in f.message and f.column == "Mätdatum" for f in report.errors)
+    assert store.read(con, "SELECT DISTINCT snapshot_date FROM employment").rows() == [
+        (date(2025, 10, 1),)]
+
+
+def test_report_says_which_series_a_file_feeds(env):
+    con = store.connect(env / "store.duckdb")
+    report = ingest(con, [_extract(date(2025, 6, 1)), _extract(date(2025, 11, 1))])
+    lines = report.series(11)
+    assert lines[0] == "Årsserierna och månadsserierna (novemberuttagen): 2025-11-01."
+    assert lines[1].startswith("Bara månadsserierna") and "2025-06-01" in lines[1]
+    assert report.series(6)[0].endswith("(juniuttagen): 2025-06-01.")
+
+
+def test_cli_prints_the_series(env, capsys):
+    from pipelines.__main__ import main
+
+    path = env / "uttag_2025-06-01.csv"
+    path.write_bytes(_extract(date(2025, 6, 1))[1])
+    assert main(["ingest", str(path), "--db", str(env / "store.duckdb")]) == 0
+    assert "Bara månadsserierna" in capsys.readouterr().out
+
+
+# --- the monthly demo --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_stores(tmp_path_factory):
+    """The demo's November extracts in one store and every month's from November 2018 to
+    November 2025 in another (as CSV, which loads faster than the demo's workbooks)."""
+    folder = tmp_path_factory.mktemp("cadence_demo")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PERSONALPANELEN_DATA_DIR", str(folder / "data"))
+    patch.setenv("PERSONALPANELEN_SECRET_FILE", str(folder / "key"))
+    snapshots = demo.simulate()
+    stores = {}
+    for name, extracts in (
+        ("yearly", [(demo.snapshot_date(s.year), s.employment) for s in snapshots]),
+        ("monthly", demo.monthly_extracts(snapshots)),
+    ):
+        con = store.connect(folder / f"{name}.duckdb")
+        files = [(f"{day.isoformat()}.csv", csv_bytes(frame.with_columns(pl.col(pl.Date)
+                                                                         .cast(pl.String))))
+                 for day, frame in extracts]
+        report = ingest(con, files)
+        assert report.loaded and not report.warnings, report.summary()
+        stores[name] = con
+    yield stores
+    patch.undo()
+    for con in stores.values():
+        con.close()
+
+
+def test_monthly_demo_has_every_month(demo_stores):
+    dates = store.read(demo_stores["monthly"], "SELECT DISTINCT snapshot_date AS d FROM "
+                                               "employment ORDER BY 1")["d"].to_list()
+    assert len(dates) == 12 * 7 + 1 and dates[0] == date(2018, 11, 1)
+    assert all(d.day == 1 for d in dates) and dates[-1] == date(2025, 11, 1)
+
+
+def test_monthly_store_gives_the_yearly_store_s_november_figures(demo_stores):
+    employment = [m for m in METRICS.values() if m.table != "absence" and m.table != "hme"]
+    ids = [m.id for m in employment]
+    monthly = compute_many(demo_stores["monthly"], ids)
+    yearly = compute_many(demo_stores["yearly"], ids)
+    assert monthly.height > 0 and monthly.equals(yearly)
+    turnover = monthly.filter(pl.col("metric_id") == "turnover")
+    assert turnover["snapshot_date"].to_list() == [date(y, 11, 1) for y in range(2019, 2026)]
+
+
+def test_monthly_turnover_over_twelve_months_by_hand(demo_stores):
+    """Turnover at 2025-11-01, counted directly: monthly-paid tillsvidare persons of
+    2024-11-01 not in the 2025-11-01 snapshot (the months between do not matter)."""
+    con = demo_stores["monthly"]
+    counts = store.read(con, """
+        WITH before AS (SELECT DISTINCT person_key FROM employment
+                        WHERE snapshot_date = '2024-11-01' AND pay_form = 'monthly'
+                          AND employment_form = 'tillsvidare'),
+             after AS (SELECT DISTINCT person_key FROM employment
+                       WHERE snapshot_date = '2025-11-01')
+        SELECT count(*) AS n, count(*) FILTER (person_key NOT IN (SELECT * FROM after)) AS gone
+        FROM before""").row(0)
+    n, gone = counts
+    frame = compute(con, "turnover", start=date(2025, 11, 1))
+    assert frame["n"].to_list() == [n]
+    assert frame["value"].to_list() == [pytest.approx(100 * gone / n)]
+
+
+def test_monthly_demo_hourly_work_peaks_in_summer(demo_stores):
+    frame = compute(demo_stores["monthly"], "hourly_paid_fte", monthly=True,
+                    start=date(2024, 11, 1), end=date(2025, 11, 1))
+    by_month = dict(zip(frame["snapshot_date"].to_list(), frame["value"].to_list(),
+                        strict=True))
+    assert by_month[date(2025, 7, 1)] > 1.4 * by_month[date(2025, 3, 1)]

@@ -50,6 +50,11 @@ class Settings:
     only the demo is loaded, else "Kommunen"."""
 
     @property
+    def reference_month_name(self) -> str:
+        """The reference month in Swedish ("november")."""
+        return MONTH_NAMES[self.reference_month - 1]
+
+    @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
 

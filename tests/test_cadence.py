@@ -194,3 +194,59 @@ def test_monthly_demo_hourly_work_peaks_in_summer(demo_stores):
     by_month = dict(zip(frame["snapshot_date"].to_list(), frame["value"].to_list(),
                         strict=True))
     assert by_month[date(2025, 7, 1)] > 1.4 * by_month[date(2025, 3, 1)]
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_on(tmp_path, monkeypatch):
+    """An AppTest on a store of the given rows, on the Heltid page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, PAGE_FILES, _point_app_at
+
+    def start(rows) -> AppTest:
+        path = tmp_path / "app.duckdb"
+        con = store.connect(path)
+        fx.load(con, rows)
+        con.close()
+        _point_app_at(monkeypatch, path, tmp_path)
+        monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+        st.cache_data.clear()
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.switch_page(PAGE_FILES["heltid"]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return start
+
+
+def _periods(at) -> list[str]:
+    return [table.value["Mätdatum"].tolist() for table in at.dataframe
+            if "Mätdatum" in table.value.columns][0]
+
+
+def test_page_shows_the_yearly_series_and_offers_the_monthly_one(app_on):
+    at = app_on([*fx.ROWS, *JUNE_ROWS])
+    assert _periods(at) == ["2024-11-01", "2025-11-01"]
+    assert any("novemberuttagen (referensmånaden)" in c.value for c in at.sidebar.caption)
+    cadence = at.button_group(key="cadence_full_time_share")
+    cadence.set_value(True).run()
+    assert not at.exception
+    assert _periods(at) == ["2024-11-01", "2025-06-15", "2025-11-01"]
+
+
+def test_page_without_a_reference_month_snapshot_says_so(app_on):
+    at = app_on(JUNE_ROWS)
+    infos = [i.value for i in at.info]
+    assert any("inga novemberuttag" in i for i in infos), infos
+    at.button_group(key="cadence_full_time_share").set_value(True).run()
+    assert _periods(at) == ["2025-06-15"]
+
+
+def test_a_november_store_offers_no_monthly_series(app_on):
+    at = app_on(fx.ROWS)
+    assert not [b for b in at.button_group if b.key and b.key.startswith("cadence_")]

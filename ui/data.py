@@ -27,10 +27,9 @@ import streamlit as st
 import settings
 import store
 from metrics import registry
-from metrics.compute import available_columns, compute
+from metrics.compute import available_columns, compute, reads_years
 from metrics.definition import Metric
 from metrics.export import workbook_bytes
-from pipelines.schema import TABLES
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,9 +71,8 @@ def source_table(metric: Metric) -> str:
     return store.SOURCE_TABLE.get(metric.table, metric.table)
 
 
-def is_yearly(metric: Metric) -> bool:
-    """Whether the metric's figures are per calendar year (dated 31 December)."""
-    return any(name == "year" for name, _ in TABLES[source_table(metric)][0])
+is_yearly = reads_years
+"""Whether the metric's figures are per calendar year (dated 31 December)."""
 
 
 # --- computed frames ---------------------------------------------------------------------------
@@ -83,21 +81,21 @@ def is_yearly(metric: Metric) -> bool:
 @st.cache_data(show_spinner=False, max_entries=4000)
 def _metric_frame(key: DataKey, metric_id: str, by: tuple[str, ...],
                   forvaltningar: tuple[str, ...] | None, start: date | None, end: date | None,
-                  publication: bool, retirement_age: int) -> pl.DataFrame:
+                  publication: bool, retirement_age: int, monthly: bool) -> pl.DataFrame:
     return compute(connection(), metric_id, by=list(by), forvaltningar=forvaltningar,
                    start=start, end=end, publication=publication,
-                   retirement_age=retirement_age)
+                   retirement_age=retirement_age, monthly=monthly)
 
 
 def metric_frame(metric_id: str, *, by: Sequence[str] = (),
                  forvaltningar: Sequence[str] | None = None, start: date | None = None,
                  end: date | None = None, publication: bool = False,
-                 retirement_age: int | None = None) -> pl.DataFrame:
+                 retirement_age: int | None = None, monthly: bool = False) -> pl.DataFrame:
     """compute() for the current store, cached until the next load."""
     return _metric_frame(
         data_key(), metric_id, tuple(by),
         tuple(forvaltningar) if forvaltningar is not None else None, start, end, publication,
-        retirement_age or settings.get().retirement_age,
+        retirement_age or settings.get().retirement_age, monthly,
     )
 
 
@@ -126,6 +124,13 @@ def _filter_options(key: DataKey) -> FilterOptions:
 def filter_options() -> FilterOptions:
     """The förvaltningar and snapshot dates in the store, for the sidebar filters."""
     return _filter_options(data_key())
+
+
+def has_other_months() -> bool:
+    """Whether the store holds snapshots of months other than the reference month (then the
+    monthly series differ from the yearly ones)."""
+    month = settings.get().reference_month
+    return any(day.month != month for day in filter_options().snapshot_dates)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)

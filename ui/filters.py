@@ -89,6 +89,9 @@ def sidebar() -> None:
                              format_func=date.isoformat, help=texts.FILTER_PERIOD_HELP)
         elif dates:
             st.caption(texts.FILTER_PERIOD_SINGLE.format(date=dates[0].isoformat()))
+        if data.has_other_months():
+            month = settings.get().reference_month_name
+            st.caption(texts.FILTER_REFERENCE_MONTH.format(month=month))
         st.toggle(texts.FILTER_PUBLICATION, key=KEY_PUBLICATION,
                   help=texts.FILTER_PUBLICATION_HELP)
         st.selectbox(

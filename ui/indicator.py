@@ -161,10 +161,10 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
     if reason:
         st.info(reason, icon=":material/info:")
         return
-    args = chosen.compute_args(metric)
+    args = {**chosen.compute_args(metric), "monthly": _monthly(metric)}
     total = data.metric_frame(metric.id, **args)
     if total.is_empty():
-        st.info(texts.NO_VALUES, icon=":material/info:")
+        st.info(_no_values(metric, args["monthly"]), icon=":material/info:")
         return
 
     latest, previous = latest_rows(total)
@@ -196,6 +196,28 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
             mime=MIME_XLSX, on_click="ignore", icon=":material/download:",
             key=f"download_{metric.id}",
         )
+
+
+def _monthly(metric: Metric) -> bool:
+    """The series chosen for a metric with a monthly series, when the store has other months
+    than the reference month: per year (the default) or per month."""
+    if not (metric.monthly and data.has_other_months()):
+        return False
+    month = settings.get().reference_month_name
+    choice = st.segmented_control(
+        texts.CADENCE, (False, True), default=False, key=f"cadence_{metric.id}",
+        format_func=lambda monthly: texts.CADENCE_OPTIONS[monthly].format(month=month),
+        help=texts.CADENCE_HELP.format(month=month), persist_state="session",
+    )
+    return bool(choice)
+
+
+def _no_values(metric: Metric, monthly: bool) -> str:
+    """Why a series is empty: nothing in the filter, or no reference-month snapshot."""
+    if monthly or data.is_yearly(metric) or not data.has_other_months():
+        return texts.NO_VALUES
+    month = settings.get().reference_month_name
+    return texts.NO_REFERENCE_MONTH.format(month=month)
 
 
 def _span_method_caption() -> None:

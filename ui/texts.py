@@ -87,7 +87,12 @@ FILTER_FORVALTNING_ALL = "Alla förvaltningar"
 FILTER_FORVALTNING_HELP = "Lämna tomt för hela kommunen."
 FILTER_PERIOD = "Period (mätdatum)"
 FILTER_PERIOD_HELP = (
-    "Första och sista mätdatum som visas. Sjukfrånvaro och HME avser hela kalenderår."
+    "Första och sista mätdatum som visas. Årsserierna visar referensmånadens uttag; "
+    "sjukfrånvaro och HME avser hela kalenderår."
+)
+FILTER_REFERENCE_MONTH = (
+    "Årsserierna visar {month}uttagen (referensmånaden). Antal anställda, årsarbetare, "
+    "timavlönade och heltid kan också visas per månad."
 )
 FILTER_PERIOD_SINGLE = "Mätdatum: {date}"
 FILTER_PUBLICATION = "Publiceringsläge (avrundat som SCB)"
@@ -182,6 +187,16 @@ MISSING_COLUMNS = (
     "kolumnen i uttaget från lönesystemet och läs in det igen."
 )
 NO_VALUES = "Det finns inga värden för valt urval (förvaltning och period)."
+NO_REFERENCE_MONTH = (
+    "Det finns inga {month}uttag i vald period. Årsserierna bygger på {month}uttagen "
+    "(referensmånaden, en inställning)."
+)
+CADENCE = "Serie"
+CADENCE_OPTIONS = {False: "Per år ({month})", True: "Per månad"}
+CADENCE_HELP = (
+    "Per år: ett värde per år, från {month}uttaget, som SKR:s personalstatistik. Per månad: "
+    "varje inläst uttag."
+)
 COLUMN_OR = " eller "
 COLUMNS_AND = " och "
 GENDER_LABELS = {"K": "Kvinnor", "M": "Män", "Okänt": "Okänt kön"}

@@ -1,6 +1,7 @@
 """python -m metrics compute [METRIC_ID...] [--by DIM [DIM]] [--forvaltning NAME...]
-[--format csv|json|xlsx] [--out PATH] [--db PATH] [--publication]: metric tables from the
-store, the same views with the same protected cells as the dashboard and its Excel export."""
+[--monthly] [--format csv|json|xlsx] [--out PATH] [--db PATH] [--publication]: metric tables
+from the store, the same views with the same protected cells as the dashboard and its Excel
+export."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="uppdelning: en, eller förvaltning och en till (två led)")
     compute.add_argument("--forvaltning", nargs="+", metavar="NAMN",
                          help="bara dessa förvaltningar (som filtret i instrumentpanelen)")
+    compute.add_argument("--monthly", action="store_true",
+                         help="varje mätdatum i stället för referensmånadens (bara nyckeltal "
+                              "med månadsserie)")
     compute.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     compute.add_argument("--out", type=Path)
     compute.add_argument("--db", type=Path)
@@ -76,8 +80,14 @@ def run(argv: list[str]) -> int:
         print(f"Skrev {args.out}", file=sys.stderr)
         return 0
 
+    if args.monthly:
+        yearly = [m for m in metric_ids if not registry.get(m).monthly]
+        if args.metric_ids and yearly:
+            raise ValueError(f"{', '.join(yearly)} räknas bara per år. Månadsserier finns för "
+                             + ", ".join(m.id for m in registry.METRICS.values() if m.monthly))
+        metric_ids = [m for m in metric_ids if registry.get(m).monthly]
     table = compute_many(con, metric_ids, by=by, forvaltningar=args.forvaltning,
-                         publication=args.publication)
+                         publication=args.publication, monthly=args.monthly)
     table = table.rename(dict(zip(by, args.by, strict=True)))
     table = csv_safe(table.with_columns(pl.col("snapshot_date").dt.strftime("%Y-%m-%d")))
     text = table.write_csv() if args.format == "csv" else table.write_json()

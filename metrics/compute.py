@@ -255,13 +255,16 @@ def compute_many(
     by: Sequence[str] = (),
     forvaltningar: Sequence[str] | None = None,
     publication: bool = False,
+    monthly: bool = False,
 ) -> pl.DataFrame:
-    """Several metrics' yearly series stacked as a reader gets them, each value rounded to
-    the decimals it is shown with (disclosure.decimals): [metric_id, snapshot_date, <by>, n, value,
-    suppressed]. A metric that cannot be broken down by one of `by` is left out."""
+    """Several metrics stacked as a reader gets them (yearly series, or `monthly` ones), each
+    value rounded to the decimals it is shown with (disclosure.decimals): [metric_id,
+    snapshot_date, <by>, n, value, suppressed]. A metric that cannot be broken down by one
+    of `by` is left out."""
     frames = [
         disclosure.round_as_shown(
-            compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication),
+            compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication,
+                    monthly=monthly),
             metric, publication,
         ).select(pl.lit(metric.id).alias("metric_id"), pl.all())
         for metric in map(registry.get, metric_ids)

@@ -328,6 +328,8 @@ def workbook_bytes(
         ("Uttaget skapat (svensk tid)", export_time()),
         ("Förvaltningar", total_label(forvaltningar)),
         ("Period", period),
+        ("Mätmånad", f"Värdena per år avser {cfg.reference_month_name}uttagen "
+                     "(referensmånaden); sjukfrånvaro och HME hela kalenderår."),
         ("Läge", mode_text(publication)),
     ]
     row = 2

@@ -250,3 +250,18 @@ def test_page_without_a_reference_month_snapshot_says_so(app_on):
 def test_a_november_store_offers_no_monthly_series(app_on):
     at = app_on(fx.ROWS)
     assert not [b for b in at.button_group if b.key and b.key.startswith("cadence_")]
+
+
+def test_cli_computes_the_monthly_series(con, tmp_path, capsys, monkeypatch):
+    from metrics.__main__ import run
+
+    con.close()
+    path = tmp_path / "cadence.duckdb"
+    assert run(["compute", "headcount", "--monthly", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["2024-11-01", "2025-06-15",
+                                                          "2025-11-01"]
+    assert run(["compute", "headcount", "--db", str(path)]) == 0
+    assert "2025-06-15" not in capsys.readouterr().out
+    with pytest.raises(ValueError, match="turnover räknas bara per år"):
+        run(["compute", "turnover", "--monthly", "--db", str(path)])

@@ -170,6 +170,7 @@ def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, 
     assert facts["Uttaget skapat (svensk tid)"] == datetime(2025, 7, 1, 12, 5)  # CEST, UTC+2
     assert facts["Förvaltningar"] == "Urval: A, Soc"
     assert facts["Period"] == "2024-11-01 – 2025-11-01"
+    assert facts["Mätmånad"].startswith("Värdena per år avser novemberuttagen")
     assert facts["Läge"].startswith("Publiceringsläge: antal avrundade")
     rules = " ".join(str(v) for k, v in facts.items() if k not in ("Kommun", "Period"))
     assert "färre än k personer" in rules and 'visas som ".."' in rules

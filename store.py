@@ -27,6 +27,12 @@ _TABLE_DDL = tuple(
     + f", PRIMARY KEY ({', '.join(key)}))"
     for table, (columns, key) in TABLES.items()
 )
+# A store written before a column was added gets it, empty (NULL: the extract did not say).
+_COLUMN_DDL = tuple(
+    f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {sql_type.replace(' NOT NULL', '')}"
+    for table, (columns, _) in TABLES.items()
+    for name, sql_type in columns
+)
 
 _LOAD_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS load_log (
@@ -128,8 +134,8 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
-DDL = (*_TABLE_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL,
-       _HME_VIEW_DDL)
+DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL,
+       _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
 
 
 class StoreLockedError(RuntimeError):

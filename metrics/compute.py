@@ -19,7 +19,7 @@ import polars as pl
 import settings
 import store
 from metrics import disclosure, registry
-from metrics.definition import BREAKDOWNS, Metric
+from metrics.definition import BREAKDOWNS, LEAVE_EXCLUDED, Metric
 from pipelines.schema import TABLES
 
 
@@ -64,6 +64,9 @@ def _table(metric: Metric, by: Sequence[str]) -> tuple[str, ...]:
     return table
 
 
+_LEAVE_FILTER = "\n      AND NOT coalesce(on_full_leave, FALSE)"
+
+
 def _persons(metric: Metric) -> str:
     """The WITH clause that every statement of a metric starts from: the population's rows in
     the period, then one row per person and snapshot with the person's breakdown values."""
@@ -76,7 +79,7 @@ WITH rows AS (
     WHERE ($start::DATE IS NULL OR snapshot_date >= $start::DATE)
       AND ($end::DATE IS NULL OR snapshot_date <= $end::DATE)
       AND ($month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER)
-      AND ({metric.population})
+      AND ({metric.population}){_LEAVE_FILTER if metric.on_leave == LEAVE_EXCLUDED else ""}
 ),
 persons AS (
     SELECT snapshot_date, person_key{person_keys}

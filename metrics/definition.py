@@ -16,6 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a metric does with persons on full leave (tjänstlediga, föräldralediga) on the snapshot
+# date: SKR separates the employed (anställda) from those at work (sysselsatta).
+LEAVE_EXCLUDED = "excluded"
+LEAVE_INCLUDED = "included"
+LEAVE_TEXT = {
+    LEAVE_EXCLUDED: "Helt lediga på mätdagen (t.ex. tjänstlediga och föräldralediga) räknas "
+                    "inte: sysselsatta, som i SKR:s personalstatistik.",
+    LEAVE_INCLUDED: "Helt lediga på mätdagen räknas med: alla anställda.",
+}
+
 # Which threshold of settings.Settings protects a metric's cells.
 CELL = "min_cell_count"
 PERCENTILE = "min_n_percentiles"
@@ -62,8 +72,19 @@ class Metric:
     note_sv: str = ""
     """Decisions taken where the official definition is silent."""
     table: str = "employment"
+    on_leave: str | None = LEAVE_EXCLUDED
+    """Persons on full leave left out (LEAVE_EXCLUDED) or counted (LEAVE_INCLUDED); None for
+    the yearly tables, which have no snapshot date to be on leave on."""
+
+    @property
+    def population_text(self) -> str:
+        """The population as users read it, with what the metric does with full leave."""
+        leave = LEAVE_TEXT.get(self.on_leave, "")
+        return f"{self.population_sv} {leave}".strip()
 
     def __post_init__(self) -> None:
+        if self.on_leave not in (*LEAVE_TEXT, None):
+            raise ValueError(f"{self.id}: on_leave is {self.on_leave!r}")
         unknown = set(self.breakdowns) - set(BREAKDOWNS)
         if unknown:
             raise ValueError(f"{self.id}: unknown breakdowns {sorted(unknown)}")

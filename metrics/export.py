@@ -258,7 +258,7 @@ def workbook_bytes(
         ws = wb.add_worksheet(name)
         ws.write_string(0, 0, neutralise(metric.label_sv), title)
         ws.write_string(1, 0, neutralise(metric.definition_sv))
-        ws.write_string(2, 0, neutralise(f"Population: {metric.population_sv}"))
+        ws.write_string(2, 0, neutralise(f"Population: {metric.population_text}"))
         headers = ["Mätdatum", BREAKDOWNS["forvaltning"].label_sv, "Antal personer",
                    f"Värde ({metric.unit})"]
         for col, text in enumerate(headers):
@@ -290,7 +290,7 @@ def workbook_bytes(
         ws.write_string(0, col, text, header)
     for i, metric_id in enumerate(metric_ids, start=1):
         metric = registry.get(metric_id)
-        values = [metric.id, metric.label_sv, metric.definition_sv, metric.population_sv,
+        values = [metric.id, metric.label_sv, metric.definition_sv, metric.population_text,
                   metric.unit, getattr(cfg, metric.threshold), metric.source, metric.note_sv]
         for col, value in enumerate(values):
             write(ws, i, col, value)

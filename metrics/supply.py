@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from metrics.definition import AGE, Metric
+from metrics.definition import AGE, LEAVE_INCLUDED, Metric
 from metrics.mission import MONTHLY
 from metrics.workforce import EMPLOYED
 
@@ -19,6 +19,7 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
             "månad); värdet visas vid den senare mätdagen."
         ),
         unit="%",
+        on_leave=LEAVE_INCLUDED,
         columns=("pay_form", "employment_form", "birth_year"),
         table="employment_transition",
         population=PERMANENT,
@@ -49,6 +50,7 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         label_en="Mean age",
         definition_sv="Medelvärdet av de anställdas ålder under mätåret.",
         population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        on_leave=LEAVE_INCLUDED,
         unit="år",
         columns=("pay_form", "birth_year"),
         population=EMPLOYED,
@@ -67,6 +69,7 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
             "något av de kommande 1-10 åren."
         ),
         population_sv="Månadsavlönade tillsvidareanställda personer på mätdagen.",
+        on_leave=LEAVE_INCLUDED,
         unit="personer",
         columns=("pay_form", "employment_form", "birth_year"),
         population=PERMANENT,

@@ -5,7 +5,7 @@ Definitions follow metric-definitions.md §0.4 and the support metrics S-a to S-
 
 from __future__ import annotations
 
-from metrics.definition import Metric
+from metrics.definition import LEAVE_INCLUDED, Metric
 from metrics.mission import (
     BY_GENDER,
     FTE_COLUMNS,
@@ -28,6 +28,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         ),
         population_sv="Anställda på mätdagen, månads- och timavlönade.",
         monthly=True,
+        on_leave=LEAVE_INCLUDED,
         unit="personer",
         columns=("pay_form",),
         population=EMPLOYED,
@@ -69,6 +70,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
             "månadsavlönade personer, i procent."
         ),
         population_sv="Månadsavlönade personer på mätdagen.",
+        on_leave=LEAVE_INCLUDED,
         unit="%",
         columns=("pay_form", "employment_form"),
         population=MONTHLY,
@@ -81,6 +83,31 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         numerators=("count(*) FILTER (permanent)",),
         higher_is_better=True,
         source="SKR:s personalstatistik (novemberstatistiken), anställningsform",
+    ),
+    Metric(
+        id="full_leave_persons",
+        label_sv="Helt lediga",
+        label_en="Persons on full leave",
+        definition_sv=(
+            "Antal månadsavlönade personer som är helt lediga (t.ex. tjänstlediga eller "
+            "föräldralediga) i alla sina månadsavlönade anställningar på mätdagen."
+        ),
+        population_sv="Månadsavlönade personer på mätdagen.",
+        on_leave=LEAVE_INCLUDED,
+        unit="personer",
+        monthly=True,
+        columns=("pay_form", "on_full_leave"),
+        population=MONTHLY,
+        person_columns="bool_and(coalesce(on_full_leave, FALSE)) AS away",
+        person_filter="away",
+        value="count(*)",
+        decimals=0,
+        source="SCB:s lönestatistik redovisar helt tjänstlediga för sig",
+        note_sv=(
+            "Helt ledig: uttagets markering Helt ledig, en ledighetsgrad som når "
+            "sysselsättningsgraden, eller faktisk sysselsättningsgrad 0 vid avtalad över 0. De "
+            "helt lediga räknas inte i andelar, löner och årsarbetare, men i antal anställda."
+        ),
     ),
     *(
         Metric(

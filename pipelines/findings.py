@@ -18,7 +18,8 @@ from settings import MONTH_NAMES
 
 ERROR, WARNING = "fel", "varning"
 
-_PNR_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+_PNR_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}\d{0,2}(?!\d)")
+"""A personnummer's shape, also glued to a suffix of one or two digits (masked with it)."""
 
 
 def mask_personnummer(text: str) -> str:
@@ -159,6 +160,8 @@ class IngestReport:
     """Rows loaded per canonical table."""
     readings: dict[str, str] = field(default_factory=dict)
     """How each file was read: which mapping profile (or the standard headers), which sheet."""
+    profiles: dict[str, str] = field(default_factory=dict)
+    """The name of the mapping profile that read each file a profile read."""
     employment_dates: list[date] = field(default_factory=list)
     """The snapshot dates of the employment extracts loaded."""
     replaced_dates: list[date] = field(default_factory=list)
@@ -198,26 +201,26 @@ class IngestReport:
         other = [d for d in self.employment_dates if d.month != reference_month]
         lines = []
         if yearly:
-            lines.append(f"Årsserierna och månadsserierna ({month}uttagen): {_dates(yearly)}.")
+            lines.append(f"Årsserierna och månadsserierna ({month}uttagen): {dates_text(yearly)}.")
         if other:
             lines.append(
                 f"Bara månadsserierna (antal anställda, årsarbetare, timavlönade, heltid): "
-                f"{_dates(other)}. Årsserierna bygger på {month}uttagen.")
+                f"{dates_text(other)}. Årsserierna bygger på {month}uttagen.")
         if self.replaced_dates:
-            lines.append(f"Ersatte uttaget från samma månad: {_dates(self.replaced_dates)}.")
+            lines.append(f"Ersatte uttaget från samma månad: {dates_text(self.replaced_dates)}.")
         return lines
 
     def summary(self) -> str:
         """One line for the CLI and the upload page."""
         if self.loaded:
-            dates = _dates(self.snapshot_dates)
+            dates = dates_text(self.snapshot_dates)
             return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), mätdatum {dates}"
                     f" ({self.counts()[1]} varningar, {self.seconds:.1f} s).")
         return (f"Ingenting lästes in: {self.counts()[0]} fel i {', '.join(self.files)}. "
                 "Databasen är oförändrad.")
 
 
-def _dates(dates: list[date], shown: int = 6) -> str:
+def dates_text(dates: list[date], shown: int = 6) -> str:
     """Dates as 'YYYY-MM-DD, ...', the middle of a long run elided."""
     text = [d.isoformat() for d in sorted(dates)]
     if len(text) > shown:

@@ -85,6 +85,8 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
         report.findings.append(Finding(ERROR, file, None, None, str(exc)))
         report.needs_mapping.append(file)
         return None
+    if table.profile:
+        report.profiles[file] = table.profile
     report.readings[file] = (f"profilen {table.profile}" if table.profile
                              else "standardrubrikerna") + (
         f", bladet {table.grid.sheet}" if table.grid.sheet else "")
@@ -160,7 +162,7 @@ def _one_snapshot_per_month(prepared) -> list[Finding]:
     """A batch holds at most one snapshot date per month: a month has one snapshot."""
     dated = {(name, day) for name, _, table, frame in prepared
              if table.extract.table == "employment"
-             for day in frame["snapshot_date"].unique().to_list()}
+             for day in frame["snapshot_date"].drop_nulls().unique().to_list()}
     months: dict[tuple[int, int], list[str]] = {}
     for _, day in sorted(dated, key=lambda pair: pair[1]):
         months.setdefault((day.year, day.month), []).append(day.isoformat())

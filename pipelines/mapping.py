@@ -1,6 +1,6 @@
 """What the mapping form needs beyond the headers: the values in a file's columns that a
-canonical vocabulary (gender, pay form, employment form, yes/no flags) does not know, so that
-the analyst can map them to canonical values and keep the map in the profile."""
+canonical vocabulary (gender, pay form, employment form, leave reason, yes/no flags) does not
+know, so that the analyst can map them to canonical values and keep the map in the profile."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ VOCABULARY_TARGETS: dict[str, tuple[str, ...]] = {
     schema.PAY_FORM: ("monthly", "hourly"),
     schema.EMPLOYMENT_FORM: tuple(dict.fromkeys(schema.EMPLOYMENT_FORM_VALUES.values())),
     schema.FLAG: ("ja", "nej"),
+    schema.LEAVE_REASON: tuple(dict.fromkeys(schema.LEAVE_REASON_VALUES.values())),
 }
 """The canonical values a file value of each vocabulary may be mapped to (as a profile's
 [values] table writes them: flags as ja/nej, which the flag vocabulary reads)."""

@@ -471,8 +471,12 @@ PARSERS = {
     schema.FLAG: vocabulary(schema.FLAG_VALUES),
     schema.PAY_FORM: vocabulary(schema.PAY_FORM_VALUES),
     schema.EMPLOYMENT_FORM: vocabulary(schema.EMPLOYMENT_FORM_VALUES),
+    schema.LEAVE_REASON: vocabulary(schema.LEAVE_REASON_VALUES),
 }
-_VOCABULARIES = (schema.GENDER, schema.FLAG, schema.PAY_FORM, schema.EMPLOYMENT_FORM)
+_VOCABULARIES = (schema.GENDER, schema.FLAG, schema.PAY_FORM, schema.EMPLOYMENT_FORM,
+                 schema.LEAVE_REASON)
+_LOADS_WITHOUT = (schema.EMPLOYMENT_FORM, schema.LEAVE_REASON)
+"""Vocabularies whose unknown values are warnings: the row loads without the value."""
 _EXPECTED = {
     schema.NUMBER: "ett tal", schema.RATE: "en sysselsättningsgrad i procent",
     schema.DATE: "ett datum", schema.SNAPSHOT: "ett datum eller en månad (t.ex. 2025-11)",
@@ -673,7 +677,8 @@ def canonical(
     findings += _blank_required(raw, table)
     findings += _mixed_rate_scales(raw, table, by_name)
     findings += _overlong(raw, table)
-    parsed = _present_defaults(parsed, raw)
+    parsed = full_leave(_present_defaults(parsed, raw))
+    findings += _leave_without_extent(parsed, table)
     if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
         parsed = parsed.with_columns(pl.lit(snapshot_date).alias("snapshot_date"))
     return parsed, findings
@@ -708,14 +713,53 @@ def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[i
 
 
 def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
-    """A flag column the extract has: a blank cell means no. An hours column: blank means 0.
+    """A flag column the extract has: a blank cell means no. An hours or leave-rate column:
+    blank means 0.
     (A column the extract lacks stays absent, i.e. NULL in the store: see schema.py.)"""
-    defaults = {"is_manager": False, "hours_worked_month": 0.0}
+    defaults = {"is_manager": False, "on_full_leave": False, "hours_worked_month": 0.0,
+                "leave_rate": 0.0}
     return parsed.with_columns(
         pl.when(~_text_present(raw[name])).then(pl.lit(default))
         .otherwise(pl.col(name)).alias(name)
         for name, default in defaults.items() if name in parsed.columns
     )
+
+
+_EXTENT = ("leave_rate", "on_full_leave", "actual_rate")
+"""The columns that say how much of an employment is on leave."""
+
+
+def full_leave(parsed: pl.DataFrame) -> pl.DataFrame:
+    """Leave as the store keeps it (schema.py): the actual rate from a leave rate, where the
+    extract gives no actual rate, and full leave from the flag, from a leave rate that reaches
+    the contracted rate, or from an actual rate of 0 at a contracted rate above 0. Without any
+    of these columns, on_full_leave stays absent (unknown: counted as at work)."""
+    if not set(_EXTENT) & set(parsed.columns):
+        return parsed
+    if {"leave_rate", "contracted_rate"} <= set(parsed.columns):
+        from_leave = (pl.col("contracted_rate") - pl.col("leave_rate")).clip(lower_bound=0)
+        actual = (pl.coalesce("actual_rate", from_leave) if "actual_rate" in parsed.columns
+                  else from_leave)
+        parsed = parsed.with_columns(actual.alias("actual_rate"))
+    signs = [pl.col(c).fill_null(False) for c in ("on_full_leave",) if c in parsed.columns]
+    if {"actual_rate", "contracted_rate"} <= set(parsed.columns):
+        signs.append(((pl.col("actual_rate") == 0) & (pl.col("contracted_rate") > 0))
+                     .fill_null(False))
+    return parsed.with_columns(pl.any_horizontal(signs).alias("on_full_leave")) if signs \
+        else parsed
+
+
+def _leave_without_extent(parsed: pl.DataFrame, table: Table) -> list[Finding]:
+    """A leave reason with nothing that says how much leave: counted as at work, and said."""
+    if "leave_reason" not in parsed.columns or set(_EXTENT) & set(table.columns):
+        return []
+    rows = parsed.filter(pl.col("leave_reason").is_not_null()).height
+    if not rows:
+        return []
+    return [Finding(WARNING, table.grid.file, None, table.headers["leave_reason"],
+                    f"{rows} rader har en ledighetsorsak men uttaget säger inte hur stor "
+                    "ledigheten är (ledighetsgrad, Helt ledig eller faktisk "
+                    "sysselsättningsgrad saknas). De räknas som i arbete.")]
 
 
 def _unreadable(given: pl.DataFrame, parsed: pl.Series, kind: str, read: Reader, header: str,
@@ -728,7 +772,7 @@ def _unreadable(given: pl.DataFrame, parsed: pl.Series, kind: str, read: Reader,
     if bad.is_empty():
         return []
     if kind in _VOCABULARIES:
-        severity = WARNING if kind == schema.EMPLOYMENT_FORM else ERROR
+        severity = WARNING if kind in _LOADS_WITHOUT else ERROR
         return _unknown_values(bad, severity, file, header, _known(kind))
     two_readings = set(given.filter(read.ambiguous(pl.col("raw")))[ROW].to_list()
                        ) if read.ambiguous else set()
@@ -840,6 +884,8 @@ def _known(kind: str) -> str:
         schema.PAY_FORM: "Tillåtna värden: Månadslön/Timlön, Månadsavlönad/Timavlönad.",
         schema.EMPLOYMENT_FORM: "Kända värden: Tillsvidare, Visstid, Vikariat, Timanställning. "
                                 "Raden läses in utan anställningsform.",
+        schema.LEAVE_REASON: "Kända värden: Föräldraledig, Tjänstledig, Studieledig, "
+                             "Sjukersättning, Annan ledighet. Raden läses in utan orsak.",
     }
     return examples[kind]
 

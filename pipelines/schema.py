@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How a raw column is turned into a canonical value (see normalise.py).
-(TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, CODE, PNR, PERSON_ID,
- SNAPSHOT, YEAR) = (
-    "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form", "code",
-    "pnr", "person_id", "snapshot", "year",
+(TEXT, DATE, RATE, NUMBER, GENDER, FLAG, PAY_FORM, EMPLOYMENT_FORM, LEAVE_REASON, CODE, PNR,
+ PERSON_ID, SNAPSHOT, YEAR) = (
+    "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form",
+    "leave_reason", "code", "pnr", "person_id", "snapshot", "year",
 )
 
 
@@ -93,6 +93,20 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column("actual_rate", "DOUBLE", RATE,
            ("Faktisk sysselsättningsgrad", "Faktisk tjänstgöringsgrad", "Aktuell omfattning",
             "Faktisk syss.grad"), label_sv="Faktisk sysselsättningsgrad"),
+    # Leave on the snapshot date, recorded in any of three ways (normalise.full_leave): a leave
+    # rate in percent of full time (actual rate = contracted rate - leave rate), a full-leave
+    # flag, or a leave reason. A person is on full leave when the flag says so, when the leave
+    # rate reaches the contracted rate, or when the actual rate is 0 at a contracted rate
+    # above 0. A reason alone does not say how much of the employment is on leave.
+    Column("leave_rate", "DOUBLE", RATE,
+           ("Ledighetsgrad", "Tjänstledighetsgrad", "Ledighet %", "Ledighetsomfattning",
+            "Tjänstledig %", "Ledig %", "Frånvarograd"), label_sv="Ledighetsgrad"),
+    Column("on_full_leave", "BOOLEAN", FLAG,
+           ("Helt ledig", "Helt tjänstledig", "Heltidsledig", "Helt frånvarande",
+            "Helt ledig J/N"), label_sv="Helt ledig"),
+    Column("leave_reason", "VARCHAR", LEAVE_REASON,
+           ("Ledighetsorsak", "Ledighetstyp", "Frånvaroorsak", "Orsak till ledighet",
+            "Ledighetskod"), label_sv="Ledighetsorsak"),
     Column("monthly_salary_fte", "DOUBLE", NUMBER,
            ("Månadslön (heltid)", "Heltidslön", "Lön 100 %", "Grundlön", "Fast lön",
             "Månadslön", "Månadslön heltid"), label_sv="Månadslön (heltid)"),
@@ -136,6 +150,8 @@ EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pay_form", "VARCHAR NOT NULL"),
     ("contracted_rate", "DOUBLE"),
     ("actual_rate", "DOUBLE"),
+    ("on_full_leave", "BOOLEAN"),
+    ("leave_reason", "VARCHAR"),
     ("monthly_salary_fte", "DOUBLE"),
     ("monthly_salary_actual", "DOUBLE"),
     ("hourly_wage", "DOUBLE"),
@@ -294,3 +310,19 @@ EMPLOYMENT_FORM_VALUES = {
                     "timanstallning"),
 }
 """Keys as written in Swedish; normalise.py folds them as it folds the values."""
+LEAVE_REASON_VALUES = {
+    **dict.fromkeys(("föräldraledig", "föräldraledighet", "föräldrapenning",
+                     "ledig för vård av barn"), "parental"),
+    **dict.fromkeys(("tjänstledig", "tjänstledighet", "tjl", "ledig utan lön",
+                     "tjänstledig annan anställning", "prövning annan anställning"),
+                    "leave_of_absence"),
+    **dict.fromkeys(("studieledig", "studieledighet", "studier", "tjänstledig studier"),
+                    "studies"),
+    **dict.fromkeys(("sjukersättning", "aktivitetsersättning", "hel sjukersättning",
+                     "vilande anställning"), "sickness_compensation"),
+    **dict.fromkeys(("annan ledighet", "övrig ledighet", "annan", "övrigt", "ledig"),
+                    "other"),
+    **{reason: reason for reason in ("parental", "leave_of_absence", "studies",
+                                     "sickness_compensation", "other")},
+}
+"""Why a person is on leave; the reason is kept, and does not by itself decide full leave."""

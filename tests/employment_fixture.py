@@ -34,12 +34,15 @@ Hand-computed, 2025-11-01:
   hourly_paid_fte          (10 + 20 + 8 + 30 + 12) / 165 = 80 / 165 = 0.484848
   fte_total                monthly actual rates 1 215 / 100 = 12.15, + 80 / 165 = 12.634848
   hourly_hours_share       (80 / 165) / 12.634848 = 3.8374 %
-  headcount                14 monthly persons + p6 p8 p13 (hourly only, with hours) = 17
+  headcount                14 monthly persons + p6 p8 p13 (hourly only, with hours) = 17, and
+                           l1 on full leave, who is employed: 18 (the metrics of shares, pay
+                           and årsarbetare leave l1 out: sysselsatta; the figures above)
+  full_leave_persons       l1 = 1
   full_time_gap            71.428571 - 50 = 21.428571 percentage points
   mean_contracted_rate     person sums capped at 100: 1 270 / 14 = 90.714286
   mean_actual_rate         1 215 / 14 = 86.785714
   tillsvidare              visstid: e3 (p3), e11 (p11), s5; hourly jobs are timanställning
-  tillsvidare_share        11 / 14 = 78.571429 %
+  tillsvidare_share        11 / 14, with l1 (tillsvidare, on full leave): 12 / 15 = 80 %
   full_time_share_tillsvidare  p1 p2 p4 p9 p10 p12 s1 s2 s3 s4 of 11 (p5 at 80) = 90.909091 %
   preschool_men_fte_share  actual rates p9 M 100; p10 100, p11 60, p12 90 -> 100/350 = 28.571 %
   women_salary_share_of_men  monthly persons' full-time salaries: women (10) mean 36 150,
@@ -51,9 +54,9 @@ Hand-computed, 2025-11-01:
                            P75 = 40 000; P90 = 40 000 + 0.6 * 10 000 = 46 000;
                            spread 46 000 / 30 800 = 1.493506;
                            relative spread (46 000 - 30 800) / 35 000 = 43.428571 %
-  headcount by age band    -29: p6 p8 p13; 30-39: p9 s2 s5; 40-49: p3 p10 s3; 50-59: p5 p11 s4;
+  headcount by age band    -29: p6 p8 p13; 30-39: p9 s2 s5 l1; 40-49: p3 p10 s3; 50-59: p5 p11 s4;
                            60-64: p2 p4 p12 s1; 65-: p1 (ages 2025 minus birth year)
-  mean_age                 783 / 17 = 46.058824
+  mean_age                 783 / 17 = 46.058824 without l1; with l1 (35): 818 / 18
   retirements_forecast     tillsvidare persons reaching 65 in 2026-2035: p2 (1), p4 (2),
                            p12 (3), s1 (4), s4 (6), p5 (10) = 6; at 67: p1 p2 p4 p12 s1 s4 = 6
                            (p1 in 1 year, p5 beyond 10)
@@ -109,6 +112,7 @@ ROWS = [
     (S, "s3", "s3", "K", "Soc", "2661", _M, 100, 100, 35000, None, 0, False),
     (S, "s4", "s4", "M", "Soc", "2661", _M, 100, 100, 40000, None, 0, False),
     (S, "s5", "s5", "K", "Soc", "2661", _M, 80, 80, None, 40000, 0, False),
+    (S, "l1", "l1", "K", "A", "5321", _M, 100, 0, 30000, None, 0, False),
     (PREV, "e1", "p1", "K", "A", "1211", _M, 100, 100, 44000, None, 0, True),
     (PREV, "e4", "p4", "M", "B", "1531", _M, 100, 100, 49000, None, 0, True),
     (PREV, "e2a", "p2", "K", "A", "5321", _M, 100, 100, 27000, None, 0, False),
@@ -131,11 +135,15 @@ MANAGER_LINKS = {"e2a": "e1", "e3": "e1", "e3h": "e1", "e8": "e1", "e9": "e1", "
 ORG_UNITS_2024 = {"e1": "U1", "e2a": "U1", "x1": "U1", "e4": "U2", "e9": "U2", "x2": "U2",
                   "x3": "U2"}
 
+# On full leave (parental leave) on 2025-11-01: counted only by the metrics that count all
+# employed persons (headcount, tillsvidare_share, mean_age, full_leave_persons, ...).
+FULL_LEAVE = {"l1"}
+
 # Birth years (the store keeps no birth date). Ages are reached in the snapshot's year.
 BIRTH_YEARS = {"p1": 1959, "p2": 1961, "p3": 1985, "p4": 1962, "p5": 1970, "p6": 2000,
                "p7": 1999, "p8": 1996, "p9": 1990, "p10": 1980, "p11": 1975, "p12": 1963,
                "p13": 2001, "s1": 1964, "s2": 1990, "s3": 1985, "s4": 1966, "s5": 1995,
-               "x1": 1958, "x2": 1990, "x3": 1995}
+               "x1": 1958, "x2": 1990, "x3": 1995, "l1": 1990}
 
 
 # Every registered metric's value on 2025-11-01, worked out by hand in the docstring above.
@@ -161,11 +169,12 @@ EXPECTED = {
     "mean_actual_rate": 1215 / 14,
     "full_time_share_tillsvidare": 1000 / 11,
     "preschool_men_fte_share": 100 * 100 / 350,
-    "headcount": 17,
+    "headcount": 18,
     "fte_total": 12.15 + 80 / 165,
-    "tillsvidare_share": 1100 / 14,
+    "tillsvidare_share": 1200 / 15,
     "women_salary_share_of_men": 100 * 36150 / 38250,
-    "mean_age": 783 / 17,
+    "mean_age": 818 / 18,
+    "full_leave_persons": 1,
     "employees_per_manager_mean": 13 / 3,
     "employees_per_manager_median": 5,
     "retirements_forecast": 6,
@@ -237,6 +246,7 @@ def frame(rows=ROWS) -> pl.DataFrame:
         pl.when(pl.col("snapshot_date") == PREV)
         .then(pl.col("employment_id").replace_strict(ORG_UNITS_2024, default=None))
         .alias("org_unit"),
+        pl.col("person_key").is_in(list(FULL_LEAVE)).alias("on_full_leave"),
     )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}

@@ -212,6 +212,8 @@ def fixture_personec() -> pl.DataFrame:
         pl.when(monthly).then(_text(pl.col("salary"))).alias("Lön 100%"),
         pl.when(~monthly).then(_text(pl.col("hours_worked_month"))).alias("Timmar"),
         pl.when(pl.col("is_manager")).then(pl.lit("1")).otherwise(pl.lit("0")).alias("Chefskod"),
+        pl.when(pl.col("on_full_leave")).then(pl.lit("1")).otherwise(pl.lit("0"))
+        .alias("Hel ledighet"),
         _text(pl.col("employment_start")).alias("Fr.o.m."),
     )
 

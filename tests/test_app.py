@@ -2,7 +2,7 @@
 
 Most tests open the hand-computed fixture (tests/employment_fixture.py), so each page can be
 checked against values worked out by hand there: full_time_share 2025-11-01 is 10/14 =
-71,4 %, 2024-11-01 is 100 %; headcount 17 and 7; and so on. The upload tests use their own
+71,4 %, 2024-11-01 is 100 %; headcount 18 and 7; and so on. The upload tests use their own
 copy of the store, the demo test an empty one.
 """
 
@@ -173,13 +173,13 @@ def test_overview_cards(app):
     full_time = registry.get("full_time_share").label_sv
     assert text(shown[full_time][0]) == "71,4 %"
     assert text(shown[full_time][1]) == "-28,6 procentenheter"  # 71,4 - 100,0
-    assert text(shown["Antal anställda"][0]) == "17"
-    assert text(shown["Antal anställda"][1]) == "+10 personer"
+    assert text(shown["Antal anställda"][0]) == "18"  # with l1, on full leave
+    assert text(shown["Antal anställda"][1]) == "+11 personer"
     assert shown[registry.get("managers_women_share").label_sv][0] == ".."  # 3 managers < 5
     # 10 persons with ordinary hours, but only 8 of them with sick hours (fewer than 10)
     assert shown["Sjukfrånvaro totalt"][0] == ".."
     basis = [c for c in captions(app) if c.startswith("Senaste mätdatum")]
-    assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 17 personer · källa: "
+    assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 18 personer · källa: "
                                      "inläsningsloggen")
     assert len(app.get("plotly_chart")) == len(sitemap.OVERVIEW_CARDS)
 
@@ -253,12 +253,13 @@ def test_mission_pages_with_thresholds_lowered(app, monkeypatch):
 
 def test_personalstruktur(app):
     open_page(app, "personalstruktur")
-    assert values_table(app, "personer") == {"2024-11-01": ("7", "7"), "2025-11-01": ("17", "17")}
+    assert values_table(app, "personer") == {"2024-11-01": ("7", "7"), "2025-11-01": ("18", "18")}
+    # årsarbetare leave l1 (on full leave) out: 17 persons
     assert values_table(app, "årsarbetare")["2025-11-01"] == ("17", "12,6")  # 12,634848
     value, delta = metrics_shown(app)["Senaste värde (personer)"]
-    assert (value, text(delta)) == ("17", "+10 personer")
+    assert (value, text(delta)) == ("18", "+11 personer")
     gender = {t["name"]: t["y"] for t in chart_specs(app)[2]["data"]}
-    assert gender["Kvinnor"] == [None, 12.0] and gender["Män"] == [None, 5.0]
+    assert gender["Kvinnor"] == [None, 13.0] and gender["Män"] == [None, 5.0]
 
 
 def test_kompetensforsorjning_and_retirement_age(app, monkeypatch):
@@ -346,7 +347,7 @@ def test_forvaltning_filter_persists_across_pages(app):
     open_page(app, "personalstruktur")
     assert app.multiselect(key="filter_forvaltningar").value == ["A"]
     assert values_table(app, "personer") == {"2024-11-01": ("..", ".."),  # p1 p2 x1
-                                             "2025-11-01": ("8", "8")}
+                                             "2025-11-01": ("9", "9")}  # with l1
 
 
 def test_period_filter(app):
@@ -359,7 +360,7 @@ def test_period_filter(app):
 def test_publication_mode_rounds_counts(app):
     open_page(app, "personalstruktur")
     app.toggle(key="filter_publication").set_value(True).run()
-    assert values_table(app, "personer")["2025-11-01"] == ("20", "20")  # 17 -> nearest 10
+    assert values_table(app, "personer")["2025-11-01"] == ("20", "20")  # 18 -> nearest 10
     assert any("Publiceringsläge" in c for c in captions(app))
 
 

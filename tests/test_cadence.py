@@ -40,14 +40,14 @@ def series(con, metric_id, **kwargs) -> dict[date, float]:
 
 
 def test_yearly_series_count_only_november(con):
-    # 2024: the seven monthly-paid persons; 2025: 17 (employment_fixture.py)
-    assert series(con, "headcount") == {fx.PREV: 7, fx.S: 17}
+    # 2024: the seven monthly-paid persons; 2025: 18 (employment_fixture.py)
+    assert series(con, "headcount") == {fx.PREV: 7, fx.S: 18}
     assert series(con, "managers_women_share") == {fx.PREV: 50.0, fx.S: pytest.approx(200 / 3)}
 
 
 def test_monthly_series_count_every_snapshot(con):
     # June: p1 p2 p4 p9 x2 x3 and p10 = 7 persons; six at 100 % of seven
-    assert series(con, "headcount", monthly=True) == {fx.PREV: 7, JUNE: 7, fx.S: 17}
+    assert series(con, "headcount", monthly=True) == {fx.PREV: 7, JUNE: 7, fx.S: 18}
     assert series(con, "full_time_share", monthly=True)[JUNE] == pytest.approx(600 / 7)
 
 
@@ -265,3 +265,23 @@ def test_cli_computes_the_monthly_series(con, tmp_path, capsys, monkeypatch):
     assert "2025-06-15" not in capsys.readouterr().out
     with pytest.raises(ValueError, match="turnover räknas bara per år"):
         run(["compute", "turnover", "--monthly", "--db", str(path)])
+
+
+def test_upload_page_says_which_series_a_june_file_feeds(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, _csv, _point_app_at, upload
+
+    path = tmp_path / "upload.duckdb"
+    con = store.connect(path)
+    fx.load(con)
+    con.close()
+    _point_app_at(monkeypatch, path, tmp_path)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "juni_2026.csv", _csv("2026-06-15"))
+    assert not at.exception and at.success
+    shown = [c.value for c in at.caption]
+    assert any(c.startswith("Bara månadsserierna") and "2026-06-15" in c for c in shown), shown
+    assert any("novemberuttagen (referensmånaden)" in c.value for c in at.sidebar.caption)

@@ -240,15 +240,12 @@ def extract_columns(table: str) -> tuple:
     return next(e for e in schema.EXTRACTS if e.table == table).columns
 
 
-def profile_that_read(reading: str):
-    """The profile (pipelines.profiles.Profile, with its file as `source`) that an
-    IngestReport reading names ('profilen Heroma, bladet Lönelista'); None for the standard
-    headers. A saved profile before a shipped one, the longest matching name first."""
+def profile_named(name: str):
+    """The profile (pipelines.profiles.Profile, with its file as `source`) of that name, as
+    IngestReport.profiles names it; a saved profile before a shipped one; None if gone."""
     from pipelines import profiles
 
-    named = [p for p in reversed(profiles.available())
-             if reading == f"profilen {p.name}" or reading.startswith(f"profilen {p.name}, ")]
-    return max(named, key=lambda p: len(p.name), default=None)
+    return next((p for p in reversed(profiles.available()) if p.name == name), None)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -259,7 +259,7 @@ def _about(metric: Metric) -> None:
         st.markdown(f"**{texts.ABOUT_METRIC}**")
         lines = [
             (texts.ABOUT_DEFINITION, metric.definition_sv),
-            (texts.ABOUT_POPULATION, metric.population_sv),
+            (texts.ABOUT_POPULATION, metric.population_text),
             (texts.ABOUT_UNIT, metric.unit),
             (texts.ABOUT_THRESHOLD, threshold_text(metric)),
             (texts.ABOUT_SOURCE, metric.source),

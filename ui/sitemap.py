@@ -81,7 +81,7 @@ PAGES: tuple[PageSpec, ...] = (
         "personalstruktur", "ui/pages/personalstruktur.py", texts.SECTION_REPORT,
         ":material/groups:",
         primary=("headcount", "fte_total"),
-        secondary=("tillsvidare_share", "women_salary_share_of_men"),
+        secondary=("tillsvidare_share", "full_leave_persons", "women_salary_share_of_men"),
     ),
     PageSpec(
         "kompetensforsorjning", "ui/pages/kompetensforsorjning.py", texts.SECTION_REPORT,

@@ -362,4 +362,7 @@ MAPPING_VALUE_NONE = "(inget val)"
 MAPPING_VALUES_SUBMIT = "Läs in med värdena"
 VALUE_LABELS = {"K": "Kvinna", "M": "Man", "monthly": "Månadslön", "hourly": "Timlön",
                 "tillsvidare": "Tillsvidare", "visstid": "Visstid",
-                "timanstallning": "Timanställning", "ja": "Ja", "nej": "Nej"}
+                "timanstallning": "Timanställning", "ja": "Ja", "nej": "Nej",
+                "parental": "Föräldraledig", "leave_of_absence": "Tjänstledig",
+                "studies": "Studieledig", "sickness_compensation": "Sjukersättning",
+                "other": "Annan ledighet"}

@@ -49,7 +49,7 @@ for page in sitemap.PAGES:
             lines = [
                 (texts.CATALOG_ID, f"`{metric.id}`"),
                 (texts.ABOUT_DEFINITION, md(metric.definition_sv)),
-                (texts.ABOUT_POPULATION, md(metric.population_sv)),
+                (texts.ABOUT_POPULATION, md(metric.population_text)),
                 (texts.ABOUT_UNIT, metric.unit),
                 (texts.ABOUT_THRESHOLD, threshold_text(metric)),
                 (texts.CATALOG_COLUMNS, ", ".join(column_label(c) for c in metric.columns)),

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 import settings
+from pipelines.findings import dates_text
 from ui import data, numbers, plain, sitemap, texts
 
 REPORT_KEY = "upload_report"
@@ -32,11 +33,13 @@ def _show_report(report, files) -> None:
         message = texts.UPLOAD_SUCCESS.format(
             rows=numbers.number(report.rows),
             files=", ".join(plain.md(f) for f in report.files),
-            dates=", ".join(d.isoformat() for d in report.snapshot_dates),
+            dates=dates_text(report.snapshot_dates),
         )
         if report.warnings:
             message += texts.UPLOAD_SUCCESS_WARNINGS.format(count=len(report.warnings))
         st.success(message, icon=":material/check_circle:")
+        for line in report.series(settings.get().reference_month):
+            st.caption(line)
     else:
         if report.needs_snapshot_date:
             st.warning(texts.UPLOAD_NEEDS_DATE.format(
@@ -259,8 +262,8 @@ def _profile_editor(files, where: str) -> None:
 
 def _readings(report) -> None:
     """Which profile read each file, with the way to fix it if the mapping is wrong."""
-    for i, (file, reading) in enumerate(report.readings.items()):
-        profile = data.profile_that_read(reading)
+    for i, (file, name) in enumerate(report.profiles.items()):
+        profile = data.profile_named(name)
         if profile is None:
             continue
         saved = _is_saved(profile)

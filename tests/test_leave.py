@@ -1,0 +1,162 @@
+"""Leave: a leave rate, a full-leave flag or a leave reason is read into the store's
+on_full_leave (and the actual rate), and each metric counts persons on full leave as its record
+says (metrics.definition.LEAVE_TEXT): anställda or sysselsatta."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+import store
+from metrics import registry
+from metrics.compute import compute
+from metrics.definition import LEAVE_EXCLUDED, LEAVE_INCLUDED, LEAVE_TEXT
+from pipelines.load import ingest
+from tests.extracts import csv_bytes, personnummer
+
+DAY = "2025-11-01"
+
+
+@pytest.fixture
+def con(env):
+    connection = store.connect(env / "store.duckdb")
+    yield connection
+    connection.close()
+
+
+def extract(leave_header: str | None, leave: list[str], rates: list[str] | None = None,
+            extra: dict[str, list[str]] | None = None) -> bytes:
+    """Monthly-paid persons in one förvaltning, contracted 100 % unless `rates` says."""
+    n = len(leave)
+    columns = {
+        "Mätdatum": [DAY] * n,
+        "Personnummer": [personnummer(1970 + i, i, "K" if i % 2 else "M") for i in range(n)],
+        "Anställningsnummer": [f"A{i}" for i in range(n)],
+        "Förvaltning": ["Vård"] * n,
+        "Anställningsform": ["Tillsvidare"] * n,
+        "Löneform": ["Månadslön"] * n,
+        "Sysselsättningsgrad": rates or ["100"] * n,
+        **({leave_header: leave} if leave_header else {}),
+        **(extra or {}),
+    }
+    return csv_bytes(pl.DataFrame(columns))
+
+
+def stored(con) -> list[tuple]:
+    return store.read(con, "SELECT employment_id, actual_rate, on_full_leave, leave_reason "
+                           "FROM employment ORDER BY employment_id").rows()
+
+
+def test_a_leave_rate_gives_the_actual_rate_and_full_leave(con):
+    data = extract("Ledighetsgrad", ["", "40", "100", "80", "50 %"],
+                   rates=["100", "100", "100", "80", "100"])
+    report = ingest(con, [("ledighet.csv", data)])
+    assert report.loaded, report.findings
+    assert stored(con) == [("A0", 100.0, False, None), ("A1", 60.0, False, None),
+                           ("A2", 0.0, True, None), ("A3", 0.0, True, None),
+                           ("A4", 50.0, False, None)]
+
+
+@pytest.mark.parametrize("header", ["Helt ledig", "Helt tjänstledig", "Heltidsledig"])
+def test_a_full_leave_flag(con, header):
+    report = ingest(con, [("flagga.csv", extract(header, ["Ja", "", "Nej", "X"]))])
+    assert report.loaded, report.findings
+    assert [row[2] for row in stored(con)] == [True, False, False, True]
+
+
+def test_an_actual_rate_of_zero_is_full_leave(con):
+    data = extract("Faktisk sysselsättningsgrad", ["0", "100", "0", "75"],
+                   rates=["100", "100", "0", "100"])
+    assert ingest(con, [("faktisk.csv", data)]).loaded
+    # A2 has a contracted rate of 0 as well: no leave, no work (not full leave)
+    assert [row[2] for row in stored(con)] == [True, False, False, False]
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("Föräldraledig", "parental"), ("Föräldraledighet", "parental"),
+    ("Tjänstledig", "leave_of_absence"), ("TJL", "leave_of_absence"),
+    ("Studieledig", "studies"), ("Sjukersättning", "sickness_compensation"),
+    ("Annan ledighet", "other"), ("Övrig ledighet", "other"),
+])
+def test_leave_reasons_are_recognised(con, written, reason):
+    data = extract("Ledighetsorsak", [written, ""], extra={"Helt ledig": ["Ja", "Nej"]})
+    report = ingest(con, [("orsak.csv", data)])
+    assert report.loaded and not report.warnings, report.findings
+    assert stored(con) == [("A0", None, True, reason), ("A1", None, False, None)]
+
+
+def test_a_reason_without_extent_is_said_and_counted_as_at_work(con):
+    report = ingest(con, [("orsak.csv", extract("Ledighetsorsak", ["Föräldraledig", "", ""]))])
+    assert report.loaded
+    (warning,) = report.warnings
+    assert warning.column == "Ledighetsorsak" and "1 rader har en ledighetsorsak" in \
+        warning.message and "räknas som i arbete" in warning.message
+    assert [row[2:] for row in stored(con)] == [(None, "parental"), (None, None), (None, None)]
+
+
+def test_an_unknown_reason_is_a_warning_and_the_row_loads(con):
+    report = ingest(con, [("orsak.csv", extract("Ledighetsorsak", ["Sabbatsår", ""],
+                                                extra={"Helt ledig": ["Ja", ""]}))])
+    assert report.loaded
+    assert any("Sabbatsår" in w.message and w.row == 2 for w in report.warnings)
+    assert stored(con)[0][2:] == (True, None)
+
+
+def test_metrics_count_full_leave_as_their_records_say(con, monkeypatch):
+    """Six persons, all 100 % tillsvidare; A0 and A3 on full leave, A1 on half leave.
+    Anställda (headcount, tillsvidare share): 6. Sysselsatta (full-time share, årsarbetare):
+    4 persons, of whom A1 (actual 50 %) does not work full time; årsarbetare 1 + 0.5 + 1 + 1."""
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    data = extract("Ledighetsgrad", ["100", "50", "", "100", "", ""])
+    assert ingest(con, [("ledighet.csv", data)]).loaded
+
+    def value(metric_id):
+        (row,) = compute(con, metric_id).select("n", "value").rows()
+        return row
+
+    assert value("headcount") == (6, 6)
+    assert value("full_leave_persons") == (2, 2)
+    assert value("full_time_share") == (4, 100.0)  # contracted rates: all 100
+    assert value("working_full_time_share") == (4, 75.0)  # A1 works 50 %
+    assert value("fte_total") == (4, pytest.approx(3.5))
+    assert value("tillsvidare_share") == (6, 100.0)
+
+
+def test_a_person_with_a_working_employment_is_not_on_full_leave(con, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    same = personnummer(1980, 1, "K")
+    frame = pl.DataFrame({
+        "Mätdatum": [DAY, DAY], "Personnummer": [same, same], "Anställningsnummer": ["B1", "B2"],
+        "Förvaltning": ["Vård", "Vård"], "Löneform": ["Månadslön", "Månadslön"],
+        "Sysselsättningsgrad": ["50", "50"], "Helt ledig": ["Ja", "Nej"]})
+    assert ingest(con, [("två.csv", csv_bytes(frame))]).loaded
+    assert compute(con, "full_leave_persons").is_empty()
+    assert compute(con, "full_time_share")["value"].to_list() == [0.0]  # 50 % at work
+
+
+def test_every_employment_metric_says_what_it_does_with_leave():
+    for metric in registry.METRICS.values():
+        if metric.table in ("absence", "hme"):
+            assert metric.on_leave is None, metric.id
+            continue
+        assert metric.on_leave in (LEAVE_EXCLUDED, LEAVE_INCLUDED), metric.id
+        assert metric.population_text.endswith(LEAVE_TEXT[metric.on_leave])
+
+
+def test_a_store_from_before_the_leave_columns_gets_them(tmp_path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE employment (snapshot_date DATE NOT NULL, employment_id VARCHAR "
+                "NOT NULL, person_key VARCHAR NOT NULL, pay_form VARCHAR NOT NULL, load_id "
+                "INTEGER NOT NULL, PRIMARY KEY (snapshot_date, employment_id))")
+    old.execute("INSERT INTO employment VALUES (DATE '2025-11-01', 'e1', 'p1', 'monthly', 1)")
+    old.close()
+    con = store.connect(path)
+    assert store.read(con, "SELECT on_full_leave, leave_reason FROM employment").rows() == [
+        (None, None)]
+    assert compute(con, "headcount")["snapshot_date"].to_list() == [date(2025, 11, 1)]
+    con.close()

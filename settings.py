@@ -40,6 +40,11 @@ class Settings:
     """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
     retirement_age: int
     """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
+    retention_days: int
+    """Days the raw archive keeps a delivered file before a purge deletes it
+    (PERSONALPANELEN_RETENTION_DAYS; 0 keeps files for ever)."""
+    roles_file: Path
+    """Who has which role when login is configured (PERSONALPANELEN_ROLES_FILE)."""
     reference_month: int
     """The month whose snapshot a yearly indicator counts (PERSONALPANELEN_REFERENCE_MONTH;
     November, as SKR's personnel statistics). Snapshots of other months feed the monthly
@@ -99,6 +104,8 @@ def get() -> Settings:
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
+        retention_days=int(_env("PERSONALPANELEN_RETENTION_DAYS", "90")),
+        roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
         reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),
         municipality=_env("PERSONALPANELEN_MUNICIPALITY", ""),
     )

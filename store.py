@@ -47,6 +47,18 @@ CREATE TABLE IF NOT EXISTS load_log (
 )
 """
 
+# Who did what and when: login, load, replace, delete, export, profile change, retention purge.
+# Written through audit(); read by the admin (audit_log()).
+_AUDIT_DDL = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at TIMESTAMP NOT NULL,
+    user_id VARCHAR NOT NULL,
+    role    VARCHAR NOT NULL,
+    action  VARCHAR NOT NULL,
+    detail  VARCHAR NOT NULL
+)
+"""
+
 # Each employment of one snapshot, dated to the snapshot of the same month a year later, with
 # whether its person is gone from the employer by then (not in that snapshot at all: internal
 # moves are not exits). A snapshot with no snapshot twelve months before it has no transition.
@@ -134,7 +146,7 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
-DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL,
+DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _AUDIT_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL,
        _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
 
 
@@ -244,3 +256,27 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
     frame = read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM manager_span "
                       "ORDER BY snapshot_date")
     return dict(frame.iter_rows())
+
+
+AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "undo", "export",
+                 "profile", "purge")
+"""The actions the audit log records (issue 11)."""
+
+
+def audit(cur, user_id: str, role: str, action: str, detail: str = "") -> None:
+    """Record one action in the audit log, on a cursor or connection (inside a load's
+    transaction when there is one, so the entry commits or rolls back with it). The detail
+    is plain text: a file name, a load id, a profile name; never a personnummer."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    cur.execute("INSERT INTO audit_log VALUES (now()::TIMESTAMP, $user, $role, $action, "
+                "$detail)", {"user": user_id, "role": role, "action": action,
+                             "detail": detail})
+
+
+def audit_log(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pl.DataFrame:
+    """The audit log, newest first."""
+    return read(con, "SELECT logged_at, user_id, role, action, detail FROM audit_log "
+                "ORDER BY logged_at DESC"
+                + (" LIMIT $limit" if limit is not None else ""),
+                {"limit": limit} if limit is not None else None)

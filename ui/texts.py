@@ -27,6 +27,7 @@ PAGE_TITLES = {
     "ladda-upp": "Ladda upp",
     "exportera": "Exportera",
     "katalog": "Nyckeltalskatalog",
+    "logg": "Logg",
 }
 
 PAGE_INTROS = {
@@ -72,6 +73,10 @@ PAGE_INTROS = {
     "katalog": (
         "Alla nyckeltal som panelen beräknar, med definition, population och källa. Texten "
         "hämtas direkt ur nyckeltalsregistret, så det du läser här är det som beräknas."
+    ),
+    "logg": (
+        "Vem som gjorde vad och när: inloggningar, inläsningar, ersatta och borttagna "
+        "inläsningar, exporter, ändrade profiler och rensningar av arkivet."
     ),
 }
 
@@ -366,3 +371,55 @@ VALUE_LABELS = {"K": "Kvinna", "M": "Man", "monthly": "Månadslön", "hourly": "
                 "parental": "Föräldraledig", "leave_of_absence": "Tjänstledig",
                 "studies": "Studieledig", "sickness_compensation": "Sjukersättning",
                 "other": "Annan ledighet"}
+
+
+# --- login, roles and the audit log (issue 11) -----------------------------------------------
+LOCAL_MODE = (
+    "Lokalt läge: du är analytiker på den här datorn. Inloggning krävs när `[auth]` är "
+    "inställt."
+)
+LOGIN_INTRO = "Personalpanelen kräver inloggning. Logga in med ditt konto i kommunen."
+LOGIN_BUTTON = "Logga in"
+LOGOUT_BUTTON = "Logga ut"
+SIGNED_IN = "Inloggad: {name} ({role})"
+ROLE_NAMES = {"viewer": "läsare", "analyst": "analytiker", "admin": "administratör"}
+NO_ROLE = (
+    "Du är inloggad som {user} men har ingen roll i Personalpanelen och kan därför inte se "
+    "något här. Be den som administrerar Personalpanelen att ge dig en roll."
+)
+PAGE_REFUSED = (
+    "Den här sidan är inte tillgänglig för din roll. Den kräver rollen {role} eller högre."
+)
+FILTER_PUBLICATION_FORCED = (
+    "Din roll visar alltid publiceringsläget: antal, löner och andelar avrundade som när SCB "
+    "publicerar."
+)
+OVERVIEW_DATA_BASIS_SHORT = "Senaste mätdatum {date} · {persons}"
+
+AUDIT_ACTION = "Händelse"
+AUDIT_USER = "Användare"
+AUDIT_FILTER_ALL = "Alla"
+AUDIT_EMPTY = "Inga händelser i loggen för valt urval."
+AUDIT_COUNT = "{count} händelser."
+AUDIT_DOWNLOAD = "Ladda ner loggen som Excel"
+AUDIT_SHEET = "Logg"
+AUDIT_FILE_NAME = "personalpanelen_logg_{day}.xlsx"
+AUDIT_HEADERS = {"logged_at": "Tidpunkt", "user_id": "Användare", "role": "Roll",
+                 "action": "Händelse", "detail": "Detalj"}
+AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsning",
+                 "replace": "ersatt mätdatum", "delete": "borttagen inläsning",
+                 "undo": "ångrad borttagning", "export": "export",
+                 "profile": "profiländring", "purge": "rensning av arkivet"}
+AUDIT_NO_ROLE = "ingen roll"
+# The detail column of the audit log (plain text; names from files are data).
+AUDIT_REFUSED = "nekad: ingen roll"
+AUDIT_EXPORT_METRICS = "{file}: {count} nyckeltal, {mode}, {scope}"
+AUDIT_MODE = {True: "publiceringsläge", False: "analysläge"}
+AUDIT_SCOPE_ALL = "hela kommunen"
+AUDIT_SCOPE_SOME = "urval {names}"
+AUDIT_EXPORT_TABLE = "{file}: {rows} rader"
+AUDIT_PROFILE_SAVED = "sparad: {name} ({file})"
+AUDIT_PROFILE_EDITED = "ändrad: {name} ({file})"
+AUDIT_PROFILE_RENAMED = "ändrad: {old} -> {name} ({file})"
+AUDIT_PROFILE_COPIED = "kopierad från {old}: {name} ({file})"
+AUDIT_PROFILE_DELETED = "borttagen: {file}"

@@ -1,15 +1,17 @@
 """Personalpanelen: page config, navigation and the shared sidebar filters; nothing else.
 
 Run with `uv run streamlit run app.py`. The pages live in ui/pages/, the metric-to-page map in
-ui/sitemap.py.
+ui/sitemap.py, who may open which page in ui/auth.py and ui/roles.py.
 """
 
 import streamlit as st
 
 import store
-from ui import data, filters, plain, sitemap, texts
+from ui import auth, data, filters, plain, roles, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
+
+user = auth.logged_in()  # with [auth] configured: nothing but the login screen until then
 
 try:
     data.connection()
@@ -17,11 +19,16 @@ except store.StoreLockedError as exc:  # another process (a CLI load?) holds the
     st.error(plain.md(exc))
     st.stop()
 
+auth.admit(user)
+
+# A page the role may not open stays registered but hidden, so that its deep link reaches the
+# page's own refusal rather than a silent redirect.
 sections: dict[str, list] = {}
-for spec in sitemap.PAGES:
+for spec in sitemap.ALL_PAGES:
+    allowed = roles.at_least(user.role, spec.role)
     page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)
-    sections.setdefault(spec.section or "", []).append(page)
+                   default=spec.default, visibility="visible" if allowed else "hidden")
+    sections.setdefault(spec.section if allowed and spec.section else "", []).append(page)
 
 navigation = st.navigation(sections)
 
@@ -43,5 +50,6 @@ if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
     else:
         st.rerun()
 
+auth.sidebar(user)
 filters.sidebar()
 navigation.run()

@@ -143,6 +143,28 @@ def load_log(limit: int = 10) -> pl.DataFrame:
     return _load_log(data_key(), limit)
 
 
+def audit_log(actions: Sequence[str] = (), users: Sequence[str] = ()) -> pl.DataFrame:
+    """The audit log, newest first, of the chosen actions and users (none chosen: all). Not
+    cached: it grows with every action, not only with loads."""
+    log = store.audit_log(connection())
+    if actions:
+        log = log.filter(pl.col("action").is_in(list(actions)))
+    if users:
+        log = log.filter(pl.col("user_id").is_in(list(users)))
+    return log
+
+
+def audit(actor: tuple[str, str], action: str, detail: str = "",
+          con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Record an action of (user id, role) in the audit log, on a fresh cursor (`con`: the
+    connection, when called outside the script, as a download's callable is)."""
+    cur = (con or connection()).cursor()
+    try:
+        store.audit(cur, *actor, action, detail)
+    finally:
+        cur.close()
+
+
 @st.cache_data(show_spinner=False, max_entries=50)
 def _manager_span_methods(key: DataKey) -> dict:
     return store.manager_span_methods(connection())
@@ -264,8 +286,9 @@ def metrics_workbook(metric_ids: Sequence[str], *, forvaltningar: Sequence[str] 
     return build
 
 
-def findings_workbook(frame: pl.DataFrame, sheet: str) -> bytes:
-    """The validation report as .xlsx (polars writes text cells as text, never formulas)."""
+def frame_workbook(frame: pl.DataFrame, sheet: str) -> bytes:
+    """A table (the validation report, the audit log) as .xlsx (polars writes text cells as
+    text, never formulas)."""
     buffer = io.BytesIO()
     frame.write_excel(buffer, worksheet=sheet, autofit=True, header_format={"bold": True},
                       freeze_panes="A2")

@@ -11,7 +11,7 @@ import streamlit as st
 import settings
 from metrics.definition import Metric
 from metrics.export import swedish_sorted
-from ui import data, plain, texts
+from ui import auth, data, plain, roles, texts
 
 KEY_FORVALTNINGAR = "filter_forvaltningar"
 KEY_PERIOD = "filter_period"
@@ -70,6 +70,11 @@ def _prepare_state(options: data.FilterOptions) -> None:
     state[KEY_PERIOD_OPTIONS] = dates
 
 
+def _publication_forced() -> bool:
+    """A viewer (the committee) sees publication mode only."""
+    return not auth.may(roles.ANALYST)
+
+
 def sidebar() -> None:
     """Render the filters in the sidebar."""
     options = data.filter_options()
@@ -92,8 +97,12 @@ def sidebar() -> None:
         if data.has_other_months():
             month = settings.get().reference_month_name
             st.caption(texts.FILTER_REFERENCE_MONTH.format(month=month))
-        st.toggle(texts.FILTER_PUBLICATION, key=KEY_PUBLICATION,
-                  help=texts.FILTER_PUBLICATION_HELP)
+        forced = _publication_forced()
+        if forced:
+            st.session_state[KEY_PUBLICATION] = True
+        st.toggle(texts.FILTER_PUBLICATION, key=KEY_PUBLICATION, disabled=forced,
+                  help=texts.FILTER_PUBLICATION_FORCED if forced
+                  else texts.FILTER_PUBLICATION_HELP)
         st.selectbox(
             texts.FILTER_RETIREMENT_AGE, settings.RETIREMENT_AGE_CHOICES,
             key=KEY_RETIREMENT_AGE, help=texts.FILTER_RETIREMENT_AGE_HELP,
@@ -128,6 +137,6 @@ def current() -> Filters:
         forvaltningar=forvaltningar,
         start=start,
         end=end,
-        publication=bool(state.get(KEY_PUBLICATION, False)),
+        publication=bool(state.get(KEY_PUBLICATION, False)) or _publication_forced(),
         retirement_age=int(state.get(KEY_RETIREMENT_AGE) or _default_retirement_age()),
     )

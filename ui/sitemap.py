@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui import texts
+from ui import roles, texts
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class PageSpec:
     scale: tuple[str, ...] = ()
     """Secondary metrics of one unit that are also drawn together in one chart."""
     default: bool = False
+    role: str = roles.VIEWER
+    """The lowest role that may open the page (ui/roles.py); the page checks it itself."""
 
     @property
     def title(self) -> str:
@@ -97,12 +99,24 @@ PAGES: tuple[PageSpec, ...] = (
                    "hme_motivation", "hme_leadership", "hme_governance"),
     ),
     # Data
-    PageSpec("ladda-upp", "ui/pages/ladda_upp.py", texts.SECTION_DATA, ":material/upload:"),
-    PageSpec("exportera", "ui/pages/exportera.py", texts.SECTION_DATA, ":material/download:"),
-    PageSpec("katalog", "ui/pages/katalog.py", texts.SECTION_DATA, ":material/menu_book:"),
+    PageSpec("ladda-upp", "ui/pages/ladda_upp.py", texts.SECTION_DATA, ":material/upload:",
+             role=roles.ANALYST),
+    PageSpec("exportera", "ui/pages/exportera.py", texts.SECTION_DATA, ":material/download:",
+             role=roles.ANALYST),
+    PageSpec("katalog", "ui/pages/katalog.py", texts.SECTION_DATA, ":material/menu_book:",
+             role=roles.ANALYST),
 )
+"""The pages of the local installation (its one user is an analyst)."""
 
-PAGE_BY_PATH: dict[str, PageSpec] = {p.url_path: p for p in PAGES}
+ADMIN_PAGES: tuple[PageSpec, ...] = (
+    PageSpec("logg", "ui/pages/logg.py", texts.SECTION_DATA, ":material/history:",
+             role=roles.ADMIN),
+)
+"""Pages that only an admin opens, so only with login configured."""
+
+ALL_PAGES: tuple[PageSpec, ...] = PAGES + ADMIN_PAGES
+
+PAGE_BY_PATH: dict[str, PageSpec] = {p.url_path: p for p in ALL_PAGES}
 
 # The overview's cards: the five mission indicators, then headcount and sick leave.
 OVERVIEW_CARDS: tuple[str, ...] = (

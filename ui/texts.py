@@ -375,8 +375,8 @@ VALUE_LABELS = {"K": "Kvinna", "M": "Man", "monthly": "Månadslön", "hourly": "
 
 # --- login, roles and the audit log (issue 11) -----------------------------------------------
 LOCAL_MODE = (
-    "Lokalt läge: du är analytiker på den här datorn. Inloggning krävs när `[auth]` är "
-    "inställt."
+    "Lokalt läge: du är analytiker på den här datorn. Inloggning krävs när en "
+    "inloggningstjänst (OIDC) är inställd."
 )
 LOGIN_INTRO = "Personalpanelen kräver inloggning. Logga in med ditt konto i kommunen."
 LOGIN_BUTTON = "Logga in"

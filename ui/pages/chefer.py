@@ -1,5 +1,7 @@
 """Page "Chefer": its metrics are listed in ui/sitemap.py."""
 
+from ui import auth
 from ui.indicator import page
 
+auth.require_page("chefer")
 page("chefer")

@@ -6,11 +6,11 @@ from datetime import date
 import streamlit as st
 
 from metrics import registry
-from ui import data, filters, sitemap, texts
+from ui import auth, filters, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-spec = sitemap.PAGE_BY_PATH["exportera"]
+spec = auth.require_page("exportera")
 st.title(spec.title)
 st.markdown(spec.intro)
 chosen = filters.current()
@@ -29,11 +29,11 @@ st.caption(texts.EXPORT_PUBLICATION if chosen.publication else texts.EXPORT_NO_P
 if not metric_ids:
     st.info(texts.EXPORT_NONE)
 else:
+    file_name = texts.EXPORT_FILE_NAME.format(day=date.today().isoformat())
     st.download_button(
         texts.EXPORT_BUTTON,
-        data=data.metrics_workbook(metric_ids, forvaltningar=chosen.forvaltningar,
+        data=auth.metrics_download(metric_ids, file_name, forvaltningar=chosen.forvaltningar,
                                    publication=chosen.publication),
-        file_name=texts.EXPORT_FILE_NAME.format(day=date.today().isoformat()),
-        mime=MIME_XLSX, type="primary", icon=":material/download:", on_click="ignore",
-        key="export_download",
+        file_name=file_name, mime=MIME_XLSX, type="primary", icon=":material/download:",
+        on_click="ignore", key="export_download",
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics import registry
 from metrics.compute import missing_columns, sql
-from ui import data, sitemap, texts
+from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
 
@@ -21,7 +21,7 @@ def _status(metric) -> str:
     return texts.CATALOG_HAS_ALL
 
 
-spec = sitemap.PAGE_BY_PATH["katalog"]
+spec = auth.require_page("katalog")
 st.title(spec.title)
 st.markdown(spec.intro)
 

@@ -5,13 +5,13 @@ import streamlit as st
 
 from metrics import registry
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import charts, data, filters, numbers, plain, sitemap, texts
+from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
 from ui.indicator import delta_args, latest_rows, md, unavailable_reason
 
 CARDS_PER_ROW = 4
 OPTIONAL = {"headcount", "sick_leave_total"}  # shown only when their data is loaded
 
-spec = sitemap.PAGE_BY_PATH["oversikt"]
+spec = auth.require_page("oversikt")
 st.title(spec.title)
 st.markdown(spec.intro)
 chosen = filters.current()
@@ -25,13 +25,16 @@ else:
     log = data.load_log(1)
     if total.height:
         (latest_date, persons, hidden), _ = latest_rows(total)
-        loaded = log["loaded_at"][0].strftime("%Y-%m-%d %H:%M") if log.height else ""
-        st.caption(texts.OVERVIEW_DATA_BASIS.format(
-            date=latest_date.isoformat(),
-            persons=SUPPRESSED_MARK if hidden else numbers.count(int(persons)),
-            loaded=loaded,
-            file=plain.md(log["file_name"][0]) if log.height else "",
-        ))
+        basis = {"date": latest_date.isoformat(),
+                 "persons": SUPPRESSED_MARK if hidden else numbers.count(int(persons))}
+        if auth.may(roles.ANALYST):  # the load log (file names) is not for a viewer
+            st.caption(texts.OVERVIEW_DATA_BASIS.format(
+                **basis,
+                loaded=log["loaded_at"][0].strftime("%Y-%m-%d %H:%M") if log.height else "",
+                file=plain.md(log["file_name"][0]) if log.height else "",
+            ))
+        else:
+            st.caption(texts.OVERVIEW_DATA_BASIS_SHORT.format(**basis))
     if chosen.publication:
         st.caption(texts.PUBLICATION_ON)
 

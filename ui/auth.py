@@ -1,0 +1,194 @@
+"""Who is using the dashboard, and what their role lets them open (issue 11).
+
+Without an `[auth]` section in .streamlit/secrets.toml the dashboard runs as one local analyst
+("lokal") on the machine it runs on, and says so in the sidebar. With one, login (st.login,
+OIDC) is required before anything else is shown, and the role comes from the roles file
+(ui/roles.py). app.py calls `logged_in()` and `admit()` before the navigation; every page calls
+`require()` at its top, so a deep link is checked as well as the navigation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+import settings
+from ui import data, plain, roles, sitemap, texts
+
+LOCAL_USER = "lokal"
+LOGIN_RECORDED_KEY = "auth_login_recorded"
+NO_ROLE = ""
+"""The role recorded in the audit log for a logged-in user without one."""
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    """The e-mail address (the roles file's email_claim), else the token's subject; 'lokal'
+    without login."""
+    name: str
+    role: str | None
+    """None: logged in, but no role (refused)."""
+    local: bool = False
+    problem: str | None = None
+    """Why the roles file could not be read, if it could not."""
+
+    @property
+    def actor(self) -> tuple[str, str]:
+        """(user id, role) as the audit log records them."""
+        return self.user_id, self.role or NO_ROLE
+
+
+LOCAL = User(LOCAL_USER, LOCAL_USER, roles.ANALYST, local=True)
+
+
+def login_configured() -> bool:
+    """Whether .streamlit/secrets.toml has an [auth] section (then login is required)."""
+    return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+
+
+def current() -> User | None:
+    """The user of this session; None when login is required and nobody is logged in."""
+    if not login_configured():
+        return LOCAL
+    claims = st.user.to_dict()
+    if not claims.get("is_logged_in"):
+        return None
+    problem = None
+    try:
+        role_map = roles.load(settings.get().roles_file)
+    except roles.RolesFileError as exc:
+        role_map, problem = roles.NO_ROLES, str(exc)
+    user_id = str(claims.get(role_map.email_claim) or claims.get("sub") or "")
+    return User(user_id, str(claims.get("name") or user_id), role_map.role_of(claims),
+                problem=problem)
+
+
+def may(role: str) -> bool:
+    """Whether the current user may do what `role` may."""
+    user = current()
+    return user is not None and roles.at_least(user.role, role)
+
+
+def _provider() -> str | None:
+    """The provider st.login() is given: None for the [auth] section's own credentials, else
+    the name of its first named provider ([auth.microsoft] -> "microsoft")."""
+    section = st.secrets["auth"]
+    if "client_id" in section:
+        return None
+    return next((name for name, value in section.items() if hasattr(value, "keys")), None)
+
+
+def logged_in() -> User:
+    """The user, or the login screen (a title, a line and the login button) and a stop."""
+    user = current()
+    if user is not None:
+        return user
+    st.title(texts.APP_TITLE)
+    st.markdown(texts.LOGIN_INTRO)
+    st.button(texts.LOGIN_BUTTON, type="primary", icon=":material/login:", key="auth_login",
+              on_click=st.login, args=(_provider(),))
+    st.stop()
+
+
+def record(action: str, detail: str = "", user: User | None = None) -> None:
+    """An action of the user (else of the current user) into the audit log."""
+    user = user or current()
+    data.audit(user.actor if user else ("", NO_ROLE), action, detail)
+
+
+def _logout(user: User) -> None:
+    record("logout", user=user)
+    st.logout()
+
+
+def _logout_button(user: User) -> None:
+    st.button(texts.LOGOUT_BUTTON, icon=":material/logout:", key="auth_logout",
+              on_click=_logout, args=(user,))
+
+
+def admit(user: User) -> User:
+    """Record a login once per session; a logged-in user without a role gets the refusal
+    page, which is also recorded, and a stop."""
+    if not user.local and not st.session_state.get(LOGIN_RECORDED_KEY):
+        record("login", "" if user.role else texts.AUDIT_REFUSED, user)
+        if user.role is None:
+            _log.warning("login refused: %s has no role", user.user_id)
+        st.session_state[LOGIN_RECORDED_KEY] = True
+    if user.role is not None:
+        return user
+    st.title(texts.APP_TITLE)
+    st.error(texts.NO_ROLE.format(user=plain.md(user.user_id)), icon=":material/block:")
+    if user.problem:
+        st.warning(plain.md(user.problem), icon=":material/warning:")
+    _logout_button(user)
+    st.stop()
+
+
+def sidebar(user: User) -> None:
+    """Who is using the dashboard, in which role, and the logout button."""
+    with st.sidebar:
+        if user.local:
+            st.caption(texts.LOCAL_MODE)
+            return
+        st.caption(texts.SIGNED_IN.format(name=plain.md(user.name),
+                                          role=texts.ROLE_NAMES[user.role]))
+        _logout_button(user)
+
+
+def require(role: str) -> User:
+    """At the top of a page: the user, if their role may open it; else a refusal and a
+    stop."""
+    user = current()
+    if user is not None and roles.at_least(user.role, role):
+        return user
+    st.error(texts.PAGE_REFUSED.format(role=texts.ROLE_NAMES.get(role, role)),
+             icon=":material/block:")
+    st.stop()
+
+
+def require_page(url_path: str) -> sitemap.PageSpec:
+    """At the top of a page: its spec, if the user's role may open it; else a refusal and a
+    stop."""
+    spec = sitemap.PAGE_BY_PATH[url_path]
+    require(spec.role)
+    return spec
+
+
+def audited_download(build: Callable[[], bytes], detail: str) -> Callable[[], bytes]:
+    """A download button's data: builds the file on click (on another thread) and records
+    the export, by the user of this run, in the audit log."""
+    user = current()
+    actor = user.actor if user else ("", NO_ROLE)
+    con = data.connection()  # taken here: the callable runs outside the script
+
+    def download() -> bytes:
+        content = build()
+        data.audit(actor, "export", detail, con)
+        return content
+
+    return download
+
+
+def metrics_download(metric_ids: list[str], file_name: str, *,
+                     forvaltningar: tuple[str, ...] | None,
+                     publication: bool) -> Callable[[], bytes]:
+    """The data of a download of the metrics workbook, recorded as an export."""
+    scope = (texts.AUDIT_SCOPE_ALL if forvaltningar is None
+             else texts.AUDIT_SCOPE_SOME.format(names=", ".join(sorted(forvaltningar))))
+    detail = texts.AUDIT_EXPORT_METRICS.format(
+        file=file_name, count=len(metric_ids), mode=texts.AUDIT_MODE[publication], scope=scope)
+    return audited_download(
+        data.metrics_workbook(metric_ids, forvaltningar=forvaltningar, publication=publication),
+        detail)
+
+
+def table_download(frame, sheet: str, file_name: str) -> Callable[[], bytes]:
+    """The data of a download of a table (a polars frame) as .xlsx, recorded as an export."""
+    return audited_download(lambda: data.frame_workbook(frame, sheet),
+                            texts.AUDIT_EXPORT_TABLE.format(file=file_name, rows=frame.height))

@@ -1,0 +1,47 @@
+"""Page "Logg" (admin only): the audit log, filtered by action and user, and as Excel."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from ui import auth, data, texts
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+spec = auth.require_page("logg")
+st.title(spec.title)
+st.markdown(spec.intro)
+
+everything = data.audit_log()
+action_column, user_column = st.columns(2)
+actions = action_column.multiselect(
+    texts.AUDIT_ACTION, list(texts.AUDIT_ACTIONS), key="audit_actions",
+    format_func=lambda action: texts.AUDIT_ACTIONS[action],
+    placeholder=texts.AUDIT_FILTER_ALL,
+)
+users = user_column.multiselect(  # option labels are plain text (ui/plain.py)
+    texts.AUDIT_USER, sorted(everything["user_id"].unique().to_list()), key="audit_users",
+    placeholder=texts.AUDIT_FILTER_ALL,
+)
+log = data.audit_log(actions, users)
+
+if log.is_empty():
+    st.caption(texts.AUDIT_EMPTY)
+else:
+    headers = texts.AUDIT_HEADERS
+    table = pl.DataFrame({
+        headers["logged_at"]: [t.strftime("%Y-%m-%d %H:%M:%S") for t in log["logged_at"]],
+        headers["user_id"]: log["user_id"],
+        headers["role"]: [texts.ROLE_NAMES.get(r, texts.AUDIT_NO_ROLE) for r in log["role"]],
+        headers["action"]: [texts.AUDIT_ACTIONS.get(a, a) for a in log["action"]],
+        headers["detail"]: log["detail"],
+    })
+    st.caption(texts.AUDIT_COUNT.format(count=table.height))
+    st.dataframe(table, hide_index=True, key="audit_table")
+    file_name = texts.AUDIT_FILE_NAME.format(day=date.today().isoformat())
+    st.download_button(
+        texts.AUDIT_DOWNLOAD, data=auth.table_download(table, texts.AUDIT_SHEET, file_name),
+        file_name=file_name, mime=MIME_XLSX, on_click="ignore", icon=":material/download:",
+        key="audit_download",
+    )

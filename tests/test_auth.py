@@ -1,0 +1,341 @@
+"""Login, roles and the audit log (issue 11): the roles file, the local mode, and AppTest per
+role with a seeded st.user and an [auth] section in at.secrets.
+
+The real login through an OIDC provider is tests/test_auth_browser.py.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import store
+from tests import test_app
+from tests.test_app import APP, text
+from ui import auth, roles, sitemap, texts
+
+fixture_store = test_app.fixture_store
+own_store = test_app.own_store
+_fresh_caches = test_app._fresh_caches
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = {spec.url_path: spec.file for spec in sitemap.ALL_PAGES}
+INDICATOR_PAGES = [p.url_path for p in sitemap.PAGES if p.metric_ids]
+VIEWER_PAGES = ["oversikt", *INDICATOR_PAGES]
+ANALYST_PAGES = [p.url_path for p in sitemap.PAGES]
+ADMIN_PAGES = [p.url_path for p in sitemap.ALL_PAGES]
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                 "cookie_secret": "x" * 40, "client_id": "personalpanelen",
+                 "client_secret": "hemligt",
+                 "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}}
+ROLES_TOML = """
+group_claim = "groups"
+
+[admin]
+emails = ["Admin@Kommun.se"]
+
+[analyst]
+groups = ["hr-analytiker"]
+
+[viewer]
+groups = ["personalutskottet", "hr-analytiker"]
+emails = ["nämnd@kommun.se"]
+"""
+USERS = {
+    roles.ADMIN: {"email": "admin@kommun.se", "name": "Ada Admin", "groups": []},
+    roles.ANALYST: {"email": "ann@kommun.se", "name": "Ann Analytiker",
+                    "groups": ["hr-analytiker"]},
+    roles.VIEWER: {"email": "nämnd@kommun.se", "name": "Nils Nämnd",
+                   "groups": ["personalutskottet"]},
+    None: {"email": "okand@kommun.se", "name": "Okänd", "groups": ["andra"]},
+}
+
+
+# --- the roles file ----------------------------------------------------------------------------
+
+
+def test_the_highest_matching_role_wins_by_group_or_address():
+    role_map = roles.parse(ROLES_TOML)
+    for role, claims in USERS.items():
+        assert role_map.role_of(claims) == role, claims
+    # in both the analyst and the viewer group: analyst
+    assert role_map.role_of({"groups": ["personalutskottet", "hr-analytiker"]}) == "analyst"
+    # the address is compared without regard to case; a single group as a string
+    assert role_map.role_of({"email": "ADMIN@kommun.se"}) == "admin"
+    assert role_map.role_of({"groups": "personalutskottet"}) == "viewer"
+    # an address the provider has not verified gives no role; its groups still count
+    assert role_map.role_of({"email": "admin@kommun.se", "email_verified": False}) is None
+    assert role_map.role_of({"email": "admin@kommun.se", "email_verified": False,
+                             "groups": ["hr-analytiker"]}) == "analyst"
+    assert role_map.role_of({}) is None
+
+
+def test_the_claims_are_named_in_the_file():
+    role_map = roles.parse('group_claim = "roles"\nemail_claim = "preferred_username"\n'
+                           '[viewer]\ngroups = ["nämnd"]\n[admin]\nemails = ["a@k.se"]\n')
+    assert role_map.role_of({"roles": ["nämnd"], "groups": []}) == "viewer"
+    assert role_map.role_of({"groups": ["nämnd"]}) is None
+    assert role_map.role_of({"preferred_username": "a@k.se", "email": "b@k.se"}) == "admin"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("[admin\n", "inte giltig TOML"),
+    ("[superuser]\nemails = []\n", "okänd nyckel ”superuser”"),
+    ("[admin]\nmails = []\n", "okända nycklar: mails"),
+    ('[admin]\nemails = "a@k.se"\n', "[admin] emails ska vara en lista"),
+    ("[viewer]\ngroups = [1]\n", "[viewer] groups ska vara en lista"),
+    ('group_claim = ""\n', "group_claim ska vara namnet"),
+])
+def test_a_broken_roles_file_is_refused_naming_what_is_wrong(content, message):
+    with pytest.raises(roles.RolesFileError, match=message.replace("[", r"\[")):
+        roles.parse(content)
+
+
+def test_no_roles_file_gives_nobody_a_role(tmp_path):
+    assert roles.load(tmp_path / "roles.toml") is roles.NO_ROLES
+    assert roles.NO_ROLES.role_of(USERS[roles.ADMIN]) is None
+
+
+def test_the_example_roles_file_is_valid():
+    role_map = roles.load(ROOT / "docs" / "roles.example.toml")
+    assert set(role_map.entries) == set(roles.ROLES)
+    assert role_map.role_of({"email": "hr.chef@exempel.se"}) == "admin"
+
+
+def test_roles_rank():
+    assert roles.at_least("admin", "viewer") and roles.at_least("analyst", "analyst")
+    assert not roles.at_least("viewer", "analyst") and not roles.at_least("analyst", "admin")
+    assert not roles.at_least(None, "viewer") and not roles.at_least("boss", "viewer")
+
+
+# --- the app per role --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def roles_file(own_store, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES_TOML, encoding="utf-8")
+    monkeypatch.setenv("PERSONALPANELEN_ROLES_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def navigation(monkeypatch) -> dict:
+    """What the last run gave st.navigation: page title -> (section, visible)."""
+    seen: dict = {}
+    original = st.navigation
+
+    def spy(pages, **kwargs):
+        seen.clear()
+        for section, listed in pages.items():
+            for page in listed:
+                seen[page.title] = (section, page.visibility == "visible")
+        return original(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    return seen
+
+
+def visible(navigation: dict) -> list[str]:
+    """The url paths of the pages the navigation shows."""
+    by_title = {spec.title: spec.url_path for spec in sitemap.ALL_PAGES}
+    return [by_title[title] for title, (_, shown) in navigation.items() if shown]
+
+
+def as_user(role: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = dict(AUTH)
+    at.user = {"is_logged_in": True, "sub": f"sub-{role}", **USERS[role]}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    at.switch_page(FILES[url_path]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def refused(at: AppTest) -> bool:
+    return any(e.value.startswith("Den här sidan är inte tillgänglig") for e in at.error)
+
+
+def audit_entries(db_path: Path) -> list[tuple[str, str, str, str]]:
+    con = store.connect(db_path)  # the same process: DuckDB shares the open database
+    try:
+        log = store.audit_log(con)
+    finally:
+        con.close()
+    return [(r["user_id"], r["role"], r["action"], r["detail"])
+            for r in reversed(log.to_dicts())]
+
+
+def test_local_mode_is_one_analyst_and_says_so(own_store, navigation):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert texts.LOCAL_MODE in [c.value for c in at.sidebar.caption]
+    assert visible(navigation) == ANALYST_PAGES
+    assert not at.get("button") or all(b.key != "auth_logout" for b in at.button)
+    assert not at.toggle(key="filter_publication").disabled
+    assert not refused(open_page(at, "ladda-upp"))
+    assert at.file_uploader(key="upload") is not None
+    assert refused(open_page(at, "logg"))
+    assert not at.dataframe or all("Händelse" not in d.value.columns for d in at.dataframe)
+    assert audit_entries(own_store) == []  # no login to record without login
+
+
+def test_with_auth_configured_nothing_but_the_login_screen_shows(roles_file, navigation):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = dict(AUTH)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == [texts.LOGIN_BUTTON]
+    assert navigation == {}  # st.navigation never ran: no page, no sidebar filter
+    assert not at.sidebar.children
+    assert not at.get("plotly_chart") and not at.dataframe and not at.get("multiselect")
+    assert [t.value for t in at.title] == [texts.APP_TITLE]
+    # a deep link too shows the login screen only
+    at.switch_page(FILES["ladda-upp"]).run()
+    assert [b.label for b in at.button] == [texts.LOGIN_BUTTON]
+    assert not at.get("file_uploader")
+
+
+def test_viewer_sees_the_indicators_in_publication_mode_and_nothing_else(roles_file,
+                                                                       navigation):
+    at = as_user(roles.VIEWER)
+    assert visible(navigation) == VIEWER_PAGES
+    assert texts.SIGNED_IN.format(name="Nils Nämnd", role="läsare") in [
+        text(c.value) for c in at.sidebar.caption]
+    publication = at.toggle(key="filter_publication")
+    assert publication.value is True and publication.disabled
+    assert texts.PUBLICATION_ON in [c.value for c in at.caption]
+    assert not any("fixture" in text(c.value) for c in at.caption)  # no file name
+    for url_path in VIEWER_PAGES:
+        open_page(at, url_path)
+        assert not refused(at), url_path
+        assert not at.get("download_button"), url_path
+    for url_path in ("ladda-upp", "exportera", "katalog", "logg"):
+        open_page(at, url_path)
+        assert refused(at), url_path
+        assert [t.value for t in at.title] == [], url_path  # the page stopped at its top
+        assert not at.get("file_uploader") and not at.get("download_button"), url_path
+
+
+def test_viewer_cannot_switch_publication_mode_off(roles_file):
+    at = as_user(roles.VIEWER)
+    at.session_state["filter_publication"] = False
+    open_page(at, "personalstruktur")
+    assert at.toggle(key="filter_publication").value is True
+    assert texts.PUBLICATION_ON in [c.value for c in at.caption]
+
+
+def test_analyst_uploads_and_exports_but_cannot_open_the_log(roles_file, navigation):
+    at = as_user(roles.ANALYST)
+    assert visible(navigation) == ANALYST_PAGES
+    assert not at.toggle(key="filter_publication").disabled
+    open_page(at, "ladda-upp")
+    assert not refused(at) and at.file_uploader(key="upload") is not None
+    open_page(at, "heltid")
+    assert at.get("download_button")
+    open_page(at, "logg")
+    assert refused(at) and not at.dataframe
+
+
+def test_admin_reads_the_audit_log_filtered_and_as_excel(roles_file, own_store, navigation):
+    analyst = as_user(roles.ANALYST)
+    assert not refused(analyst)
+    at = as_user(roles.ADMIN)
+    assert visible(navigation) == ADMIN_PAGES
+    open_page(at, "logg")
+    assert not refused(at)
+    log = next(d.value for d in at.dataframe if "Händelse" in d.value.columns)
+    assert log["Användare"].tolist() == ["admin@kommun.se", "ann@kommun.se"]  # newest first
+    assert log["Roll"].tolist() == ["administratör", "analytiker"]
+    assert set(log["Händelse"]) == {"inloggning"}
+    assert [b.proto.label for b in at.get("download_button")] == [texts.AUDIT_DOWNLOAD]
+
+    at.multiselect(key="audit_users").set_value(["ann@kommun.se"]).run()
+    log = next(d.value for d in at.dataframe if "Händelse" in d.value.columns)
+    assert log["Användare"].tolist() == ["ann@kommun.se"]
+    at.multiselect(key="audit_actions").set_value(["export"]).run()
+    assert texts.AUDIT_EMPTY in [c.value for c in at.caption]
+
+
+def test_a_user_without_a_role_is_refused_and_recorded(roles_file, own_store, navigation):
+    at = as_user(None)
+    assert navigation == {}
+    assert text(at.error[0].value) == texts.NO_ROLE.format(user="okand@kommun.se")
+    assert [b.label for b in at.button] == [texts.LOGOUT_BUTTON]
+    assert not at.get("plotly_chart") and not at.get("multiselect")
+    assert audit_entries(own_store) == [("okand@kommun.se", "", "login", texts.AUDIT_REFUSED)]
+
+
+def test_a_broken_roles_file_refuses_everyone_and_says_why(roles_file, navigation):
+    roles_file.write_text("[admin]\nemails = 'admin@kommun.se'\n", encoding="utf-8")
+    at = as_user(roles.ADMIN)
+    assert navigation == {}
+    assert any("emails ska vara en lista" in text(w.value) for w in at.warning)
+
+
+def test_a_missing_roles_file_refuses_everyone(roles_file, navigation):
+    roles_file.unlink()
+    at = as_user(roles.ADMIN)
+    assert navigation == {} and at.error
+
+
+# --- the audit log -----------------------------------------------------------------------------
+
+
+def test_a_login_is_recorded_once_per_session_and_a_logout_too(roles_file, own_store):
+    at = as_user(roles.ANALYST)
+    open_page(at, "heltid")
+    open_page(at, "oversikt")
+    assert audit_entries(own_store) == [("ann@kommun.se", "analyst", "login", "")]
+    at.button(key="auth_logout").click().run()
+    assert audit_entries(own_store)[-1] == ("ann@kommun.se", "analyst", "logout", "")
+    as_user(roles.ANALYST)  # a new session
+    assert [e[2] for e in audit_entries(own_store)] == ["login", "logout", "login"]
+
+
+def test_each_excel_download_is_recorded_when_it_is_built(own_store, monkeypatch):
+    user = auth.User("ann@kommun.se", "Ann", roles.ANALYST)
+    monkeypatch.setattr(auth, "current", lambda: user)
+    download = auth.metrics_download(["headcount"], "personalpanelen_x.xlsx",
+                                     forvaltningar=("B", "A"), publication=True)
+    assert audit_entries(own_store) == []  # nothing until the button is clicked
+    content = download()
+    assert "Antal anställda" in openpyxl.load_workbook(io.BytesIO(content)).sheetnames
+    download()
+    detail = "personalpanelen_x.xlsx: 1 nyckeltal, publiceringsläge, urval A, B"
+    assert audit_entries(own_store) == [("ann@kommun.se", "analyst", "export", detail)] * 2
+
+    table = auth.table_download(pl.DataFrame({"a": [1, 2]}), "Blad", "tabell.xlsx")
+    table()
+    assert audit_entries(own_store)[-1] == ("ann@kommun.se", "analyst", "export",
+                                            "tabell.xlsx: 2 rader")
+
+
+def test_profile_changes_on_ladda_upp_are_recorded(own_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    test_app.upload(at, "egen.csv", test_app._own_csv("2026-11-01"))
+    test_app.map_own_layout(at, "Vår lista")  # saved from the mapping form
+    at.button(key="profile_open_var_lista").click().run()
+    at.text_input(key="profile_edit_var_lista_name").set_value("Vår nya lista")
+    next(b for b in at.button if b.label == texts.PROFILE_EDIT_SUBMIT).click().run()
+    assert not at.exception
+    at.button(key="profile_delete_var_nya_lista").click().run()
+    assert not at.exception
+    assert [e for e in audit_entries(own_store) if e[2] == "profile"] == [
+        ("lokal", "analyst", "profile", "sparad: Vår lista (var_lista.toml)"),
+        ("lokal", "analyst", "profile", "ändrad: Vår lista -> Vår nya lista (var_nya_lista.toml)"),
+        ("lokal", "analyst", "profile", "borttagen: var_nya_lista.toml"),
+    ]

@@ -24,7 +24,9 @@ class Settings:
     data_dir: Path
     """Root of data/: raw/ holds the delivered files, curated/ the DuckDB store."""
     db_path: Path
-    """The DuckDB store (PERSONALPANELEN_DB)."""
+    """The DuckDB store (PERSONALPANELEN_DB): the municipality's own data."""
+    demo_db_path: Path
+    """The demo municipality's store (PERSONALPANELEN_DEMO_DB), never mixed with real data."""
     secret_path: Path
     """Key for the personnummer pseudonyms (PERSONALPANELEN_SECRET_FILE). Never in the repo."""
     min_cell_count: int
@@ -91,6 +93,9 @@ def get() -> Settings:
         data_dir=data_dir,
         db_path=Path(
             _env("PERSONALPANELEN_DB", str(data_dir / "curated" / "personalpanelen.duckdb"))
+        ),
+        demo_db_path=Path(
+            _env("PERSONALPANELEN_DEMO_DB", str(data_dir / "curated" / "exempelkommun.duckdb"))
         ),
         secret_path=Path(
             _env(

@@ -8,6 +8,7 @@ process-wide lock (stack-notes.md §3.1).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,16 +22,30 @@ from pipelines.schema import TABLES
 
 _WRITE_LOCK = threading.Lock()
 
+REPLACED = {table: f"{table}_replaced" for table in TABLES}
+"""Per canonical table, the rows a later load replaced, with `replaced_by` (that load's id):
+kept so that deleting the load puts them back (pipelines/lifecycle.py)."""
+
+def columns(table: str) -> list[str]:
+    """The columns of a canonical table, in declared order."""
+    return [name for name, _ in TABLES[table][0]]
+
+
+_DECLARED = {
+    **TABLES,
+    **{REPLACED[table]: ((*columns, ("replaced_by", "INTEGER NOT NULL")), ("replaced_by", *key))
+       for table, (columns, key) in TABLES.items()},
+}
 _TABLE_DDL = tuple(
     f"CREATE TABLE IF NOT EXISTS {table} ("
     + ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
     + f", PRIMARY KEY ({', '.join(key)}))"
-    for table, (columns, key) in TABLES.items()
+    for table, (columns, key) in _DECLARED.items()
 )
 # A store written before a column was added gets it, empty (NULL: the extract did not say).
 _COLUMN_DDL = tuple(
     f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {sql_type.replace(' NOT NULL', '')}"
-    for table, (columns, _) in TABLES.items()
+    for table, (columns, _) in _DECLARED.items()
     for name, sql_type in columns
 )
 
@@ -44,6 +59,14 @@ CREATE TABLE IF NOT EXISTS load_log (
     rows           INTEGER NOT NULL,
     seconds        DOUBLE NOT NULL,
     source         VARCHAR NOT NULL
+)
+"""
+
+# Loads deleted (pipelines/lifecycle.delete_load): their load_log entry stays, for the record.
+_LOAD_DELETED_DDL = """
+CREATE TABLE IF NOT EXISTS load_deleted (
+    load_id    INTEGER PRIMARY KEY,
+    deleted_at TIMESTAMP NOT NULL
 )
 """
 
@@ -146,8 +169,39 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
-DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _AUDIT_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL,
-       _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
+       _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+"""Modes of the folders and files holding personal data: the owner's only."""
+
+
+def private_dir(folder: Path, *, owned: bool = True) -> Path:
+    """Make `folder` (with any missing parents) and set it to 0700: always when the app owns
+    it (data/raw, data/curated), else only when this call creates it (a folder named by the
+    user, such as /tmp, may be shared and is left alone)."""
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    if created or owned:
+        with contextlib.suppress(OSError):  # not ours to change: left as it is
+            folder.chmod(PRIVATE_DIR)
+    return folder
+
+
+def private_file(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Take group and other bits off an existing file (it keeps at most `mode`)."""
+    with contextlib.suppress(OSError):  # gone meanwhile, or not ours
+        current = path.stat().st_mode & 0o777
+        if current & ~mode:
+            path.chmod(current & mode)
+
+
+def _secure_store(db_path: str | Path | None) -> None:
+    """The store file and DuckDB's write-ahead log beside it: owner only (DuckDB creates them
+    with the process umask, usually 0644)."""
+    if db_path:
+        for path in (Path(db_path), Path(f"{db_path}.wal")):
+            private_file(path)
 
 
 class StoreLockedError(RuntimeError):
@@ -158,9 +212,10 @@ def connect(
     path: Path | str | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
     """Open (and on first use create) the store. Share the result; take a cursor per thread."""
-    db_path = Path(path) if path is not None else settings.get().db_path
-    if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+    cfg = settings.get()
+    db_path = Path(path) if path is not None else cfg.db_path
+    if not read_only and str(db_path) != ":memory:":
+        private_dir(db_path.parent, owned=db_path.parent == cfg.data_dir / "curated")
     try:
         con = duckdb.connect(str(db_path), read_only=read_only,
                              config={"autoinstall_known_extensions": False,
@@ -175,6 +230,7 @@ def connect(
     if not read_only:
         for ddl in DDL:
             con.execute(ddl)
+    _secure_store(_path(con))
     return con
 
 
@@ -187,6 +243,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             cur.begin()
             yield cur
             cur.commit()
+            _secure_store(_path(cur))  # the commit may have created the .wal
         except BaseException:
             cur.rollback()
             raise
@@ -205,19 +262,28 @@ def read(
         cur.close()
 
 
+def _path(con) -> str | None:
+    """The store's file (None for a store in memory)."""
+    return con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0] or None
+
+
 def version(con: duckdb.DuckDBPyConnection) -> int:
-    """The newest load id: changes whenever the store's content changes (a cache key)."""
-    return int(read(con, "SELECT coalesce(max(load_id), 0) AS v FROM load_log")["v"][0])
+    """A number that grows with every change of the store's content (a cache key): the
+    newest load id plus the number of deleted loads (load ids are never reused)."""
+    return int(read(con, "SELECT (SELECT coalesce(max(load_id), 0) FROM load_log) "
+                         "+ (SELECT count(*) FROM load_deleted) AS v")["v"][0])
 
 
 def identity(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
-    """The store's file and load version: what computed results may be cached on (None for
-    a store in memory, which has no identity across connections)."""
-    frame = read(con, "SELECT (SELECT path FROM duckdb_databases() "
-                      "WHERE database_name = current_database()) AS path, "
-                      "(SELECT coalesce(max(load_id), 0) FROM load_log) AS version")
-    path, version = frame.row(0)
-    return (path, int(version)) if path else None
+    """The store's file and content version: what computed results may be cached on (None
+    for a store in memory, which has no identity across connections)."""
+    cur = con.cursor()
+    try:
+        path = _path(cur)
+    finally:
+        cur.close()
+    return (path, version(con)) if path else None
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
@@ -225,14 +291,16 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def load_log(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pl.DataFrame:
-    """The load log, newest first when `limit` is given (else oldest first, all of it), with
-    the snapshot dates as one text 'YYYY-MM-DD, ...'."""
+    """The load log of the loads in the store (not deleted ones), newest first when `limit`
+    is given (else oldest first, all of it), with the snapshot dates as one text
+    'YYYY-MM-DD, ...'."""
     order = "DESC LIMIT $limit" if limit is not None else "ASC"
     return read(
         con,
         "SELECT load_id, loaded_at, file_name, sha256, "
         "array_to_string(list_transform(snapshot_dates, lambda d: strftime(d, '%Y-%m-%d')), "
-        f"', ') AS snapshot_dates, rows, seconds, source FROM load_log ORDER BY load_id {order}",
+        "', ') AS snapshot_dates, rows, seconds, source FROM load_log "
+        f"WHERE load_id NOT IN (SELECT load_id FROM load_deleted) ORDER BY load_id {order}",
         {"limit": limit} if limit is not None else None,
     )
 

@@ -3,13 +3,16 @@
 ingest() reads, recognises, normalises, pseudonymises and validates every file of a batch
 before it writes anything. One error anywhere refuses the whole batch and the store is left
 exactly as it was. Otherwise one transaction replaces the batch's periods (a snapshot loaded
-again replaces, never doubles), records each file in the load log, and archives each original
-read-only under data/raw/<sha256><suffix>.
+again replaces, never doubles: the replaced rows move to the table's `_replaced` table, so that
+deleting the load puts them back, pipelines/lifecycle.py), records each file in the load log
+and the audit log, and archives each original read-only (0400 in a 0700 folder) under
+data/raw/<sha256><suffix>.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -21,13 +24,24 @@ import polars as pl
 import settings
 import store
 from pipelines import normalise, pseudonymise, read, validate
-from pipelines.findings import ERROR, Finding, IngestReport, row_findings
+from pipelines.findings import (
+    ERROR,
+    Finding,
+    IngestReport,
+    dates_text,
+    mask_personnummer,
+    row_findings,
+)
 from pipelines.normalise import Table
 from pipelines.profiles import Profile
 from pipelines.schema import TABLES
 
 Progress = Callable[[float, str], None]
 FileInput = Path | str | tuple[str, bytes]
+Actor = tuple[str, str]
+"""Who acts, for the audit log: (user id, role)."""
+LOCAL_ACTOR: Actor = ("lokal", "analyst")
+"""The one local analyst of the embedded default (no login configured)."""
 
 
 def _named(file: FileInput) -> tuple[str, bytes]:
@@ -45,11 +59,13 @@ def ingest(
     source: str = "upload",
     progress: Progress | None = None,
     profile: Profile | None = None,
+    actor: Actor = LOCAL_ACTOR,
 ) -> IngestReport:
     """Load a batch of extracts (paths or (name, bytes)); see the module docstring.
 
     `snapshot_date` is used for employment extracts without a snapshot column. `profile`
-    forces a mapping profile; without it each file is read the way that recognises most."""
+    forces a mapping profile; without it each file is read the way that recognises most.
+    `actor` (user id, role) is who the audit log says loaded the files."""
     started = time.perf_counter()
     step = progress or (lambda fraction, text: None)
     named = [_named(f) for f in files]
@@ -70,7 +86,7 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
     step(0.75, "Sparar i databasen …")
-    _write(con, prepared, source, started, report)
+    _write(con, prepared, source, started, report, actor)
     step(1.0, "Klart.")
     return report
 
@@ -175,48 +191,40 @@ def _one_snapshot_per_month(prepared) -> list[Finding]:
     ]
 
 
-def _period_key(period: str) -> str:
+def period_key(period: str) -> str:
     """What a loaded period replaces: a snapshot replaces its whole month, a year its year."""
     return f"date_trunc('month', {period})" if period == "snapshot_date" else period
 
 
-def _write(con, prepared, source: str, started: float, report: IngestReport) -> None:
+def _write(con, prepared, source: str, started: float, report: IngestReport,
+           actor: Actor) -> None:
     archive = settings.get().raw_dir
     with store.transaction(con) as cur:
         load_id = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log").fetchall()[0][0])
-        replaced: set[str] = set()
+        first = load_id + 1
         for name, data, table, frame in prepared:
             load_id += 1
             target = table.extract.table
             rows = _stored(frame, target, load_id)
             period = table.extract.period
-            if target not in replaced:
-                periods = pl.concat([f.select(period) for _, _, t, f in prepared
-                                     if t.extract.table == target]).unique()
-                cur.register("replaced_periods", periods)
-                replaced_where = (f"{_period_key(period)} IN "
-                                  f"(SELECT {_period_key(period)} FROM replaced_periods)")
-                if target == "employment":
-                    report.replaced_dates = [row[0] for row in cur.execute(
-                        f"SELECT DISTINCT snapshot_date FROM employment WHERE {replaced_where} "
-                        "AND snapshot_date NOT IN (SELECT snapshot_date FROM replaced_periods) "
-                        "ORDER BY 1").fetchall()]
-                cur.execute(f"DELETE FROM {target} WHERE {replaced_where}")
-                cur.unregister("replaced_periods")
-                replaced.add(target)
+            dates = _period_dates(frame, period)
+            _replace(cur, target, period, frame, load_id, first, name, report, actor)
             cur.register("incoming", rows)
             cur.execute(f"INSERT INTO {target} ({', '.join(rows.columns)}) "
                         f"SELECT * FROM incoming")
             cur.unregister("incoming")
-            dates = _period_dates(frame, period)
             digest = hashlib.sha256(data).hexdigest()
             cur.execute(
-                "INSERT INTO load_log VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
+                "INSERT INTO load_log (load_id, loaded_at, file_name, sha256, snapshot_dates, "
+                "rows, seconds, source) VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
                 "$rows, $seconds, $source)",
                 {"id": load_id, "file": name, "sha": digest, "dates": dates,
                  "rows": rows.height, "seconds": time.perf_counter() - started,
                  "source": source},
             )
+            store.audit(cur, *actor, "load",
+                        f"Inläsning {load_id}: {mask_personnummer(name)}, "
+                        f"{_period_label(period)} {dates_text(dates)}, {rows.height} rader")
             _archive(archive, name, digest, data)
             report.rows += rows.height
             report.tables[target] = report.tables.get(target, 0) + rows.height
@@ -225,6 +233,34 @@ def _write(con, prepared, source: str, started: float, report: IngestReport) -> 
                 report.employment_dates = sorted(set(report.employment_dates) | set(dates))
     report.loaded = True
     report.seconds = time.perf_counter() - started
+
+
+def _replace(cur, target: str, period: str, frame: pl.DataFrame, load_id: int, first: int,
+             name: str, report: IngestReport, actor: Actor) -> None:
+    """Move the rows of the periods a file brings to the table's replaced-rows table, marked
+    as replaced by its load (an audit entry per period and earlier load). Rows of this batch
+    (`first` and later: a snapshot split over several files) are not replaced."""
+    cur.register("loaded_periods", frame.select(period).unique())
+    replaced = (f"{period_key(period)} IN (SELECT {period_key(period)} FROM loaded_periods) "
+                "AND load_id < $first")
+    columns = ", ".join(store.columns(target))
+    for value, earlier, count in cur.execute(
+            f"SELECT {period}, load_id, count(*) FROM {target} WHERE {replaced} "
+            "GROUP BY ALL ORDER BY ALL", {"first": first}).fetchall():
+        if target == "employment" and value not in frame["snapshot_date"]:
+            report.replaced_dates = sorted({*report.replaced_dates, value})
+        store.audit(cur, *actor, "replace",
+                    f"Inläsning {load_id} ({mask_personnummer(name)}) ersatte "
+                    f"{_period_label(period)} {value} från inläsning {earlier} ({count} rader)")
+    cur.execute(f"INSERT INTO {store.REPLACED[target]} ({columns}, replaced_by) "
+                f"SELECT {columns}, $load FROM {target} WHERE {replaced}",
+                {"first": first, "load": load_id})
+    cur.execute(f"DELETE FROM {target} WHERE {replaced}", {"first": first})
+    cur.unregister("loaded_periods")
+
+
+def _period_label(period: str) -> str:
+    return "mätdatum" if period == "snapshot_date" else "år"
 
 
 def _stored(frame: pl.DataFrame, table: str, load_id: int) -> pl.DataFrame:
@@ -248,14 +284,23 @@ def _period_dates(frame: pl.DataFrame, period: str) -> list[date]:
     return values if period == "snapshot_date" else [date(int(y), 12, 31) for y in values]
 
 
+ARCHIVE_MODE = 0o400
+"""An archived original: read-only, the owner's only."""
+
+
 def _archive(folder: Path, name: str, digest: str, data: bytes) -> None:
-    """Keep the original, read-only, named by its content."""
+    """Keep the original, read-only, named by its content, in a folder only the owner can
+    open. Written under a temporary name first, so a file cut short never takes the name."""
+    store.private_dir(folder)
     path = folder / f"{digest}{Path(name).suffix.lower()}"
     if path.exists():
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    path.chmod(0o444)
+    partial = folder / f".{digest}.part"
+    partial.unlink(missing_ok=True)
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(data)
+    partial.chmod(ARCHIVE_MODE)
+    partial.replace(path)
 
 
 def headers(name: str, data: bytes, rows: int = 3, sheet: str | None = None
@@ -269,7 +314,7 @@ def headers(name: str, data: bytes, rows: int = 3, sheet: str | None = None
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, *,
-              monthly: bool = False) -> IngestReport:
+              monthly: bool = False, actor: Actor = LOCAL_ACTOR) -> IngestReport:
     """Generate the demo municipality (when its files are missing) and load it: November
     snapshots, or with `monthly` every month's (demo/monthly/)."""
     from pipelines import demo  # the generator is needed once per installation
@@ -282,5 +327,5 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
     if len(files) < expected:
         step(0.0, "Skapar exempelkommunen …")
         files = demo.generate(folder, monthly=monthly)
-    return ingest(con, files, source="demo",
+    return ingest(con, files, source="demo", actor=actor,
                   progress=lambda fraction, text: step(0.1 + 0.9 * fraction, text))

@@ -50,12 +50,18 @@ PROBLEMS = {
 
 
 def secret(path: Path) -> bytes:
-    """The installation's pseudonym key; created (random, mode 0600) when it does not exist."""
+    """The installation's pseudonym key; created (random, mode 0600, in a folder created 0700)
+    when it does not exist. An existing key loses any group and other bits (its folder, which
+    the user may have named, is left as it is)."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True)
+            path.parent.chmod(0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     return bytes.fromhex(path.read_text().strip())
 
 

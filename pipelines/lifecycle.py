@@ -1,0 +1,213 @@
+"""The data lifecycle: deleting a load, and the raw archive's retention.
+
+Deleting a load undoes it in one step: its rows leave the store and the rows it replaced
+(kept in the table's `_replaced` table by pipelines/load.py) come back, so each period it held
+returns to what the previous load of that period held, or is emptied when it had none. Only
+the newest load of each of its periods can be deleted: an older one has been replaced since,
+and deleting it would be ambiguous. A deleted load keeps its load-log entry (marked in
+`load_deleted`) and cannot itself be brought back (there is no undo of a delete: load the file
+again). Its archived original is removed too, unless another load in the store read the same
+file.
+
+The raw archive (data/raw/<sha256><suffix>, the originals with personnummer and salaries) keeps
+a file for `settings.retention_days` days after the file's last load (the load log's
+loaded_at; the file's mtime for a file this store's log does not know, e.g. one loaded into
+another store with --db); purge() removes older ones, by the command `python -m pipelines purge`
+and once per process when the dashboard starts (purge_on_start()). The demo's files
+(data/raw/demo/) are not part of the archive.
+
+Every change is written to the audit log in the transaction that makes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+import settings
+import store
+from pipelines.findings import dates_text
+from pipelines.load import ARCHIVE_MODE, Actor, period_key
+from pipelines.schema import EXTRACTS
+
+SYSTEM_ACTOR: Actor = ("system", "admin")
+"""Who the audit log names for what the application does by itself (the purge on start)."""
+
+_PERIODS = {extract.table: period_key(extract.period) for extract in EXTRACTS}
+
+# Pairs (load, blocker): a later load that replaced some of the load's rows, or a later load
+# (of the same batch: a snapshot split over files) with rows in one of the load's periods.
+_BLOCKERS = " UNION ".join(
+    [f"SELECT load_id, replaced_by AS blocker FROM {store.REPLACED[table]}"
+     for table in _PERIODS]
+    + [f"SELECT a.load_id, b.load_id AS blocker FROM "
+       f"(SELECT DISTINCT load_id, {key} AS p FROM {table}) a JOIN "
+       f"(SELECT DISTINCT load_id, {key} AS p FROM {table}) b "
+       "ON a.p = b.p AND b.load_id > a.load_id"
+       for table, key in _PERIODS.items()]
+)
+
+ARCHIVE_NAME = re.compile(r"[0-9a-f]{64}(\.[A-Za-z0-9]+)?")
+"""An archived original's name: its sha256 and suffix (pipelines/load.py)."""
+
+
+class DeleteRefused(ValueError):
+    """The load cannot be deleted (the message says why, in Swedish); nothing was changed."""
+
+
+@dataclass
+class Deletion:
+    """What deleting one load did."""
+
+    load_id: int
+    file_name: str
+    snapshot_dates: list[date]
+    removed: int = 0
+    """Rows of the load taken out of the store."""
+    restored: dict[int, int] = field(default_factory=dict)
+    """Rows put back, per load that had held them."""
+    archive_removed: bool = False
+
+    def summary(self) -> str:
+        """One line for the CLI and the dashboard."""
+        text = (f"Inläsning {self.load_id} ({self.file_name}, {dates_text(self.snapshot_dates)})"
+                f" är borttagen: {self.removed} rader togs bort")
+        if self.restored:
+            back = ", ".join(f"{n} rader från inläsning {load}"
+                             for load, n in sorted(self.restored.items()))
+            return f"{text} och det tidigare innehållet är tillbaka ({back})."
+        return f"{text}; perioden hade ingen tidigare inläsning och är nu tom."
+
+
+def deletable(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The loads that delete_load() accepts now (the newest of each of their periods)."""
+    return store.read(
+        con, f"WITH blocker AS ({_BLOCKERS}) SELECT load_id FROM load_log "
+        "WHERE load_id NOT IN (SELECT load_id FROM load_deleted) "
+        "AND load_id NOT IN (SELECT load_id FROM blocker) ORDER BY load_id")["load_id"].to_list()
+
+
+def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> Deletion:
+    """Delete one load, in one transaction: its rows leave the store, the rows it replaced
+    come back, the load log marks it deleted, its archived original goes (unless another
+    load in the store read the same file) and the audit log records it under `actor`
+    (user id, role). This is the one-step undo of the load; a delete has no undo itself.
+
+    Refused (DeleteRefused, nothing changed) for an unknown or already deleted load and for a
+    load that is not the newest of each of its periods: delete the later ones first."""
+    with store.transaction(con) as cur:
+        entry = cur.execute(
+            "SELECT file_name, sha256, snapshot_dates, "
+            "load_id IN (SELECT load_id FROM load_deleted) FROM load_log "
+            "WHERE load_id = $id", {"id": load_id}).fetchone()
+        if entry is None:
+            raise DeleteRefused(f"Det finns ingen inläsning {load_id}.")
+        file_name, digest, dates, deleted = entry
+        if deleted:
+            raise DeleteRefused(f"Inläsning {load_id} är redan borttagen.")
+        blockers = [row[0] for row in cur.execute(
+            f"WITH blocker AS ({_BLOCKERS}) SELECT DISTINCT blocker FROM blocker "
+            "WHERE load_id = $id ORDER BY 1", {"id": load_id}).fetchall()]
+        if blockers:
+            raise DeleteRefused(
+                f"Inläsning {load_id} ({file_name}) kan inte tas bort: "
+                f"{'inläsning' if len(blockers) == 1 else 'inläsningarna'} "
+                f"{', '.join(map(str, blockers))} har läst in samma period senare. "
+                "Bara den senaste inläsningen av en period kan tas bort; ta bort de senare "
+                "först, den senaste först.")
+        deletion = Deletion(load_id, file_name, list(dates))
+        for table in _PERIODS:
+            deletion.removed += cur.execute(f"DELETE FROM {table} WHERE load_id = $id",
+                                            {"id": load_id}).fetchone()[0]
+            kept = store.REPLACED[table]
+            for earlier, count in cur.execute(
+                    f"SELECT load_id, count(*) FROM {kept} WHERE replaced_by = $id "
+                    "GROUP BY ALL", {"id": load_id}).fetchall():
+                deletion.restored[earlier] = deletion.restored.get(earlier, 0) + count
+            columns = ", ".join(store.columns(table))
+            cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {kept} "
+                        "WHERE replaced_by = $id", {"id": load_id})
+            cur.execute(f"DELETE FROM {kept} WHERE replaced_by = $id", {"id": load_id})
+        cur.execute("INSERT INTO load_deleted VALUES ($id, now()::TIMESTAMP)", {"id": load_id})
+        store.audit(cur, *actor, "delete", deletion.summary())
+        still_read = cur.execute(
+            "SELECT count(*) FROM load_log WHERE sha256 = $sha "
+            "AND load_id NOT IN (SELECT load_id FROM load_deleted)", {"sha": digest}
+        ).fetchone()[0]
+    if not still_read:  # after the commit: a failed delete never loses a live load's original
+        for path in _archived(settings.get().raw_dir):
+            if path.name.startswith(digest):
+                path.unlink()
+                deletion.archive_removed = True
+    return deletion
+
+
+def _archived(folder: Path) -> list[Path]:
+    """The archived originals (not the demo's folder, not other files)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and ARCHIVE_NAME.fullmatch(p.name))
+
+
+def purge(con: duckdb.DuckDBPyConnection, actor: Actor, today: date | None = None
+          ) -> list[Path]:
+    """Remove the archived originals whose last load (or, unknown to the load log, whose
+    mtime) lies more than `settings.retention_days` days before `today`; return them. Nothing
+    when retention is 0 (keep for ever). Every archived file gets mode 0400 in a 0700 folder.
+    The audit log records a purge that removed files, with their number, under `actor`
+    (user id, role); a purge with nothing to remove leaves no entry (the dashboard purges at
+    every start)."""
+    cfg = settings.get()
+    if cfg.raw_dir.is_dir():
+        store.private_dir(cfg.raw_dir)
+    files = _archived(cfg.raw_dir)
+    for path in files:
+        store.private_file(path, ARCHIVE_MODE)
+    if cfg.retention_days <= 0:
+        return []
+    today = today or date.today()
+    loaded = dict(store.read(con, "SELECT sha256, max(loaded_at) AS at FROM load_log "
+                                  "GROUP BY sha256").iter_rows())
+    expired = [path for path in files
+               if (today - (loaded.get(path.name[:64])
+                            or datetime.fromtimestamp(path.stat().st_mtime)).date()).days
+               > cfg.retention_days]
+    removed = []
+    try:
+        for path in expired:
+            path.unlink()
+            removed.append(path)
+    finally:  # what was removed is recorded, also when a file could not be
+        if removed:
+            with store.transaction(con) as cur:
+                store.audit(cur, *actor, "purge",
+                            f"{len(removed)} {'fil' if len(removed) == 1 else 'filer'} äldre "
+                            f"än {cfg.retention_days} dagar borttagna ur råarkivet")
+    return removed
+
+
+_STARTED: set[str] = set()
+_START_LOCK = threading.Lock()
+
+
+def purge_on_start(con: duckdb.DuckDBPyConnection, actor: Actor = SYSTEM_ACTOR) -> list[Path]:
+    """purge() once per process and archive folder: for the dashboard to call at start. A
+    purge that fails is logged, not raised (the dashboard still starts; the next start or
+    `python -m pipelines purge` tries again)."""
+    folder = str(settings.get().raw_dir)
+    with _START_LOCK:
+        if folder in _STARTED:
+            return []
+        _STARTED.add(folder)
+    try:
+        return purge(con, actor)
+    except (OSError, duckdb.Error) as exc:
+        logging.getLogger(__name__).warning("Rensningen av råarkivet misslyckades: %s", exc)
+        return []

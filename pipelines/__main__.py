@@ -1,12 +1,16 @@
-"""Command line: python -m pipelines ingest FILE... | demo, on the same code path as the upload.
+"""Command line: python -m pipelines ingest FILE... | demo | delete LOAD_ID | purge, on the same
+code path as the dashboard.
 
-Exit codes: 0 loaded, 1 refused (the findings are printed; the store is unchanged),
-2 the command itself could not run (bad arguments, store locked, file not found).
+Exit codes: 0 done, 1 refused (the findings or the reason are printed; the store is
+unchanged), 2 the command itself could not run (bad arguments, store locked, file not found).
+The audit log names the command line's user as `cli:<login name>`, role admin: whoever can run
+it can read the store file.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from datetime import date
 from pathlib import Path
@@ -46,7 +50,51 @@ def _parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--monthly", action="store_true",
                           help="varje månads uttag, november 2018 till november 2025, i "
                                "stället för bara novemberuttagen")
+    delete_cmd = commands.add_parser(
+        "delete", help="ta bort en inläsning; perioden återgår till den förra inläsningen")
+    delete_cmd.add_argument("load_id", type=int, metavar="LOAD_ID",
+                            help="inläsningens nummer (i inläsningsloggen)")
+    delete_cmd.add_argument("--db", default=None)
+    purge_cmd = commands.add_parser(
+        "purge", help="rensa råarkivet från originalfiler äldre än lagringstiden "
+                      "(PERSONALPANELEN_RETENTION_DAYS)")
+    purge_cmd.add_argument("--db", default=None)
     return parser
+
+
+def _actor() -> tuple[str, str]:
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        login = "okänd"
+    return f"cli:{login}", "admin"
+
+
+def _lifecycle(con, args) -> int:
+    """delete or purge: prints what was done, in Swedish."""
+    import settings
+    from pipelines import lifecycle
+
+    if args.command == "delete":
+        try:
+            print(lifecycle.delete_load(con, args.load_id, _actor()).summary())
+        except lifecycle.DeleteRefused as exc:
+            print(f"Fel: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    days = settings.get().retention_days
+    removed = lifecycle.purge(con, _actor())
+    if days <= 0:
+        print("Råarkivet sparas utan tidsgräns (PERSONALPANELEN_RETENTION_DAYS=0): "
+              "inget togs bort.")
+    elif not removed:
+        print(f"Inga filer i råarkivet är äldre än {days} dagar: inget togs bort.")
+    else:
+        print(f"Tog bort {len(removed)} {'fil' if len(removed) == 1 else 'filer'} äldre än "
+              f"{days} dagar ur råarkivet {settings.get().raw_dir}:")
+        for path in removed:
+            print(f"  {path.name}")
+    return 0
 
 
 def _print(report: IngestReport) -> None:
@@ -96,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                      if Path(f).suffix.lower() in sandbox.SUFFIXES]
         if workbooks:  # (CSV files alone need no child)
             sandbox.prestart(workbooks)
-    else:
+    elif args.command == "demo":
         sandbox.prestart()  # the demo writes its workbooks first
     import store
     from pipelines.load import ingest, load_demo
@@ -107,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     try:
+        if args.command in ("delete", "purge"):
+            return _lifecycle(con, args)
         if args.command == "demo":
-            report = load_demo(con, monthly=args.monthly)
+            report = load_demo(con, monthly=args.monthly, actor=_actor())
         else:
             profile = profiles.load(args.profile) if args.profile else None
             if profile is None:  # a broken profile file is skipped, not a stop
@@ -116,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"VARNING: profilfilen {skipped.path} hoppades över: "
                           f"{skipped.message}", file=sys.stderr)
             report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli",
-                            profile=profile)
-    except profiles.ProfileError as exc:
+                            profile=profile, actor=_actor())
+    except (profiles.ProfileError, OSError) as exc:
         print(f"Fel: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     finally:

@@ -339,3 +339,44 @@ def test_profile_changes_on_ladda_upp_are_recorded(own_store):
         ("lokal", "analyst", "profile", "ändrad: Vår lista -> Vår nya lista (var_nya_lista.toml)"),
         ("lokal", "analyst", "profile", "borttagen: var_nya_lista.toml"),
     ]
+
+
+def test_an_upload_is_recorded_under_the_logged_in_user(roles_file, own_store):
+    at = as_user(roles.ANALYST)
+    test_app.upload(at, "november_2026.csv", test_app._csv("2026-11-01"))
+    assert "Inläst: 12 rader" in text(at.success[0].value)
+    loads = [e for e in audit_entries(own_store) if e[2] == "load"]
+    assert [e[:3] for e in loads] == [("ann@kommun.se", "analyst", "load")]
+    assert "november_2026.csv" in loads[0][3]
+
+
+def _delete_form(at: AppTest) -> list:
+    return [s for s in at.selectbox if s.key == "delete_load_id"]
+
+
+def test_an_admin_deletes_a_load_and_the_previous_state_returns(roles_file, own_store):
+    analyst = as_user(roles.ANALYST)
+    test_app.upload(analyst, "november_2026.csv", test_app._csv("2026-11-01"))
+    assert not _delete_form(analyst)  # an analyst has no delete
+
+    at = as_user(roles.ADMIN)
+    open_page(at, "ladda-upp")
+    choice = _delete_form(at)[0]  # the newest load first
+    assert choice.format_func(choice.value).endswith(": november_2026.csv (2026-11-01)")
+    next(b for b in at.button if b.label == texts.DELETE_LOAD_BUTTON).click().run()
+    assert texts.DELETE_LOAD_UNCONFIRMED in [w.value for w in at.warning]  # not confirmed
+    assert not [e for e in audit_entries(own_store) if e[2] == "delete"]
+
+    at.checkbox(key="delete_load_confirm").check()
+    next(b for b in at.button if b.label == texts.DELETE_LOAD_BUTTON).click().run()
+    assert not at.exception
+    assert any("är borttagen" in text(s.value) for s in at.success)
+    con = store.connect(own_store)
+    try:
+        _, dates = store.filter_values(con)
+    finally:
+        con.close()
+    assert [d.isoformat() for d in dates] == ["2024-11-01", "2025-11-01"]
+    deleted = [e for e in audit_entries(own_store) if e[2] == "delete"]
+    assert [e[:2] for e in deleted] == [("admin@kommun.se", "admin")]
+    assert "november_2026.csv" in deleted[0][3]

@@ -96,10 +96,15 @@ def logged_in() -> User:
     st.stop()
 
 
+def actor() -> tuple[str, str]:
+    """(user id, role) of the current user, as the audit log records them."""
+    user = current()
+    return user.actor if user else ("", NO_ROLE)
+
+
 def record(action: str, detail: str = "", user: User | None = None) -> None:
     """An action of the user (else of the current user) into the audit log."""
-    user = user or current()
-    data.audit(user.actor if user else ("", NO_ROLE), action, detail)
+    data.audit(user.actor if user else actor(), action, detail)
 
 
 def _logout(user: User) -> None:
@@ -163,13 +168,12 @@ def require_page(url_path: str) -> sitemap.PageSpec:
 def audited_download(build: Callable[[], bytes], detail: str) -> Callable[[], bytes]:
     """A download button's data: builds the file on click (on another thread) and records
     the export, by the user of this run, in the audit log."""
-    user = current()
-    actor = user.actor if user else ("", NO_ROLE)
-    con = data.connection()  # taken here: the callable runs outside the script
+    by = actor()  # taken here, as the connection: the callable runs outside the script
+    con = data.connection()
 
     def download() -> bytes:
         content = build()
-        data.audit(actor, "export", detail, con)
+        data.audit(by, "export", detail, con)
         return content
 
     return download

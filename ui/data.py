@@ -34,7 +34,12 @@ from metrics.export import workbook_bytes
 
 @st.cache_resource(show_spinner=False)
 def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(db_path)
+    """The store, opened once per server; the raw archive's retention purge runs then."""
+    from pipelines.lifecycle import purge_on_start
+
+    con = store.connect(db_path)
+    purge_on_start(con)
+    return con
 
 
 @st.cache_resource(show_spinner=False)
@@ -202,17 +207,38 @@ def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):
     return report
 
 
-def ingest(files: Sequence[tuple[str, bytes]], *, snapshot_date: date | None = None,
+def ingest(files: Sequence[tuple[str, bytes]], *, actor: tuple[str, str],
+           snapshot_date: date | None = None,
            progress: Callable[[float, str], None] | None = None, profile=None):
-    """Load uploaded files (name, bytes) in one transaction; returns the IngestReport.
-    `profile` (a pipelines.profiles.Profile) forces how the files are read."""
+    """Load uploaded files (name, bytes) in one transaction, recorded in the audit log under
+    `actor` (user id, role); returns the IngestReport. `profile` (a
+    pipelines.profiles.Profile) forces how the files are read."""
     from pipelines.load import ingest as ingest_files
 
     report = ingest_files(connection(), list(files), snapshot_date=snapshot_date,
-                          source="upload", progress=progress, profile=profile)
+                          source="upload", progress=progress, profile=profile, actor=actor)
     if report.loaded:
         after_load()
     return report
+
+
+def deletable_loads() -> pl.DataFrame:
+    """The loads that can be deleted now (the newest of each of their periods), newest first,
+    as the load log has them."""
+    from pipelines.lifecycle import deletable
+
+    ids = deletable(connection())
+    return store.load_log(connection()).filter(pl.col("load_id").is_in(ids)).reverse()
+
+
+def delete_load(load_id: int, actor: tuple[str, str]):
+    """Undo a load (pipelines.lifecycle.delete_load, audited under `actor`); returns the
+    Deletion. Raises lifecycle.DeleteRefused, with the reason, when it cannot be deleted."""
+    from pipelines.lifecycle import delete_load as delete
+
+    deletion = delete(connection(), load_id, actor)
+    after_load()
+    return deletion
 
 
 @st.cache_data(show_spinner=False, max_entries=20)

@@ -423,3 +423,18 @@ AUDIT_PROFILE_EDITED = "ändrad: {name} ({file})"
 AUDIT_PROFILE_RENAMED = "ändrad: {old} -> {name} ({file})"
 AUDIT_PROFILE_COPIED = "kopierad från {old}: {name} ({file})"
 AUDIT_PROFILE_DELETED = "borttagen: {file}"
+
+# Ladda upp, for an admin: deleting a load (pipelines/lifecycle.py)
+DELETE_LOAD_TITLE = "Ta bort inläsning"
+DELETE_LOAD_INTRO = (
+    "Bara för administratörer. Att ta bort en inläsning ångrar den i ett steg: mätdatumen "
+    "får tillbaka det som den föregående inläsningen av samma period höll, eller blir tomma. "
+    "Bara den senaste inläsningen av en period kan tas bort. Borttagningen loggas och kan "
+    "inte själv ångras; läs in filen igen för att få tillbaka den."
+)
+DELETE_LOAD_CHOICE = "Inläsning"
+DELETE_LOAD_OPTION = "{load_id}: {file} ({dates})"
+DELETE_LOAD_CONFIRM = "Ja, ta bort inläsningen"
+DELETE_LOAD_BUTTON = "Ta bort inläsning"
+DELETE_LOAD_UNCONFIRMED = "Bekräfta borttagningen genom att kryssa i rutan."
+DELETE_LOAD_NONE = "Det finns ingen inläsning som kan tas bort."

@@ -8,7 +8,7 @@ import streamlit as st
 
 import settings
 from pipelines.findings import dates_text
-from ui import auth, data, numbers, plain, texts
+from ui import auth, data, numbers, plain, roles, texts
 
 REPORT_KEY = "upload_report"
 MAPPING_KEY = "mapping_pending"
@@ -17,6 +17,8 @@ EDIT_KEY = "profile_editing"
 """The profile open in the editor: its file, whether a copy is made (of a shipped profile), the
 uploaded file it read (whose headers and unknown values the editor offers too), and where the
 editor is shown ('report': under the report on that file, 'list': under the profile list)."""
+DELETED_KEY = "load_deleted"
+"""What the last deletion of a load did, shown once after the rerun."""
 EDITED_KEY = "profile_edited"
 """Where the editor was and what it says once the profile is saved."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -115,7 +117,7 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
         auth.record("profile", texts.AUDIT_PROFILE_SAVED.format(name=profile.name,
                                                                 file=path.name))
         st.session_state["mapping_saved"] = str(path)
-    report = data.ingest([(f.name, f.getvalue()) for f in files],
+    report = data.ingest([(f.name, f.getvalue()) for f in files], actor=auth.actor(),
                          snapshot_date=snapshot_date, profile=profile)
     st.session_state[REPORT_KEY] = report
     st.rerun()
@@ -341,6 +343,41 @@ def _saved_profiles(files) -> None:
                     args=(profile.source, True, None, "list"))
 
 
+def _delete_load() -> None:
+    """For an admin: undo a load (the newest of its periods), after a confirmation."""
+    from pipelines.lifecycle import DeleteRefused
+
+    st.subheader(texts.DELETE_LOAD_TITLE)
+    st.caption(texts.DELETE_LOAD_INTRO)
+    if done := st.session_state.pop(DELETED_KEY, None):
+        st.success(plain.md(done), icon=":material/delete:")
+    loads = data.deletable_loads()
+    if loads.is_empty():
+        st.caption(texts.DELETE_LOAD_NONE)
+        return
+    labels = {row["load_id"]: texts.DELETE_LOAD_OPTION.format(
+        load_id=row["load_id"], file=row["file_name"], dates=row["snapshot_dates"])
+        for row in loads.iter_rows(named=True)}
+    with st.form("delete_load_form"):
+        load_id = st.selectbox(texts.DELETE_LOAD_CHOICE, list(labels), key="delete_load_id",
+                               format_func=labels.get)  # option labels are plain text
+        confirmed = st.checkbox(texts.DELETE_LOAD_CONFIRM, key="delete_load_confirm")
+        submitted = st.form_submit_button(texts.DELETE_LOAD_BUTTON, icon=":material/delete:")
+    if not submitted:
+        return
+    if not confirmed:
+        st.warning(texts.DELETE_LOAD_UNCONFIRMED)
+        return
+    try:
+        deletion = data.delete_load(load_id, auth.actor())
+    except DeleteRefused as exc:
+        st.error(plain.md(exc), icon=":material/error:")
+        return
+    _forget_report()
+    st.session_state[DELETED_KEY] = deletion.summary()
+    st.rerun()
+
+
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
         texts.LOG_HEADERS["load_id"]: log["load_id"].to_list(),
@@ -380,7 +417,7 @@ if st.button(texts.UPLOAD_BUTTON, type="primary", icon=":material/upload:", key=
                          text=plain.md(message) if message else texts.UPLOAD_PROGRESS)
 
         try:
-            report = data.ingest([(f.name, f.getvalue()) for f in files],
+            report = data.ingest([(f.name, f.getvalue()) for f in files], actor=auth.actor(),
                                  snapshot_date=snapshot_date, progress=_progress)
         except ImportError as exc:
             bar.empty()
@@ -410,6 +447,6 @@ if log.is_empty():
 else:
     st.dataframe(_load_log_table(log), hide_index=True, key="load_log")
 
-# ADMIN ONLY, issue 11: "Ta bort inläsning" belongs here, under `if auth.may(roles.ADMIN):` (a
-# load id of the log above, a confirmation, then the pipeline's delete, which restores the
-# previous load of that date and audits itself), once pipelines offers the delete.
+if auth.may(roles.ADMIN):
+    st.divider()
+    _delete_load()

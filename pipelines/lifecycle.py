@@ -90,7 +90,9 @@ def deletable(con: duckdb.DuckDBPyConnection) -> list[int]:
     return store.read(
         con, f"WITH blocker AS ({_BLOCKERS}) SELECT load_id FROM load_log "
         "WHERE load_id NOT IN (SELECT load_id FROM load_deleted) "
-        "AND load_id NOT IN (SELECT load_id FROM blocker) ORDER BY load_id")["load_id"].to_list()
+        "AND load_id NOT IN (SELECT load_id FROM blocker) AND load_id IN ("
+        + " UNION ".join(f"SELECT load_id FROM {table}" for table in _PERIODS)
+        + ") ORDER BY load_id")["load_id"].to_list()
 
 
 def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> Deletion:
@@ -99,8 +101,9 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
     load in the store read the same file) and the audit log records it under `actor`
     (user id, role). This is the one-step undo of the load; a delete has no undo itself.
 
-    Refused (DeleteRefused, nothing changed) for an unknown or already deleted load and for a
-    load that is not the newest of each of its periods: delete the later ones first."""
+    Refused (DeleteRefused, nothing changed) for an unknown or already deleted load, for a
+    load that is not the newest of each of its periods (delete the later ones first), and for
+    a load with no rows left (replaced in a store from before replaced rows were kept)."""
     with store.transaction(con) as cur:
         entry = cur.execute(
             "SELECT file_name, sha256, snapshot_dates, "
@@ -134,6 +137,10 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
             cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {kept} "
                         "WHERE replaced_by = $id", {"id": load_id})
             cur.execute(f"DELETE FROM {kept} WHERE replaced_by = $id", {"id": load_id})
+        if not deletion.removed:  # replaced before the store kept replaced rows
+            raise DeleteRefused(
+                f"Inläsning {load_id} ({file_name}) har inga rader kvar i databasen: en senare "
+                "inläsning ersatte dem innan databasen sparade ersatta rader.")
         cur.execute("INSERT INTO load_deleted VALUES ($id, now()::TIMESTAMP)", {"id": load_id})
         store.audit(cur, *actor, "delete", deletion.summary())
         still_read = cur.execute(

@@ -152,6 +152,19 @@ def test_a_snapshot_split_over_files_of_one_batch_is_deleted_file_by_file(con):
     assert store.read(con, "SELECT count(*) AS n FROM employment")["n"][0] == 10
 
 
+def test_a_load_replaced_before_replaced_rows_were_kept_cannot_be_deleted(con):
+    load(con, employment_file(fx.S, persons=40))
+    load(con, employment_file(fx.S, persons=20))
+    with store.transaction(con) as cur:  # as the store of an earlier version left it
+        cur.execute("DELETE FROM employment_replaced")
+    assert lifecycle.deletable(con) == [2]
+    lifecycle.delete_load(con, 2, ADMIN)
+    with pytest.raises(lifecycle.DeleteRefused, match="Inläsning 1 .* har inga rader kvar"):
+        lifecycle.delete_load(con, 1, ADMIN)
+    assert lifecycle.deletable(con) == []
+    assert store.load_log(con)["load_id"].to_list() == [1]
+
+
 def test_a_delete_removes_the_archived_original_unless_another_load_read_it(con):
     raw = settings.get().raw_dir
     name, data = employment_file(fx.S)

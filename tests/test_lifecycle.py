@@ -31,8 +31,15 @@ CANONICAL = ("employment", "absence_year", "hme_result")
 
 
 @pytest.fixture
-def con(env):
-    """The default store of a private data folder (so data/curated is the app's own)."""
+def data(env, monkeypatch):
+    """A private data folder whose default store is data/curated's (the app's own folder)."""
+    monkeypatch.delenv("PERSONALPANELEN_DB", raising=False)
+    monkeypatch.delenv("PERSONALPANELEN_RETENTION_DAYS", raising=False)
+    return env
+
+
+@pytest.fixture
+def con(data):
     connection = store.connect()
     yield connection
     connection.close()
@@ -262,7 +269,7 @@ def test_the_purge_on_start_runs_once_per_process(con, monkeypatch):
 
 # --- file modes --------------------------------------------------------------------------------
 
-def test_archive_store_and_key_are_the_owners_only(env):
+def test_archive_store_and_key_are_the_owners_only(data):
     old_umask = os.umask(0o022)  # what a default account has
     try:
         con = store.connect()

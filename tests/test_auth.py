@@ -149,10 +149,15 @@ def visible(navigation: dict) -> list[str]:
     return [by_title[title] for title, (_, shown) in navigation.items() if shown]
 
 
-def as_user(role: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+def logged_in_as(at: AppTest, role: str | None) -> AppTest:
+    """`at` with [auth] configured and the user with `role` (USERS) logged in; not yet run."""
     at.secrets = dict(AUTH)
     at.user = {"is_logged_in": True, "sub": f"sub-{role}", **USERS[role]}
+    return at
+
+
+def as_user(role: str | None) -> AppTest:
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), role)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -324,10 +329,11 @@ def test_each_excel_download_is_recorded_when_it_is_built(own_store, monkeypatch
                                             "tabell.xlsx: 2 rader")
 
 
-def test_profile_changes_on_ladda_upp_are_recorded(own_store):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    test_app.upload(at, "egen.csv", test_app._own_csv("2026-11-01"))
-    test_app.map_own_layout(at, "Vår lista")  # saved from the mapping form
+def test_profile_changes_on_ladda_upp_are_recorded(roles_file, own_store):
+    analyst = as_user(roles.ANALYST)
+    test_app.upload(analyst, "egen.csv", test_app._own_csv("2026-11-01"))
+    test_app.map_own_layout(analyst, "Vår lista")  # an analyst saves from the mapping form
+    at = open_page(as_user(roles.ADMIN), "ladda-upp")  # an admin manages saved profiles
     at.button(key="profile_open_var_lista").click().run()
     at.text_input(key="profile_edit_var_lista_name").set_value("Vår nya lista")
     next(b for b in at.button if b.label == texts.PROFILE_EDIT_SUBMIT).click().run()
@@ -335,9 +341,10 @@ def test_profile_changes_on_ladda_upp_are_recorded(own_store):
     at.button(key="profile_delete_var_nya_lista").click().run()
     assert not at.exception
     assert [e for e in audit_entries(own_store) if e[2] == "profile"] == [
-        ("lokal", "analyst", "profile", "sparad: Vår lista (var_lista.toml)"),
-        ("lokal", "analyst", "profile", "ändrad: Vår lista -> Vår nya lista (var_nya_lista.toml)"),
-        ("lokal", "analyst", "profile", "borttagen: var_nya_lista.toml"),
+        ("ann@kommun.se", "analyst", "profile", "sparad: Vår lista (var_lista.toml)"),
+        ("admin@kommun.se", "admin", "profile",
+         "ändrad: Vår lista -> Vår nya lista (var_nya_lista.toml)"),
+        ("admin@kommun.se", "admin", "profile", "borttagen: var_nya_lista.toml"),
     ]
 
 

@@ -352,6 +352,8 @@ PROFILE_EDIT_CANCEL = "Avbryt"
 PROFILE_EDIT_SAVED = "Profilen {name} sparades som {file}."
 PROFILE_EDIT_AGAIN = " Tryck på {button} för att läsa in filen igen med den."
 PROFILE_EDIT_FAILED = "Profilen sparades inte: {reason}"
+PROFILES_ADMIN_ONLY = ("Sparade profiler hanteras av en administratör, som kan ändra, byta namn "
+                       "på och ta bort dem. En ny profil sparas från mappningsformuläret.")
 PROFILE_READ_BY = ("{file} lästes med profilen {name}. Stämmer inte kopplingen av kolumnerna kan "
                    "profilen ändras.")
 PROFILE_READ_BY_SHIPPED = ("{file} lästes med den inbyggda profilen {name}. Stämmer inte "

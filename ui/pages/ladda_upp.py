@@ -21,6 +21,8 @@ DELETED_KEY = "load_deleted"
 """What the last deletion of a load did, shown once after the rerun."""
 EDITED_KEY = "profile_edited"
 """Where the editor was and what it says once the profile is saved."""
+REFUSED_KEY = "profile_refused"
+"""Set when a session without the admin role asked to edit, copy or delete a profile."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FINDINGS_FILE = "valideringsrapport.xlsx"
 
@@ -190,7 +192,25 @@ def _is_saved(profile) -> bool:
     return profile.source.resolve().parent == settings.get().profiles_dir.resolve()
 
 
+def _manages_profiles() -> bool:
+    """Whether the user may edit, rename, copy and delete profiles: an admin (issue 11). An
+    analyst maps a file and saves a new profile from the mapping form, no more."""
+    return auth.may(roles.ADMIN)
+
+
+def _refused() -> bool:
+    """True, and the refusal kept for the next run, when the user may not manage profiles:
+    checked where the action happens, not only by hiding its buttons."""
+    if _manages_profiles():
+        return False
+    st.session_state[REFUSED_KEY] = True
+    st.session_state.pop(EDIT_KEY, None)
+    return True
+
+
 def _start_edit(path: Path, copy: bool, file: str | None, where: str) -> None:
+    if _refused():
+        return
     st.session_state[EDIT_KEY] = {"path": str(path), "copy": copy, "file": file,
                                   "where": where}
     st.session_state.pop(EDITED_KEY, None)
@@ -207,6 +227,10 @@ def _profile_editor(files, where: str) -> None:
         st.success(edited["text"], icon=":material/save:")
     editing = st.session_state.get(EDIT_KEY)
     if not editing or editing["where"] != where:
+        return
+    if not _manages_profiles():  # opened in this session before the role changed, or forged
+        del st.session_state[EDIT_KEY]
+        st.error(texts.PROFILES_ADMIN_ONLY, icon=":material/block:")
         return
     try:
         profile = profiles.load(Path(editing["path"]))
@@ -281,6 +305,9 @@ def _readings(report) -> None:
         message = texts.PROFILE_READ_BY if saved else texts.PROFILE_READ_BY_SHIPPED
         st.info(message.format(file=plain.md(file), name=plain.md(profile.name)),
                 icon=":material/description:")
+        if not _manages_profiles():
+            st.caption(texts.PROFILES_ADMIN_ONLY)
+            continue
         st.button(texts.PROFILE_EDIT if saved else texts.PROFILE_COPY, key=f"profile_read_{i}",
                   icon=":material/edit:", on_click=_start_edit,
                   args=(profile.source, not saved, file, "report"))
@@ -299,6 +326,8 @@ def _broken_profiles() -> None:
 def _delete_profile(path) -> None:
     from pipelines import profiles
 
+    if _refused():
+        return
     profiles.delete(path)
     auth.record("profile", texts.AUDIT_PROFILE_DELETED.format(file=path.name))
     st.session_state["profile_deleted"] = path.name
@@ -308,11 +337,18 @@ def _delete_profile(path) -> None:
 
 def _saved_profiles(files) -> None:
     """The profiles saved from the mapping form, each to edit (rename included) or delete; the
-    shipped ones, each to copy into a saved one."""
+    shipped ones, each to copy into a saved one. Without the admin role: the lists only."""
     from pipelines import profiles
 
+    manages = _manages_profiles()
     st.subheader(texts.PROFILES_SAVED)
-    st.caption(texts.PROFILES_SAVED_INTRO.format(folder=plain.md(settings.get().profiles_dir)))
+    if manages:
+        st.caption(texts.PROFILES_SAVED_INTRO.format(
+            folder=plain.md(settings.get().profiles_dir)))
+    else:
+        st.caption(texts.PROFILES_ADMIN_ONLY)
+    if st.session_state.pop(REFUSED_KEY, None):
+        st.error(texts.PROFILES_ADMIN_ONLY, icon=":material/block:")
     if deleted := st.session_state.pop("profile_deleted", None):
         st.info(texts.PROFILE_DELETED.format(file=plain.md(deleted)), icon=":material/delete:")
     saved = profiles.saved()
@@ -323,6 +359,8 @@ def _saved_profiles(files) -> None:
         name, edit, delete = st.columns([4, 1, 1], vertical_alignment="center")
         profile = loaded.get(path)
         name.text(f"{profile.name} ({path.name})" if profile else path.name)
+        if not manages:
+            continue
         if profile is not None:
             edit.button(texts.PROFILE_EDIT, key=f"profile_open_{path.stem}",
                         icon=":material/edit:", on_click=_start_edit,
@@ -332,15 +370,17 @@ def _saved_profiles(files) -> None:
     _profile_editor(files, "list")
 
     st.subheader(texts.PROFILES_SHIPPED)
-    st.caption(texts.PROFILES_SHIPPED_INTRO)
+    if manages:
+        st.caption(texts.PROFILES_SHIPPED_INTRO)
     for profile in loaded.values():
         if _is_saved(profile):
             continue
         name, copy = st.columns([4, 1], vertical_alignment="center")
         name.text(profile.name)
-        copy.button(texts.PROFILE_COPY, key=f"profile_copy_{profile.source.stem}",
-                    icon=":material/content_copy:", on_click=_start_edit,
-                    args=(profile.source, True, None, "list"))
+        if manages:
+            copy.button(texts.PROFILE_COPY, key=f"profile_copy_{profile.source.stem}",
+                        icon=":material/content_copy:", on_click=_start_edit,
+                        args=(profile.source, True, None, "list"))
 
 
 def _delete_load() -> None:

@@ -7,7 +7,7 @@ ui/sitemap.py, who may open which page in ui/auth.py and ui/roles.py.
 import streamlit as st
 
 import store
-from ui import auth, data, filters, plain, roles, sitemap, texts
+from ui import auth, data, demo, filters, plain, roles, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
 
@@ -35,7 +35,7 @@ navigation = st.navigation(sections)
 # After st.navigation, so that the rerun after the demo load keeps a deep-linked page.
 DEMO_FAILED_KEY = "demo_load_failed"
 
-if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
+if data.demo_missing() and not st.session_state.get(DEMO_FAILED_KEY):
     bar = st.progress(0.0, text=texts.DEMO_LOADING)
 
     def _progress(share: float, message: str) -> None:
@@ -51,5 +51,7 @@ if data.is_empty() and not st.session_state.get(DEMO_FAILED_KEY):
         st.rerun()
 
 auth.sidebar(user)
+demo.sidebar()
 filters.sidebar()
+demo.banner()
 navigation.run()

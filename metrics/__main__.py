@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     compute.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
     compute.add_argument("--out", type=Path)
     compute.add_argument("--db", type=Path)
+    compute.add_argument("--demo", action="store_true",
+                         help="exempelkommunens databas i stället för kommunens egen")
     compute.add_argument("--publication", action="store_true",
                          help="avrunda antal och löner som SCB (publiceringsläge)")
     sub.add_parser("list", help="lista nyckeltalen")
@@ -50,9 +52,10 @@ def run(argv: list[str]) -> int:
             print(f"{metric.id}\t{metric.label_sv}")
         return 0
 
-    if args.db:
-        os.environ["PERSONALPANELEN_DB"] = str(args.db)
     import settings
+
+    if args.db or args.demo:
+        os.environ["PERSONALPANELEN_DB"] = str(args.db or settings.get().demo_db_path)
     import store
     from metrics.compute import compute_many
     from metrics.export import csv_safe, workbook_bytes

@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="mappningsprofil (inbyggd: " + ", ".join(
                                 p.stem for p in sorted(profiles.FOLDER.glob("*.toml")))
                             + "; eller en .toml-fil)")
-    demo_cmd = commands.add_parser("demo", help="skapa och läs in exempelkommunen")
+    demo_cmd = commands.add_parser(
+        "demo", help="skapa och läs in exempelkommunen (i en egen databas, "
+                     "data/curated/exempelkommun.duckdb, om inte --db anges)")
     demo_cmd.add_argument("--db", default=None)
     demo_cmd.add_argument("--monthly", action="store_true",
                           help="varje månads uttag, november 2018 till november 2025, i "
@@ -146,11 +148,14 @@ def main(argv: list[str] | None = None) -> int:
             sandbox.prestart(workbooks)
     elif args.command == "demo":
         sandbox.prestart()  # the demo writes its workbooks first
+    import settings
     import store
     from pipelines.load import ingest, load_demo
 
+    # The demo has a store of its own, so that it never shares a trend with real loads.
+    db = args.db or (settings.get().demo_db_path if args.command == "demo" else None)
     try:
-        con = store.connect(args.db)
+        con = store.connect(db)
     except (store.StoreLockedError, OSError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2

@@ -546,21 +546,43 @@ def test_the_sheet_with_the_data_is_chosen_by_hand_and_kept_in_the_profile(own_s
 
 
 def test_an_empty_store_loads_the_demo_municipality(monkeypatch, tmp_path):
-    pytest.importorskip("pipelines.demo")
+    _demo_on_first_start(monkeypatch, tmp_path)
+
+
+def _demo_on_first_start(monkeypatch, tmp_path) -> AppTest:
+    """The app on an empty own store: the demo is loaded into its own store and shown."""
     path = tmp_path / "data" / "curated" / "empty.duckdb"
     _point_app_at(monkeypatch, path, tmp_path)
     at = AppTest.from_file(APP, default_timeout=600).run()
     assert not at.exception, [e.value for e in at.exception]
-    con = store.connect(path)  # the same process: DuckDB shares the open database
-    try:
-        assert not store.is_empty(con)
-        sources = store.read(con, "SELECT DISTINCT source FROM load_log")["source"].to_list()
-    finally:
-        con.close()
-    assert sources == ["demo"]
+    demo = tmp_path / "data" / "curated" / "exempelkommun.duckdb"  # the demo's own store
+    for db, expected in ((demo, ["demo"]), (path, [])):
+        con = store.connect(db)  # the same process: DuckDB shares the open database
+        try:
+            sources = store.read(con, "SELECT DISTINCT source FROM load_log")["source"]
+        finally:
+            con.close()
+        assert sources.to_list() == expected
     shown = metrics_shown(at)
     assert shown["Antal anställda"][0] not in ("–", "..")
     assert len(at.get("plotly_chart")) >= 5
+    assert at.warning[0].value.startswith("**Exempeldata.**")
+    return at
+
+
+def test_the_first_real_upload_leaves_the_demo_and_the_demo_can_come_back(monkeypatch,
+                                                                          tmp_path):
+    at = _demo_on_first_start(monkeypatch, tmp_path)
+    upload(at, "november_2026.csv", _csv("2026-11-01"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [w for w in at.warning if "Exempeldata" in w.value]
+    open_page(at, "personalstruktur")  # no demo row in any trend: only the upload's snapshot
+    assert values_table(at, "personer") == {"2026-11-01": ("12", "12")}
+    at.toggle(key="show_demo").set_value(True).run()
+    assert at.warning[0].value.startswith("**Exempeldata.**")
+    assert "2018-11-01" in values_table(at, "personer")
+    at.toggle(key="show_demo").set_value(False).run()
+    assert list(values_table(at, "personer")) == ["2026-11-01"]
 
 
 def test_chefer_says_how_employees_per_manager_was_counted(app):

@@ -1,5 +1,8 @@
 """The UI's access to the store and the metrics layer, with Streamlit's caches.
 
+- Two stores, never mixed: the municipality's own (settings.db_path), where uploads, deletions
+  and the audit log go, and the demo's (settings.demo_db_path). The screen shows the demo while
+  the own store is empty, or when the user asks for it (the sidebar's "Visa exempeldata").
 - One DuckDB connection per store file for the whole server (`st.cache_resource`). Every read
   goes through `store.read` or `metrics.compute.compute`, which take a fresh cursor per call,
   so sessions on different threads never share a cursor (stack-notes.md §3.1).
@@ -33,12 +36,14 @@ from metrics.export import workbook_bytes
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    """The store, opened once per server; the raw archive's retention purge runs then."""
+def _connection(db_path: str, own: bool) -> duckdb.DuckDBPyConnection:
+    """A store, opened once per server; for the own store the raw archive's retention purge
+    runs then (never for the demo's, whose load log does not know the archive's files)."""
     from pipelines.lifecycle import purge_on_start
 
     con = store.connect(db_path)
-    purge_on_start(con)
+    if own:
+        purge_on_start(con)
     return con
 
 
@@ -48,9 +53,36 @@ def _load_lock(db_path: str) -> threading.Lock:
     return threading.Lock()
 
 
+KEY_SHOW_DEMO = "show_demo"
+"""Session state: the user asked to see the demo although the own store has data."""
+KEY_LEAVE_DEMO = "leave_demo"
+"""Session state: a load went to the own store; the demo switch goes off on the next run
+(a widget's state cannot be set once the widget is on the page)."""
+
+
+def own_connection() -> duckdb.DuckDBPyConnection:
+    """The municipality's own store: where uploads, deletions and the audit log go."""
+    return _connection(str(settings.get().db_path), True)
+
+
+def has_own_data() -> bool:
+    return not store.is_empty(own_connection())
+
+
+def showing_demo() -> bool:
+    """Whether the screen shows the demo: while the own store is empty, or on request."""
+    return bool(st.session_state.get(KEY_SHOW_DEMO)) or not has_own_data()
+
+
+def _shown_path() -> str:
+    cfg = settings.get()
+    return str(cfg.demo_db_path if showing_demo() else cfg.db_path)
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """The server's shared connection to the store named by settings (take no cursor here)."""
-    return _connection(str(settings.get().db_path))
+    """The server's shared connection to the store on screen (take no cursor here)."""
+    path = _shown_path()
+    return _connection(path, path == str(settings.get().db_path))
 
 
 @dataclass(frozen=True)
@@ -67,7 +99,7 @@ class DataKey:
 
 def data_key() -> DataKey:
     cfg = settings.get()
-    return DataKey(str(cfg.db_path), store.version(connection()), cfg.min_cell_count,
+    return DataKey(_shown_path(), store.version(connection()), cfg.min_cell_count,
                    cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
 
 
@@ -151,7 +183,7 @@ def load_log(limit: int = 10) -> pl.DataFrame:
 def audit_log(actions: Sequence[str] = (), users: Sequence[str] = ()) -> pl.DataFrame:
     """The audit log, newest first, of the chosen actions and users (none chosen: all). Not
     cached: it grows with every action, not only with loads."""
-    log = store.audit_log(connection())
+    log = store.audit_log(own_connection())
     if actions:
         log = log.filter(pl.col("action").is_in(list(actions)))
     if users:
@@ -163,7 +195,7 @@ def audit(actor: tuple[str, str], action: str, detail: str = "",
           con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Record an action of (user id, role) in the audit log, on a fresh cursor (`con`: the
     connection, when called outside the script, as a download's callable is)."""
-    cur = (con or connection()).cursor()
+    cur = (con or own_connection()).cursor()
     try:
         store.audit(cur, *actor, action, detail)
     finally:
@@ -190,19 +222,22 @@ def after_load() -> None:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def is_empty() -> bool:
-    return store.is_empty(connection())
+def demo_missing() -> bool:
+    """Whether the screen would show the demo and its store is still empty."""
+    return showing_demo() and store.is_empty(connection())
 
 
 def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):
-    """Load the demo municipality when the store has no employment rows; return the report,
-    or None when another session had already filled the store."""
+    """Load the demo municipality into its own store when that is empty; return the report,
+    or None when another session had already filled it."""
     from pipelines.load import load_demo
 
-    with _load_lock(str(settings.get().db_path)):
-        if not is_empty():
+    path = str(settings.get().demo_db_path)
+    with _load_lock(path):
+        con = _connection(path, False)
+        if not store.is_empty(con):
             return None
-        report = load_demo(connection(), progress=progress)
+        report = load_demo(con, progress=progress, actor=("system", "admin"))
     after_load()
     return report
 
@@ -215,9 +250,10 @@ def ingest(files: Sequence[tuple[str, bytes]], *, actor: tuple[str, str],
     pipelines.profiles.Profile) forces how the files are read."""
     from pipelines.load import ingest as ingest_files
 
-    report = ingest_files(connection(), list(files), snapshot_date=snapshot_date,
+    report = ingest_files(own_connection(), list(files), snapshot_date=snapshot_date,
                           source="upload", progress=progress, profile=profile, actor=actor)
     if report.loaded:
+        st.session_state[KEY_LEAVE_DEMO] = True  # the municipality's own data from now on
         after_load()
     return report
 
@@ -227,8 +263,8 @@ def deletable_loads() -> pl.DataFrame:
     as the load log has them."""
     from pipelines.lifecycle import deletable
 
-    ids = deletable(connection())
-    return store.load_log(connection()).filter(pl.col("load_id").is_in(ids)).reverse()
+    ids = deletable(own_connection())
+    return store.load_log(own_connection()).filter(pl.col("load_id").is_in(ids)).reverse()
 
 
 def delete_load(load_id: int, actor: tuple[str, str]):
@@ -236,7 +272,7 @@ def delete_load(load_id: int, actor: tuple[str, str]):
     Deletion. Raises lifecycle.DeleteRefused, with the reason, when it cannot be deleted."""
     from pipelines.lifecycle import delete_load as delete
 
-    deletion = delete(connection(), load_id, actor)
+    deletion = delete(own_connection(), load_id, actor)
     after_load()
     return deletion
 

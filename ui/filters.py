@@ -67,6 +67,8 @@ def _prepare_state(options: data.FilterOptions) -> None:
     if len(dates) > 1 and KEY_PERIOD in state and (not valid or was_full):
         # Set, not deleted: the browser would otherwise send its old value back.
         state[KEY_PERIOD] = (dates[0], dates[-1])
+    elif len(dates) <= 1 and not valid:
+        state.pop(KEY_PERIOD, None)  # no slider to send it back (another store on screen)
     state[KEY_PERIOD_OPTIONS] = dates
 
 

@@ -4,7 +4,7 @@ Three roles, each allowed what the one below it is:
 
 - viewer (the personnel committee): the overview and the indicator pages, in publication mode;
 - analyst: also uploads, maps and exports (the local user without login is an analyst);
-- admin: also reads the audit log and deletes loads.
+- admin: also reads the audit log, deletes loads and manages saved mapping profiles.
 
 The roles file (settings.roles_file, TOML; docs/roles.example.toml) maps a logged-in user to a
 role by the e-mail address or by the groups in the id token's claims. The highest role that

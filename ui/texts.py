@@ -83,6 +83,20 @@ PAGE_INTROS = {
 # --- first start -----------------------------------------------------------------------------
 DEMO_LOADING = "Första start: läser in exempelkommunen …"
 DEMO_DONE = "Exempelkommunen är inläst."
+DEMO_BANNER = (
+    "**Exempeldata.** Siffrorna gäller den påhittade Exempelkommun och blandas aldrig med "
+    "kommunens egna uppgifter."
+)
+DEMO_BANNER_UPLOAD = (
+    "Ladda upp kommunens uttag under Ladda upp: den första uppladdningen startar kommunens "
+    "egen databas, och exempeldata visas inte längre (den kan tas fram igen i sidomenyn)."
+)
+DEMO_BANNER_BACK = "Slå av Visa exempeldata i sidomenyn för att se kommunens egna uppgifter."
+DEMO_SHOW = "Visa exempeldata"
+DEMO_SHOW_HELP = (
+    "Visar exempelkommunen i stället för kommunens egna uppgifter. Exempeldata ligger i en "
+    "egen databas och blandas aldrig med kommunens."
+)
 DEMO_FAILED = "Exempelkommunen kunde inte läsas in: {error}"
 
 # --- sidebar filters -------------------------------------------------------------------------

@@ -327,7 +327,7 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "undo", "export",
-                 "profile", "purge")
+                 "profile", "purge", "erase")
 """The actions the audit log records (issue 11)."""
 
 

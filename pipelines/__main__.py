@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         "purge", help="rensa råarkivet från originalfiler äldre än lagringstiden "
                       "(PERSONALPANELEN_RETENTION_DAYS)")
     purge_cmd.add_argument("--db", default=None)
+    erase_cmd = commands.add_parser(
+        "erase", help="radera en persons uppgifter ur databasen (personnummer eller, med "
+                      "--person-id, personens id)")
+    erase_cmd.add_argument("identity", metavar="PERSONNUMMER|ID",
+                           help="- läser den från standard in (syns då inte i processlistan)")
+    erase_cmd.add_argument("--person-id", action="store_true",
+                           help="identiteten är ett person-id, inte ett personnummer")
+    erase_cmd.add_argument("--archive", action="store_true",
+                           help="ta också bort alla originalfiler i råarkivet")
+    erase_cmd.add_argument("--db", default=None)
     return parser
 
 
@@ -73,10 +83,24 @@ def _actor() -> tuple[str, str]:
 
 
 def _lifecycle(con, args) -> int:
-    """delete or purge: prints what was done, in Swedish."""
+    """delete, purge or erase: prints what was done, in Swedish (never the identity)."""
     import settings
     from pipelines import lifecycle
 
+    if args.command == "erase":
+        try:
+            identity = sys.stdin.readline() if args.identity == "-" else args.identity
+            removed = lifecycle.erase_person(con, identity, _actor(),
+                                             person_id=args.person_id, archive=args.archive)
+        except ValueError as exc:
+            print(f"Fel: {exc}", file=sys.stderr)
+            return 1
+        print(f"Tog bort {sum(removed.values())} rader för personen ("
+              + ", ".join(f"{table} {n}" for table, n in removed.items()) + ").")
+        if not args.archive:
+            print("Råarkivets originalfiler kan innehålla personen tills de rensas "
+                  "(python -m pipelines purge, eller erase --archive).")
+        return 0
     if args.command == "delete":
         try:
             print(lifecycle.delete_load(con, args.load_id, _actor()).summary())
@@ -160,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.command in ("delete", "purge"):
+        if args.command in ("delete", "purge", "erase"):
             return _lifecycle(con, args)
         if args.command == "demo":
             report = load_demo(con, monthly=args.monthly, actor=_actor())

@@ -29,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 import settings
 import store
@@ -218,3 +219,47 @@ def purge_on_start(con: duckdb.DuckDBPyConnection, actor: Actor = SYSTEM_ACTOR) 
     except (OSError, duckdb.Error) as exc:
         logging.getLogger(__name__).warning("Rensningen av råarkivet misslyckades: %s", exc)
         return []
+
+
+# --- erasing one person -------------------------------------------------------------------------
+
+_PERSON_TABLES = ("employment", "absence_year")
+"""The tables with a person_key (HME results are per unit)."""
+
+
+def person_key(identity: str, *, person_id: bool = False) -> str | None:
+    """The person key the loads give a personnummer (or samordningsnummer), or with
+    `person_id` a person id; None for a personnummer that is not valid."""
+    from pipelines import pseudonymise
+
+    column = pseudonymise.PERSON_ID if person_id else pseudonymise.PNR
+    frame = pl.DataFrame({column: [identity.strip()]})
+    frame = (pseudonymise.identified(frame) if person_id
+             else pseudonymise.checked(frame, pl.lit(date.today().year)))
+    keyed = pseudonymise.keyed(frame, pseudonymise.secret(settings.get().secret_path))
+    return keyed["person_key"][0]
+
+
+def erase_person(con: duckdb.DuckDBPyConnection, identity: str, actor: Actor, *,
+                 person_id: bool = False, archive: bool = False) -> dict[str, int]:
+    """Remove every row of one person from the store, also the rows kept for a load's
+    undo, in one transaction; return the rows removed per table. With `archive`, also every
+    archived original (which may hold the person; they are not searched). The audit log
+    records the erasure without the identity."""
+    key = person_key(identity, person_id=person_id)
+    if key is None:
+        raise ValueError("Personnumret är inte giltigt (form, datum eller kontrollsiffra).")
+    removed = {}
+    with store.transaction(con) as cur:
+        for table in (*_PERSON_TABLES, *(store.REPLACED[t] for t in _PERSON_TABLES)):
+            n = cur.execute(f"SELECT count(*) FROM {table} WHERE person_key = $key",
+                            {"key": key}).fetchone()[0]
+            cur.execute(f"DELETE FROM {table} WHERE person_key = $key", {"key": key})
+            removed[table] = int(n)
+        store.audit(cur, *actor, "erase",
+                    f"{sum(removed.values())} rader för en person borttagna"
+                    + (", och råarkivet" if archive else ""))
+    if archive:
+        for path in _archived(settings.get().raw_dir):
+            path.unlink()
+    return removed

@@ -17,6 +17,7 @@ from tests import employment_fixture as fx
 from tests import extracts as ex
 from tests import test_app as app_tests
 from tests.test_app import fixture_store, own_store  # noqa: F401  (the AppTest fixtures)
+from tests.test_auth import roles_file  # noqa: F401  (the roles of a logged-in admin)
 
 S = date(2025, 11, 1)
 
@@ -247,12 +248,12 @@ def test_the_upload_page_names_a_broken_profile_and_loads_on(tmp_path):
     assert "Inläst: 12 rader från november_2026.csv" in app_tests.text(at.success[0].value)
 
 
-@pytest.mark.usefixtures("own_store")
+@pytest.mark.usefixtures("own_store", "roles_file")
 def test_a_saved_profile_is_listed_and_deleted_on_the_upload_page(tmp_path):
-    from streamlit.testing.v1 import AppTest
+    from tests.test_auth import as_user
 
     saved = profiles.save(profiles.Profile(name="Fel mappning", columns={"personnummer": "Lön"}))
-    at = AppTest.from_file(app_tests.APP, default_timeout=60).run()
+    at = as_user("admin")  # profiles are managed by an admin
     app_tests.upload(at, "november_2026.csv", app_tests._csv("2026-11-01"))
     assert "Fel mappning (fel_mappning.toml)" in [t.value for t in at.text]
     at.button(key="profile_delete_fel_mappning").click().run()

@@ -82,6 +82,17 @@ CREATE TABLE IF NOT EXISTS audit_log (
 )
 """
 
+# Settings an admin changes in the dashboard (the raw archive's retention), over the
+# environment's defaults (settings.py).
+_APP_SETTING_DDL = """
+CREATE TABLE IF NOT EXISTS app_setting (
+    name   VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL,
+    set_at TIMESTAMP NOT NULL,
+    set_by VARCHAR NOT NULL
+)
+"""
+
 # Each employment of one snapshot, dated to the snapshot of the same month a year later, with
 # whether its person is gone from the employer by then (not in that snapshot at all: internal
 # moves are not exits). A snapshot with no snapshot twelve months before it has no transition.
@@ -170,7 +181,7 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "absence": "absence_year", "hme": "hme_result"}
 
 DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
-       _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+       _APP_SETTING_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 """Modes of the folders and files holding personal data: the owner's only."""
@@ -327,7 +338,7 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "undo", "export",
-                 "profile", "purge", "erase")
+                 "profile", "purge", "erase", "setting")
 """The actions the audit log records (issue 11)."""
 
 
@@ -348,3 +359,18 @@ def audit_log(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pl.Da
                 "ORDER BY logged_at DESC"
                 + (" LIMIT $limit" if limit is not None else ""),
                 {"limit": limit} if limit is not None else None)
+
+
+def app_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """A setting an admin stored in the dashboard, or None (the environment's default)."""
+    frame = read(con, "SELECT value FROM app_setting WHERE name = $name", {"name": name})
+    return frame["value"][0] if frame.height else None
+
+
+def set_app_setting(con: duckdb.DuckDBPyConnection, name: str, value: str, user_id: str,
+                    role: str) -> None:
+    """Store a setting and record it in the audit log, in one transaction."""
+    with transaction(con) as cur:
+        cur.execute("INSERT OR REPLACE INTO app_setting VALUES ($name, $value, "
+                    "now()::TIMESTAMP, $user)", {"name": name, "value": value, "user": user_id})
+        audit(cur, user_id, role, "setting", f"{name} = {value}")

@@ -108,7 +108,7 @@ def _lifecycle(con, args) -> int:
             print(f"Fel: {exc}", file=sys.stderr)
             return 1
         return 0
-    days = settings.get().retention_days
+    days = lifecycle.retention_days(con)
     removed = lifecycle.purge(con, _actor())
     if days <= 0:
         print("Råarkivet sparas utan tidsgräns (PERSONALPANELEN_RETENTION_DAYS=0): "

@@ -10,10 +10,11 @@ again). Its archived original is removed too, unless another load in the store r
 file.
 
 The raw archive (data/raw/<sha256><suffix>, the originals with personnummer and salaries) keeps
-a file for `settings.retention_days` days after the file's last load (the load log's
-loaded_at; the file's mtime for a file this store's log does not know, e.g. one loaded into
-another store with --db); purge() removes older ones, by the command `python -m pipelines purge`
-and once per process when the dashboard starts (purge_on_start()). The demo's files
+a file for `settings.retention_days` days, or the days an admin set in the dashboard
+(retention_days()), after the file's last load (the load log's loaded_at; the file's mtime
+for a file this store's log does not know, e.g. one loaded into another store with --db);
+purge() removes older ones, by the command `python -m pipelines purge` and once per process
+when the dashboard starts (purge_on_start()). The demo's files
 (data/raw/demo/) are not part of the archive.
 
 Every change is written to the audit log in the transaction that makes it.
@@ -164,10 +165,29 @@ def _archived(folder: Path) -> list[Path]:
                   if p.is_file() and ARCHIVE_NAME.fullmatch(p.name))
 
 
+RETENTION = "retention_days"
+"""The app setting (store.app_setting) an admin sets over PERSONALPANELEN_RETENTION_DAYS."""
+MAX_RETENTION_DAYS = 3650
+
+
+def retention_days(con: duckdb.DuckDBPyConnection) -> int:
+    """Days the raw archive keeps a file: the admin's setting in the store, else the
+    environment's (settings.retention_days); 0 keeps files for ever."""
+    stored = store.app_setting(con, RETENTION)
+    return int(stored) if stored is not None else settings.get().retention_days
+
+
+def set_retention(con: duckdb.DuckDBPyConnection, days: int, actor: Actor) -> None:
+    """The admin's retention period, stored and audited."""
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise ValueError(f"Lagringstiden ska vara 0-{MAX_RETENTION_DAYS} dagar.")
+    store.set_app_setting(con, RETENTION, str(int(days)), *actor)
+
+
 def purge(con: duckdb.DuckDBPyConnection, actor: Actor, today: date | None = None
           ) -> list[Path]:
     """Remove the archived originals whose last load (or, unknown to the load log, whose
-    mtime) lies more than `settings.retention_days` days before `today`; return them. Nothing
+    mtime) lies more than retention_days() days before `today`; return them. Nothing
     when retention is 0 (keep for ever). Every archived file gets mode 0400 in a 0700 folder.
     The audit log records a purge that removed files, with their number, under `actor`
     (user id, role); a purge with nothing to remove leaves no entry (the dashboard purges at
@@ -178,7 +198,8 @@ def purge(con: duckdb.DuckDBPyConnection, actor: Actor, today: date | None = Non
     files = _archived(cfg.raw_dir)
     for path in files:
         store.private_file(path, ARCHIVE_MODE)
-    if cfg.retention_days <= 0:
+    days = retention_days(con)
+    if days <= 0:
         return []
     today = today or date.today()
     loaded = dict(store.read(con, "SELECT sha256, max(loaded_at) AS at FROM load_log "
@@ -186,7 +207,7 @@ def purge(con: duckdb.DuckDBPyConnection, actor: Actor, today: date | None = Non
     expired = [path for path in files
                if (today - (loaded.get(path.name[:64])
                             or datetime.fromtimestamp(path.stat().st_mtime)).date()).days
-               > cfg.retention_days]
+               > days]
     removed = []
     try:
         for path in expired:
@@ -197,7 +218,7 @@ def purge(con: duckdb.DuckDBPyConnection, actor: Actor, today: date | None = Non
             with store.transaction(con) as cur:
                 store.audit(cur, *actor, "purge",
                             f"{len(removed)} {'fil' if len(removed) == 1 else 'filer'} äldre "
-                            f"än {cfg.retention_days} dagar borttagna ur råarkivet")
+                            f"än {days} dagar borttagna ur råarkivet")
     return removed
 
 

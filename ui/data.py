@@ -267,6 +267,23 @@ def deletable_loads() -> pl.DataFrame:
     return store.load_log(own_connection()).filter(pl.col("load_id").is_in(ids)).reverse()
 
 
+def retention_days() -> int:
+    """The raw archive's retention period in force (pipelines.lifecycle.retention_days)."""
+    from pipelines.lifecycle import retention_days as days
+
+    return days(own_connection())
+
+
+def set_retention(days: int, actor: tuple[str, str]) -> list[Path]:
+    """An admin's retention period, stored and audited; the archive is purged under it at
+    once. Returns the files removed."""
+    from pipelines.lifecycle import purge
+    from pipelines.lifecycle import set_retention as store_retention
+
+    store_retention(own_connection(), days, actor)
+    return purge(own_connection(), actor)
+
+
 def delete_load(load_id: int, actor: tuple[str, str]):
     """Undo a load (pipelines.lifecycle.delete_load, audited under `actor`); returns the
     Deletion. Raises lifecycle.DeleteRefused, with the reason, when it cannot be deleted."""

@@ -425,7 +425,18 @@ AUDIT_HEADERS = {"logged_at": "Tidpunkt", "user_id": "Användare", "role": "Roll
 AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsning",
                  "replace": "ersatt mätdatum", "delete": "borttagen inläsning",
                  "undo": "ångrad borttagning", "export": "export",
-                 "profile": "profiländring", "purge": "rensning av arkivet"}
+                 "profile": "profiländring", "purge": "rensning av arkivet",
+                 "erase": "radering av en person", "setting": "ändrad inställning"}
+RETENTION_HEADER = "Lagringstid för råarkivet"
+RETENTION_DAYS = "Dagar som en inläst originalfil sparas (0: för alltid)"
+RETENTION_HELP = (
+    "Originalfilerna innehåller personnummer och löner. En fil tas bort när så många dagar "
+    "har gått sedan den senast lästes in; rensningen görs när du sparar och varje gång "
+    "instrumentpanelen startar."
+)
+RETENTION_SAVE = "Spara lagringstiden"
+RETENTION_SAVED = "Lagringstiden är {days} dagar. {removed} filer togs bort ur råarkivet."
+RETENTION_FOREVER = "Originalfilerna sparas utan tidsgräns."
 AUDIT_NO_ROLE = "ingen roll"
 # The detail column of the audit log (plain text; names from files are data).
 AUDIT_REFUSED = "nekad: ingen roll"

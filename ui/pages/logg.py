@@ -1,10 +1,12 @@
-"""Page "Logg" (admin only): the audit log, filtered by action and user, and as Excel."""
+"""Page "Logg" (admin only): the audit log, filtered by action and user, and as Excel; and
+the raw archive's retention period."""
 
 from datetime import date
 
 import polars as pl
 import streamlit as st
 
+from pipelines.lifecycle import MAX_RETENTION_DAYS
 from ui import auth, data, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,3 +47,13 @@ else:
         file_name=file_name, mime=MIME_XLSX, on_click="ignore", icon=":material/download:",
         key="audit_download",
     )
+
+st.divider()
+st.subheader(texts.RETENTION_HEADER)
+with st.form("retention"):
+    days = st.number_input(texts.RETENTION_DAYS, min_value=0, max_value=MAX_RETENTION_DAYS,
+                           value=data.retention_days(), step=1, help=texts.RETENTION_HELP)
+    if st.form_submit_button(texts.RETENTION_SAVE):
+        removed = data.set_retention(int(days), auth.actor())
+        st.success(texts.RETENTION_SAVED.format(days=int(days), removed=len(removed))
+                   if days else texts.RETENTION_FOREVER)

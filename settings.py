@@ -42,6 +42,10 @@ class Settings:
     """Largest accepted upload; mirrored in .streamlit/config.toml server.maxUploadSize."""
     retirement_age: int
     """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
+    memory_limit: str
+    """The most memory DuckDB may take for the store, e.g. "50%" of the machine or "8GB"
+    (PERSONALPANELEN_MEMORY_LIMIT); beyond it, large queries spill to disk or fail rather than
+    starve the server."""
     retention_days: int
     """Days the raw archive keeps a delivered file before a purge deletes it
     (PERSONALPANELEN_RETENTION_DAYS; 0 keeps files for ever)."""
@@ -109,6 +113,7 @@ def get() -> Settings:
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
+        memory_limit=_env("PERSONALPANELEN_MEMORY_LIMIT", "50%"),
         retention_days=int(_env("PERSONALPANELEN_RETENTION_DAYS", "90")),
         roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
         reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),

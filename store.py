@@ -230,7 +230,8 @@ def connect(
     try:
         con = duckdb.connect(str(db_path), read_only=read_only,
                              config={"autoinstall_known_extensions": False,
-                                     "autoload_known_extensions": False})
+                                     "autoload_known_extensions": False,
+                                     "memory_limit": settings.get().memory_limit})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreLockedError(

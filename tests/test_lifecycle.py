@@ -395,3 +395,11 @@ def test_cli_cannot_run_on_a_locked_store(env):
             assert "Traceback" not in result.stderr
     finally:
         holder.close()
+
+
+def test_the_store_has_a_memory_limit(env, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MEMORY_LIMIT", "1GB")
+    con = store.connect(env / "limited.duckdb")
+    limit = store.read(con, "SELECT current_setting('memory_limit') AS m")["m"][0]
+    con.close()
+    assert limit == "953.6 MiB"  # 1 GB as DuckDB writes it

@@ -196,9 +196,11 @@ def workbook_bytes(
     *,
     forvaltningar: Sequence[str] | None = None,
     publication: bool = False,
+    load_log: bool = True,
 ) -> bytes:
     """The whole export as .xlsx bytes (counts and salaries rounded as SCB publishes them when
-    `publication` is on)."""
+    `publication` is on). Without `load_log`, the workbook holds protected figures and
+    definitions only: no sheet of loaded files (names and checksums), for the committee."""
     cfg = settings.get()
     metric_ids = list(metric_ids or registry.METRICS)
     frames = {
@@ -300,19 +302,19 @@ def workbook_bytes(
     ws.set_column(2, 3, 60, wrap)
     ws.set_column(4, 7, 18)
 
-    name = _sheet_name(LOAD_LOG_SHEET, used)
-    contents.append((name, "Inlästa filer: tidpunkt, fil, mätdatum, antal rader och källa"))
-    ws = wb.add_worksheet(name)
-    log = store.load_log(con)
-    log_headers = ["Inläsning", "Tidpunkt", "Fil", "SHA-256", "Mätdatum", "Rader", "Sekunder",
-                   "Källa"]
-    for col, text in enumerate(log_headers):
-        ws.write_string(0, col, text, header)
-    for i, row in enumerate(log.iter_rows(), start=1):
-        for col, value in enumerate(row):
-            write(ws, i, col, value)
-    ws.set_column(0, 7, 18)
-    ws.set_column(2, 3, 36)
+    if load_log:
+        name = _sheet_name(LOAD_LOG_SHEET, used)
+        contents.append((name, "Inlästa filer: tidpunkt, fil, mätdatum, antal rader och källa"))
+        ws = wb.add_worksheet(name)
+        log_headers = ["Inläsning", "Tidpunkt", "Fil", "SHA-256", "Mätdatum", "Rader",
+                       "Sekunder", "Källa"]
+        for col, text in enumerate(log_headers):
+            ws.write_string(0, col, text, header)
+        for i, row in enumerate(store.load_log(con).iter_rows(), start=1):
+            for col, value in enumerate(row):
+                write(ws, i, col, value)
+        ws.set_column(0, 7, 18)
+        ws.set_column(2, 3, 36)
 
     # The cover, written last (it describes the sheets) but placed first.
     dates = [d for frame in frames.values() for d in frame["snapshot_date"].drop_nulls()]

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from tests import test_app
 from tests.test_app import APP, text
-from ui import auth, roles, sitemap, texts
+from ui import auth, data, roles, sitemap, texts
 
 fixture_store = test_app.fixture_store
 own_store = test_app.own_store
@@ -227,7 +227,6 @@ def test_viewer_sees_the_indicators_in_publication_mode_and_nothing_else(roles_f
     for url_path in VIEWER_PAGES:
         open_page(at, url_path)
         assert not refused(at), url_path
-        assert not at.get("download_button"), url_path
     for url_path in ("ladda-upp", "exportera", "katalog", "logg"):
         open_page(at, url_path)
         assert refused(at), url_path
@@ -387,3 +386,38 @@ def test_an_admin_deletes_a_load_and_the_previous_state_returns(roles_file, own_
     deleted = [e for e in audit_entries(own_store) if e[2] == "delete"]
     assert [e[:2] for e in deleted] == [("admin@kommun.se", "admin")]
     assert "november_2026.csv" in deleted[0][3]
+
+
+def test_a_viewer_downloads_indicators_without_the_loaded_files(roles_file, own_store,
+                                                                monkeypatch):
+    """The committee's Excel: publication mode, and no sheet of loaded files (their names)."""
+    from metrics.export import LOAD_LOG_SHEET, workbook_bytes
+
+    asked = []
+
+    def spy(metric_ids, **kwargs):
+        asked.append(kwargs)
+        return lambda: b""
+
+    monkeypatch.setattr(data, "metrics_workbook", spy)
+    for role, load_log in ((roles.VIEWER, False), (roles.ANALYST, True)):
+        at = as_user(role)
+        open_page(at, "heltid")
+        assert [b.proto.label for b in at.get("download_button")][:1] == [texts.DOWNLOAD_METRIC]
+        assert asked[-1]["load_log"] is load_log
+        assert asked[-1]["publication"] is (role == roles.VIEWER)
+    con = store.connect(own_store)
+    try:
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
+            con, ["headcount"], publication=True, load_log=False)))
+        with_log = openpyxl.load_workbook(io.BytesIO(workbook_bytes(con, ["headcount"])))
+    finally:
+        con.close()
+    assert LOAD_LOG_SHEET not in book.sheetnames and LOAD_LOG_SHEET in with_log.sheetnames
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None]
+    assert not [c for c in cells if "fixture" in c]  # the fixture store's load is 'fixture'

@@ -182,13 +182,15 @@ def audited_download(build: Callable[[], bytes], detail: str) -> Callable[[], by
 def metrics_download(metric_ids: list[str], file_name: str, *,
                      forvaltningar: tuple[str, ...] | None,
                      publication: bool) -> Callable[[], bytes]:
-    """The data of a download of the metrics workbook, recorded as an export."""
+    """The data of a download of the metrics workbook, recorded as an export. A viewer's
+    workbook has no sheet of loaded files (their names are not the committee's to see)."""
     scope = (texts.AUDIT_SCOPE_ALL if forvaltningar is None
              else texts.AUDIT_SCOPE_SOME.format(names=", ".join(sorted(forvaltningar))))
     detail = texts.AUDIT_EXPORT_METRICS.format(
         file=file_name, count=len(metric_ids), mode=texts.AUDIT_MODE[publication], scope=scope)
     return audited_download(
-        data.metrics_workbook(metric_ids, forvaltningar=forvaltningar, publication=publication),
+        data.metrics_workbook(metric_ids, forvaltningar=forvaltningar, publication=publication,
+                              load_log=may(roles.ANALYST)),
         detail)
 
 

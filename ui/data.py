@@ -353,14 +353,16 @@ def profile_named(name: str):
 
 
 def metrics_workbook(metric_ids: Sequence[str], *, forvaltningar: Sequence[str] | None,
-                     publication: bool) -> Callable[[], bytes]:
-    """A callable that builds the Excel export when the download button is clicked."""
+                     publication: bool, load_log: bool = True) -> Callable[[], bytes]:
+    """A callable that builds the Excel export when the download button is clicked (without
+    `load_log`: no sheet of loaded files)."""
     ids = [registry.get(m).id for m in metric_ids]
     chosen = list(forvaltningar) if forvaltningar is not None else None
     con = connection()  # taken here: the callable runs on another thread, outside the script
 
     def build() -> bytes:
-        return workbook_bytes(con, ids, forvaltningar=chosen, publication=publication)
+        return workbook_bytes(con, ids, forvaltningar=chosen, publication=publication,
+                              load_log=load_log)
 
     return build
 

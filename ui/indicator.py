@@ -18,7 +18,7 @@ from metrics.compute import missing_columns
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK
 from pipelines.schema import EXTRACTS
-from ui import auth, charts, data, filters, numbers, roles, sitemap, texts
+from ui import auth, charts, data, filters, numbers, sitemap, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
@@ -188,16 +188,16 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
     with tabs[-1]:
         st.dataframe(values_table(total, metric, yearly=yearly), hide_index=True,
                      key=f"table_{metric.id}")
-        if auth.may(roles.ANALYST):  # the workbook holds the load log: not for a viewer
-            file_name = f"personalpanelen_{metric.id}_{date.today().isoformat()}.xlsx"
-            st.download_button(
-                texts.DOWNLOAD_METRIC,
-                data=auth.metrics_download([metric.id], file_name,
-                                           forvaltningar=chosen.forvaltningar,
-                                           publication=chosen.publication),
-                file_name=file_name, mime=MIME_XLSX, on_click="ignore",
-                icon=":material/download:", key=f"download_{metric.id}",
-            )
+        # A viewer's is in publication mode (filters.current) without the loaded files.
+        file_name = f"personalpanelen_{metric.id}_{date.today().isoformat()}.xlsx"
+        st.download_button(
+            texts.DOWNLOAD_METRIC,
+            data=auth.metrics_download([metric.id], file_name,
+                                       forvaltningar=chosen.forvaltningar,
+                                       publication=chosen.publication),
+            file_name=file_name, mime=MIME_XLSX, on_click="ignore",
+            icon=":material/download:", key=f"download_{metric.id}",
+        )
 
 
 def _monthly(metric: Metric) -> bool:

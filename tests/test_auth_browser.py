@@ -190,7 +190,10 @@ def test_the_committee_sees_the_indicators_in_publication_mode_only(server, brow
 
     _open(page, server, "heltid")
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
-    assert page.get_by_test_id("stDownloadButton").count() == 0
+    # only each indicator's own Excel (publication mode, without the loaded files)
+    buttons = page.get_by_test_id("stDownloadButton")
+    assert buttons.count() >= 1
+    assert all(texts.DOWNLOAD_METRIC in t for t in buttons.all_text_contents())
     for url_path in ("ladda-upp", "exportera", "katalog", "logg"):  # typed URLs
         _open(page, server, url_path)
         _refused(page)

@@ -278,10 +278,14 @@ def compute_many(
     return pl.concat(frames, how="vertical_relaxed")
 
 
+def source_table(metric: Metric) -> str:
+    """The canonical table behind the table or view a metric reads."""
+    return store.SOURCE_TABLE.get(metric.table, metric.table)
+
+
 def reads_years(metric: Metric) -> bool:
     """Whether the metric reads a yearly table (sick leave, HME), dated 31 December."""
-    source = store.SOURCE_TABLE.get(metric.table, metric.table)
-    return any(name == "year" for name, _ in TABLES[source][0])
+    return any(name == "year" for name, _ in TABLES[source_table(metric)][0])
 
 
 def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment") -> set[str]:

@@ -31,6 +31,14 @@ def env(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture
+def con(env):
+    """An empty store in the private data folder of `env` (a test file may define its own)."""
+    connection = store.connect(env / "store.duckdb")
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="session")
 def demo_con(tmp_path_factory):
     """The demo municipality loaded through the real pipeline, once per test session."""

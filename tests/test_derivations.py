@@ -21,13 +21,6 @@ S = date(2025, 11, 1)
 D = date
 
 
-@pytest.fixture
-def con(env):
-    connection = store.connect(env / "store.duckdb")
-    yield connection
-    connection.close()
-
-
 def profile(body: str, name: str = "test") -> profiles.Profile:
     return profiles.parse(f'name = "{name}"\n{body}', name)
 

@@ -17,13 +17,6 @@ from tests import extracts as ex
 S = date(2025, 11, 1)
 
 
-@pytest.fixture
-def con(env):
-    connection = store.connect(env / "store.duckdb")
-    yield connection
-    connection.close()
-
-
 def parse(parser, values: list[str | None]) -> list:
     """A parser applied to one column of text values."""
     return pl.DataFrame({"x": values}, schema={"x": pl.String}).select(

@@ -19,13 +19,6 @@ from tests.extracts import csv_bytes, personnummer
 DAY = "2025-11-01"
 
 
-@pytest.fixture
-def con(env):
-    connection = store.connect(env / "store.duckdb")
-    yield connection
-    connection.close()
-
-
 def extract(leave_header: str | None, leave: list[str], rates: list[str] | None = None,
             extra: dict[str, list[str]] | None = None) -> bytes:
     """Monthly-paid persons in one förvaltning, contracted 100 % unless `rates` says."""

@@ -46,13 +46,6 @@ def employee_extract() -> pl.DataFrame:
         orient="row", schema=HEADERS)
 
 
-@pytest.fixture
-def con(env):
-    connection = store.connect(env / "store.duckdb")
-    yield connection
-    connection.close()
-
-
 def latest(con, metric: str, **kwargs) -> pl.DataFrame:
     return compute(con, metric, **kwargs).filter(pl.col("snapshot_date") == S)
 

@@ -28,13 +28,6 @@ from tests import extracts as ex
 S = date(2025, 11, 1)
 
 
-@pytest.fixture
-def con(env):
-    connection = store.connect(env / "store.duckdb")
-    yield connection
-    connection.close()
-
-
 def checksum(con) -> str:
     """A digest of every table's content, load log included."""
     digest = hashlib.sha256()

@@ -31,7 +31,6 @@ import settings
 import store
 from metrics import registry
 from metrics.compute import available_columns, compute, reads_years
-from metrics.definition import Metric
 from metrics.export import workbook_bytes
 
 
@@ -65,8 +64,16 @@ def own_connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(settings.get().db_path), True)
 
 
-def has_own_data() -> bool:
+@st.cache_resource(show_spinner=False)
+def _own_data(db_path: str) -> bool:
     return not store.is_empty(own_connection())
+
+
+def has_own_data() -> bool:
+    """Whether the municipality's store holds employment rows. Asked on every run, by every
+    connection(): kept until the next load or delete (after_load; only this server writes the
+    store it holds open)."""
+    return _own_data(str(settings.get().db_path))
 
 
 def showing_demo() -> bool:
@@ -101,11 +108,6 @@ def data_key() -> DataKey:
     cfg = settings.get()
     return DataKey(_shown_path(), store.version(connection()), cfg.min_cell_count,
                    cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
-
-
-def source_table(metric: Metric) -> str:
-    """The canonical table behind the table or view a metric reads."""
-    return store.SOURCE_TABLE.get(metric.table, metric.table)
 
 
 is_yearly = reads_years
@@ -215,7 +217,7 @@ def manager_span_methods() -> dict:
 def after_load() -> None:
     """Drop the cached frames of the previous store version (the version key moved on)."""
     for cached in (_metric_frame, _available, _filter_options, _load_log,
-                   _manager_span_methods):
+                   _manager_span_methods, _own_data):
         cached.clear()
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 import settings
 from metrics import registry
-from metrics.compute import missing_columns
+from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK
 from pipelines.schema import EXTRACTS
@@ -138,7 +138,7 @@ def latest_rows(frame: pl.DataFrame) -> tuple[tuple, tuple | None]:
 
 def unavailable_reason(metric: Metric) -> str | None:
     """Why a metric cannot be shown at all: nothing loaded, or the extract lacks a column."""
-    table = data.source_table(metric)
+    table = source_table(metric)
     available = data.available(table)
     if not available:
         return texts.NO_DATA_FOR_TABLE[table]

@@ -6,13 +6,13 @@ import polars as pl
 import streamlit as st
 
 from metrics import registry
-from metrics.compute import missing_columns, sql
+from metrics.compute import missing_columns, source_table, sql
 from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
 
 def _status(metric) -> str:
-    available = data.available(data.source_table(metric))
+    available = data.available(source_table(metric))
     if not available:
         return texts.CATALOG_NO_DATA
     missing = missing_columns(metric, set(available))

@@ -192,7 +192,8 @@ def test_the_committee_sees_the_indicators_in_publication_mode_only(server, brow
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
     # only each indicator's own Excel (publication mode, without the loaded files)
     buttons = page.get_by_test_id("stDownloadButton")
-    assert buttons.count() >= 1
+    # rendered after the chart, in the Tabell tab (hidden until chosen)
+    buttons.first.wait_for(state="attached", timeout=60_000)
     assert all(texts.DOWNLOAD_METRIC in t for t in buttons.all_text_contents())
     for url_path in ("ladda-upp", "exportera", "katalog", "logg"):  # typed URLs
         _open(page, server, url_path)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -175,13 +176,25 @@ SELECT make_date(year, 12, 31) AS snapshot_date, unit AS person_key, unit AS emp
 FROM hme_result
 """
 
+# Tables derived from the canonical ones when data is loaded (metrics/persons.py registers
+# them): each row belongs to one snapshot date, and `query` gives every snapshot's rows. A
+# load, delete or erase refreshes the months it touched inside its own transaction
+# (refresh_derived), so a derived table never lags the store.
+_DERIVED_DDL = """
+CREATE TABLE IF NOT EXISTS derived_table (
+    name  VARCHAR PRIMARY KEY,
+    query VARCHAR NOT NULL
+)
+"""
+
 # The canonical table behind each table or view a metric may read.
 SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment",
                 "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
 DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
-       _APP_SETTING_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+       _APP_SETTING_DDL, _DERIVED_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL,
+       _HME_VIEW_DDL)
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 """Modes of the folders and files holding personal data: the owner's only."""
@@ -375,3 +388,28 @@ def set_app_setting(con: duckdb.DuckDBPyConnection, name: str, value: str, user_
         cur.execute("INSERT OR REPLACE INTO app_setting VALUES ($name, $value, "
                     "now()::TIMESTAMP, $user)", {"name": name, "value": value, "user": user_id})
         audit(cur, user_id, role, "setting", f"{name} = {value}")
+
+
+def derived_tables(cur) -> dict[str, str]:
+    """The derived tables of the store: name -> query, on the caller's cursor (inside its
+    transaction, if any)."""
+    return dict(cur.execute("SELECT name, query FROM derived_table ORDER BY name").fetchall())
+
+
+def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
+    """Work out the derived tables again for the snapshots of `months` (any day of the month
+    names it), inside the caller's transaction; None: for every snapshot. A snapshot twelve
+    months after a touched month is refreshed too, since a year's transition (turnover) reads
+    both ends."""
+    month = "date_trunc('month', snapshot_date)"
+    touched = (f"(list_contains($months::DATE[], {month}::DATE) OR "
+               f"list_contains($months::DATE[], ({month} - INTERVAL 12 MONTH)::DATE))")
+    dates = {"months": sorted({day.replace(day=1) for day in months or ()})}
+    for name, query in derived_tables(cur).items():
+        if months is None:
+            cur.execute(f"DELETE FROM {name}")
+            cur.execute(f"INSERT INTO {name} SELECT * FROM ({query}) ORDER BY snapshot_date")
+            continue
+        cur.execute(f"DELETE FROM {name} WHERE {touched}", dates)
+        cur.execute(f"INSERT INTO {name} SELECT * FROM ({query}) WHERE {touched} "
+                    "ORDER BY snapshot_date", dates)

@@ -18,8 +18,8 @@ import polars as pl
 
 import settings
 import store
-from metrics import disclosure, registry
-from metrics.definition import BREAKDOWNS, LEAVE_EXCLUDED, Metric
+from metrics import disclosure, persons, registry
+from metrics.definition import BREAKDOWNS, Metric
 from pipelines.schema import TABLES
 
 
@@ -64,28 +64,19 @@ def _table(metric: Metric, by: Sequence[str]) -> tuple[str, ...]:
     return table
 
 
-_LEAVE_FILTER = "\n      AND NOT coalesce(on_full_leave, FALSE)"
-
-
-def _persons(metric: Metric) -> str:
-    """The WITH clause that every statement of a metric starts from: the population's rows in
-    the period, then one row per person and snapshot with the person's breakdown values."""
-    person_keys = "".join(
-        f",\n           {b.person_sql} AS {name}" for name, b in BREAKDOWNS.items()
-    )
+def _persons(metric: Metric, derived: str | None) -> str:
+    """The WITH clause that every statement of a metric starts from: one row per person and
+    snapshot of the population in the period, read from the step's derived table when there
+    is one (persons.py), else worked out from the rows; then the per-person breakdowns."""
+    source = derived or f"(\n{persons.query(metric)}\n)"
+    per_person = "".join(f", {b.person_sql} AS {name}"
+                         for name, b in BREAKDOWNS.items() if b.per_person)
     return f"""
-WITH rows AS (
-    SELECT * FROM {metric.table}
+WITH persons AS (
+    SELECT *{per_person} FROM {source}
     WHERE ($start::DATE IS NULL OR snapshot_date >= $start::DATE)
       AND ($end::DATE IS NULL OR snapshot_date <= $end::DATE)
       AND ($month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER)
-      AND ({metric.population}){_LEAVE_FILTER if metric.on_leave == LEAVE_EXCLUDED else ""}
-),
-persons AS (
-    SELECT snapshot_date, person_key{person_keys}
-           {", " + metric.person_columns if metric.person_columns else ""}
-    FROM rows
-    GROUP BY snapshot_date, person_key
 )"""
 
 
@@ -95,11 +86,12 @@ def _measures(metric: Metric) -> str:
     return f"{metric.n} AS n, ({metric.value})::DOUBLE AS value{numerators}"
 
 
-def sql(metric: Metric, by: Sequence[str] = ()) -> str:
+def sql(metric: Metric, by: Sequence[str] = (), derived: str | None = None) -> str:
     """The statement for one breakdown, optionally over a subset of förvaltningar (parameters:
-    start, end, month, forvaltningar, fte_hours, retirement_age)."""
+    start, end, month, forvaltningar, fte_hours, retirement_age), from the step's derived
+    table when given."""
     cell_keys = ", ".join(("snapshot_date", *by))
-    return f"""{_persons(metric)}
+    return f"""{_persons(metric, derived)}
 SELECT {cell_keys}, {_measures(metric)}
 FROM persons
 WHERE ({metric.person_filter})
@@ -110,7 +102,7 @@ ORDER BY {cell_keys}
 """
 
 
-def tables_sql(metric: Metric) -> str:
+def tables_sql(metric: Metric, derived: str | None = None) -> str:
     """One statement for all the cells disclosure decides over (disclosure.py): the total,
     each förvaltning, each category of the metric's other breakdowns, and förvaltning x each
     of them, by GROUPING SETS."""
@@ -119,7 +111,7 @@ def tables_sql(metric: Metric) -> str:
             *(f"(snapshot_date, {b})" for b in others),
             *(f"(snapshot_date, forvaltning, {b})" for b in others)]
     dim = "".join(f" WHEN grouping({b}) = 0 THEN '{b}'" for b in others)
-    return f"""{_persons(metric)}
+    return f"""{_persons(metric, derived)}
 SELECT snapshot_date, grouping(forvaltning) = 1 AS scope_all, forvaltning,
        {f"CASE{dim} END" if others else "NULL::VARCHAR"} AS dim,
        {"".join(f"{b}, " for b in others)}{_measures(metric)}
@@ -163,12 +155,13 @@ def compute(
         "fte_hours": cfg.fte_hours_divisor,
         "retirement_age": retirement_age or cfg.retirement_age,
     }
-    tables = protected_tables(con, metric, params, threshold)
+    derived = persons.table(con, metric)
+    tables = protected_tables(con, metric, params, threshold, derived)
     if forvaltningar is None:
         cells = _view(tables, by)
     else:
         cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, tables,
-                             threshold)
+                             threshold, derived)
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
     valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
@@ -186,7 +179,8 @@ _CACHE_ENTRIES = 256
 _CACHE_LOCK = threading.Lock()
 
 
-def protected_tables(con, metric: Metric, params: dict, threshold: int) -> pl.DataFrame:
+def protected_tables(con, metric: Metric, params: dict, threshold: int,
+                     derived: str | None = None) -> pl.DataFrame:
     """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
     compute() is cut from them. Kept per store file and load version, since the views of one
     page (total, breakdowns, filter) all need the same tables."""
@@ -196,7 +190,8 @@ def protected_tables(con, metric: Metric, params: dict, threshold: int) -> pl.Da
         if identity is not None and key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    tables = disclosure.protect_tables(_read(con, tables_sql(metric), params), threshold)
+    tables = disclosure.protect_tables(_read(con, tables_sql(metric, derived), params),
+                                       threshold)
     if identity is not None:
         with _CACHE_LOCK:
             _CACHE[key] = tables
@@ -221,7 +216,7 @@ def _view(tables: pl.DataFrame, by: tuple[str, ...], *extra: str) -> pl.DataFram
 
 
 def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], params: dict,
-                 tables: pl.DataFrame, threshold: int) -> pl.DataFrame:
+                 tables: pl.DataFrame, threshold: int, derived: str | None) -> pl.DataFrame:
     """A view over a subset of förvaltningar. Rows per förvaltning are the table's own cells.
     A total over the subset (or over one of its categories) is computed afresh and shown only
     where its persons' count follows from the shown cells anyway (disclosure.sums_follow): for
@@ -230,7 +225,7 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
     if "forvaltning" in by:
         return _view(tables, by).filter(pl.col("forvaltning").is_in(chosen))
     keys = ["snapshot_date", *by]
-    cells = (_read(con, sql(metric, by), {**params, "forvaltningar": chosen})
+    cells = (_read(con, sql(metric, by, derived), {**params, "forvaltningar": chosen})
              .with_row_index("group").with_columns(pl.col("group").cast(pl.Int64)))
     members = (
         _view(tables, ("forvaltning", *by), "cell")

@@ -50,9 +50,11 @@ class Metric:
     value: str
     """SQL aggregate over the persons of one cell."""
     person_columns: str = ""
-    """SQL aggregates per person (columns the value expression reads), comma-separated."""
+    """SQL aggregates per person (columns the value expression reads), comma-separated. They
+    are worked out when the data is loaded (persons.py), so they take no parameters."""
     person_filter: str = "TRUE"
-    """SQL predicate on the person rows (after aggregation)."""
+    """SQL predicate on the person rows (after aggregation); every person row has the
+    person's `birth_year`."""
     n: str = "count(*)"
     """How many persons a cell rests on: the base of the disclosure rule."""
     numerators: tuple[str, ...] = ()
@@ -94,7 +96,10 @@ class Metric:
 class Breakdown:
     label_sv: str
     person_sql: str
-    """How a person's value is chosen among their employments in the population."""
+    """How a person's value is chosen among their employments in the population: an aggregate
+    over the person's rows, or with `per_person` an expression over the person's row (which
+    has `birth_year`) that may read parameters such as $retirement_age."""
+    per_person: bool = False
 
 
 # A person belongs to the förvaltning of their main employment: the highest contracted rate
@@ -120,6 +125,6 @@ BREAKDOWNS: dict[str, Breakdown] = {
     ),
     "age_band": Breakdown("Åldersgrupp", AGE_BAND_SQL.format(unknown=UNKNOWN)),
     "years_to_retirement": Breakdown(
-        "År till pension", "first(birth_year) + $retirement_age - year(snapshot_date)"
+        "År till pension", "birth_year + $retirement_age - year(snapshot_date)", per_person=True
     ),
 }

@@ -143,6 +143,7 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
             raise DeleteRefused(
                 f"Inläsning {load_id} ({file_name}) har inga rader kvar i databasen: en senare "
                 "inläsning ersatte dem innan databasen sparade ersatta rader.")
+        store.refresh_derived(cur, dates)  # the restored rows are of the same months
         cur.execute("INSERT INTO load_deleted VALUES ($id, now()::TIMESTAMP)", {"id": load_id})
         store.audit(cur, *actor, "delete", deletion.summary())
         still_read = cur.execute(
@@ -277,6 +278,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, identity: str, actor: Actor, *,
                             {"key": key}).fetchone()[0]
             cur.execute(f"DELETE FROM {table} WHERE person_key = $key", {"key": key})
             removed[table] = int(n)
+        store.refresh_derived(cur)  # every snapshot the person was in
         store.audit(cur, *actor, "erase",
                     f"{sum(removed.values())} rader för en person borttagna"
                     + (", och råarkivet" if archive else ""))

@@ -231,6 +231,8 @@ def _write(con, prepared, source: str, started: float, report: IngestReport,
             report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
             if target == "employment":
                 report.employment_dates = sorted(set(report.employment_dates) | set(dates))
+        # A period replaces its whole month (period_key), so its months are all it touched.
+        store.refresh_derived(cur, report.snapshot_dates)
     report.loaded = True
     report.seconds = time.perf_counter() - started
 

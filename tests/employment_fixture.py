@@ -279,3 +279,4 @@ def load(con, rows=ROWS) -> None:
             "$rows, 0, 'test')",
             {"rows": data.height},
         )
+        store.refresh_derived(cur)

@@ -1,0 +1,108 @@
+"""Each person and snapshot worked out once, when the data is loaded (issue 14).
+
+Every metric starts from the same step: the population's rows of a snapshot grouped into one
+row per person, with the person's breakdown values and the record's `person_columns`
+(definition.py). On a store of ten years of monthly snapshots that step is nearly all of a
+metric's cost, and it used to be repeated for every metric, breakdown, filter and call.
+
+Here each distinct step (records may share one: the eight social-worker salary metrics do) is
+written once, for every snapshot, into a table of the store named by a digest of its query,
+persons_<digest>. Loads, deletes and erasures refresh the months they touch inside their own
+transaction (store.refresh_derived), and compute() reads the table instead of the rows.
+
+The table's query is the record's step itself (query() below, which compute() also runs live),
+so reading the table and computing live cannot differ. A changed record or a new metric gives a
+new digest: ensure() builds that table and drops the one no metric reads. A step takes no
+parameters: what depends on one (years to retirement) is worked out from the person's row when
+it is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import duckdb
+
+import store
+from metrics import registry
+from metrics.definition import BREAKDOWNS, LEAVE_EXCLUDED, Metric
+
+PREFIX = "persons_"
+
+
+def query(metric: Metric) -> str:
+    """One row per person and snapshot of the metric's population, for every snapshot: the
+    snapshot date, the person's birth year, breakdown values (a person with two employments
+    counts once, in the förvaltning of the main one) and the record's person columns."""
+    person_keys = "".join(f",\n       {b.person_sql} AS {name}"
+                          for name, b in BREAKDOWNS.items() if not b.per_person)
+    columns = f",\n       {metric.person_columns}" if metric.person_columns else ""
+    leave = ("\n  AND NOT coalesce(on_full_leave, FALSE)"
+             if metric.on_leave == LEAVE_EXCLUDED else "")
+    step = f"""SELECT snapshot_date, first(birth_year) AS birth_year{person_keys}{columns}
+FROM {metric.table}
+WHERE ({metric.population}){leave}
+GROUP BY snapshot_date, person_key"""
+    if "$" in step:
+        raise ValueError(f"{metric.id}: a person's step is worked out at load time and cannot "
+                         "read a parameter; use it in person_filter, value or a per-person "
+                         "breakdown")
+    return step
+
+
+def name(metric: Metric) -> str:
+    """The table holding the metric's step: named by its query, so a changed step is a new
+    table."""
+    return f"{PREFIX}{hashlib.sha256(query(metric).encode()).hexdigest()[:16]}"
+
+
+def wanted() -> dict[str, str]:
+    """The tables the registry's metrics read: name -> query."""
+    return {name(metric): query(metric) for metric in registry.METRICS.values()}
+
+
+_ENSURED: set[tuple] = set()
+_LOCK = threading.Lock()
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the store's derived tables the ones the registry wants: build the missing ones
+    from every snapshot in the store, drop the ones no metric reads any more. Nothing to do
+    (and nothing done) on a read-only store: compute() then works live."""
+    goal = wanted()
+    key = (store.identity(con), frozenset(goal))
+    if key[0] is not None and key in _ENSURED:
+        return
+    cur = con.cursor()
+    try:
+        have = store.derived_tables(cur)
+        read_only = cur.execute("SELECT readonly FROM duckdb_databases() "
+                                "WHERE database_name = current_database()").fetchone()[0]
+    finally:
+        cur.close()
+    if have.keys() != goal.keys() and not read_only:
+        with _LOCK, store.transaction(con) as cur:
+            have = store.derived_tables(cur)
+            for stale in have.keys() - goal.keys():
+                cur.execute(f"DROP TABLE IF EXISTS {stale}")
+                cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
+            for missing in sorted(goal.keys() - have.keys()):
+                cur.execute(f"CREATE OR REPLACE TABLE {missing} AS "
+                            f"SELECT * FROM ({goal[missing]}) ORDER BY snapshot_date")
+                cur.execute("INSERT INTO derived_table VALUES ($name, $query)",
+                            {"name": missing, "query": goal[missing]})
+    if key[0] is not None:
+        _ENSURED.add(key)
+
+
+def table(con: duckdb.DuckDBPyConnection, metric: Metric) -> str | None:
+    """The derived table that holds the metric's step, or None when the store has none (a
+    metric outside the registry, a read-only store from before derived tables)."""
+    ensure(con)
+    wanted_name = name(metric)
+    cur = con.cursor()
+    try:
+        return wanted_name if wanted_name in store.derived_tables(cur) else None
+    finally:
+        cur.close()

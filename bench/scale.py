@@ -6,16 +6,21 @@ Run by hand:  uv run python bench/scale.py [--snapshots 120] [--employees 50000]
 1. Builds a synthetic store, or reuses it when the file is there (`--rebuild` builds afresh):
    SNAPSHOTS monthly snapshots (the first of each month, the last 2025-11-01) of about
    EMPLOYEES persons, written straight into the store's tables (not through the ingest
-   pipeline): 3 % of persons with two employments, about 11 % hourly rows with hours, 8
-   förvaltningar with 50 units each, 60 SSYK codes, rates (most 100, the others 50-90),
-   salaries, gender, birth years, managers (about 1 in 15 monthly-paid), tillsvidare / visstid
-   / timanställning, a few persons on full leave, and turnover (about 8 % of the persons
-   replaced each year, spread over the months). A sick-leave table per year and an HME table
-   per unit and year come with it, so that every metric has data. Deterministic (--seed).
-   Written snapshot by snapshot, so memory stays bounded.
+   pipeline, whose cost bench/ingest.py measures): 3 % of persons with two employments, about
+   11 % hourly rows with hours, 8 förvaltningar with 50 units each, 60 SSYK codes, rates (most
+   100, the others 50-90), salaries, gender, birth years, managers (about 1 in 15
+   monthly-paid), tillsvidare / visstid / timanställning, a few persons on full leave, and
+   turnover (about 8 % of the persons replaced each year, spread over the months). A sick-leave
+   table per year and an HME table per unit and year come with it, so that every metric has
+   data. Deterministic (--seed). Written snapshot by snapshot, each in one transaction that
+   also refreshes the derived person tables as a load does (metrics/persons.py), so memory
+   stays bounded and the build reports what the derived tables cost per snapshot.
 2. Times each step (the median of --repeats runs), each step in a fresh child process whose
    peak RSS (ru_maxrss) is the step's peak memory. metrics.compute's LRU cache is cleared
    before every run, so each run is cold:
+   - the baselines of issue 14: one hand-written query grouping the rows into persons once
+     and computing three indicators, over the November rows (what a yearly catalogue reads)
+     and over every row (what a monthly series reads);
    - catalogue: every registered metric's yearly series, total (compute_many);
    - catalogue by förvaltning (compute_many by=["forvaltning"]);
    - headcount monthly: compute(con, "headcount", monthly=True);
@@ -25,6 +30,7 @@ Run by hand:  uv run python bench/scale.py [--snapshots 120] [--employees 50000]
      breakdown over time (gender, förvaltning) and at the latest date (förvaltning),
      through compute() as ui/data.metric_frame calls it, without Streamlit;
    - the same page with one förvaltning chosen in the filter.
+   Each step prints its target beside it (a ratio to its baseline, or seconds; peak memory).
 """
 
 from __future__ import annotations
@@ -46,7 +52,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import settings  # noqa: E402
 import store  # noqa: E402
+from metrics import persons  # noqa: E402
 from pipelines.schema import EMPLOYMENT_COLUMNS  # noqa: E402
 
 LAST = date(2025, 11, 1)
@@ -254,7 +262,8 @@ def build(db: Path, snapshots: int, employees: int, seed: int) -> None:
     workforce = Workforce(employees, rng, dates[0])
     leavers = employees * TURNOVER / 12
     con = store.connect(partial)
-    rows = 0
+    persons.ready(con)  # the derived tables, empty: each snapshot's transaction fills its own
+    rows, deriving = 0, 0.0
     for load_id, day in enumerate(dates, start=1):
         if load_id > 1:  # leavers spread over the months, whole persons on average
             workforce.replace(int(rng.poisson(leavers)), day)
@@ -275,6 +284,9 @@ def build(db: Path, snapshots: int, employees: int, seed: int) -> None:
                         "[$day], $rows, 0, 'bench/scale.py')",
                         {"id": load_id, "file": f"uttag_{day.isoformat()}.csv", "day": day,
                          "rows": frame.height})
+            derive_started = time.perf_counter()
+            store.refresh_derived(cur, [day])  # as pipelines/load.py does
+            deriving += time.perf_counter() - derive_started
         rows += frame.height
         if load_id % 12 == 0 or load_id == len(dates):
             print(f"  {day}: {rows:,} rows, {time.perf_counter() - started:.0f} s", flush=True)
@@ -283,7 +295,8 @@ def build(db: Path, snapshots: int, employees: int, seed: int) -> None:
     partial.rename(db)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"built {db} in {time.perf_counter() - started:.1f} s, {rows:,} rows, "
-          f"peak {peak:.0f} MB", flush=True)
+          f"peak {peak:.0f} MB; the derived tables took {deriving:.1f} s of it "
+          f"({deriving / len(dates):.2f} s per snapshot)", flush=True)
 
 
 # --- the steps, each run in its own child process -------------------------------------------
@@ -310,13 +323,38 @@ def _heltid(con, forvaltningar) -> None:
                 compute(con, metric_id, by=[by], **args)
 
 
+# The baseline of issue 14: one hand-written query that groups the rows a catalogue reads into
+# persons once and computes three indicators (headcount, full-time share, women's share of
+# managers) per snapshot, with no breakdown and no disclosure.
+BASELINE = """
+WITH persons AS (
+    SELECT snapshot_date, person_key,
+           least(sum(contracted_rate) FILTER (pay_form = 'monthly'), 100) AS rate,
+           bool_or(pay_form = 'monthly' AND is_manager) AS manager, first(gender) AS gender
+    FROM employment
+    WHERE $month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER
+    GROUP BY snapshot_date, person_key
+)
+SELECT snapshot_date, count(*) AS headcount,
+       100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END) FILTER (rate IS NOT NULL) AS full_time,
+       100.0 * count(*) FILTER (manager AND gender = 'K')
+             / count(*) FILTER (manager AND gender IN ('K', 'M')) AS managers_women
+FROM persons GROUP BY snapshot_date ORDER BY snapshot_date
+"""
+
+
 def _step(name: str):
     from metrics import registry
     from metrics.compute import compute, compute_many
     from metrics.export import workbook_bytes
 
     ids = list(registry.METRICS)
+    month = settings.get().reference_month
     return {
+        "baseline: 3 indicators, November rows": lambda con: store.read(con, BASELINE,
+                                                                        {"month": month}),
+        "baseline: 3 indicators, every row": lambda con: store.read(con, BASELINE,
+                                                                    {"month": None}),
         "catalogue, total": lambda con: compute_many(con, ids),
         "catalogue, by förvaltning": lambda con: compute_many(con, ids, by=["forvaltning"]),
         "headcount, monthly series": lambda con: compute(con, "headcount", monthly=True),
@@ -326,8 +364,18 @@ def _step(name: str):
     }[name]
 
 
-STEPS = ("catalogue, total", "catalogue, by förvaltning", "headcount, monthly series",
+STEPS = ("baseline: 3 indicators, November rows", "baseline: 3 indicators, every row",
+         "catalogue, total", "catalogue, by förvaltning", "headcount, monthly series",
          "Excel export (all metrics)", "page Heltid, cold", "page Heltid, cold, 1 förvaltning")
+TARGETS = {  # step: (baseline step, at most this many times it) or (None, at most seconds)
+    "catalogue, total": ("baseline: 3 indicators, November rows", 2.0),
+    "catalogue, by förvaltning": ("baseline: 3 indicators, November rows", 3.0),
+    "headcount, monthly series": ("baseline: 3 indicators, every row", 2.0),
+    "Excel export (all metrics)": (None, 3.0),
+    "page Heltid, cold": (None, 0.3),
+    "page Heltid, cold, 1 förvaltning": (None, 0.3),
+}
+PEAK_TARGET_MB = 1024
 
 
 def run_step(name: str, db: Path, repeats: int) -> None:
@@ -368,7 +416,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", help="a comma-separated subset, by number (1-6)")
+    parser.add_argument("--steps", help="a comma-separated subset, by number (1-8)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     db = args.db or Path(f"/tmp/personalpanelen_scale_{args.snapshots}x{args.employees}"
@@ -384,28 +432,53 @@ def main() -> None:
         build(db, args.snapshots, args.employees, args.seed)
     else:
         print(f"reusing {db} (--rebuild builds it afresh)")
+        con = store.connect(db)
+        started = time.perf_counter()
+        persons.ready(con)  # a store from before the derived tables, or a changed record
+        print(f"derived tables ready in {time.perf_counter() - started:.1f} s")
+        con.close()
     con = store.connect(db, read_only=True)
     facts = store.read(con, "SELECT count(*) AS rows, count(DISTINCT snapshot_date) AS dates, "
                             "count(DISTINCT person_key) AS persons, "
                             "avg((pay_form = 'hourly')::INT) AS hourly FROM employment")
     con.close()
-    rows, dates, persons, hourly = facts.row(0)
-    print(f"{rows:,} employment rows, {dates} snapshots, {persons:,} persons in all, "
+    rows, dates, people, hourly = facts.row(0)
+    print(f"{rows:,} employment rows, {dates} snapshots, {people:,} persons in all, "
           f"{hourly:.1%} hourly rows; {db.stat().st_size / 1e6:.0f} MB on disk; "
           f"{os.cpu_count()} cores")
     chosen = ([STEPS[int(i) - 1] for i in args.steps.split(",")] if args.steps else STEPS)
-    print(f"\n{'step':<36}{'median s':>10}{'runs':>24}{'process s':>11}{'peak MB':>9}")
+    print(f"\n{'step':<40}{'median s':>10}{'runs':>20}{'process s':>11}{'peak MB':>9}"
+          "  target")
     results = {}
     for name in chosen:
         out = results[name] = measure(name, db, args.repeats)
+        out["median"] = statistics.median(out["seconds"])
         runs = ", ".join(f"{s:.2f}" for s in out["seconds"])
-        print(f"{name:<36}{statistics.median(out['seconds']):>10.2f}{runs:>24}"
-              f"{out['process']:>11.1f}{out['peak_mb']:>9.0f}", flush=True)
+        print(f"{name:<40}{out['median']:>10.2f}{runs:>20}{out['process']:>11.1f}"
+              f"{out['peak_mb']:>9.0f}  {_target(name, results)}", flush=True)
     print(f"\nFor README ({rows / 1e6:.1f} M rows, {dates} snapshots, {os.cpu_count()} cores, "
           f"median of {args.repeats}, each step in a fresh process):")
     for name, out in results.items():
-        print(f"| {name} | {statistics.median(out['seconds']):.2f} s | "
-              f"{out['peak_mb']:.0f} MB |")
+        print(f"| {name} | {out['median']:.2f} s | {out['peak_mb']:.0f} MB | "
+              f"{_target(name, results)} |")
+
+
+def _target(name: str, results: dict) -> str:
+    """The step's target beside its measure: a ratio to its baseline or seconds, and the
+    peak memory."""
+    if name not in TARGETS:
+        return ""
+    baseline, limit = TARGETS[name]
+    out = results[name]
+    memory = f"peak {'<' if out['peak_mb'] < PEAK_TARGET_MB else '>='} {PEAK_TARGET_MB} MB"
+    if baseline is None:
+        met = "met" if out["median"] <= limit else "NOT met"
+        return f"at most {limit:g} s: {met}; {memory}"
+    if baseline not in results:
+        return f"at most {limit:g}x the baseline (not run)"
+    ratio = out["median"] / results[baseline]["median"]
+    met = "met" if ratio <= limit else "NOT met"
+    return f"{ratio:.1f}x the baseline, at most {limit:g}x: {met}; {memory}"
 
 
 if __name__ == "__main__":

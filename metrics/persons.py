@@ -12,13 +12,14 @@ transaction (store.refresh_derived), and compute() reads the table instead of th
 
 The table's query is the record's step itself (query() below, which compute() also runs live),
 so reading the table and computing live cannot differ. A changed record or a new metric gives a
-new digest: ensure() builds that table and drops the one no metric reads. A step takes no
+new digest: ready() builds that table and drops the one no metric reads. A step takes no
 parameters: what depends on one (years to retirement) is worked out from the person's row when
 it is read.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 
@@ -59,21 +60,28 @@ def name(metric: Metric) -> str:
 
 def wanted() -> dict[str, str]:
     """The tables the registry's metrics read: name -> query."""
-    return {name(metric): query(metric) for metric in registry.METRICS.values()}
+    return _steps(tuple(registry.METRICS.values()))
 
 
-_ENSURED: set[tuple] = set()
+@functools.cache
+def _steps(metrics: tuple[Metric, ...]) -> dict[str, str]:
+    return {name(metric): query(metric) for metric in metrics}
+
+
+_READY: dict[tuple, frozenset[str]] = {}
 _LOCK = threading.Lock()
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Make the store's derived tables the ones the registry wants: build the missing ones
-    from every snapshot in the store, drop the ones no metric reads any more. Nothing to do
-    (and nothing done) on a read-only store: compute() then works live."""
+def ready(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The store's derived tables, after making them the ones the registry wants: the missing
+    ones are built from every snapshot in the store, the ones no metric reads any more are
+    dropped. Nothing is built on a read-only store (compute() then works live). Remembered per
+    store file and content version once complete."""
     goal = wanted()
-    key = (store.identity(con), frozenset(goal))
-    if key[0] is not None and key in _ENSURED:
-        return
+    identity = store.identity(con)
+    key = (identity, frozenset(goal))
+    if identity is not None and key in _READY:
+        return _READY[key]
     cur = con.cursor()
     try:
         have = store.derived_tables(cur)
@@ -92,17 +100,15 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
                             f"SELECT * FROM ({goal[missing]}) ORDER BY snapshot_date")
                 cur.execute("INSERT INTO derived_table VALUES ($name, $query)",
                             {"name": missing, "query": goal[missing]})
-    if key[0] is not None:
-        _ENSURED.add(key)
+            have = store.derived_tables(cur)
+    names = frozenset(have)
+    if identity is not None and names == key[1]:  # a read-only store may get them later
+        _READY[key] = names
+    return names
 
 
 def table(con: duckdb.DuckDBPyConnection, metric: Metric) -> str | None:
     """The derived table that holds the metric's step, or None when the store has none (a
     metric outside the registry, a read-only store from before derived tables)."""
-    ensure(con)
     wanted_name = name(metric)
-    cur = con.cursor()
-    try:
-        return wanted_name if wanted_name in store.derived_tables(cur) else None
-    finally:
-        cur.close()
+    return wanted_name if wanted_name in ready(con) else None

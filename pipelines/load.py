@@ -1,12 +1,14 @@
 """The only writer: a batch of files -> the store, all or nothing.
 
-ingest() reads, recognises, normalises, pseudonymises and validates every file of a batch
-before it writes anything. One error anywhere refuses the whole batch and the store is left
-exactly as it was. Otherwise one transaction replaces the batch's periods (a snapshot loaded
-again replaces, never doubles: the replaced rows move to the table's `_replaced` table, so that
-deleting the load puts them back, pipelines/lifecycle.py), records each file in the load log
-and the audit log, and archives each original read-only (0400 in a 0700 folder) under
-data/raw/<sha256><suffix>.
+ingest() reads, recognises, normalises, pseudonymises and validates every file of a batch, and
+loads the batch in one transaction. One error anywhere refuses the whole batch: the transaction
+rolls back and the store and the raw archive are left exactly as they were. Otherwise the
+transaction replaces the batch's periods (a snapshot loaded again replaces, never doubles: the
+replaced rows move to the table's `_replaced` table, so that deleting the load puts them back,
+pipelines/lifecycle.py), records each file in the load log and the audit log, archives each
+original read-only (0400 in a 0700 folder) under data/raw/<sha256><suffix>, and works out the
+touched snapshots' derived person tables (store.refresh_derived). The files stream through the
+transaction in groups, so a backfill of many files needs the memory of one group, not of all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -44,11 +46,39 @@ LOCAL_ACTOR: Actor = ("lokal", "analyst")
 """The one local analyst of the embedded default (no login configured)."""
 
 
+def _name(file: FileInput) -> str:
+    return file[0] if isinstance(file, tuple) else Path(file).name
+
+
 def _named(file: FileInput) -> tuple[str, bytes]:
     if isinstance(file, tuple):
         return file
     path = Path(file)
     return path.name, path.read_bytes()
+
+
+GROUP_BYTES = 128 * 1024 * 1024
+"""How much of a batch is read, checked and written at a time: a batch of ten years of monthly
+extracts streams through the load in groups of about this size, so memory stays bounded."""
+
+
+def _groups(files: Sequence[FileInput]) -> Iterator[list[FileInput]]:
+    """The batch in consecutive groups of at most GROUP_BYTES (at least one file each); the
+    spreadsheets of a group are parsed by one child process (read.read_many)."""
+    group, size = [], 0
+    for file in files:
+        bytes_ = len(file[1]) if isinstance(file, tuple) else Path(file).stat().st_size
+        if group and size + bytes_ > GROUP_BYTES:
+            yield group
+            group, size = [], 0
+        group.append(file)
+        size += bytes_
+    if group:
+        yield group
+
+
+class _Refused(Exception):
+    """Rolls back a batch's transaction when a file of it has an error."""
 
 
 def ingest(
@@ -65,30 +95,55 @@ def ingest(
 
     `snapshot_date` is used for employment extracts without a snapshot column. `profile`
     forces a mapping profile; without it each file is read the way that recognises most.
-    `actor` (user id, role) is who the audit log says loaded the files."""
+    `actor` (user id, role) is who the audit log says loaded the files.
+
+    The batch streams: each group of files (_groups) is read, checked and written inside the
+    one transaction before the next is read, and a file with an error anywhere rolls all of it
+    back. Every file is still checked, so the report names every error of the batch."""
     started = time.perf_counter()
     step = progress or (lambda fraction, text: None)
-    named = [_named(f) for f in files]
-    report = IngestReport(files=[name for name, _ in named])
+    report = IngestReport(files=[_name(f) for f in files])
     step(0.05, "Läser filerna …")
-    prepared: list[tuple[str, bytes, Table, pl.DataFrame]] = []
-    for index, ((name, data), grids) in enumerate(zip(named, read.read_many(named), strict=True)):
-        step(0.1 + 0.6 * index / len(named), f"Kontrollerar {name} …")
-        if isinstance(grids, read.ReadError):
-            report.findings.append(Finding(ERROR, name, None, None, str(grids)))
-            continue
-        outcome = _prepare(grids, snapshot_date, profile, report)
-        if outcome is not None:
-            prepared.append((name, data, *outcome))
-    report.findings += _duplicates_across_files(prepared)
-    report.findings += _one_snapshot_per_month(prepared)
-    if report.errors:
+    writer = None
+    try:
+        with store.transaction(con) as cur:
+            writer = _Writer(cur, source, started, report, actor)
+            done = 0
+            for group in _groups(files):
+                named = [_named(f) for f in group]
+                for (name, data), grids in zip(named, read.read_many(named), strict=True):
+                    done += 1
+                    step(0.05 + 0.9 * done / len(files), f"Kontrollerar och sparar {name} …")
+                    if isinstance(grids, read.ReadError):
+                        report.findings.append(Finding(ERROR, name, None, None, str(grids)))
+                        continue
+                    outcome = _prepare(grids, snapshot_date, profile, report)
+                    if outcome is not None:
+                        writer.add(name, data, *outcome)
+            report.findings += _one_snapshot_per_month(writer.dates)
+            if report.errors:
+                raise _Refused
+            # A period replaces its whole month (period_key), so its months are all it touched.
+            step(0.97, "Räknar fram personerna per mätdatum …")
+            store.refresh_derived(cur, report.snapshot_dates)
+    except BaseException as exc:  # rolled back: the archive too is as it was
+        for path in writer.archived if writer else ():
+            path.unlink(missing_ok=True)
+        if not isinstance(exc, _Refused):
+            raise
+        _forget_loaded(report)
         report.seconds = time.perf_counter() - started
         return report
-    step(0.75, "Sparar i databasen …")
-    _write(con, prepared, source, started, report, actor)
+    report.loaded = True
+    report.seconds = time.perf_counter() - started
     step(1.0, "Klart.")
     return report
+
+
+def _forget_loaded(report: IngestReport) -> None:
+    """A refused batch wrote nothing: the report says no rows and no dates."""
+    report.rows, report.tables = 0, {}
+    report.snapshot_dates, report.employment_dates, report.replaced_dates = [], [], []
 
 
 def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profile | None,
@@ -157,28 +212,9 @@ def _pseudonymised(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     return keyed.drop("birth_date", strict=False)
 
 
-def _duplicates_across_files(prepared) -> list[Finding]:
-    """The same key in two files of one batch (e.g. a snapshot split by förvaltning)."""
-    findings = []
-    for name, _, table, frame in prepared[1:]:
-        key = list(validate.KEYS[table.extract.table])
-        earlier = [f.select(key) for n, _, t, f in prepared
-                   if t.extract.table == table.extract.table and n != name
-                   and set(key) <= set(f.columns)]
-        if not earlier or not set(key) <= set(frame.columns):
-            continue
-        clash = frame.join(pl.concat(earlier).unique(), on=key, how="semi")
-        findings += row_findings(
-            clash[normalise.ROW].to_list(), ERROR, name, key[1],
-            "Samma nyckel finns redan i en annan fil i samma inläsning (samma period).")
-    return findings
-
-
-def _one_snapshot_per_month(prepared) -> list[Finding]:
-    """A batch holds at most one snapshot date per month: a month has one snapshot."""
-    dated = {(name, day) for name, _, table, frame in prepared
-             if table.extract.table == "employment"
-             for day in frame["snapshot_date"].drop_nulls().unique().to_list()}
+def _one_snapshot_per_month(dated: set[tuple[str, date]]) -> list[Finding]:
+    """A batch holds at most one snapshot date per month: a month has one snapshot. `dated`
+    holds (file name, snapshot date) for each employment extract of the batch."""
     months: dict[tuple[int, int], list[str]] = {}
     for _, day in sorted(dated, key=lambda pair: pair[1]):
         months.setdefault((day.year, day.month), []).append(day.isoformat())
@@ -196,45 +232,71 @@ def period_key(period: str) -> str:
     return f"date_trunc('month', {period})" if period == "snapshot_date" else period
 
 
-def _write(con, prepared, source: str, started: float, report: IngestReport,
-           actor: Actor) -> None:
-    archive = settings.get().raw_dir
-    with store.transaction(con) as cur:
-        load_id = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log").fetchall()[0][0])
-        first = load_id + 1
-        for name, data, table, frame in prepared:
-            load_id += 1
-            target = table.extract.table
-            rows = _stored(frame, target, load_id)
-            period = table.extract.period
-            dates = _period_dates(frame, period)
-            _replace(cur, target, period, frame, load_id, first, name, report, actor)
-            cur.register("incoming", rows)
-            cur.execute(f"INSERT INTO {target} ({', '.join(rows.columns)}) "
-                        f"SELECT * FROM incoming")
-            cur.unregister("incoming")
-            digest = hashlib.sha256(data).hexdigest()
-            cur.execute(
-                "INSERT INTO load_log (load_id, loaded_at, file_name, sha256, snapshot_dates, "
-                "rows, seconds, source) VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
-                "$rows, $seconds, $source)",
-                {"id": load_id, "file": name, "sha": digest, "dates": dates,
-                 "rows": rows.height, "seconds": time.perf_counter() - started,
-                 "source": source},
-            )
-            store.audit(cur, *actor, "load",
-                        f"Inläsning {load_id}: {mask_personnummer(name)}, "
-                        f"{_period_label(period)} {dates_text(dates)}, {rows.height} rader")
-            _archive(archive, name, digest, data)
-            report.rows += rows.height
-            report.tables[target] = report.tables.get(target, 0) + rows.height
-            report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
-            if target == "employment":
-                report.employment_dates = sorted(set(report.employment_dates) | set(dates))
-        # A period replaces its whole month (period_key), so its months are all it touched.
-        store.refresh_derived(cur, report.snapshot_dates)
-    report.loaded = True
-    report.seconds = time.perf_counter() - started
+class _Writer:
+    """Writes the files of one batch into its transaction, one by one, while no file of the
+    batch has an error; it keeps only what the checks across files need (each table's keys,
+    the snapshot dates), never a file's rows once written."""
+
+    def __init__(self, cur, source: str, started: float, report: IngestReport,
+                 actor: Actor) -> None:
+        self.cur, self.source, self.started, self.report, self.actor = (
+            cur, source, started, report, actor)
+        self.load_id = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log")
+                           .fetchall()[0][0])
+        self.first = self.load_id + 1
+        self.keys: dict[str, list[pl.DataFrame]] = {}
+        self.dates: set[tuple[str, date]] = set()
+        self.archived: list[Path] = []
+        """The originals this batch put in the raw archive: removed again if it is refused."""
+
+    def add(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
+        target = table.extract.table
+        key = list(validate.KEYS[target])
+        if set(key) <= set(frame.columns):
+            if self.keys.get(target):
+                clash = frame.join(pl.concat(self.keys[target]), on=key, how="semi")
+                self.report.findings += row_findings(
+                    clash[normalise.ROW].to_list(), ERROR, name, key[1],
+                    "Samma nyckel finns redan i en annan fil i samma inläsning (samma period).")
+            self.keys.setdefault(target, []).append(frame.select(key).unique())
+        if target == "employment":
+            self.dates |= {(name, day) for day
+                           in frame["snapshot_date"].drop_nulls().unique().to_list()}
+        if not self.report.errors:
+            self.write(name, data, table, frame)
+
+    def write(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
+        cur, report = self.cur, self.report
+        self.load_id += 1
+        load_id = self.load_id
+        target = table.extract.table
+        rows = _stored(frame, target, load_id)
+        period = table.extract.period
+        dates = _period_dates(frame, period)
+        _replace(cur, target, period, frame, load_id, self.first, name, report, self.actor)
+        cur.register("incoming", rows)
+        cur.execute(f"INSERT INTO {target} ({', '.join(rows.columns)}) SELECT * FROM incoming")
+        cur.unregister("incoming")
+        digest = hashlib.sha256(data).hexdigest()
+        cur.execute(
+            "INSERT INTO load_log (load_id, loaded_at, file_name, sha256, snapshot_dates, "
+            "rows, seconds, source) VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
+            "$rows, $seconds, $source)",
+            {"id": load_id, "file": name, "sha": digest, "dates": dates,
+             "rows": rows.height, "seconds": time.perf_counter() - self.started,
+             "source": self.source},
+        )
+        store.audit(cur, *self.actor, "load",
+                    f"Inläsning {load_id}: {mask_personnummer(name)}, "
+                    f"{_period_label(period)} {dates_text(dates)}, {rows.height} rader")
+        archived = _archive(settings.get().raw_dir, name, digest, data)
+        if archived is not None:
+            self.archived.append(archived)
+        report.rows += rows.height
+        report.tables[target] = report.tables.get(target, 0) + rows.height
+        report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
+        if target == "employment":
+            report.employment_dates = sorted(set(report.employment_dates) | set(dates))
 
 
 def _replace(cur, target: str, period: str, frame: pl.DataFrame, load_id: int, first: int,
@@ -290,19 +352,21 @@ ARCHIVE_MODE = 0o400
 """An archived original: read-only, the owner's only."""
 
 
-def _archive(folder: Path, name: str, digest: str, data: bytes) -> None:
+def _archive(folder: Path, name: str, digest: str, data: bytes) -> Path | None:
     """Keep the original, read-only, named by its content, in a folder only the owner can
-    open. Written under a temporary name first, so a file cut short never takes the name."""
+    open, and return its path when this call wrote it (None: it was already there). Written
+    under a temporary name first, so a file cut short never takes the name."""
     store.private_dir(folder)
     path = folder / f"{digest}{Path(name).suffix.lower()}"
     if path.exists():
-        return
+        return None
     partial = folder / f".{digest}.part"
     partial.unlink(missing_ok=True)
     with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(data)
     partial.chmod(ARCHIVE_MODE)
     partial.replace(path)
+    return path
 
 
 def headers(name: str, data: bytes, rows: int = 3, sheet: str | None = None

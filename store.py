@@ -97,9 +97,8 @@ CREATE TABLE IF NOT EXISTS app_setting (
 # Each employment of one snapshot, dated to the snapshot of the same month a year later, with
 # whether its person is gone from the employer by then (not in that snapshot at all: internal
 # moves are not exits). A snapshot with no snapshot twelve months before it has no transition.
-_TRANSITION_DDL = """
-CREATE OR REPLACE VIEW employment_transition AS
-WITH dates AS (SELECT DISTINCT snapshot_date FROM employment),
+_TRANSITION_SQL = """
+WITH dates AS (SELECT DISTINCT snapshot_date FROM {employment}),
 pairs AS (
     SELECT p.snapshot_date AS previous_date, n.snapshot_date AS next_date
     FROM dates p JOIN dates n
@@ -108,29 +107,28 @@ pairs AS (
 )
 SELECT d.next_date AS snapshot_date, e.* EXCLUDE (snapshot_date), d.previous_date,
        NOT EXISTS (
-           SELECT 1 FROM employment n
+           SELECT 1 FROM {employment} n
            WHERE n.snapshot_date = d.next_date AND n.person_key = e.person_key
        ) AS left_employer
-FROM employment e JOIN pairs d ON e.snapshot_date = d.previous_date
+FROM {employment} e JOIN pairs d ON e.snapshot_date = d.previous_date
 """
 
 # One row per manager (monthly-paid, manager flag) and snapshot with `span`: the monthly-paid
 # persons whose closest manager they are (metric-definitions.md M9). Where a snapshot has
 # manager links (manager_employment_id) they count; otherwise the weaker per-unit method:
 # the unit's monthly-paid non-managers shared equally among the unit's managers.
-_MANAGER_SPAN_DDL = """
-CREATE OR REPLACE VIEW manager_span AS
+_MANAGER_SPAN_SQL = """
 WITH managers AS (
-    SELECT * FROM employment WHERE is_manager AND pay_form = 'monthly'
+    SELECT * FROM {employment} WHERE is_manager AND pay_form = 'monthly'
 ),
 linked AS (
-    SELECT snapshot_date FROM employment GROUP BY snapshot_date
+    SELECT snapshot_date FROM {employment} GROUP BY snapshot_date
     HAVING count(manager_employment_id) > 0
 ),
 by_link AS (
     SELECT m.snapshot_date, m.employment_id, count(DISTINCT e.person_key)::DOUBLE AS span
     FROM managers m
-    JOIN employment e ON e.snapshot_date = m.snapshot_date
+    JOIN {employment} e ON e.snapshot_date = m.snapshot_date
      AND e.manager_employment_id = m.employment_id AND e.pay_form = 'monthly'
      AND e.person_key <> m.person_key
     WHERE m.snapshot_date IN (SELECT snapshot_date FROM linked)
@@ -140,7 +138,7 @@ unit_staff AS (
     SELECT snapshot_date, org_unit,
            count(DISTINCT person_key) FILTER (NOT coalesce(is_manager, FALSE)) AS staff,
            count(DISTINCT employment_id) FILTER (is_manager) AS managers
-    FROM employment
+    FROM {employment}
     WHERE pay_form = 'monthly' AND org_unit IS NOT NULL
       AND snapshot_date NOT IN (SELECT snapshot_date FROM linked)
     GROUP BY ALL
@@ -156,6 +154,22 @@ FROM managers m
 JOIN (SELECT * FROM by_link UNION ALL SELECT * FROM by_unit) s
   USING (snapshot_date, employment_id)
 """
+
+# The views over `employment`, as SQL reading the employment rows from {employment}: a table,
+# or a subquery of some snapshots (relation()).
+_EMPLOYMENT_VIEWS = {"employment_transition": _TRANSITION_SQL, "manager_span": _MANAGER_SPAN_SQL}
+_VIEW_DDL = tuple(f"CREATE OR REPLACE VIEW {view} AS {sql.format(employment='employment')}"
+                  for view, sql in _EMPLOYMENT_VIEWS.items())
+
+
+def relation(table: str, employment: str = "employment") -> str:
+    """The rows of a table or view a metric reads, as SQL, with the employment rows read from
+    `employment` (a table, or a subquery of some snapshots): a view over employment reads only
+    those rows, where the view itself would read them all."""
+    if table in _EMPLOYMENT_VIEWS:
+        return f"({_EMPLOYMENT_VIEWS[table].format(employment=employment)})"
+    return employment if table == "employment" else table
+
 
 # The yearly tables, shaped like `employment` for metrics/compute.py: a year becomes the
 # snapshot date 31 December, and columns the table lacks are NULL.
@@ -177,13 +191,15 @@ FROM hme_result
 """
 
 # Tables derived from the canonical ones when data is loaded (metrics/persons.py registers
-# them): each row belongs to one snapshot date, and `query` gives every snapshot's rows. A
-# load, delete or erase refreshes the months it touched inside its own transaction
-# (refresh_derived), so a derived table never lags the store.
+# them): each row belongs to one snapshot date, and `step` computes every snapshot's rows from
+# a relation named `source`, the rows of the table or view `source_table`. A load, delete or
+# erase refreshes the months it touched inside its own transaction (refresh_derived), so a
+# derived table never lags the store.
 _DERIVED_DDL = """
 CREATE TABLE IF NOT EXISTS derived_table (
-    name  VARCHAR PRIMARY KEY,
-    query VARCHAR NOT NULL
+    name         VARCHAR PRIMARY KEY,
+    source_table VARCHAR NOT NULL,
+    step         VARCHAR NOT NULL
 )
 """
 
@@ -193,8 +209,7 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "absence": "absence_year", "hme": "hme_result"}
 
 DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
-       _APP_SETTING_DDL, _DERIVED_DDL, _TRANSITION_DDL, _MANAGER_SPAN_DDL, _ABSENCE_VIEW_DDL,
-       _HME_VIEW_DDL)
+       _APP_SETTING_DDL, _DERIVED_DDL, *_VIEW_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 """Modes of the folders and files holding personal data: the owner's only."""
@@ -390,26 +405,38 @@ def set_app_setting(con: duckdb.DuckDBPyConnection, name: str, value: str, user_
         audit(cur, user_id, role, "setting", f"{name} = {value}")
 
 
-def derived_tables(cur) -> dict[str, str]:
-    """The derived tables of the store: name -> query, on the caller's cursor (inside its
-    transaction, if any)."""
-    return dict(cur.execute("SELECT name, query FROM derived_table ORDER BY name").fetchall())
+def derived_tables(cur) -> dict[str, tuple[str, str]]:
+    """The derived tables of the store: name -> (source table, step), on the caller's cursor
+    (inside its transaction, if any)."""
+    rows = cur.execute("SELECT name, source_table, step FROM derived_table ORDER BY name")
+    return {name: (source, step) for name, source, step in rows.fetchall()}
+
+
+def derived_query(source_table: str, step: str, employment: str = "employment") -> str:
+    """A derived table's rows: its step over its source (employment rows from `employment`)."""
+    return f"WITH source AS (SELECT * FROM {relation(source_table, employment)})\n{step}"
 
 
 def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
     """Work out the derived tables again for the snapshots of `months` (any day of the month
-    names it), inside the caller's transaction; None: for every snapshot. A snapshot twelve
+    names it), inside the caller's transaction; None: for every snapshot. The snapshot twelve
     months after a touched month is refreshed too, since a year's transition (turnover) reads
-    both ends."""
-    month = "date_trunc('month', snapshot_date)"
-    touched = (f"(list_contains($months::DATE[], {month}::DATE) OR "
-               f"list_contains($months::DATE[], ({month} - INTERVAL 12 MONTH)::DATE))")
-    dates = {"months": sorted({day.replace(day=1) for day in months or ()})}
-    for name, query in derived_tables(cur).items():
-        if months is None:
+    both ends; each step reads only the employment rows of the months it needs."""
+    tables = derived_tables(cur)
+    if months is None:
+        for name, (source, step) in tables.items():
             cur.execute(f"DELETE FROM {name}")
-            cur.execute(f"INSERT INTO {name} SELECT * FROM ({query}) ORDER BY snapshot_date")
-            continue
-        cur.execute(f"DELETE FROM {name} WHERE {touched}", dates)
-        cur.execute(f"INSERT INTO {name} SELECT * FROM ({query}) WHERE {touched} "
-                    "ORDER BY snapshot_date", dates)
+            cur.execute(f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step)}) "
+                        "ORDER BY snapshot_date")
+        return
+    first_days = {day.replace(day=1) for day in months}
+    later = {day.replace(year=day.year + 1) for day in first_days}
+    month = "date_trunc('month', snapshot_date)::DATE"
+    refreshed = f"list_contains($months::DATE[], {month})"
+    needed = (f"(SELECT * FROM employment WHERE {refreshed} OR list_contains($months::DATE[], "
+              f"({month} + INTERVAL 12 MONTH)::DATE))")  # and the year before each
+    params = {"months": sorted(first_days | later)}
+    for name, (source, step) in tables.items():
+        cur.execute(f"DELETE FROM {name} WHERE {refreshed}", params)
+        cur.execute(f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, needed)}) "
+                    f"WHERE {refreshed} ORDER BY snapshot_date", params)

@@ -32,40 +32,47 @@ from metrics.definition import BREAKDOWNS, LEAVE_EXCLUDED, Metric
 PREFIX = "persons_"
 
 
-def query(metric: Metric) -> str:
-    """One row per person and snapshot of the metric's population, for every snapshot: the
-    snapshot date, the person's birth year, breakdown values (a person with two employments
-    counts once, in the förvaltning of the main one) and the record's person columns."""
+def step(metric: Metric) -> str:
+    """One row per person and snapshot of the metric's population, for every snapshot of the
+    relation `source` (the rows of metric.table): the snapshot date, the person's birth year,
+    breakdown values (a person with two employments counts once, in the förvaltning of the
+    main one) and the record's person columns."""
     person_keys = "".join(f",\n       {b.person_sql} AS {name}"
                           for name, b in BREAKDOWNS.items() if not b.per_person)
     columns = f",\n       {metric.person_columns}" if metric.person_columns else ""
     leave = ("\n  AND NOT coalesce(on_full_leave, FALSE)"
              if metric.on_leave == LEAVE_EXCLUDED else "")
-    step = f"""SELECT snapshot_date, first(birth_year) AS birth_year{person_keys}{columns}
-FROM {metric.table}
+    sql = f"""SELECT snapshot_date, first(birth_year) AS birth_year{person_keys}{columns}
+FROM source
 WHERE ({metric.population}){leave}
 GROUP BY snapshot_date, person_key"""
-    if "$" in step:
+    if "$" in sql:
         raise ValueError(f"{metric.id}: a person's step is worked out at load time and cannot "
                          "read a parameter; use it in person_filter, value or a per-person "
                          "breakdown")
-    return step
+    return sql
+
+
+def query(metric: Metric) -> str:
+    """The metric's step over all of its table's rows (what its derived table holds)."""
+    return store.derived_query(metric.table, step(metric))
 
 
 def name(metric: Metric) -> str:
-    """The table holding the metric's step: named by its query, so a changed step is a new
-    table."""
-    return f"{PREFIX}{hashlib.sha256(query(metric).encode()).hexdigest()[:16]}"
+    """The table holding the metric's step: named by its source and step, so a changed step
+    is a new table."""
+    digest = hashlib.sha256(f"{metric.table}\n{step(metric)}".encode()).hexdigest()
+    return f"{PREFIX}{digest[:16]}"
 
 
-def wanted() -> dict[str, str]:
-    """The tables the registry's metrics read: name -> query."""
+def wanted() -> dict[str, tuple[str, str]]:
+    """The tables the registry's metrics read: name -> (source table, step)."""
     return _steps(tuple(registry.METRICS.values()))
 
 
 @functools.cache
-def _steps(metrics: tuple[Metric, ...]) -> dict[str, str]:
-    return {name(metric): query(metric) for metric in metrics}
+def _steps(metrics: tuple[Metric, ...]) -> dict[str, tuple[str, str]]:
+    return {name(metric): (metric.table, step(metric)) for metric in metrics}
 
 
 _READY: dict[tuple, frozenset[str]] = {}
@@ -96,10 +103,11 @@ def ready(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
                 cur.execute(f"DROP TABLE IF EXISTS {stale}")
                 cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
             for missing in sorted(goal.keys() - have.keys()):
-                cur.execute(f"CREATE OR REPLACE TABLE {missing} AS "
-                            f"SELECT * FROM ({goal[missing]}) ORDER BY snapshot_date")
-                cur.execute("INSERT INTO derived_table VALUES ($name, $query)",
-                            {"name": missing, "query": goal[missing]})
+                source, sql = goal[missing]
+                cur.execute(f"CREATE OR REPLACE TABLE {missing} AS SELECT * FROM "
+                            f"({store.derived_query(source, sql)}) ORDER BY snapshot_date")
+                cur.execute("INSERT INTO derived_table VALUES ($name, $source, $step)",
+                            {"name": missing, "source": source, "step": sql})
             have = store.derived_tables(cur)
     names = frozenset(have)
     if identity is not None and names == key[1]:  # a read-only store may get them later

@@ -62,9 +62,10 @@ def assert_fresh(con) -> None:
     tables = store.derived_tables(cur)
     cur.close()
     assert len(tables) == len(persons.wanted())
-    for name, query in tables.items():
+    for name, (source, step) in tables.items():
         kept = store.read(con, f"SELECT * FROM {name} ORDER BY ALL")
-        fresh = store.read(con, f"SELECT * FROM ({query}) ORDER BY ALL")
+        fresh = store.read(con, f"SELECT * FROM ({store.derived_query(source, step)}) "
+                                "ORDER BY ALL")
         assert_frame_equal(kept, fresh, check_exact=False)
 
 
@@ -130,8 +131,8 @@ def test_a_changed_definition_gets_a_new_table_and_the_old_one_goes(con, monkeyp
 
 def test_a_step_cannot_read_a_parameter():
     with pytest.raises(ValueError, match="parameter"):
-        persons.query(dataclasses.replace(registry.get("mean_age"),
-                                          person_columns="$retirement_age AS age"))
+        persons.step(dataclasses.replace(registry.get("mean_age"),
+                                         person_columns="$retirement_age AS age"))
 
 
 def test_another_retirement_age_reads_the_same_table(fixture_con, monkeypatch):

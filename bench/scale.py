@@ -16,7 +16,7 @@ Run by hand:  uv run python bench/scale.py [--snapshots 120] [--employees 50000]
    also refreshes the derived person tables as a load does (metrics/persons.py), so memory
    stays bounded and the build reports what the derived tables cost per snapshot.
 2. Times each step (the median of --repeats runs), each step in a fresh child process whose
-   peak RSS (ru_maxrss) is the step's peak memory. metrics.compute's LRU cache is cleared
+   peak RSS (VmHWM) is the step's peak memory. metrics.compute's LRU cache is cleared
    before every run, so each run is cold:
    - the baselines of issue 14: one hand-written query grouping the rows into persons once
      and computing three indicators, over the November rows (what a yearly catalogue reads)
@@ -391,8 +391,15 @@ def run_step(name: str, db: Path, repeats: int) -> None:
         work(con)
         seconds.append(time.perf_counter() - started)
     con.close()
-    print(json.dumps({"seconds": seconds,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb()}))
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory since it started its program. Not ru_maxrss, which
+    Linux carries over from the parent that forked it (the builder may have held gigabytes)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines()
+                    if line.startswith("VmHWM:"))) / 1024
 
 
 def measure(name: str, db: Path, repeats: int) -> dict:

@@ -155,8 +155,9 @@ def compute(
         "fte_hours": cfg.fte_hours_divisor,
         "retirement_age": retirement_age or cfg.retirement_age,
     }
-    derived = persons.table(con, metric)
-    tables = protected_tables(con, metric, params, threshold, derived)
+    identity = store.identity(con)
+    derived = persons.table(con, metric, identity)
+    tables = protected_tables(con, metric, params, threshold, derived, identity)
     if forvaltningar is None:
         cells = _view(tables, by)
     else:
@@ -179,12 +180,12 @@ _CACHE_ENTRIES = 256
 _CACHE_LOCK = threading.Lock()
 
 
-def protected_tables(con, metric: Metric, params: dict, threshold: int,
-                     derived: str | None = None) -> pl.DataFrame:
+def protected_tables(con, metric: Metric, params: dict, threshold: int, derived: str | None,
+                     identity: tuple | None) -> pl.DataFrame:
     """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
-    compute() is cut from them. Kept per store file and load version, since the views of one
-    page (total, breakdowns, filter) all need the same tables."""
-    identity = store.identity(con)
+    compute() is cut from them, read from the derived table when there is one. Kept per store
+    `identity` (store.identity: file and load version), since the views of one page (total,
+    breakdowns, filter) all need the same tables."""
     key = (identity, metric, tuple(sorted(params.items(), key=lambda kv: kv[0])), threshold)
     with _CACHE_LOCK:
         if identity is not None and key in _CACHE:

@@ -160,18 +160,31 @@ def subset_groups(keys: list[tuple]) -> list[list[int]]:
 def _exposed(eqs, groups, hidden: list[bool], sizes: list[list[float]],
              threshold: int) -> set[int]:
     """Hidden cells a reader can work out from the shown ones: a single hidden cell, or hidden
-    cells of one subset group whose sum would fail the primary rule. Empty when none."""
+    cells of one subset group whose sum would fail the primary rule. Empty when none. (The
+    first such, in cell order and then in _subsets order, tested all at once per group.)"""
     column, null_space = _null_space(eqs, hidden)
+    fixed = np.all(np.abs(null_space) < 1e-9, axis=0)  # each hidden cell on its own
     for cell, j in column.items():
-        if _follows(null_space, [j]):
+        if fixed[j]:
             return {cell}
     for group in groups:
         members = [c for c in group if hidden[c]]
-        for chosen in _subsets(members):
-            total = [sum(values) for values in zip(*(sizes[c] for c in chosen), strict=True)]
-            if _is_small(total, threshold) and _follows(null_space,
-                                                        [column[c] for c in chosen]):
-                return set(chosen)
+        chosen = list(_subsets(members))
+        if not chosen:
+            continue
+        position = {cell: i for i, cell in enumerate(members)}
+        pick = np.zeros((len(chosen), len(members)))
+        for row, subset in enumerate(chosen):
+            pick[row, [position[c] for c in subset]] = 1.0
+        n, *numerators = (pick @ np.array([sizes[c] for c in members])).T
+        small = n < threshold
+        for count in numerators:
+            small |= (count > 0) & (count < threshold)
+        follows = np.all(np.abs(null_space[:, [column[c] for c in members]] @ pick.T) < 1e-9,
+                         axis=0)
+        found = np.flatnonzero(small & follows)
+        if found.size:
+            return set(chosen[found[0]])
     return set()
 
 

@@ -79,13 +79,14 @@ _READY: dict[tuple, frozenset[str]] = {}
 _LOCK = threading.Lock()
 
 
-def ready(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+def ready(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> frozenset[str]:
     """The store's derived tables, after making them the ones the registry wants: the missing
     ones are built from every snapshot in the store, the ones no metric reads any more are
     dropped. Nothing is built on a read-only store (compute() then works live). Remembered per
-    store file and content version once complete."""
+    store file and content version once complete (`identity`, store.identity, when the caller
+    has it)."""
     goal = wanted()
-    identity = store.identity(con)
+    identity = identity or store.identity(con)
     key = (identity, frozenset(goal))
     if identity is not None and key in _READY:
         return _READY[key]
@@ -115,8 +116,9 @@ def ready(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return names
 
 
-def table(con: duckdb.DuckDBPyConnection, metric: Metric) -> str | None:
+def table(con: duckdb.DuckDBPyConnection, metric: Metric,
+          identity: tuple | None = None) -> str | None:
     """The derived table that holds the metric's step, or None when the store has none (a
     metric outside the registry, a read-only store from before derived tables)."""
     wanted_name = name(metric)
-    return wanted_name if wanted_name in ready(con) else None
+    return wanted_name if wanted_name in ready(con, identity) else None

@@ -23,7 +23,7 @@ ADMIN = ("greta", "admin")
 
 def live(monkeypatch) -> None:
     """Make compute() work from the rows, as without derived tables."""
-    monkeypatch.setattr(persons, "table", lambda con, metric: None)
+    monkeypatch.setattr(persons, "table", lambda con, metric, identity=None: None)
 
 
 def every_view(con, metric_id: str) -> list[pl.DataFrame]:

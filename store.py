@@ -117,13 +117,15 @@ FROM {employment} e JOIN pairs d ON e.snapshot_date = d.previous_date
 # persons whose closest manager they are (metric-definitions.md M9). Where a snapshot has
 # manager links (manager_employment_id) they count; otherwise the weaker per-unit method:
 # the unit's monthly-paid non-managers shared equally among the unit's managers.
+_BY_LINK = "count(manager_employment_id) > 0"
+"""Whether a snapshot's employees per manager rests on manager links (over its rows)."""
 _MANAGER_SPAN_SQL = """
 WITH managers AS (
     SELECT * FROM {employment} WHERE is_manager AND pay_form = 'monthly'
 ),
 linked AS (
     SELECT snapshot_date FROM {employment} GROUP BY snapshot_date
-    HAVING count(manager_employment_id) > 0
+    HAVING """ + _BY_LINK + """
 ),
 by_link AS (
     SELECT m.snapshot_date, m.employment_id, count(DISTINCT e.person_key)::DOUBLE AS span
@@ -359,10 +361,11 @@ def filter_values(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list]:
 
 
 def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
-    """Per snapshot date: True when employees per manager rests on manager links, False when
-    on the weaker per-unit method (see the manager_span view)."""
-    frame = read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM manager_span "
-                      "ORDER BY snapshot_date")
+    """Per snapshot date with monthly-paid managers: True when employees per manager rests on
+    manager links, False when on the weaker per-unit method (see the manager_span view)."""
+    frame = read(con, f"SELECT snapshot_date, {_BY_LINK} AS by_manager_link FROM employment "
+                      "GROUP BY snapshot_date HAVING count(*) FILTER (is_manager "
+                      "AND pay_form = 'monthly') > 0 ORDER BY snapshot_date")
     return dict(frame.iter_rows())
 
 

@@ -156,3 +156,10 @@ def test_a_read_only_store_without_derived_tables_is_computed_live(fixture_con):
     assert persons.table(writable, registry.get("headcount")) is not None
     assert_frame_equal(compute.compute(writable, "headcount", by=["forvaltning"]), from_rows)
     writable.close()
+
+
+def test_the_span_method_per_snapshot_is_the_view_s(fixture_con, demo_con):
+    for con in (fixture_con, demo_con):
+        view = store.read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM "
+                               "manager_span ORDER BY snapshot_date")
+        assert view.height and store.manager_span_methods(con) == dict(view.iter_rows())

@@ -176,7 +176,7 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
                         key=f"trend_{metric.id}")
         hidden_caption(total, metric)
         if metric.table == "manager_span":
-            _span_method_caption()
+            _span_method_caption(total["snapshot_date"].to_list())
     with about:
         _about(metric)
 
@@ -222,11 +222,12 @@ def _no_values(metric: Metric, monthly: bool) -> str:
     return texts.NO_REFERENCE_MONTH.format(month=month)
 
 
-def _span_method_caption() -> None:
-    """Say which of the two methods of M9 each snapshot rests on."""
+def _span_method_caption(shown: list[date]) -> None:
+    """Say which of the two methods of M9 each snapshot of the series rests on."""
     methods = data.manager_span_methods()
     for by_link, text in ((True, texts.SPAN_BY_LINK), (False, texts.SPAN_BY_UNIT)):
-        dates = [d.isoformat() for d, linked in methods.items() if linked == by_link]
+        dates = [d.isoformat() for d, linked in methods.items()
+                 if linked == by_link and d in shown]
         if dates:
             st.caption(text.format(dates=", ".join(dates)))
 

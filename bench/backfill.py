@@ -106,6 +106,7 @@ def write_files(folder: Path, snapshots: int, employees: int, seed: int) -> list
 BARE_READ = """
 import sys, duckdb
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE TABLE t AS SELECT * FROM read_csv($files, delim=';', header=true)",
             {"files": sys.argv[1:]})
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])
@@ -146,7 +147,7 @@ def main() -> None:
     paths = write_files(folder, args.snapshots, args.employees, args.seed)
     size = sum(p.stat().st_size for p in paths) / 1e6
     bare_s, bare_mb, rows = timed([sys.executable, "-c", BARE_READ, *map(str, paths)])
-    print(f"{int(rows):,} rows in {len(paths)} files, {size:.0f} MB; {os.cpu_count()} cores")
+    print(f"{int(rows.split()[-1]):,} rows in {len(paths)} files, {size:.0f} MB; {os.cpu_count()} cores")
     print(f"bare DuckDB read:          {bare_s:7.1f} s, peak {bare_mb:6.0f} MB")
     with tempfile.TemporaryDirectory() as work:
         env = {"PERSONALPANELEN_DATA_DIR": f"{work}/data",

@@ -10,6 +10,9 @@ compute.py turns a record into one SQL statement over the `employment` table:
     cells    one row per snapshot and breakdown   SELECT <n> AS n, <value> AS value
 
 so a record only holds SQL fragments. Placeholders such as $fte_hours are bound by compute().
+The first two steps (a record's "person step") are worked out when the data is loaded and kept
+in a table of the store (persons.py), so they take no placeholders; compute() runs the cells
+over that table.
 """
 
 from __future__ import annotations

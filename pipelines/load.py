@@ -120,12 +120,10 @@ def ingest(
                     outcome = _prepare(grids, snapshot_date, profile, report)
                     if outcome is not None:
                         writer.add(name, data, *outcome)
+                writer.refresh_derived()
             report.findings += _one_snapshot_per_month(writer.dates)
             if report.errors:
                 raise _Refused
-            # A period replaces its whole month (period_key), so its months are all it touched.
-            step(0.97, "Räknar fram personerna per mätdatum …")
-            store.refresh_derived(cur, report.snapshot_dates)
     except BaseException as exc:  # rolled back: the archive too is as it was
         for path in writer.archived if writer else ():
             path.unlink(missing_ok=True)
@@ -248,6 +246,8 @@ class _Writer:
         self.dates: set[tuple[str, date]] = set()
         self.archived: list[Path] = []
         """The originals this batch put in the raw archive: removed again if it is refused."""
+        self.touched: set[date] = set()
+        """The periods written since the derived tables were last refreshed."""
 
     def add(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
         target = table.extract.table
@@ -264,6 +264,15 @@ class _Writer:
                            in frame["snapshot_date"].drop_nulls().unique().to_list()}
         if not self.report.errors:
             self.write(name, data, table, frame)
+
+    def refresh_derived(self) -> None:
+        """Work out the derived tables for the periods written since the last call (a period
+        replaces its whole month, period_key, so its months are all it touched). Called after
+        each group, so each refresh is a group's size; a month whose year-earlier snapshot
+        comes in a later group is refreshed again then (store.refresh_derived)."""
+        if self.touched and not self.report.errors:
+            store.refresh_derived(self.cur, sorted(self.touched))
+        self.touched = set()
 
     def write(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
         cur, report = self.cur, self.report
@@ -295,6 +304,7 @@ class _Writer:
         report.rows += rows.height
         report.tables[target] = report.tables.get(target, 0) + rows.height
         report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
+        self.touched |= set(dates)
         if target == "employment":
             report.employment_dates = sorted(set(report.employment_dates) | set(dates))
 

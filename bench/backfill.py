@@ -35,18 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.scale import TURNOVER, Workforce, snapshot_dates  # noqa: E402
+from pipelines.schema import INPUT_BY_NAME  # noqa: E402
 from tests.extracts import luhn_digit  # noqa: E402
 
-HEADERS = {  # canonical column -> the header the extract uses
-    "snapshot_date": "Mätdatum", "personnummer": "Personnummer",
-    "employment_id": "Anställningsnummer", "forvaltning": "Förvaltning", "org_unit": "Enhet",
-    "job_title": "Befattning", "ssyk_code": "SSYK", "employment_form": "Anställningsform",
-    "pay_form": "Löneform", "contracted_rate": "Sysselsättningsgrad",
-    "actual_rate": "Faktisk sysselsättningsgrad", "on_full_leave": "Helt ledig",
-    "monthly_salary_fte": "Månadslön (heltid)", "hourly_wage": "Timlön",
-    "hours_worked_month": "Arbetade timmar", "is_manager": "Chef",
-    "employment_start": "Anställningsdatum", "first_hire_date": "Första anställningsdag",
-}
+COLUMNS = ("snapshot_date", "personnummer", "employment_id", "forvaltning", "org_unit",
+           "job_title", "ssyk_code", "employment_form", "pay_form", "contracted_rate",
+           "actual_rate", "on_full_leave", "monthly_salary_fte", "hourly_wage",
+           "hours_worked_month", "is_manager", "employment_start", "first_hire_date")
+HEADERS = {name: INPUT_BY_NAME[name].aliases[0] for name in COLUMNS}
+"""Canonical column -> the header the extract uses: the schema's first Swedish alias."""
 PAY_FORM = {"monthly": "Månadslön", "hourly": "Timlön"}
 EMPLOYMENT_FORM = {"tillsvidare": "Tillsvidareanställning",
                    "visstid": "Allmän visstidsanställning", "timanstallning": "Timanställning"}
@@ -147,7 +144,8 @@ def main() -> None:
     paths = write_files(folder, args.snapshots, args.employees, args.seed)
     size = sum(p.stat().st_size for p in paths) / 1e6
     bare_s, bare_mb, rows = timed([sys.executable, "-c", BARE_READ, *map(str, paths)])
-    print(f"{int(rows.split()[-1]):,} rows in {len(paths)} files, {size:.0f} MB; {os.cpu_count()} cores")
+    print(f"{int(rows.split()[-1]):,} rows in {len(paths)} files, {size:.0f} MB; "
+          f"{os.cpu_count()} cores")
     print(f"bare DuckDB read:          {bare_s:7.1f} s, peak {bare_mb:6.0f} MB")
     with tempfile.TemporaryDirectory() as work:
         env = {"PERSONALPANELEN_DATA_DIR": f"{work}/data",

@@ -29,20 +29,24 @@ import streamlit as st
 
 import settings
 import store
-from metrics import registry
+from metrics import persons, registry
 from metrics.compute import available_columns, compute, reads_years
 from metrics.export import workbook_bytes
+from ui import texts
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=texts.PREPARING_STORE)
 def _connection(db_path: str, own: bool) -> duckdb.DuckDBPyConnection:
     """A store, opened once per server; for the own store the raw archive's retention purge
-    runs then (never for the demo's, whose load log does not know the archive's files)."""
+    runs then (never for the demo's, whose load log does not know the archive's files). A
+    store from before the derived person tables, or from before a changed metric, gets them
+    now, once (persons.ready: about 45 s for ten years of months of 50,000 persons)."""
     from pipelines.lifecycle import purge_on_start
 
     con = store.connect(db_path)
     if own:
         purge_on_start(con)
+    persons.ready(con)
     return con
 
 

@@ -175,6 +175,7 @@ TABLE_N = "Antal personer"
 TABLE_N_HME = "Antal svarande"
 TABLE_VALUE = "Värde ({unit})"
 DOWNLOAD_METRIC = "Ladda ner som Excel"
+PREPARING_STORE = "Förbereder databasen (första gången efter en uppdatering kan det ta en minut) …"
 SUPPRESSED_CAPTION_ONE = (
     "1 värde döljs eftersom det vilar på färre än {k} personer (eller räknar 1–{below} "
     "personer i täljaren), eller annars skulle kunna räknas fram ur andra värden som visas."

@@ -180,9 +180,11 @@ def _exposed(eqs, groups, hidden: list[bool], sizes: list[list[float]],
         small = n < threshold
         for count in numerators:
             small |= (count > 0) & (count < threshold)
-        follows = np.all(np.abs(null_space[:, [column[c] for c in members]] @ pick.T) < 1e-9,
-                         axis=0)
-        found = np.flatnonzero(small & follows)
+        candidates = np.flatnonzero(small)  # only a small sum needs the proof
+        if not candidates.size:
+            continue
+        varies = null_space[:, [column[c] for c in members]] @ pick[candidates].T
+        found = candidates[np.all(np.abs(varies) < 1e-9, axis=0)]
         if found.size:
             return set(chosen[found[0]])
     return set()
@@ -223,8 +225,10 @@ def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]]
 
 
 def _null_space(eqs, hidden: list[bool]) -> tuple[dict[int, int], np.ndarray]:
-    """The hidden cells (cell -> column) and a basis of the values they can take without
-    changing a shown cell (rows of the returned matrix): what a reader cannot pin down."""
+    """The hidden cells (cell -> column) and the projection onto the values they can take
+    without changing a shown cell (the null space of the equations): column j is how far cell
+    j can vary, so a sum of hidden cells is pinned down where its columns add up to zero.
+    From the thin SVD: the rows of V with a singular value span what the equations fix."""
     column = {cell: j for j, cell in enumerate(i for i, h in enumerate(hidden) if h)}
     rows = []
     for total, parts in eqs:
@@ -238,8 +242,9 @@ def _null_space(eqs, hidden: list[bool]) -> tuple[dict[int, int], np.ndarray]:
             rows.append(row)
     if not rows:
         return column, np.eye(len(column))
-    _, singular, vt = np.linalg.svd(np.array(rows))
-    return column, vt[int((singular > 1e-9).sum()):]
+    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
+    fixed = vt[:int((singular > 1e-9).sum())]
+    return column, np.eye(len(column)) - fixed.T @ fixed
 
 
 def _follows(null_space: np.ndarray, columns: list[int]) -> bool:

@@ -108,10 +108,18 @@ class DataKey:
     fte_hours_divisor: float
 
 
+@st.cache_resource(show_spinner=False)
+def _version(db_path: str) -> int:
+    return store.version(_connection(db_path, db_path == str(settings.get().db_path)))
+
+
 def data_key() -> DataKey:
+    """Asked by every cached read of a run: the store's version is kept until the next load
+    or delete (after_load; only this server writes the store it holds open)."""
     cfg = settings.get()
-    return DataKey(_shown_path(), store.version(connection()), cfg.min_cell_count,
-                   cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
+    path = _shown_path()
+    return DataKey(path, _version(path), cfg.min_cell_count, cfg.min_n_percentiles,
+                   cfg.min_n_sick_leave, cfg.fte_hours_divisor)
 
 
 is_yearly = reads_years
@@ -221,7 +229,7 @@ def manager_span_methods() -> dict:
 def after_load() -> None:
     """Drop the cached frames of the previous store version (the version key moved on)."""
     for cached in (_metric_frame, _available, _filter_options, _load_log,
-                   _manager_span_methods, _own_data):
+                   _manager_span_methods, _own_data, _version):
         cached.clear()
 
 

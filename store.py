@@ -420,6 +420,24 @@ def derived_query(source_table: str, step: str, employment: str = "employment") 
     return f"WITH source AS (SELECT * FROM {relation(source_table, employment)})\n{step}"
 
 
+def _every_snapshot(source_table: str, step: str) -> str:
+    return f"SELECT * FROM ({derived_query(source_table, step)}) ORDER BY snapshot_date"
+
+
+def set_derived(cur, tables: dict[str, tuple[str, str]]) -> None:
+    """Make the store's derived tables exactly `tables` (name -> (source table, step)), inside
+    the caller's transaction: drop the others, create the missing ones from every snapshot."""
+    have = derived_tables(cur)
+    for stale in have.keys() - tables.keys():
+        cur.execute(f"DROP TABLE IF EXISTS {stale}")
+        cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
+    for name in sorted(tables.keys() - have.keys()):
+        source, step = tables[name]
+        cur.execute(f"CREATE OR REPLACE TABLE {name} AS {_every_snapshot(source, step)}")
+        cur.execute("INSERT INTO derived_table VALUES ($name, $source, $step)",
+                    {"name": name, "source": source, "step": step})
+
+
 def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
     """Work out the derived tables again for the snapshots of `months` (any day of the month
     names it), inside the caller's transaction; None: for every snapshot. The snapshot twelve
@@ -429,8 +447,7 @@ def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
     if months is None:
         for name, (source, step) in tables.items():
             cur.execute(f"DELETE FROM {name}")
-            cur.execute(f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step)}) "
-                        "ORDER BY snapshot_date")
+            cur.execute(f"INSERT INTO {name} {_every_snapshot(source, step)}")
         return
     first_days = {day.replace(day=1) for day in months}
     refreshed_months = sorted(first_days | {day.replace(year=day.year + 1) for day in first_days})
@@ -443,12 +460,17 @@ def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
     needed = (f"(SELECT * FROM employment WHERE snapshot_date >= $year_before "
               f"AND snapshot_date < $after AND (list_contains($months::DATE[], {month}) OR "
               f"list_contains($months::DATE[], ({month} + INTERVAL 12 MONTH)::DATE)))")
-    last = refreshed_months[-1]
-    params = {"months": refreshed_months, "first": refreshed_months[0],
-              "year_before": refreshed_months[0].replace(year=refreshed_months[0].year - 1),
-              "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
+    first, last = refreshed_months[0], refreshed_months[-1]
+    scope = {"months": refreshed_months, "first": first,
+             "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
+    params = {**scope, "year_before": first.replace(year=first.year - 1)}
     for name, (source, step) in tables.items():
-        for sql in (f"DELETE FROM {name} WHERE {refreshed}",
-                    f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, needed)}) "
-                    f"WHERE {refreshed} ORDER BY snapshot_date"):
-            cur.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql})
+        cur.execute(f"DELETE FROM {name} WHERE {refreshed}", scope)
+        insert = (f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, needed)}) "
+                  f"WHERE {refreshed} ORDER BY snapshot_date")
+        cur.execute(insert, used(insert, params))  # the yearly tables read no employment
+
+
+def used(sql: str, params: dict) -> dict:
+    """The parameters a statement names (DuckDB refuses the others)."""
+    return {name: value for name, value in params.items() if f"${name}" in sql}

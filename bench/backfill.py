@@ -19,7 +19,6 @@ Targets: the backfill at most 5x the bare read, peak memory under 2 GB.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -34,7 +33,12 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import TURNOVER, Workforce, snapshot_dates  # noqa: E402
+from bench.scale import (  # noqa: E402
+    TURNOVER,
+    Workforce,
+    snapshot_dates,
+    workforce_arguments,
+)
 from pipelines.schema import INPUT_BY_NAME  # noqa: E402
 from tests.extracts import luhn_digit  # noqa: E402
 
@@ -133,10 +137,7 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float, st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--snapshots", type=int, default=120)
-    parser.add_argument("--employees", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=14)
+    parser = workforce_arguments(__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     folder = args.folder or Path(f"/tmp/personalpanelen_backfill_{args.snapshots}x"

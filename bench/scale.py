@@ -415,11 +415,17 @@ def measure(name: str, db: Path, repeats: int) -> dict:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def workforce_arguments(description: str) -> argparse.ArgumentParser:
+    """The command line of a bench that generates the synthetic workforce."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--snapshots", type=int, default=120)
     parser.add_argument("--employees", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=14)
+    return parser
+
+
+def main() -> None:
+    parser = workforce_arguments(__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)

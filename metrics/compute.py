@@ -202,8 +202,8 @@ def protected_tables(con, metric: Metric, params: dict, threshold: int, derived:
 
 
 def _read(con, statement: str, params: dict) -> pl.DataFrame:
-    used = {name: value for name, value in params.items() if f"${name}" in statement}
-    return store.read(con, statement, used).with_columns(pl.col("n").cast(pl.Int64))
+    return store.read(con, statement, store.used(statement, params)).with_columns(
+        pl.col("n").cast(pl.Int64))
 
 
 def _view(tables: pl.DataFrame, by: tuple[str, ...], *extra: str) -> pl.DataFrame:

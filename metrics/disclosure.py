@@ -53,10 +53,14 @@ def small(n: pl.Expr, numerators: list[pl.Expr], threshold: int) -> pl.Expr:
     return rule
 
 
-def _is_small(sizes: list[float], threshold: int) -> bool:
-    """The primary rule on summed [n, *numerators] (for the hidden cells of one equation)."""
+def _is_small(sizes, threshold: int):
+    """The primary rule on summed [n, *numerators] (for the hidden cells of one equation);
+    each may also be an array of such sums, giving an array of answers."""
     n, *numerators = sizes
-    return n < threshold or any(0 < c < threshold for c in numerators)
+    small = n < threshold
+    for count in numerators:
+        small = small | ((count > 0) & (count < threshold))
+    return small
 
 
 def protect_tables(cells: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -176,11 +180,8 @@ def _exposed(eqs, groups, hidden: list[bool], sizes: list[list[float]],
         pick = np.zeros((len(chosen), len(members)))
         for row, subset in enumerate(chosen):
             pick[row, [position[c] for c in subset]] = 1.0
-        n, *numerators = (pick @ np.array([sizes[c] for c in members])).T
-        small = n < threshold
-        for count in numerators:
-            small |= (count > 0) & (count < threshold)
-        candidates = np.flatnonzero(small)  # only a small sum needs the proof
+        sums = (pick @ np.array([sizes[c] for c in members])).T
+        candidates = np.flatnonzero(_is_small(sums, threshold))  # only these need the proof
         if not candidates.size:
             continue
         varies = null_space[:, [column[c] for c in members]] @ pick[candidates].T

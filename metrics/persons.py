@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 
 import duckdb
 
@@ -76,7 +75,6 @@ def _steps(metrics: tuple[Metric, ...]) -> dict[str, tuple[str, str]]:
 
 
 _READY: dict[tuple, frozenset[str]] = {}
-_LOCK = threading.Lock()
 
 
 def ready(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> frozenset[str]:
@@ -98,17 +96,8 @@ def ready(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> froz
     finally:
         cur.close()
     if have.keys() != goal.keys() and not read_only:
-        with _LOCK, store.transaction(con) as cur:
-            have = store.derived_tables(cur)
-            for stale in have.keys() - goal.keys():
-                cur.execute(f"DROP TABLE IF EXISTS {stale}")
-                cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
-            for missing in sorted(goal.keys() - have.keys()):
-                source, sql = goal[missing]
-                cur.execute(f"CREATE OR REPLACE TABLE {missing} AS SELECT * FROM "
-                            f"({store.derived_query(source, sql)}) ORDER BY snapshot_date")
-                cur.execute("INSERT INTO derived_table VALUES ($name, $source, $step)",
-                            {"name": missing, "source": source, "step": sql})
+        with store.transaction(con) as cur:
+            store.set_derived(cur, goal)
             have = store.derived_tables(cur)
     names = frozenset(have)
     if identity is not None and names == key[1]:  # a read-only store may get them later

@@ -90,10 +90,13 @@ def _shown_path() -> str:
     return str(cfg.demo_db_path if showing_demo() else cfg.db_path)
 
 
+def _store_at(path: str) -> duckdb.DuckDBPyConnection:
+    return _connection(path, path == str(settings.get().db_path))
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """The server's shared connection to the store on screen (take no cursor here)."""
-    path = _shown_path()
-    return _connection(path, path == str(settings.get().db_path))
+    return _store_at(_shown_path())
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class DataKey:
 
 @st.cache_resource(show_spinner=False)
 def _version(db_path: str) -> int:
-    return store.version(_connection(db_path, db_path == str(settings.get().db_path)))
+    return store.version(_store_at(db_path))
 
 
 def data_key() -> DataKey:

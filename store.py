@@ -369,7 +369,7 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
     return dict(frame.iter_rows())
 
 
-AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "undo", "export",
+AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "export",
                  "profile", "purge", "erase", "setting")
 """The actions the audit log records (issue 11)."""
 

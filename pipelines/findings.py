@@ -8,8 +8,10 @@ like one before it is stored.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
@@ -38,6 +40,7 @@ class Finding:
     message: str
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "file", mask_personnummer(self.file))
         object.__setattr__(self, "message", mask_personnummer(self.message))
 
     def __str__(self) -> str:
@@ -52,17 +55,24 @@ MAX_ROW_FINDINGS = 10
 """Findings listed row by row for one rule and column; the rest are counted in one more."""
 
 
+def listed(findings: Iterable[Finding], total: int) -> list[Finding]:
+    """A rule's findings, row by row for the first few; the next stands for the rest, counted
+    ("Samma sak på N rader till: ..."). `findings` may be lazy: only the first ones are made;
+    `total` is how many there are."""
+    shown = list(itertools.islice(findings, MAX_ROW_FINDINGS + 1))
+    if total > MAX_ROW_FINDINGS:
+        example = shown[MAX_ROW_FINDINGS]
+        shown[MAX_ROW_FINDINGS] = replace(
+            example, message=f"Samma sak på {total - MAX_ROW_FINDINGS} rader till: "
+                             f"{example.message}")
+    return shown
+
+
 def row_findings(rows: list[int], severity: str, file: str, column: str | None,
                  message: str) -> list[Finding]:
     """One finding per row (Excel row numbers) for the first few; the rest in one counted
     finding."""
-    findings = [Finding(severity, file, row, column, message)
-                for row in rows[:MAX_ROW_FINDINGS]]
-    if len(rows) > MAX_ROW_FINDINGS:
-        findings.append(Finding(severity, file, rows[MAX_ROW_FINDINGS], column,
-                                f"Samma sak på {len(rows) - MAX_ROW_FINDINGS} rader till: "
-                                f"{message}"))
-    return findings
+    return listed((Finding(severity, file, row, column, message) for row in rows), len(rows))
 
 
 _MORE_ROWS = re.compile(r"^Samma sak på (\d+) rader till: (.*)$", re.DOTALL)
@@ -70,7 +80,8 @@ _MORE_UNREADABLE = re.compile(
     r"^\.\.\. och (\d+) rader till i samma kolumn som inte kan läsas som (.*)$", re.DOTALL)
 _ROW_COUNT = re.compile(r"\((\d+) rader, första på rad \d+\)")
 _QUOTED = re.compile(r"'.*'", re.DOTALL)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:, \d+(?:[.,]\d+)*)*")
+"""A number, or a list of them (\"rad 3, 4, 7\"): one rule whatever the list's length."""
 
 
 def _base(finding: Finding) -> tuple[str, int]:

@@ -28,6 +28,7 @@ import store
 from pipelines import normalise, pseudonymise, read, validate
 from pipelines.findings import (
     ERROR,
+    WARNING,
     Finding,
     IngestReport,
     dates_text,
@@ -46,16 +47,23 @@ LOCAL_ACTOR: Actor = ("lokal", "analyst")
 """The one local analyst of the embedded default (no login configured)."""
 
 
-def _name(file: FileInput) -> str:
+def _given_name(file: FileInput) -> str:
     return file[0] if isinstance(file, tuple) else Path(file).name
 
 
-def _named(file: FileInput) -> tuple[str, bytes]:
-    if isinstance(file, tuple):
-        return file
-    path = Path(file)
-    return path.name, path.read_bytes()
+def _name(file: FileInput) -> str:
+    """The file's name as the store, the audit log, the archive and every message know it: a
+    personnummer in it is masked, so it is never stored or shown in clear."""
+    return mask_personnummer(_given_name(file))
 
+
+def _named(file: FileInput) -> tuple[str, bytes]:
+    data = file[1] if isinstance(file, tuple) else Path(file).read_bytes()
+    return _name(file), data
+
+
+NAME_WITH_PERSONNUMMER = ("Filnamnet innehåller något som liknar ett personnummer. Det sparas "
+                          "och visas som [personnummer].")
 
 GROUP_BYTES = 128 * 1024 * 1024
 """How much of a batch is read, checked and written at a time: a batch of ten years of monthly
@@ -103,6 +111,9 @@ def ingest(
     started = time.perf_counter()
     step = progress or (lambda fraction, text: None)
     report = IngestReport(files=[_name(f) for f in files])
+    report.findings += [
+        Finding(WARNING, _name(f), None, None, NAME_WITH_PERSONNUMMER)
+        for f in files if _name(f) != _given_name(f)]
     step(0.05, "Läser filerna …")
     writer = None
     try:
@@ -298,9 +309,10 @@ class _Writer:
         store.audit(cur, *self.actor, "load",
                     f"Inläsning {load_id}: {mask_personnummer(name)}, "
                     f"{_period_label(period)} {dates_text(dates)}, {rows.height} rader")
-        archived = _archive(settings.get().raw_dir, name, digest, data)
-        if archived is not None:
-            self.archived.append(archived)
+        if self.source != "demo":  # generated files: nothing of a person's to keep
+            archived = _archive(settings.get().raw_dir, name, digest, data)
+            if archived is not None:
+                self.archived.append(archived)
         report.rows += rows.height
         report.tables[target] = report.tables.get(target, 0) + rows.height
         report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))

@@ -17,7 +17,7 @@ from datetime import date
 import polars as pl
 
 from pipelines import profiles, schema
-from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, row_findings
+from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, listed, row_findings
 from pipelines.profiles import Profile
 from pipelines.read import HEADER_SCAN_LINES, Grid
 from pipelines.schema import Column, Extract
@@ -844,11 +844,12 @@ def _overlong(raw: pl.DataFrame, table: Table) -> list[Finding]:
     findings = []
     for name in table.columns:
         long = raw.filter(pl.col(name).str.len_chars() > MAX_TEXT_LENGTH)
-        findings += [Finding(ERROR, table.grid.file, row, table.headers[name],
-                             f"Cellen innehåller {length} tecken; högst {MAX_TEXT_LENGTH} "
-                             "väntas. Kontrollera att rätt kolumn är vald.")
-                     for row, length in long.select(ROW, pl.col(name).str.len_chars())
-                     .head(MAX_ROW_FINDINGS).iter_rows()]
+        findings += listed(
+            (Finding(ERROR, table.grid.file, row, table.headers[name],
+                     f"Cellen innehåller {length} tecken; högst {MAX_TEXT_LENGTH} väntas. "
+                     "Kontrollera att rätt kolumn är vald.")
+             for row, length in long.select(ROW, pl.col(name).str.len_chars()).iter_rows()),
+            long.height)
     return findings
 
 

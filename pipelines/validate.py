@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from pipelines import pseudonymise, schema
-from pipelines.findings import ERROR, MAX_ROW_FINDINGS, WARNING, Finding, row_findings
+from pipelines.findings import ERROR, WARNING, Finding, listed, row_findings
 from pipelines.normalise import ROW, Table
 from pipelines.pseudonymise import PERSON_ID, PNR, PNR_PROBLEM, PROBLEMS
 
@@ -178,9 +178,11 @@ def _duplicates(frame: pl.DataFrame, table: Table, key: tuple[str, ...]) -> list
     what = {"employment_id": "Anställningsnumret", "person_key": "Personen",
             "unit": "Enheten"}[key[1]]
     column = key[1] if key[1] != "person_key" else _identity(table)
-    return [
-        Finding(ERROR, table.grid.file, rows[1], _header(table, column),
-                f"{what} finns på flera rader för samma period (rad "
-                f"{', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}).")
-        for rows in repeated[ROW].to_list()[:MAX_ROW_FINDINGS]
-    ]
+    groups = repeated[ROW].to_list()
+
+    def finding(rows: list[int]) -> Finding:
+        return Finding(ERROR, table.grid.file, rows[1], _header(table, column),
+                       f"{what} finns på flera rader för samma period (rad "
+                       f"{', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}).")
+
+    return listed(map(finding, groups), len(groups))

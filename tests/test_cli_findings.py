@@ -140,3 +140,22 @@ def test_one_rule_over_many_values_and_columns_counts_their_rows():
     assert (pnr.text, pnr.count) == ("Personnummer [personnummer] saknas.", 1)
     assert (unknown.severity, unknown.count) == ("varning", 6)
     assert unknown.text == "Okänt värde '…' (… rader, första på rad …). Raderna läses utan SSYK."
+
+
+def test_every_duplicated_id_is_counted_not_only_the_first_ten(env, capsys):
+    """20 employment ids on two rows each, and 12 over-long cells: each rule says its total,
+    though only the first ten are listed row by row."""
+    frame = ex.small_extract(S)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) < 40)
+        .then(pl.lit("E") + (pl.int_range(pl.len()) // 2).cast(pl.String))
+        .otherwise(pl.col("Anställningsnummer")).alias("Anställningsnummer"),
+        pl.when(pl.int_range(pl.len()) < 12).then(pl.lit("x" * 300))
+        .otherwise(pl.col("Förvaltning")).alias("Förvaltning"))
+    path = env / "dubbletter.csv"
+    path.write_bytes(ex.csv_bytes(frame))
+    assert main(["ingest", str(path), "--db", str(env / "s.duckdb")]) == 1
+    heads = [line for line in capsys.readouterr().err.splitlines()
+             if line.startswith("FEL (")]
+    assert any(h.startswith("FEL (20): Anställningsnumret finns på flera rader") for h in heads)
+    assert any(h.startswith("FEL (12): Cellen innehåller 300 tecken") for h in heads), heads

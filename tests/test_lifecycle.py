@@ -184,6 +184,17 @@ def test_a_delete_removes_the_archived_original_unless_another_load_read_it(con)
     assert not archived.exists()
 
 
+def test_the_demo_s_files_are_not_archived_as_originals(con):
+    """The demo's generated files are kept in their own folder; copied into the archive they
+    would be purged as if they were a load of the municipality's, in its audit log."""
+    raw = settings.get().raw_dir
+    name, data = employment_file(fx.S)
+    assert ingest(con, [(name, data)], source="demo").loaded
+    assert not raw.exists() or not list(raw.glob("*.csv"))
+    load(con, (name, data))
+    assert list(raw.glob("*.csv")) == [raw / f"{hashlib.sha256(data).hexdigest()}.csv"]
+
+
 def test_the_cache_key_changes_after_a_delete(con):
     def headcount() -> list:
         return compute(con, "headcount")["value"].to_list()

@@ -285,3 +285,30 @@ def test_a_message_never_shows_a_personnummer_glued_or_not(text):
 
     masked = mask_personnummer(f"Värdet {text} kan inte läsas.")
     assert "1234" not in masked and "[personnummer]" in masked
+
+
+def test_a_personnummer_in_a_file_name_is_masked_wherever_the_name_goes(con):
+    """The name is data the analyst chose; the store, the audit log, the archive, the report and
+    the findings know it only masked, with a warning that says so."""
+    number = ex.personnummer(1970, 4, "K")
+    name = f"anstallda_{number}.csv"
+    report = ingest(con, [(name, ex.csv_bytes(employee_extract()))])
+    assert report.loaded, report.summary()
+    masked = "anstallda_[personnummer].csv"
+    assert report.files == [masked]
+    [warning] = [f for f in report.findings if f.file == masked and f.row is None]
+    assert "personnummer" in warning.message
+    digits = number.replace("-", "")
+    stored = repr(store.read(con, "SELECT * FROM load_log").rows()) + repr(
+        store.read(con, "SELECT * FROM audit_log").rows())
+    archived = [p.name for p in settings.get().raw_dir.iterdir()]
+    for text in (stored, repr(archived), report.summary(), *map(str, report.findings)):
+        assert digits[2:] not in text.replace("-", "")
+    assert masked in stored
+
+
+def test_a_finding_masks_a_personnummer_in_its_file_name():
+    from pipelines.findings import Finding
+
+    finding = Finding(ERROR, "lista_19700504-1234.csv", 2, "Kön", "Okänt värde.")
+    assert finding.file == "lista_[personnummer].csv"

@@ -278,3 +278,17 @@ def test_rename_keeps_the_file_when_the_name_gives_the_same_one(env):
 def test_only_a_saved_profile_is_renamed(env):
     with pytest.raises(profiles.ProfileError, match="ingen sparad profil"):
         profiles.rename(profiles.FOLDER / "heroma.toml", "Min Heroma")
+
+
+def test_a_file_named_with_a_personnummer_is_mapped_and_loaded_under_its_masked_name(own_store):
+    """The report knows the file only by its masked name; the mapping form still finds the
+    upload, and the page never shows the number."""
+    at = AppTest.from_file(test_app.APP, default_timeout=60).run()
+    upload(at, "egen_19700504-1234.csv", _own_csv("2026-11-01"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mapping_forvaltning").value == "Förvaltning"  # the form is there
+    test_app.map_own_layout(at, "Vår lista")
+    assert "Inläst: 12 rader från egen_[personnummer].csv" in text(at.success[0].value)
+    shown = " ".join(markdown_sources(at)) + " ".join(
+        str(frame.value.to_dict()) for frame in at.dataframe)
+    assert "egen" in shown and "19700504" not in shown

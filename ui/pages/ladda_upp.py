@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 import settings
-from pipelines.findings import dates_text
+from pipelines.findings import dates_text, mask_personnummer
 from ui import auth, data, numbers, plain, roles, texts
 
 REPORT_KEY = "upload_report"
@@ -70,20 +70,26 @@ def _show_report(report, files) -> None:
     )
 
 
+def _upload(files, name: str | None):
+    """The uploaded file the report calls `name`: the report masks a personnummer in a file
+    name (pipelines.load), so the uploads are compared masked too."""
+    return next((f for f in files or [] if mask_personnummer(f.name) == name), None)
+
+
 def _mapping_form(files, file_name: str, snapshot_date) -> None:
     """Map the file's headers to the canonical columns by hand, load, and keep it as a
     profile if the analyst wants to."""
-    upload = next((f for f in files if f.name == file_name), None)
+    upload = _upload(files, file_name)
     if upload is None:
         return
-    heads = data.file_headers(upload.name, upload.getvalue())
+    heads = data.file_headers(file_name, upload.getvalue())
     st.subheader(texts.MAPPING_TITLE.format(file=plain.md(file_name)))
     st.markdown(texts.MAPPING_INTRO)
     if len(heads.sheets) > 1:
         sheet = st.selectbox(texts.MAPPING_SHEET, heads.sheets,
                              index=heads.sheets.index(heads.sheet), key="mapping_sheet",
                              help=texts.MAPPING_SHEET_HELP)
-        heads = data.file_headers(upload.name, upload.getvalue(), sheet)
+        heads = data.file_headers(file_name, upload.getvalue(), sheet)
     header_name, sample_name = texts.MAPPING_PREVIEW_HEADERS
     st.dataframe(pl.DataFrame({header_name: list(heads.samples),
                                sample_name: [", ".join(v) for v in heads.samples.values()]}),
@@ -105,7 +111,7 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
     pending = st.session_state.get(MAPPING_KEY)
     if not pending or pending["file"] != file_name:
         return
-    unknown = data.unknown_values(upload.name, upload.getvalue(), pending["columns"],
+    unknown = data.unknown_values(file_name, upload.getvalue(), pending["columns"],
                                   pending["sheet"])
     values = _value_form(unknown, {c.name: c.label_sv for c in heads.extract.columns})
     if values is None:
@@ -245,17 +251,17 @@ def _profile_editor(files, where: str) -> None:
     st.markdown(texts.PROFILE_EDIT_INTRO)
     headers = list(profile.columns.values())
     found = {column: list(values) for column, values in profile.values.items()}
-    upload = next((f for f in files or [] if f.name == editing["file"]), None)
+    upload = _upload(files, editing["file"])
     if upload is not None:
-        heads = data.file_headers(upload.name, upload.getvalue())
+        heads = data.file_headers(editing["file"], upload.getvalue())
         sheet = profile.sheet if profile.sheet in heads.sheets else None
         if sheet is not None:
-            heads = data.file_headers(upload.name, upload.getvalue(), sheet)
+            heads = data.file_headers(editing["file"], upload.getvalue(), sheet)
         headers += list(heads.samples)
-        unknown = data.unknown_values(upload.name, upload.getvalue(), profile.columns, sheet)
+        unknown = data.unknown_values(editing["file"], upload.getvalue(), profile.columns, sheet)
         for column, values in unknown.items():
             found[column] = list(dict.fromkeys([*found.get(column, []), *values]))
-        st.caption(texts.PROFILE_EDIT_FILE.format(file=plain.md(upload.name)))
+        st.caption(texts.PROFILE_EDIT_FILE.format(file=plain.md(editing["file"])))
     columns = data.extract_columns(profile.extract)
     with st.form(f"{key}_form"):
         mapping = _column_choices(columns, [texts.MAPPING_NONE, *dict.fromkeys(headers)],

@@ -18,6 +18,7 @@ import xlsxwriter
 
 import store
 from metrics.export import workbook_bytes
+from pipelines import normalise, schema
 from pipelines.__main__ import main
 from tests import extracts as ex
 
@@ -260,8 +261,10 @@ def base_store(tmp_path_factory):
     return db
 
 
-def test_the_corpus_has_at_least_60_cases():
-    assert len(CASES) >= 60
+def test_the_corpus_has_at_least_172_cases():
+    """Refused files, person ids and accepted values: deleting a case fails this."""
+    assert len(CASES) >= 78 and len(ACCEPTED_IDS) >= 7 and len(ACCEPTED_VALUES) >= 87
+    assert len(CASES) + len(ACCEPTED_IDS) + len(ACCEPTED_VALUES) >= 172
 
 
 @pytest.mark.parametrize(("name", "make", "message", "code"),
@@ -320,6 +323,142 @@ def test_each_kind_of_person_id_loads_and_is_never_stored_in_clear(tmp_path, cap
     con.close()
     cells = {str(value) for row in rows for value in row}
     assert not cells & ({*ids} | {person.replace("-", "") for person in ids})
+
+
+# Values that load, each checked as the store keeps it: every spelling of an employment form the
+# vocabulary knows, numbers in US and Swedish formats and with currencies, dates with times.
+# The parsers decide a column's separators and its day or month order from the values that
+# allow one reading only, so a case gives its column the rows that decide it.
+# (id, file name, bytes, canonical column, employment id -> the value stored)
+def employment_form(spelling: str, canonical: str) -> tuple:
+    return (f"form-{spelling}", "a.csv",
+            lambda: column_values("Anställningsform", [spelling, spelling, "Tillsvidare"]),
+            "employment_form", {"E0": canonical, "E1": canonical, "E2": "tillsvidare"})
+
+
+def stored(column: str, header: str, values: list[str], expected: list) -> tuple[Callable, str, dict]:
+    return (lambda: column_values(header, values), column,
+            {f"E{i}": value for i, value in enumerate(expected)})
+
+
+def salary(values: list[str], expected: list[float]) -> tuple[Callable, str, dict]:
+    return stored("monthly_salary_fte", "Månadslön (heltid)", values, expected)
+
+
+def start(values: list[str], expected: list[date]) -> tuple[Callable, str, dict]:
+    return stored("employment_start", "Anställningsdatum", values, expected)
+
+
+def snapshot(text: str) -> tuple[Callable, str, dict]:
+    return stored("snapshot_date", "Mätdatum", [text] * 3, [S] * 3)
+
+
+NFD = "Sa\u0308songsansta\u0308llning"
+"""Säsongsanställning with each ä written as a and a combining diaeresis (as macOS writes it)."""
+
+EMPLOYMENT_FORM_SPELLINGS: dict[str, str] = {
+    **dict.fromkeys((
+        "Tillsvidare", "Tillsvidareanställning", "Tillsvidareanställd", "Tills vidare",
+        "Fast anställning", "Fast anställd", "Fast", "TV", "TVA", "Permanent",
+        "TILLSVIDAREANSTÄLLNING", "tillsvidareanstallning"), "tillsvidare"),
+    **dict.fromkeys((
+        "Visstid", "Visstidsanställning", "Visstidsanställd",
+        "Allmän visstidsanställning", "Allmän visstid", "ALVA", "AVA",
+        "Särskild visstidsanställning", "Särskild visstid", "SÄVA", "SAVA",
+        "Överenskommen visstidsanställning", "ÖVA",
+        "Tidsbegränsad anställning", "Tidsbegränsad", "Tidsbegränsat anställd",
+        "Vikariat", "Vikarie", "Vikariatsanställning", "Vik",
+        "Provanställning", "Provanställd", "Säsong", "Säsongsanställning",
+        "Objektsanställning", "Projektanställning",
+        "ALLMÄN VISSTIDSANSTÄLLNING", "allman visstidsanstallning", "Allmän  visstid",
+        "Särskild\u00a0visstidsanställning", "Tidsbegränsad anställning.", "Alva", NFD),
+        "visstid"),
+    **dict.fromkeys((
+        "Timanställning", "Timanställd", "Timavlönad", "Behovsanställning", "Behovsanställd",
+        "Intermittent anställning", "Intermittent", "TIMANSTÄLLD", "timanstallning"),
+        "timanstallning"),
+}
+"""Each spelling of an employment form, as a payroll system may write it, and its canonical
+form."""
+
+ACCEPTED_VALUES: list[tuple[str, str, Callable[[], bytes], str, dict]] = [
+    *(employment_form(spelling, canonical)
+      for spelling, canonical in EMPLOYMENT_FORM_SPELLINGS.items()),
+    # numbers: US and Swedish separators, currencies; a value with one reading decides the
+    # column's '31,500' or '31.500'
+    ("number-us-both", "a.csv", *salary(["69,222.18", "31,500"], [69222.18, 31500.0])),
+    ("number-us-dollar", "a.csv", *salary(["$69,222.18", "$31,500"], [69222.18, 31500.0])),
+    ("number-usd-word", "a.csv", *salary(["USD 4,250.75", "USD 31,500"], [4250.75, 31500.0])),
+    ("number-us-groups", "a.csv", *salary(["1,234,567", "23,751"], [1234567.0, 23751.0])),
+    ("number-sv-groups", "a.csv", *salary(["1.234.567", "31.500"], [1234567.0, 31500.0])),
+    ("number-sv-both", "a.csv", *salary(["69.222,18", "31.500"], [69222.18, 31500.0])),
+    ("number-sv-kr", "a.csv", *salary(["69 222,18 kr", "31 500 kr"], [69222.18, 31500.0])),
+    ("number-sv-kr-point", "a.csv", *salary(["31 500 kr.", "28 750,50 kr"], [31500.0, 28750.5])),
+    ("number-sv-colon-dash", "a.csv", *salary(["28 500:-", "31 000:-"], [28500.0, 31000.0])),
+    ("number-sek", "a.csv", *salary(["SEK 31 500", "31 500 SEK"], [31500.0, 31500.0])),
+    ("number-euro-sv", "a.csv", *salary(["€ 3.200,50", "€ 31.500"], [3200.5, 31500.0])),
+    ("number-euro-word", "a.csv", *salary(["EUR 3 200,50", "3 200,50 EUR"], [3200.5, 3200.5])),
+    ("number-nbsp-groups", "a.csv",
+     *salary(["31\u00a0500", "28\u202f750,50", "1\u2009234\u00a0567"],
+             [31500.0, 28750.5, 1234567.0])),
+    ("number-sv-decimal-comma", "a.csv", *salary(["31500,5", "30000"], [31500.5, 30000.0])),
+    ("number-plain-point", "a.csv", *salary(["31500.5", "30000"], [31500.5, 30000.0])),
+    ("number-comma-3-decimal", "a.csv",
+     *stored("contracted_rate", "Sysselsättningsgrad", ["62,500", "75,5"], [62.5, 75.5])),
+    ("number-point-3-decimal", "a.csv",
+     *stored("contracted_rate", "Sysselsättningsgrad", ["100.000", "75.5"], [100.0, 75.5])),
+    ("number-hours-point-3-decimal", "a.csv",
+     *stored("hours_worked_month", "Arbetade timmar", ["173.332", "160.5"], [173.332, 160.5])),
+    ("rate-fractions", "a.csv",
+     *stored("contracted_rate", "Sysselsättningsgrad", ["0,75", "1", "0.5"], [75.0, 100.0, 50.0])),
+    ("rate-percent-sign", "a.csv",
+     *stored("contracted_rate", "Sysselsättningsgrad", ["75 %", "100%"], [75.0, 100.0])),
+    # dates with times, day or month first decided by the column
+    ("date-us-with-time", "a.csv",
+     *start(["1/10/1999 0:00", "9/22/1986 0:00"], [date(1999, 1, 10), date(1986, 9, 22)])),
+    ("date-sv-with-time", "a.csv",
+     *start(["1/10/1999 0:00", "22/9/1986 0:00"], [date(1999, 10, 1), date(1986, 9, 22)])),
+    ("date-us-am-pm", "a.csv",
+     *start(["9/22/1986 12:00 AM", "1/10/1999 12:00 PM", "03/04/2001 11:59:59 PM"],
+            [date(1986, 9, 22), date(1999, 1, 10), date(2001, 3, 4)])),
+    ("date-us-two-digits", "a.csv",
+     *start(["09/22/1986", "01/10/1999"], [date(1986, 9, 22), date(1999, 1, 10)])),
+    ("date-iso-utc", "a.csv",
+     *start(["2020-03-15T08:30:00Z", "2019-12-31T23:59:59.999Z"],
+            [date(2020, 3, 15), date(2019, 12, 31)])),
+    ("date-iso-offset", "a.csv",
+     *start(["2020-03-15T08:30:00+01:00", "2020-03-15 08:30"], [date(2020, 3, 15)] * 2)),
+    ("date-dotted-with-time", "a.csv",
+     *start(["15.03.2020 08:30", "1.10.1999 0:00"], [date(2020, 3, 15), date(1999, 10, 1)])),
+    ("date-month-name", "a.csv",
+     *start(["15 mars 2020", "1 okt. 1999"], [date(2020, 3, 15), date(1999, 10, 1)])),
+    ("snapshot-iso-utc", "a.csv", *snapshot("2025-11-01T00:00:00Z")),
+    ("snapshot-iso-with-time", "a.csv", *snapshot("2025-11-01 00:00:00")),
+    ("snapshot-dotted-with-time", "a.csv", *snapshot("1.11.2025 0:00")),
+    ("snapshot-excel-serial", "a.csv", *snapshot("45962")),
+    ("snapshot-month", "a.csv", *snapshot("november 2025")),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "column", "expected"),
+                         [c[1:] for c in ACCEPTED_VALUES], ids=[c[0] for c in ACCEPTED_VALUES])
+def test_each_accepted_value_is_stored_as_its_canonical_value(
+        tmp_path, capsys, name, make, column, expected):
+    path = tmp_path / name
+    path.write_bytes(make())
+    db = tmp_path / "store.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0, capsys.readouterr().err
+    con = store.connect(db, read_only=True)
+    rows = store.read(con, f"SELECT employment_id, {column} FROM employment").rows()
+    con.close()
+    assert dict(rows) == expected
+
+
+def test_every_employment_form_spelling_of_the_vocabulary_has_a_case():
+    vocabulary = {normalise.fold(key): form for key, form in schema.EMPLOYMENT_FORM_VALUES.items()}
+    cases = {normalise.fold(spelling): form for spelling, form in EMPLOYMENT_FORM_SPELLINGS.items()}
+    assert set(vocabulary) - set(cases) == set()
+    assert {key: vocabulary.get(key) for key in cases} == cases
 
 
 def test_formula_looking_text_is_stored_as_text_and_exported_inert(tmp_path, monkeypatch):

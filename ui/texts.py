@@ -425,7 +425,7 @@ AUDIT_HEADERS = {"logged_at": "Tidpunkt", "user_id": "Användare", "role": "Roll
                  "action": "Händelse", "detail": "Detalj"}
 AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsning",
                  "replace": "ersatt mätdatum", "delete": "borttagen inläsning",
-                 "undo": "ångrad borttagning", "export": "export",
+                 "export": "export",
                  "profile": "profiländring", "purge": "rensning av arkivet",
                  "erase": "radering av en person", "setting": "ändrad inställning"}
 RETENTION_HEADER = "Lagringstid för råarkivet"

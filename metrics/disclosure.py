@@ -38,6 +38,13 @@ from collections import defaultdict
 from itertools import combinations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
+
+# The equations are small (tens of rows, a few hundred cells). BLAS threads cost far more than
+# they give there, and while DuckDB or another session keeps the cores busy they wait on each
+# other: on a busy 2-core machine a 70 x 280 SVD took 500-700 ms with OpenBLAS's threads and
+# 1.2-1.9 ms with one. Nothing else in the product does heavy linear algebra.
+threadpool_limits(limits=1, user_api="blas")
 import polars as pl
 
 SUPPRESSED_MARK = ".."

@@ -46,36 +46,41 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"
 SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
-def _layout(fig: go.Figure, *, height: int, metric: Metric | None = None,
-            value_axis: str = "y") -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin={"l": 8, "r": 16, "t": 16, "b": 8},
-        font={"family": FONT, "color": TEXT, "size": 14},
-        paper_bgcolor=BACKGROUND,
-        plot_bgcolor=BACKGROUND,
-        separators=", ",
-        hoverlabel={"bgcolor": "white", "font": {"family": FONT, "color": TEXT}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
-        showlegend=False,
-    )
-    fig.update_xaxes(showgrid=False, linecolor=GRID, tickfont={"color": MUTED})
-    fig.update_yaxes(showgrid=False, linecolor=GRID, tickfont={"color": MUTED})
-    axis = {"gridcolor": GRID, "showgrid": True, "zeroline": False}
+def _figure(traces: Sequence, *, height: int, metric: Metric | None = None,
+            value_axis: str = "y", xaxis: dict | None = None, yaxis: dict | None = None,
+            **layout) -> go.Figure:
+    """The figure in the house style, built in one go: Plotly validates a figure's every
+    property on each update, so a chart of many bars built by small updates took 0.1-0.2 s.
+    `xaxis`, `yaxis` and `layout` add to (or override) the style."""
+    axes = {"x": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED}},
+            "y": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED}}}
+    value = axes[value_axis]
+    value.update(gridcolor=GRID, showgrid=True, zeroline=False)
     if metric is not None:
-        axis["ticksuffix"] = _TICK_SUFFIX.get(metric.unit, "")
-        axis["title"] = {"text": _axis_title(metric), "font": {"color": MUTED, "size": 13}}
+        value["ticksuffix"] = _TICK_SUFFIX.get(metric.unit, "")
+        value["title"] = {"text": _axis_title(metric), "font": {"color": MUTED, "size": 13}}
         if metric.unit in _FROM_ZERO:
-            axis["rangemode"] = "tozero"
-        axis["tickformat"] = ",~f"
-    values = [v for trace in fig.data for v in (trace.y if value_axis == "y" else trace.x) or ()]
+            value["rangemode"] = "tozero"
+        value["tickformat"] = ",~f"
+    values = [v for trace in traces for v in trace.get(value_axis) or ()]
     if all(v is None for v in values):
-        axis["showticklabels"] = False  # every cell hidden: no scale to read
-    if value_axis == "y":
-        fig.update_yaxes(**axis)
-    else:
-        fig.update_xaxes(**axis)
-    return fig
+        value["showticklabels"] = False  # every cell hidden: no scale to read
+    axes["x"].update(xaxis or {})
+    axes["y"].update(yaxis or {})
+    return go.Figure(data=list(traces), layout={
+        "height": height,
+        "margin": {"l": 8, "r": 16, "t": 16, "b": 8},
+        "font": {"family": FONT, "color": TEXT, "size": 14},
+        "paper_bgcolor": BACKGROUND,
+        "plot_bgcolor": BACKGROUND,
+        "separators": ", ",
+        "hoverlabel": {"bgcolor": "white", "font": {"family": FONT, "color": TEXT}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        "showlegend": False,
+        "xaxis": axes["x"],
+        "yaxis": axes["y"],
+        **layout,
+    })
 
 
 def _axis_title(metric: Metric) -> str:
@@ -107,40 +112,48 @@ def _period_labels(dates: Sequence[date], yearly: bool) -> list[str]:
 
 def trend(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
     """The metric over the snapshots (or years): a line with markers, gaps where hidden."""
-    dates = frame["snapshot_date"].to_list()
     values = frame["value"].to_list()
-    labels = _period_labels(dates, yearly)
-    fig = go.Figure(
-        go.Scatter(
-            x=labels, y=values, mode="lines+markers", connectgaps=False,
-            line={"color": PRIMARY, "width": 3}, marker={"size": 9, "color": PRIMARY},
-            customdata=_hover(values, metric),
-            hovertemplate="%{x}<br><b>%{customdata}</b><extra></extra>",
-            name=metric.label_sv,
-        )
-    )
-    fig.update_xaxes(type="category")
-    return _layout(fig, height=340, metric=metric)
+    line = {
+        "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+        "y": values, "mode": "lines+markers", "connectgaps": False,
+        "line": {"color": PRIMARY, "width": 3}, "marker": {"size": 9, "color": PRIMARY},
+        "customdata": _hover(values, metric),
+        "hovertemplate": "%{x}<br><b>%{customdata}</b><extra></extra>",
+        "name": metric.label_sv,
+    }
+    return _figure([line], height=340, metric=metric, xaxis={"type": "category"})
 
 
 def sparkline(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
     """A small line without axes for the overview cards; the latest point stands out."""
-    dates = frame["snapshot_date"].to_list()
     values = frame["value"].to_list()
-    labels = _period_labels(dates, yearly)
     sizes = [0] * (len(values) - 1) + [8] if values else []
-    fig = go.Figure(
-        go.Scatter(
-            x=labels, y=values, mode="lines+markers", connectgaps=False,
-            line={"color": PRIMARY, "width": 2}, marker={"size": sizes, "color": PRIMARY},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(height=70, margin={"l": 0, "r": 6, "t": 6, "b": 0}, showlegend=False,
-                      paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND)
-    fig.update_xaxes(visible=False, type="category")
-    fig.update_yaxes(visible=False)
-    return fig
+    line = {
+        "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+        "y": values, "mode": "lines+markers", "connectgaps": False,
+        "line": {"color": PRIMARY, "width": 2}, "marker": {"size": sizes, "color": PRIMARY},
+        "hoverinfo": "skip",
+    }
+    return go.Figure(data=[line], layout={
+        "height": 70, "margin": {"l": 0, "r": 6, "t": 6, "b": 0}, "showlegend": False,
+        "paper_bgcolor": BACKGROUND, "plot_bgcolor": BACKGROUND,
+        "xaxis": {"visible": False, "type": "category"}, "yaxis": {"visible": False}})
+
+
+def _bars(values: Sequence[float | None], metric: Metric, **trace) -> dict:
+    """Bars in the primary colour with their numbers at the end and a Swedish hover text."""
+    return {"type": "bar", "marker": {"color": PRIMARY}, "customdata": _hover(values, metric),
+            "text": _bar_text(values, metric), "textposition": "outside", "cliponaxis": False,
+            "textfont": {"color": TEXT}, **trace}
+
+
+def _hidden_marks(names: Sequence[str], hidden: Sequence[bool], category_axis: str,
+                  **style) -> list[dict]:
+    """The suppression mark at each hidden category, where its bar would start (at zero)."""
+    value_axis = "x" if category_axis == "y" else "y"
+    return [{category_axis: name, value_axis: 0, "text": _mark(), "showarrow": False,
+             "font": {"color": MUTED}, **style}
+            for name, is_hidden in zip(names, hidden, strict=True) if is_hidden]
 
 
 def group_bars(frame: pl.DataFrame, metric: Metric, column: str,
@@ -150,29 +163,16 @@ def group_bars(frame: pl.DataFrame, metric: Metric, column: str,
     names = [str(v) if v is not None else texts.UNKNOWN for v in frame[column].to_list()]
     names = [plain.chart(labels.get(n, n) if labels else n) for n in names]
     values = frame["value"].to_list()
-    hidden = frame["suppressed"].to_list()
-    fig = go.Figure(
-        go.Bar(
-            y=names, x=values, orientation="h", marker={"color": PRIMARY},
-            customdata=_hover(values, metric),
-            text=_bar_text(values, metric), textposition="outside", cliponaxis=False,
-            textfont={"color": TEXT},
-            hovertemplate="%{y}<br><b>%{customdata}</b><extra></extra>",
-        )
-    )
-    for name, is_hidden in zip(names, hidden, strict=True):
-        if is_hidden:
-            fig.add_annotation(x=0, y=name, text=_mark(), showarrow=False, xanchor="left",
-                               font={"color": MUTED})
+    bars = _bars(values, metric, y=names, x=values, orientation="h",
+                 hovertemplate="%{y}<br><b>%{customdata}</b><extra></extra>")
+    marks = _hidden_marks(names, frame["suppressed"].to_list(), "y", xanchor="left")
     # Largest on top, hidden cells at the bottom (plotly draws the first category lowest).
     shown = sorted((v, n) for n, v in zip(names, values, strict=True) if v is not None)
     order = [n for n, v in zip(names, values, strict=True) if v is None] + [n for _, n in shown]
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order,
-                     automargin=True)
-    height = max(160, 40 * len(names) + 90)
-    fig = _layout(fig, height=height, metric=metric, value_axis="x")
-    fig.update_xaxes(range=_bar_range(values))
-    return fig
+    return _figure([bars], height=max(160, 40 * len(names) + 90), metric=metric,
+                   value_axis="x", annotations=marks, xaxis={"range": _bar_range(values)},
+                   yaxis={"type": "category", "categoryorder": "array",
+                          "categoryarray": order, "automargin": True})
 
 
 def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
@@ -183,75 +183,57 @@ def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
     keys = frame[column].to_list()
     names = [plain.chart(label.format(k) if k is not None else texts.UNKNOWN) for k in keys]
     values = frame["value"].to_list()
-    fig = go.Figure(
-        go.Bar(
-            x=names, y=values, marker={"color": PRIMARY},
-            customdata=_hover(values, metric),
-            text=_bar_text(values, metric), textposition="outside", cliponaxis=False,
-            textfont={"color": TEXT},
-            hovertemplate="%{x}<br><b>%{customdata}</b><extra></extra>",
-        )
-    )
-    for name, is_hidden in zip(names, frame["suppressed"].to_list(), strict=True):
-        if is_hidden:
-            fig.add_annotation(x=name, y=0, text=_mark(), showarrow=False, yanchor="bottom",
-                               font={"color": MUTED})
+    bars = _bars(values, metric, x=names, y=values,
+                 hovertemplate="%{x}<br><b>%{customdata}</b><extra></extra>")
+    marks = _hidden_marks(names, frame["suppressed"].to_list(), "x", yanchor="bottom")
     categories = [plain.chart(label.format(k)) for k in order] if order is not None else names
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories,
-                     title={"text": axis_title, "font": {"color": MUTED, "size": 13}})
-    fig = _layout(fig, height=340, metric=metric)
-    fig.update_yaxes(range=_bar_range(values))
-    return fig
+    return _figure([bars], height=340, metric=metric, annotations=marks,
+                   xaxis={"type": "category", "categoryorder": "array",
+                          "categoryarray": categories,
+                          "title": {"text": axis_title, "font": {"color": MUTED, "size": 13}}},
+                   yaxis={"range": _bar_range(values)})
 
 
 def scale_trend(series: Sequence[tuple[str, pl.DataFrame]], metric: Metric, *,
                 yearly: bool = False) -> go.Figure:
     """Several metrics of one unit that form a scale (P10, P25, median, P75, P90) over the
     snapshots, the middle one strongest."""
-    fig = go.Figure()
+    lines = []
     for i, (label, frame) in enumerate(series):
         values = frame["value"].to_list()
         style = i if len(series) == len(SCALE) else len(SCALE) // 2
-        fig.add_trace(
-            go.Scatter(
-                x=_period_labels(frame["snapshot_date"].to_list(), yearly), y=values,
-                mode="lines+markers", name=label, connectgaps=False,
-                line={"color": SCALE[style], "width": 3 if style == 2 else 2,
-                      "dash": SCALE_DASH[style]},
-                marker={"size": 7, "color": SCALE[style]},
-                customdata=_hover(values, metric),
-                hovertemplate="%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
-            )
-        )
-    fig.update_xaxes(type="category")
-    fig = _layout(fig, height=380, metric=metric)
-    fig.update_layout(showlegend=True, hovermode="x unified")
-    return fig
+        lines.append({
+            "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+            "y": values, "mode": "lines+markers", "name": label, "connectgaps": False,
+            "line": {"color": SCALE[style], "width": 3 if style == 2 else 2,
+                     "dash": SCALE_DASH[style]},
+            "marker": {"size": 7, "color": SCALE[style]},
+            "customdata": _hover(values, metric),
+            "hovertemplate": "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
+        })
+    return _figure(lines, height=380, metric=metric, xaxis={"type": "category"},
+                   showlegend=True, hovermode="x unified")
 
 
 def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
     """Women and men side by side for each snapshot, in the same colours on every page."""
-    fig = go.Figure()
     parts = frame.partition_by("gender", as_dict=True, maintain_order=True)
     genders = [key[0] for key in parts]
     ordered = [g for g in ("K", "M") if g in genders] + [g for g in genders if g not in ("K", "M")]
+    bars = []
     for gender in ordered:
         part = parts[(gender,)]
         values = part["value"].to_list()
-        fig.add_trace(
-            go.Bar(
-                x=_period_labels(part["snapshot_date"].to_list(), yearly), y=values,
-                name=plain.chart(texts.GENDER_LABELS.get(gender, gender or texts.UNKNOWN)),
-                marker={"color": GENDER_COLOURS.get(gender, UNKNOWN)},
-                customdata=_hover(values, metric),
-                hovertemplate="%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    fig.update_xaxes(type="category")
-    fig = _layout(fig, height=340, metric=metric)
-    fig.update_layout(showlegend=True)
-    return fig
+        bars.append({
+            "type": "bar", "x": _period_labels(part["snapshot_date"].to_list(), yearly),
+            "y": values,
+            "name": plain.chart(texts.GENDER_LABELS.get(gender, gender or texts.UNKNOWN)),
+            "marker": {"color": GENDER_COLOURS.get(gender, UNKNOWN)},
+            "customdata": _hover(values, metric),
+            "hovertemplate": "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
+        })
+    return _figure(bars, height=340, metric=metric, xaxis={"type": "category"},
+                   barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True)
 
 
 def _mark() -> str:

@@ -157,11 +157,12 @@ def compute(
     }
     identity = store.identity(con)
     derived = persons.table(con, metric, identity)
-    tables = protected_tables(con, metric, params, threshold, derived, identity)
+    protected = protected_tables(con, metric, params, threshold, derived, identity)
+    tables = protected.tables
     if forvaltningar is None:
         cells = _view(tables, by)
     else:
-        cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, tables,
+        cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, protected,
                              threshold, derived)
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
@@ -175,13 +176,13 @@ def compute(
     return protected
 
 
-_CACHE: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_CACHE: OrderedDict[tuple, disclosure.Protected] = OrderedDict()
 _CACHE_ENTRIES = 256
 _CACHE_LOCK = threading.Lock()
 
 
 def protected_tables(con, metric: Metric, params: dict, threshold: int, derived: str | None,
-                     identity: tuple | None) -> pl.DataFrame:
+                     identity: tuple | None) -> disclosure.Protected:
     """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
     compute() is cut from them, read from the derived table when there is one. Kept per store
     `identity` (store.identity: file and load version), since the views of one page (total,
@@ -217,12 +218,14 @@ def _view(tables: pl.DataFrame, by: tuple[str, ...], *extra: str) -> pl.DataFram
 
 
 def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], params: dict,
-                 tables: pl.DataFrame, threshold: int, derived: str | None) -> pl.DataFrame:
+                 protected: disclosure.Protected, threshold: int,
+                 derived: str | None) -> pl.DataFrame:
     """A view over a subset of förvaltningar. Rows per förvaltning are the table's own cells.
     A total over the subset (or over one of its categories) is computed afresh and shown only
-    where its persons' count follows from the shown cells anyway (disclosure.sums_follow): for
+    where its persons' count follows from the shown cells anyway (Protected.sums_follow): for
     example where every förvaltning cell it adds up is shown, or where the whole
     municipality's cell is shown and so is every förvaltning cell it leaves out."""
+    tables = protected.tables
     if "forvaltning" in by:
         return _view(tables, by).filter(pl.col("forvaltning").is_in(chosen))
     keys = ["snapshot_date", *by]
@@ -233,7 +236,7 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
         .filter(pl.col("forvaltning").is_in(chosen))
         .join(cells.select(*keys, "group"), on=keys, nulls_equal=True)
     )
-    follows = disclosure.sums_follow(tables, members.select("snapshot_date", "group", "cell"))
+    follows = protected.sums_follow(members.select("snapshot_date", "group", "cell"))
     numerators = [pl.col(c) for c in cells.columns
                   if c.startswith(disclosure.NUMERATOR_PREFIX)]
     return (

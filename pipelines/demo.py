@@ -1,12 +1,13 @@
 """Exempelkommun: a deterministic, fictional municipality laid out as Swedish payroll extracts.
 
-generate() writes what an HR analyst would upload: eight November employment snapshots
-(2018-2025, one xlsx each; with monthly=True every month's from November 2018 to November
-2025, the Novembers the same), a sick-leave extract for the same years (csv) and an HME
-survey summary (xlsx). The headers are the Swedish ones the payroll and survey systems use (see
-pipelines/schema.py). The same persons are followed across the years: hires, leavers,
-retirements, internal moves and promotions, yearly pay reviews, the "Heltid som norm" shift
-from part time to full time and the decline of hourly-paid work.
+generate() writes what an HR analyst would upload: eleven November employment snapshots
+(2015-2025, one xlsx each; with monthly=True every month's from November 2015 to November
+2025, ten years in 121 extracts, the Novembers the same), a sick-leave extract for the same
+years (csv) and an HME survey summary (xlsx). The headers are the Swedish ones the payroll
+and survey systems use (see pipelines/schema.py). The same persons are followed across the
+years: hires, leavers, retirements, internal moves and promotions, yearly pay reviews, the
+"Heltid som norm" shift from part time to full time (from 2016) and the decline of
+hourly-paid work.
 
 Everything is drawn from one random.Random(seed), so a seed always gives the same files.
 The personnummer are synthetic: a real birth date, serial numbers 980-999 and a valid check
@@ -27,16 +28,19 @@ import polars as pl
 import xlsxwriter
 
 DEMO_SEED = 20251101
-SNAPSHOT_YEARS = range(2018, 2026)  # November snapshots, snapshot date 1 November
-FIRST_YEAR = SNAPSHOT_YEARS[0]
+SNAPSHOT_YEARS = range(2015, 2026)  # November snapshots, snapshot date 1 November
+FIRST_YEAR, LAST_YEAR = SNAPSHOT_YEARS[0], SNAPSHOT_YEARS[-1]
+LEVEL_YEAR = 2018
+"""The year the tables give salaries, the hourly wage and unit sizes for; pay_index and
+STAFF_GROWTH take them to the other years, earlier ones included."""
 
 EMPLOYMENT_FILE = "exempelkommun_anstallningar_{day:%Y-%m}.xlsx"
 PAY_REVIEW_MONTH = 4
 """The monthly demo takes each year's new pay, rates and posts from April."""
 SEASON = {6: 1.6, 7: 1.9, 8: 1.5, 12: 1.2}
 """Hourly-paid hours in a month relative to November: summer holidays and Christmas."""
-ABSENCE_FILE = "exempelkommun_sjukfranvaro_2018-2025.csv"
-HME_FILE = "exempelkommun_hme_2018-2025.xlsx"
+ABSENCE_FILE = f"exempelkommun_sjukfranvaro_{FIRST_YEAR}-{LAST_YEAR}.csv"
+HME_FILE = f"exempelkommun_hme_{FIRST_YEAR}-{LAST_YEAR}.xlsx"
 
 EMPLOYMENT_SCHEMA: dict[str, type[pl.DataType]] = {
     "Mätdatum": pl.Date,
@@ -83,11 +87,11 @@ class Occupation(NamedTuple):
     title: str
     ssyk: str
     salary: int
-    """Typical full-time monthly salary in 2018, kr."""
+    """Typical full-time monthly salary in LEVEL_YEAR (2018), kr."""
     women: float
     """Probability that a new hire is a woman."""
     full_time: float
-    """Probability of a 100 % contract in 2018."""
+    """Probability of a 100 % contract before Heltid som norm (the first snapshot, 2015)."""
 
 
 # SSYK 2012 codes: 2343, 5311 and 2661 as in metric-definitions.md; the others are plausible
@@ -178,7 +182,7 @@ class StaffMix(NamedTuple):
     hourly: tuple[str, ...] = ()
     """Occupations of the unit's hourly-paid staff."""
     hourly_per_staff: float = 0.0
-    """Hourly employments per monthly-paid employee, in 2018."""
+    """Hourly employments per monthly-paid employee (the weight of the unit's share)."""
 
 
 STAFF_MIXES: dict[str, StaffMix] = {
@@ -246,8 +250,8 @@ STAFF_MIXES: dict[str, StaffMix] = {
     "bad": StaffMix("enhetschef_kultur", (("badmastare", 1.0),), ("badmastare",), 0.50),
 }
 
-# Förvaltning -> its units as (name, staff mix, monthly-paid staff in 2018 excluding the
-# manager). The first unit is the förvaltning's office; its manager heads the förvaltning.
+# Förvaltning -> its units as (name, staff mix, monthly-paid staff in LEVEL_YEAR excluding
+# the manager). The first unit is the förvaltning's office; its manager heads the förvaltning.
 SUBSTITUTE_OCCUPATIONS = {o for mix in STAFF_MIXES.values() for o in mix.hourly}
 """Occupations with hourly-paid substitutes, who are often hired from among them."""
 
@@ -338,28 +342,30 @@ TWO_MANAGERS_FROM = 70
 """Units with at least this many staff have two managers."""
 
 # General pay review per year (the increase from the previous November).
-PAY_RAISE = {2019: 0.030, 2020: 0.025, 2021: 0.024, 2022: 0.026, 2023: 0.040,
-             2024: 0.034, 2025: 0.031}
+PAY_RAISE = {2016: 0.027, 2017: 0.026, 2018: 0.028, 2019: 0.030, 2020: 0.025, 2021: 0.024,
+             2022: 0.026, 2023: 0.040, 2024: 0.034, 2025: 0.031}
 EXTRA_RAISE = {SOCIAL_WORKER: 0.007}
 """Occupations in short supply get this on top of the general raise each year."""
-HOURLY_WAGE_2018 = 145.0
+HOURLY_WAGE = 145.0
+"""An hourly-paid substitute's wage in LEVEL_YEAR, kr."""
 
-STAFF_GROWTH = 0.006  # monthly-paid staff per unit, per year
-HOURLY_EMPLOYMENTS = {2018: 525, 2019: 500, 2020: 470, 2021: 430, 2022: 390, 2023: 350,
-                      2024: 320, 2025: 290}
+STAFF_GROWTH = 0.006  # monthly-paid staff per unit, per year (from LEVEL_YEAR's sizes)
+HOURLY_EMPLOYMENTS = {2015: 560, 2016: 555, 2017: 545, 2018: 525, 2019: 500, 2020: 470,
+                      2021: 430, 2022: 390, 2023: 350, 2024: 320, 2025: 290}
 ZERO_HOURS_SHARE = 0.12  # hourly-paid employments without hours in November
 # Heltid som norm: the chance a part-time employee goes full time in the year, and how much
 # of the gap to 100 % a new hire's chance of a full-time contract has closed.
-FULL_TIME_CONVERSION = {2019: 0.09, 2020: 0.11, 2021: 0.11, 2022: 0.09, 2023: 0.07,
-                        2024: 0.06, 2025: 0.05}
-FULL_TIME_HIRES = {2019: 0.15, 2020: 0.30, 2021: 0.45, 2022: 0.55, 2023: 0.62, 2024: 0.68,
-                   2025: 0.72}
+FULL_TIME_CONVERSION = {2016: 0.02, 2017: 0.04, 2018: 0.06, 2019: 0.09, 2020: 0.11,
+                        2021: 0.11, 2022: 0.09, 2023: 0.07, 2024: 0.06, 2025: 0.05}
+FULL_TIME_HIRES = {2016: 0.0, 2017: 0.04, 2018: 0.08, 2019: 0.15, 2020: 0.30, 2021: 0.45,
+                   2022: 0.55, 2023: 0.62, 2024: 0.68, 2025: 0.72}
 PART_TIME_RATES = ((75, 30), (80, 26), (50, 8), (60, 6), (85, 10), (90, 14), (70, 6))
-MEN_IN_PRESCHOOL = {year: 0.045 + 0.004 * (year - FIRST_YEAR) for year in SNAPSHOT_YEARS}
+MEN_IN_PRESCHOOL = {year: 0.044 + 0.0025 * (year - FIRST_YEAR) for year in SNAPSHOT_YEARS}
 """Men's share of preschool staff (SSYK 2343, 5311) that hiring steers towards (national
 figure 4.4 % in 2021, metric-definitions.md M4)."""
-AGE_BANDS_2018 = ((19, 24, 6), (25, 29, 9), (30, 34, 11), (35, 39, 12), (40, 44, 12),
-                  (45, 49, 13), (50, 54, 13), (55, 59, 12), (60, 64, 10), (65, 66, 2))
+AGE_BANDS = ((19, 24, 6), (25, 29, 9), (30, 34, 11), (35, 39, 12), (40, 44, 12),
+             (45, 49, 13), (50, 54, 13), (55, 59, 12), (60, 64, 10), (65, 66, 2))
+"""(From age, to age, weight) of the staff already employed at the first snapshot."""
 MANAGER_WOMEN = 0.64
 """Women's share of managers that appointments steer towards (SKR 2021: 52-64 %)."""
 RETIREMENT = {65: 0.45, 66: 0.55}  # chance to retire at this age; everyone goes at 67
@@ -372,8 +378,9 @@ SECOND_JOB_SHARE = 0.12  # part-time hires who also take a part-time post in a s
 SICK_SHORT_MEAN = 0.040
 SICK_NONE_SHARE = 0.18
 SICK_LONG_RISK = 0.046
-SICK_YEAR = {2018: (1.00, 1.00), 2019: (1.00, 1.00), 2020: (1.45, 1.10), 2021: (1.30, 1.12),
-             2022: (1.40, 1.08), 2023: (1.05, 1.05), 2024: (1.00, 1.02), 2025: (0.98, 1.00)}
+SICK_YEAR = {2015: (1.02, 1.04), 2016: (1.04, 1.08), 2017: (1.02, 1.05), 2018: (1.00, 1.00),
+             2019: (1.00, 1.00), 2020: (1.45, 1.10), 2021: (1.30, 1.12), 2022: (1.40, 1.08),
+             2023: (1.05, 1.05), 2024: (1.00, 1.02), 2025: (0.98, 1.00)}
 """Year -> (factor on short spells, factor on the long-spell risk): the pandemic peak."""
 SICK_FORVALTNING = {"Barn och utbildning": 1.10, "Vård och omsorg": 1.25, "Socialtjänst": 1.0,
                     "Kommunledningskontoret": 0.60, "Samhällsbyggnad": 0.70,
@@ -381,8 +388,8 @@ SICK_FORVALTNING = {"Barn och utbildning": 1.10, "Vård och omsorg": 1.25, "Soci
 ORDINARY_HOURS = 1700  # a full-time year
 
 # HME: the municipality's level per year, and each sub-index's offset from it.
-HME_YEAR = {2018: 78.0, 2019: 78.6, 2020: 76.4, 2021: 76.0, 2022: 77.3, 2023: 78.2,
-            2024: 78.9, 2025: 79.5}
+HME_YEAR = {2015: 77.0, 2016: 77.4, 2017: 77.7, 2018: 78.0, 2019: 78.6, 2020: 76.4,
+            2021: 76.0, 2022: 77.3, 2023: 78.2, 2024: 78.9, 2025: 79.5}
 HME_OFFSETS = (("Motivationsindex", 1.5), ("Ledarskapsindex", 2.0), ("Styrningsindex", -3.5))
 
 
@@ -461,10 +468,13 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 @functools.cache
 def pay_index(year: int, occupation: str = "") -> float:
-    """Pay in a year relative to 2018: the pay reviews since then (and any extra raise)."""
+    """Pay in a year relative to LEVEL_YEAR: the pay reviews between the two (and any extra
+    raise), multiplied in for a later year and divided out for an earlier one."""
     index = 1.0
-    for y in range(FIRST_YEAR + 1, year + 1):
+    for y in range(LEVEL_YEAR + 1, year + 1):
         index *= 1 + PAY_RAISE[y] + EXTRA_RAISE.get(occupation, 0.0)
+    for y in range(year + 1, LEVEL_YEAR + 1):
+        index /= 1 + PAY_RAISE[y] + EXTRA_RAISE.get(occupation, 0.0)
     return index
 
 
@@ -560,7 +570,7 @@ class Exempelkommun:
         if manager:
             age = rng.randint(36, 64)
         else:
-            low, high, _ = rng.choices(AGE_BANDS_2018, [w for *_, w in AGE_BANDS_2018])[0]
+            low, high, _ = rng.choices(AGE_BANDS, [w for *_, w in AGE_BANDS])[0]
             age = rng.randint(low, high)
         return age, max(1.0, min(tenure, age - 19.5))
 
@@ -743,7 +753,7 @@ class Exempelkommun:
     def fill_units(self, year: int, seeding: bool) -> None:
         """Fill vacant manager posts, then hire staff up to each unit's size."""
         rng = self.rng
-        growth = 1 + STAFF_GROWTH * (year - FIRST_YEAR)
+        growth = 1 + STAFF_GROWTH * (year - LEVEL_YEAR)
         by_unit: dict[str, list[Employment]] = {u.name: [] for u in self.units}
         for e in self.employments:
             if not e.hourly:
@@ -834,7 +844,7 @@ class Exempelkommun:
         for e in sorted(self.employments, key=lambda e: (unit_order[e.unit.name], e.number)):
             occupation = OCCUPATIONS[e.occupation]
             if e.hourly:
-                wage = round(HOURLY_WAGE_2018 * pay_index(year) * e.pay, 2)
+                wage = round(HOURLY_WAGE * pay_index(year) * e.pay, 2)
                 rate = actual = salary = None
                 hours = self.hours_in_november()
             else:
@@ -1026,11 +1036,13 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str,
 
 def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> list[Path]:
     """Write the demo extracts to out_dir (created if missing) and return their paths:
-    first the 8 November employment extracts in date order (with `monthly`, every month's
-    from November 2018 to November 2025: 85), then the sick-leave extract, then the HME
-    summary."""
+    first the 11 November employment extracts in date order (with `monthly`, every month's
+    from November 2015 to November 2025: 121), then the sick-leave extract, then the HME
+    summary. Any other exempelkommun_* file in out_dir (a demo of other years) is removed, as
+    load_demo reads every such file in the folder."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stale = set(out_dir.glob("exempelkommun_*"))
     snapshots = simulate(seed)
     extracts = (monthly_extracts(snapshots, seed) if monthly
                 else [(snapshot_date(s.year), s.employment) for s in snapshots])
@@ -1052,6 +1064,8 @@ def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> 
     hme_path = out_dir / HME_FILE
     write_xlsx(hme, hme_path, "HME")
     paths.append(hme_path)
+    for path in stale.difference(paths):
+        path.unlink()
     return paths
 
 

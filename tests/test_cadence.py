@@ -128,8 +128,9 @@ def test_cli_prints_the_series(env, capsys):
 
 @pytest.fixture(scope="module")
 def demo_stores(tmp_path_factory):
-    """The demo's November extracts in one store and every month's from November 2018 to
-    November 2025 in another (as CSV, which loads faster than the demo's workbooks)."""
+    """The demo's November extracts in one store and every month's from November 2015 to
+    November 2025, ten years, in another (as CSV, which loads faster than the demo's
+    workbooks)."""
     folder = tmp_path_factory.mktemp("cadence_demo")
     patch = pytest.MonkeyPatch()
     patch.setenv("PERSONALPANELEN_DATA_DIR", str(folder / "data"))
@@ -153,11 +154,22 @@ def demo_stores(tmp_path_factory):
         con.close()
 
 
-def test_monthly_demo_has_every_month(demo_stores):
+def test_monthly_demo_has_every_month_of_ten_years(demo_stores):
     dates = store.read(demo_stores["monthly"], "SELECT DISTINCT snapshot_date AS d FROM "
                                                "employment ORDER BY 1")["d"].to_list()
-    assert len(dates) == 12 * 7 + 1 and dates[0] == date(2018, 11, 1)
+    assert len(dates) == 12 * 10 + 1 and dates[0] == date(2015, 11, 1)
     assert all(d.day == 1 for d in dates) and dates[-1] == date(2025, 11, 1)
+    months = [12 * d.year + d.month for d in dates]
+    assert [b - a for a, b in zip(months, months[1:], strict=False)] == [1] * 120
+
+
+def test_monthly_demo_s_novembers_are_the_yearly_demo_s_extracts():
+    snapshots = demo.simulate()
+    novembers = {day: frame for day, frame in demo.monthly_extracts(snapshots)
+                 if day.month == 11}
+    assert list(novembers) == [date(y, 11, 1) for y in range(2015, 2026)]
+    for s in snapshots:
+        assert novembers[demo.snapshot_date(s.year)].equals(s.employment), s.year
 
 
 def test_monthly_store_gives_the_yearly_store_s_november_figures(demo_stores):
@@ -167,23 +179,30 @@ def test_monthly_store_gives_the_yearly_store_s_november_figures(demo_stores):
     yearly = compute_many(demo_stores["yearly"], ids)
     assert monthly.height > 0 and monthly.equals(yearly)
     turnover = monthly.filter(pl.col("metric_id") == "turnover")
-    assert turnover["snapshot_date"].to_list() == [date(y, 11, 1) for y in range(2019, 2026)]
+    assert turnover["snapshot_date"].to_list() == [date(y, 11, 1) for y in range(2016, 2026)]
 
 
-def test_monthly_turnover_over_twelve_months_by_hand(demo_stores):
-    """Turnover at 2025-11-01, counted directly: monthly-paid tillsvidare persons of
-    2024-11-01 not in the 2025-11-01 snapshot (the months between do not matter)."""
+@pytest.mark.parametrize("year", [2016, 2025])
+def test_monthly_turnover_over_twelve_months_by_hand(demo_stores, year):
+    """Turnover at the year's November, counted directly: monthly-paid tillsvidare persons
+    of the November before not in this November's snapshot (the eleven monthly snapshots
+    between do not matter). 2016 is the ten-year store's first turnover, 2025 its last."""
     con = demo_stores["monthly"]
     counts = store.read(con, """
         WITH before AS (SELECT DISTINCT person_key FROM employment
-                        WHERE snapshot_date = '2024-11-01' AND pay_form = 'monthly'
+                        WHERE snapshot_date = ? AND pay_form = 'monthly'
                           AND employment_form = 'tillsvidare'),
              after AS (SELECT DISTINCT person_key FROM employment
-                       WHERE snapshot_date = '2025-11-01')
+                       WHERE snapshot_date = ?)
         SELECT count(*) AS n, count(*) FILTER (person_key NOT IN (SELECT * FROM after)) AS gone
-        FROM before""").row(0)
+        FROM before""", [date(year - 1, 11, 1), date(year, 11, 1)]).row(0)
     n, gone = counts
-    frame = compute(con, "turnover", start=date(2025, 11, 1))
+    assert n > 1000 and 0 < gone < n
+    between = store.read(con, "SELECT count(DISTINCT snapshot_date) AS k FROM employment "
+                              "WHERE snapshot_date > ? AND snapshot_date < ?",
+                         [date(year - 1, 11, 1), date(year, 11, 1)])["k"].item()
+    assert between == 11
+    frame = compute(con, "turnover", start=date(year, 11, 1), end=date(year, 11, 1))
     assert frame["n"].to_list() == [n]
     assert frame["value"].to_list() == [pytest.approx(100 * gone / n)]
 

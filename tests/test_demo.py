@@ -13,11 +13,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.demo import DEMO_SEED, SNAPSHOT_YEARS, generate
+from pipelines.demo import DEMO_SEED, generate
 
-EMPLOYMENT_NAMES = [f"exempelkommun_anstallningar_{year}-11.xlsx" for year in SNAPSHOT_YEARS]
-ABSENCE_NAME = "exempelkommun_sjukfranvaro_2018-2025.csv"
-HME_NAME = "exempelkommun_hme_2018-2025.xlsx"
+YEARS = range(2015, 2026)
+"""The demo's November snapshots: eleven, so that the monthly demo spans ten years."""
+N = len(YEARS)
+EMPLOYMENT_NAMES = [f"exempelkommun_anstallningar_{year}-11.xlsx" for year in YEARS]
+ABSENCE_NAME = "exempelkommun_sjukfranvaro_2015-2025.csv"
+HME_NAME = "exempelkommun_hme_2015-2025.xlsx"
 EMPLOYMENT_HEADERS = [
     "Mätdatum", "Personnummer", "Anställningsnummer", "Förvaltning", "Enhet", "Befattning",
     "SSYK", "Anställningsform", "Löneform", "Sysselsättningsgrad",
@@ -38,9 +41,9 @@ HOURLY = pl.col("Löneform") == "Timlön"
 
 def read_all(paths: list[Path]) -> list[pl.DataFrame]:
     """Every file of a generate() run, read back as it is on disk."""
-    frames = [pl.read_excel(p, sheet_name="Anställningar") for p in paths[:8]]
-    frames.append(read_absence(paths[8]))
-    frames.append(pl.read_excel(paths[9], sheet_name="HME"))
+    frames = [pl.read_excel(p, sheet_name="Anställningar") for p in paths[:N]]
+    frames.append(read_absence(paths[N]))
+    frames.append(pl.read_excel(paths[N + 1], sheet_name="HME"))
     return frames
 
 
@@ -85,8 +88,8 @@ def frames(paths) -> list[pl.DataFrame]:
 
 @pytest.fixture(scope="module")
 def employment(frames) -> pl.DataFrame:
-    """All eight snapshots, with the year, gender (from the personnummer) and age."""
-    return pl.concat(frames[:8]).with_columns(
+    """All eleven snapshots, with the year, gender (from the personnummer) and age."""
+    return pl.concat(frames[:N]).with_columns(
         year=pl.col("Mätdatum").dt.year(),
         woman=pl.col("Personnummer").str.slice(11, 1).cast(pl.Int64) % 2 == 0,
         age=pl.col("Mätdatum").dt.year()
@@ -96,26 +99,26 @@ def employment(frames) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def absence(frames) -> pl.DataFrame:
-    return frames[8]
+    return frames[N]
 
 
 @pytest.fixture(scope="module")
 def hme(frames) -> pl.DataFrame:
-    return frames[9]
+    return frames[N + 1]
 
 
 # --- files and determinism -----------------------------------------------------------------
 
-def test_ten_files_in_the_documented_order(paths):
+def test_thirteen_files_in_the_documented_order(paths):
     assert [p.name for p in paths] == [*EMPLOYMENT_NAMES, ABSENCE_NAME, HME_NAME]
     assert all(p.is_file() for p in paths)
 
 
 def test_headers_are_the_swedish_ones(frames):
-    for frame in frames[:8]:
+    for frame in frames[:N]:
         assert frame.columns == EMPLOYMENT_HEADERS
-    assert frames[8].columns == ABSENCE_HEADERS
-    assert frames[9].columns == HME_HEADERS
+    assert frames[N].columns == ABSENCE_HEADERS
+    assert frames[N + 1].columns == HME_HEADERS
 
 
 def test_cells_have_their_types(employment):
@@ -129,11 +132,11 @@ def test_cells_have_their_types(employment):
         assert schema[column].is_numeric()
     dates = employment.group_by("year").agg(pl.col("Mätdatum").unique())
     assert {(y, tuple(d)) for y, d in dates.rows()} == {
-        (y, (dt.date(y, 11, 1),)) for y in SNAPSHOT_YEARS}
+        (y, (dt.date(y, 11, 1),)) for y in YEARS}
 
 
 def test_sick_leave_csv_has_bom_semicolons_and_decimal_commas(paths):
-    raw = paths[8].read_bytes()
+    raw = paths[N].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + "År;Personnummer;".encode())
     first_row = raw.decode("utf-8-sig").splitlines()[1].split(";")
     assert re.fullmatch(r"\d+,\d", first_row[3])
@@ -144,13 +147,29 @@ def test_same_seed_gives_the_same_files(paths, frames, tmp_path):
     assert len(again) == len(frames)
     for mine, theirs in zip(frames, again, strict=True):
         assert mine.equals(theirs)
-    assert paths[8].read_bytes() == (tmp_path / "again" / ABSENCE_NAME).read_bytes()
+    assert paths[N].read_bytes() == (tmp_path / "again" / ABSENCE_NAME).read_bytes()
 
 
 def test_another_seed_gives_other_files(frames, tmp_path):
     other = read_all(generate(tmp_path / "other", seed=DEMO_SEED + 1))
     for mine, theirs in zip(frames, other, strict=True):
         assert not mine.equals(theirs)
+
+
+def test_a_demo_of_other_years_is_replaced_not_added_to(tmp_path):
+    # load_demo reads every exempelkommun_* file in the folder: the 2018-2025 demo's sick-leave
+    # and HME files beside the new ones would load those years twice.
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    old = [folder / "exempelkommun_sjukfranvaro_2018-2025.csv",
+           folder / "exempelkommun_hme_2018-2025.xlsx"]
+    for path in old:
+        path.write_bytes(b"old")
+    (folder / "mina_anteckningar.txt").write_bytes(b"kept")
+    written = generate(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*(p.name for p in written), "mina_anteckningar.txt"])
+    assert len(written) == N + 2 and not any(p.exists() for p in old)
 
 
 # --- persons and employments ---------------------------------------------------------------
@@ -169,7 +188,7 @@ def test_an_employment_keeps_its_person_and_gender_across_years(employment):
         pl.col("Personnummer").n_unique().alias("persons"),
         pl.col("year").n_unique().alias("years"))
     assert per_employment["persons"].max() == 1
-    assert per_employment["years"].max() == len(SNAPSHOT_YEARS)  # followed over the years
+    assert per_employment["years"].max() == N  # followed over all the years
 
 
 def test_the_same_persons_are_followed_across_years(employment):
@@ -215,7 +234,7 @@ def test_pay_form_decides_which_columns_are_filled(employment):
     assert (monthly["Faktisk sysselsättningsgrad"] <= monthly["Sysselsättningsgrad"]).all()
     assert monthly["Sysselsättningsgrad"].is_between(1, 100).all()
     assert hourly["Arbetade timmar"].is_between(0, 160).all()
-    assert hourly["Timlön"].is_between(130, 220).all()
+    assert hourly["Timlön"].is_between(120, 220).all()  # about 125-135 kr in 2015
 
 
 def test_dates_are_in_order(employment):
@@ -245,17 +264,18 @@ def test_full_time_share_rises(employment):
     persons = employment.filter(MONTHLY).group_by("year", "Personnummer").agg(
         pl.col("Sysselsättningsgrad").sum().clip(upper_bound=100).alias("rate"))
     share = by_year(persons, 100 * (pl.col("rate") >= 100).mean())
-    assert 50 <= share[2018] <= 62
+    assert 50 <= share[2015] <= 62
     assert 70 <= share[2025] <= 82
-    assert share[2025] - share[2018] >= 10
+    assert share[2015] < share[2018] < share[2021] < share[2025]  # Heltid som norm from 2016
+    assert share[2025] - share[2015] >= 10
 
 
 def test_hourly_paid_persons_in_november_fall(employment):
     working = employment.filter(HOURLY & (pl.col("Arbetade timmar") > 0))
     persons = by_year(working, pl.col("Personnummer").n_unique())
-    assert 380 <= persons[2018] <= 520
+    assert 380 <= persons[2015] <= 520
     assert 200 <= persons[2025] <= 320
-    assert persons[2025] < persons[2021] < persons[2018]
+    assert persons[2025] < persons[2021] < persons[2018] < persons[2015]
 
 
 def test_women_are_most_managers(employment):
@@ -270,7 +290,7 @@ def test_few_but_more_men_in_preschool(employment):
         ["year", "Personnummer"])
     share = by_year(staff, 100 * (~pl.col("woman")).mean())
     assert all(3 <= s <= 9 for s in share.values()), share
-    assert share[2025] > share[2018]
+    assert share[2025] > share[2015]
 
 
 def test_social_workers_pay_spread_and_rising_entry_pay(employment):
@@ -287,7 +307,7 @@ def test_social_workers_pay_spread_and_rising_entry_pay(employment):
     entry = by_year(new, pl.len(), pay.median().alias("median"))
     # the dashboard shows this median only from 10 persons (metrics/mission.py)
     assert all(n >= 10 for n, _ in entry.values()), entry
-    assert entry[2025][1] > entry[2018][1]
+    assert entry[2025][1] > entry[2018][1] > entry[2015][1]
 
 
 def test_workforce_is_mostly_women_with_a_visible_60_64_group(employment):
@@ -310,7 +330,7 @@ def test_forvaltning_sizes(employment):
 # --- sick leave and HME ---------------------------------------------------------------------
 
 def test_sick_leave_level_and_pandemic_peak(absence, employment):
-    assert absence["År"].unique().sort().to_list() == list(SNAPSHOT_YEARS)
+    assert absence["År"].unique().sort().to_list() == list(YEARS)
     assert absence.select("År", "Personnummer").is_duplicated().sum() == 0
     ordinary, sick, long = (pl.col("Ordinarie arbetstid (tim)"), pl.col("Sjukfrånvaro (tim)"),
                             pl.col("Varav långtidssjukfrånvaro (tim)"))
@@ -318,6 +338,7 @@ def test_sick_leave_level_and_pandemic_peak(absence, employment):
     rates = dict(absence.group_by("År").agg(100 * sick.sum() / ordinary.sum()).rows())
     assert all(4 <= r <= 10 for r in rates.values()), rates
     assert rates[2021] > rates[2018]
+    assert max(rates[y] for y in range(2015, 2020)) < min(rates[y] for y in (2020, 2021, 2022))
     long_share = absence.select(100 * long.sum() / sick.sum()).item()
     assert 30 <= long_share <= 50
     monthly = employment.filter(MONTHLY).select(

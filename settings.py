@@ -94,17 +94,22 @@ MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "a
 
 def get() -> Settings:
     """The settings from the environment (PERSONALPANELEN_*), read afresh whenever it changed:
-    a page run asks about 200 times, so equal environments share one Settings."""
-    own = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(_PREFIX)))
-    return _settings(own, os.environ.get("HOME"))
+    a page run asks about 200 times, so equal environments share one Settings. A new setting
+    goes in _NAMES too."""
+    return _settings(tuple(map(os.environ.get, _NAMES)))
 
 
-_PREFIX = "PERSONALPANELEN_"
+_NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
+    "DATA_DIR", "DB", "DEMO_DB", "SECRET_FILE", "MIN_CELL", "MIN_N_PERCENTILES",
+    "MIN_N_SICK_LEAVE", "FTE_HOURS", "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
+    "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY")))
+"""The environment variables the settings read (HOME for the key file's default)."""
 
 
 @functools.lru_cache(maxsize=8)
-def _settings(own: tuple[tuple[str, str], ...], home: str | None) -> Settings:
-    """Settings for one environment (`own` and `home` are its key; _env reads the values)."""
+def _settings(environment: tuple[str | None, ...]) -> Settings:
+    """Settings for one environment (`environment`, the values of _NAMES, is only its key:
+    _env reads them)."""
     data_dir = Path(_env("PERSONALPANELEN_DATA_DIR", str(ROOT / "data")))
     return Settings(
         data_dir=data_dir,

@@ -136,13 +136,15 @@ def compute(
     publication: bool = False,
     retirement_age: int | None = None,
     monthly: bool = False,
+    identity: tuple[str, int] | None = None,
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
     broken down by `by` (one of the tables of views()); cells hidden by the disclosure model
     (disclosure.py) and, when `publication` is on, rounded as SCB publishes.
     The yearly series (the default) counts the reference month's snapshots (the setting,
     November); `monthly` gives every snapshot, for a metric whose record allows it.
-    `retirement_age` defaults to the setting."""
+    `retirement_age` defaults to the setting. `identity` is the store's (store.identity) when
+    the caller keeps it, else it is asked here."""
     metric = registry.get(metric) if isinstance(metric, str) else metric
     by = _table(metric, by)
     if monthly and not metric.monthly:
@@ -157,7 +159,7 @@ def compute(
         "fte_hours": cfg.fte_hours_divisor,
         "retirement_age": retirement_age or cfg.retirement_age,
     }
-    identity = store.identity(con)
+    identity = identity or store.identity(con)
     derived = persons.table(con, metric, identity)
     params["snapshots"] = _snapshots(con, identity, derived, params)
     protected = protected_tables(con, metric, params, threshold, derived, identity)

@@ -112,17 +112,19 @@ class DataKey:
 
 
 @st.cache_resource(show_spinner=False)
-def _version(db_path: str) -> int:
-    return store.version(_store_at(db_path))
+def _identity(db_path: str) -> tuple[str, int] | None:
+    return store.identity(_store_at(db_path))
 
 
 def data_key() -> DataKey:
-    """Asked by every cached read of a run: the store's version is kept until the next load
-    or delete (after_load; only this server writes the store it holds open)."""
+    """Asked by every cached read of a run: the store's identity (file and version) is kept
+    until the next load or delete (after_load; only this server writes the store it holds
+    open)."""
     cfg = settings.get()
     path = _shown_path()
-    return DataKey(path, _version(path), cfg.min_cell_count, cfg.min_n_percentiles,
-                   cfg.min_n_sick_leave, cfg.fte_hours_divisor)
+    identity = _identity(path)
+    return DataKey(path, identity[1] if identity else 0, cfg.min_cell_count,
+                   cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
 
 
 is_yearly = reads_years
@@ -138,7 +140,8 @@ def _metric_frame(key: DataKey, metric_id: str, by: tuple[str, ...],
                   publication: bool, retirement_age: int, monthly: bool) -> pl.DataFrame:
     return compute(connection(), metric_id, by=list(by), forvaltningar=forvaltningar,
                    start=start, end=end, publication=publication,
-                   retirement_age=retirement_age, monthly=monthly)
+                   retirement_age=retirement_age, monthly=monthly,
+                   identity=_identity(key.db_path))
 
 
 def metric_frame(metric_id: str, *, by: Sequence[str] = (),
@@ -232,7 +235,7 @@ def manager_span_methods() -> dict:
 def after_load() -> None:
     """Drop the cached frames of the previous store version (the version key moved on)."""
     for cached in (_metric_frame, _available, _filter_options, _load_log,
-                   _manager_span_methods, _own_data, _version):
+                   _manager_span_methods, _own_data, _identity):
         cached.clear()
 
 

@@ -88,37 +88,26 @@ def _measures(metric: Metric) -> str:
     return f"{metric.n} AS n, ({metric.value})::DOUBLE AS value{numerators}"
 
 
-def sql(metric: Metric, by: Sequence[str] = (), derived: str | None = None) -> str:
-    """The statement for one breakdown, optionally over a subset of förvaltningar (parameters:
-    start, end, month, forvaltningar, fte_hours, retirement_age), from the step's derived
-    table when given."""
-    cell_keys = ", ".join(("snapshot_date", *by))
-    return f"""{_persons(metric, derived)}
-SELECT {cell_keys}, {_measures(metric)}
-FROM persons
-WHERE ({metric.person_filter})
-  AND ($forvaltningar::VARCHAR[] IS NULL OR list_contains($forvaltningar::VARCHAR[], forvaltning))
-GROUP BY {cell_keys}
-HAVING n > 0
-ORDER BY {cell_keys}
-"""
-
-
-def tables_sql(metric: Metric, derived: str | None = None) -> str:
+def tables_sql(metric: Metric, derived: str | None = None, *, subset: bool = False) -> str:
     """One statement for all the cells disclosure decides over (disclosure.py): the total,
     each förvaltning, each category of the metric's other breakdowns, and förvaltning x each
-    of them, by GROUPING SETS."""
+    of them, by GROUPING SETS. With `subset`, the cells over the chosen förvaltningar
+    ($forvaltningar) instead: their total and each category of the other breakdowns."""
     others = [b for b in metric.breakdowns if b != "forvaltning"]
-    sets = ["(snapshot_date)", "(snapshot_date, forvaltning)",
-            *(f"(snapshot_date, {b})" for b in others),
-            *(f"(snapshot_date, forvaltning, {b})" for b in others)]
+    sets = ["(snapshot_date)", *(f"(snapshot_date, {b})" for b in others)]
+    if not subset:
+        sets += ["(snapshot_date, forvaltning)",
+                 *(f"(snapshot_date, forvaltning, {b})" for b in others)]
     dim = "".join(f" WHEN grouping({b}) = 0 THEN '{b}'" for b in others)
+    scope = ("TRUE AS scope_all, NULL::VARCHAR AS forvaltning" if subset
+             else "grouping(forvaltning) = 1 AS scope_all, forvaltning")
+    chosen = (" AND list_contains($forvaltningar::VARCHAR[], forvaltning)" if subset else "")
     return f"""{_persons(metric, derived)}
-SELECT snapshot_date, grouping(forvaltning) = 1 AS scope_all, forvaltning,
+SELECT snapshot_date, {scope},
        {f"CASE{dim} END" if others else "NULL::VARCHAR"} AS dim,
        {"".join(f"{b}, " for b in others)}{_measures(metric)}
 FROM persons
-WHERE ({metric.person_filter})
+WHERE ({metric.person_filter}){chosen}
 GROUP BY GROUPING SETS ({", ".join(sets)})
 HAVING n > 0
 ORDER BY snapshot_date, scope_all DESC, dim NULLS FIRST, {", ".join(("forvaltning", *others))}
@@ -168,7 +157,7 @@ def compute(
         cells = _view(tables, by)
     else:
         cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, protected,
-                             threshold, derived)
+                             threshold, derived, identity)
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
     valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
@@ -237,43 +226,47 @@ def _read(con, statement: str, params: dict) -> pl.DataFrame:
         pl.col("n").cast(pl.Int64))
 
 
-def _view(tables: pl.DataFrame, by: tuple[str, ...], *extra: str) -> pl.DataFrame:
-    """The cells of one table, [snapshot_date, <by>, n, value, suppressed, <extra>]."""
+def _view(tables: pl.DataFrame, by: tuple[str, ...],
+          columns: Sequence[str] = ("suppressed",)) -> pl.DataFrame:
+    """The cells of one table, [snapshot_date, <by>, n, value, <columns>]."""
     dim = next((b for b in by if b != "forvaltning"), None)
     rows = tables.filter(
         pl.col("scope_all") != ("forvaltning" in by),
         pl.col("dim").is_null() if dim is None else pl.col("dim") == dim,
     )
-    return rows.select("snapshot_date", *by, "n", "value", "suppressed", *extra)
+    return rows.select("snapshot_date", *by, "n", "value", *columns)
 
 
 def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], params: dict,
-                 protected: disclosure.Protected, threshold: int,
-                 derived: str | None) -> pl.DataFrame:
+                 protected: disclosure.Protected, threshold: int, derived: str | None,
+                 identity: tuple | None) -> pl.DataFrame:
     """A view over a subset of förvaltningar. Rows per förvaltning are the table's own cells.
-    A total over the subset (or over one of its categories) is computed afresh and shown only
-    where its persons' count follows from the shown cells anyway (Protected.sums_follow): for
-    example where every förvaltning cell it adds up is shown, or where the whole
-    municipality's cell is shown and so is every förvaltning cell it leaves out."""
+    A total over the subset (or over one of its categories) is computed afresh, with the
+    subset's other views in one statement kept per store identity, and shown only where its
+    persons' count follows from the shown cells anyway (Protected.sums_follow): for example
+    where every förvaltning cell it adds up is shown, or where the whole municipality's cell
+    is shown and so is every förvaltning cell it leaves out."""
     tables = protected.tables
     if "forvaltning" in by:
         return _view(tables, by).filter(pl.col("forvaltning").is_in(chosen))
+    subset = _kept(identity, ("subset", metric, tuple(sorted(params.items())), tuple(chosen)),
+                   lambda: _read(con, tables_sql(metric, derived, subset=True),
+                                 {**params, "forvaltningar": chosen}))
     keys = ["snapshot_date", *by]
-    cells = (_read(con, sql(metric, by, derived), {**params, "forvaltningar": chosen})
+    numerators = [c for c in subset.columns if c.startswith(disclosure.NUMERATOR_PREFIX)]
+    cells = (_view(subset, by, numerators)
              .with_row_index("group").with_columns(pl.col("group").cast(pl.Int64)))
     members = (
-        _view(tables, ("forvaltning", *by), "cell")
+        _view(tables, ("forvaltning", *by), ("suppressed", "cell"))
         .filter(pl.col("forvaltning").is_in(chosen))
         .join(cells.select(*keys, "group"), on=keys, nulls_equal=True)
     )
     follows = protected.sums_follow(members.select("snapshot_date", "group", "cell"))
-    numerators = [pl.col(c) for c in cells.columns
-                  if c.startswith(disclosure.NUMERATOR_PREFIX)]
     return (
         cells.join(follows, on="group", how="left")
         .with_columns(
             (~pl.col("follows").fill_null(False)
-             | disclosure.small(pl.col("n"), numerators, threshold)
+             | disclosure.small(pl.col("n"), [pl.col(c) for c in numerators], threshold)
              | pl.col("value").is_null()).alias("suppressed"))
         .select(*keys, "n", "value", "suppressed")
         .sort(keys)

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from metrics import registry
-from metrics.compute import missing_columns, source_table, sql
+from metrics.compute import missing_columns, source_table, tables_sql
 from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
@@ -59,4 +59,4 @@ for page in sitemap.PAGES:
             ]
             st.markdown("\n\n".join(f"**{name}:** {text}" for name, text in lines if text))
             st.caption(texts.CATALOG_SQL)
-            st.code(sql(metric).strip(), language="sql")
+            st.code(tables_sql(metric).strip(), language="sql")

@@ -150,7 +150,7 @@ def compute(
     }
     identity = identity or store.identity(con)
     derived = persons.table(con, metric, identity)
-    params["snapshots"] = _snapshots(con, identity, derived, params)
+    params["snapshots"] = _snapshots(con, identity, metric, derived, params)
     protected = protected_tables(con, metric, params, threshold, derived, identity)
     tables = protected.tables
     if forvaltningar is None:
@@ -194,16 +194,18 @@ def _kept(identity: tuple | None, key: tuple, make: Callable[[], T]) -> T:
     return value
 
 
-def _snapshots(con, identity: tuple | None, derived: str | None,
+def _snapshots(con, identity: tuple | None, metric: Metric, derived: str | None,
                params: dict) -> tuple[date, ...] | None:
-    """The derived table's snapshots in the period (start, end, month): a hint beside the
-    statement's own conditions on the period, since a list of dates lets DuckDB skip the other
-    snapshots' row groups and a condition on month() does not (a yearly view over chosen
-    förvaltningar went from 30 to 9 ms on 120 monthly snapshots). None without a table."""
-    if derived is None:
+    """The store's snapshots in the period (start, end, month), for a metric read from a
+    derived table of employment rows: a hint beside the statement's own conditions on the
+    period, since a list of dates lets DuckDB skip the other snapshots' row groups and a
+    condition on month() does not (a yearly view over chosen förvaltningar went from 30 to
+    9 ms on 120 monthly snapshots). Every such table's dates are employment's. None for the
+    rest."""
+    if derived is None or source_table(metric) != "employment":
         return None
-    every = _kept(identity, ("snapshots", derived), lambda: tuple(
-        d for (d,) in store.read(con, f"SELECT DISTINCT snapshot_date FROM {derived} "
+    every = _kept(identity, ("snapshots",), lambda: tuple(
+        d for (d,) in store.read(con, "SELECT DISTINCT snapshot_date FROM employment "
                                       "ORDER BY 1").iter_rows()))
     start, end, month = params["start"], params["end"], params["month"]
     return tuple(d for d in every if (start is None or d >= start)
@@ -286,10 +288,11 @@ def compute_many(
     value rounded to the decimals it is shown with (disclosure.decimals): [metric_id,
     snapshot_date, <by>, n, value, suppressed]. A metric that cannot be broken down by one
     of `by` is left out."""
+    identity = store.identity(con)
     frames = [
         disclosure.round_as_shown(
             compute(con, metric.id, by=by, forvaltningar=forvaltningar, publication=publication,
-                    monthly=monthly),
+                    monthly=monthly, identity=identity),
             metric, publication,
         ).select(pl.lit(metric.id).alias("metric_id"), pl.all())
         for metric in map(registry.get, metric_ids)

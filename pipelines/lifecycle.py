@@ -35,7 +35,7 @@ import polars as pl
 import settings
 import store
 from pipelines.findings import dates_text
-from pipelines.load import ARCHIVE_MODE, Actor, period_key
+from pipelines.load import ARCHIVE_MODE, Actor, drop_abandoned_staging, period_key
 from pipelines.schema import EXTRACTS
 
 SYSTEM_ACTOR: Actor = ("system", "admin")
@@ -272,6 +272,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, identity: str, actor: Actor, *,
     if key is None:
         raise ValueError("Personnumret är inte giltigt (form, datum eller kontrollsiffra).")
     removed = {}
+    drop_abandoned_staging(con)  # a killed batch's staged rows may hold the person
     with store.transaction(con) as cur:
         for table in (*_PERSON_TABLES, *(store.REPLACED[t] for t in _PERSON_TABLES)):
             n = cur.execute(f"SELECT count(*) FROM {table} WHERE person_key = $key",

@@ -1,14 +1,18 @@
 """The only writer: a batch of files -> the store, all or nothing.
 
 ingest() reads, recognises, normalises, pseudonymises and validates every file of a batch, and
-loads the batch in one transaction. One error anywhere refuses the whole batch: the transaction
-rolls back and the store and the raw archive are left exactly as they were. Otherwise the
-transaction replaces the batch's periods (a snapshot loaded again replaces, never doubles: the
-replaced rows move to the table's `_replaced` table, so that deleting the load puts them back,
-pipelines/lifecycle.py), records each file in the load log and the audit log, archives each
-original read-only (0400 in a 0700 folder) under data/raw/<sha256><suffix>, and works out the
-touched snapshots' derived person tables (store.refresh_derived). The files stream through the
-transaction in groups, so a backfill of many files needs the memory of one group, not of all.
+loads the batch in one transaction. One error anywhere refuses the whole batch: the store and
+the raw archive are left exactly as they were. Otherwise the transaction replaces the batch's
+periods (a snapshot loaded again replaces, never doubles: the replaced rows move to the table's
+`_replaced` table, so that deleting the load puts them back, pipelines/lifecycle.py), records
+each file in the load log and the audit log, and works out the touched snapshots' derived
+person tables (store.refresh_derived); each original is archived read-only (0400 in a 0700
+folder) under data/raw/<sha256><suffix>.
+
+The files stream in groups (_groups): each group is read and checked, and its rows are staged
+in the batch's own tables (_Batch), before the next group is read. The one transaction comes
+at the end and moves the staged rows in. So a backfill of many files needs the memory of one
+group, not of all, and holds the write lock only for the move.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -86,7 +92,7 @@ def _groups(files: Sequence[FileInput]) -> Iterator[list[FileInput]]:
 
 
 class _Refused(Exception):
-    """Rolls back a batch's transaction when a file of it has an error."""
+    """Stops a batch when a file of it has an error."""
 
 
 def ingest(
@@ -105,9 +111,9 @@ def ingest(
     forces a mapping profile; without it each file is read the way that recognises most.
     `actor` (user id, role) is who the audit log says loaded the files.
 
-    The batch streams: each group of files (_groups) is read, checked and written inside the
-    one transaction before the next is read, and a file with an error anywhere rolls all of it
-    back. Every file is still checked, so the report names every error of the batch."""
+    The batch streams: each group of files (_groups) is read and checked, and its rows are
+    staged, before the next is read; a file with an error anywhere refuses all of it. Every
+    file is still checked, so the report names every error of the batch."""
     started = time.perf_counter()
     step = progress or (lambda fraction, text: None)
     report = IngestReport(files=[_name(f) for f in files])
@@ -115,34 +121,37 @@ def ingest(
         Finding(WARNING, _name(f), None, None, NAME_WITH_PERSONNUMMER)
         for f in files if _name(f) != _given_name(f)]
     step(0.05, "Läser filerna …")
-    writer = None
+    drop_abandoned_staging(con)
+    batch = _Batch(con, source, started, report)
     try:
+        done = 0
+        for group in _groups(files):
+            named = [_named(f) for f in group]
+            for (name, data), grids in zip(named, read.read_many(named), strict=True):
+                done += 1
+                step(0.05 + 0.85 * done / len(files), f"Kontrollerar {name} …")
+                if isinstance(grids, read.ReadError):
+                    report.findings.append(Finding(ERROR, name, None, None, str(grids)))
+                    continue
+                outcome = _prepare(grids, snapshot_date, profile, report)
+                if outcome is not None:
+                    batch.add(name, data, *outcome)
+        report.findings += _one_snapshot_per_month(batch.dates)
+        if report.errors:
+            raise _Refused
+        step(0.9, "Sparar …")
         with store.transaction(con) as cur:
-            writer = _Writer(cur, source, started, report, actor)
-            done = 0
-            for group in _groups(files):
-                named = [_named(f) for f in group]
-                for (name, data), grids in zip(named, read.read_many(named), strict=True):
-                    done += 1
-                    step(0.05 + 0.9 * done / len(files), f"Kontrollerar och sparar {name} …")
-                    if isinstance(grids, read.ReadError):
-                        report.findings.append(Finding(ERROR, name, None, None, str(grids)))
-                        continue
-                    outcome = _prepare(grids, snapshot_date, profile, report)
-                    if outcome is not None:
-                        writer.add(name, data, *outcome)
-                writer.refresh_derived()
-            report.findings += _one_snapshot_per_month(writer.dates)
-            if report.errors:
-                raise _Refused
-    except BaseException as exc:  # rolled back: the archive too is as it was
-        for path in writer.archived if writer else ():
+            batch.commit(cur, actor)
+    except BaseException as exc:  # nothing was written: the archive too is as it was
+        for path in batch.archived:
             path.unlink(missing_ok=True)
         if not isinstance(exc, _Refused):
             raise
         _forget_loaded(report)
         report.seconds = time.perf_counter() - started
         return report
+    finally:
+        batch.drop()
     report.loaded = True
     report.seconds = time.perf_counter() - started
     step(1.0, "Klart.")
@@ -241,24 +250,42 @@ def period_key(period: str) -> str:
     return f"date_trunc('month', {period})" if period == "snapshot_date" else period
 
 
-class _Writer:
-    """Writes the files of one batch into its transaction, one by one, while no file of the
-    batch has an error; it keeps only what the checks across files need (each table's keys,
-    the snapshot dates), never a file's rows once written."""
+@dataclass(frozen=True)
+class _Staged:
+    """A file of the batch whose rows are staged, and what its load will record."""
 
-    def __init__(self, cur, source: str, started: float, report: IngestReport,
-                 actor: Actor) -> None:
-        self.cur, self.source, self.started, self.report, self.actor = (
-            cur, source, started, report, actor)
-        self.load_id = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log")
-                           .fetchall()[0][0])
-        self.first = self.load_id + 1
+    name: str
+    digest: str
+    target: str
+    period: str
+    periods: list
+    """The distinct values of its period column (snapshot dates, or years)."""
+    dates: list[date]
+    rows: int
+    seconds: float
+
+
+class _Batch:
+    """The files of one batch on their way into the store.
+
+    While the files are read and checked, each accepted file's rows are staged: appended to the
+    batch's own table per canonical table (STAGED_PREFIX, named by the batch), each append
+    committed at once and read by nothing else. DuckDB keeps a transaction's appends in memory
+    until it commits, outside its memory limit (about 25 MB per 50,000-row file), so a backfill
+    of 120 files written in one transaction grew to 4.5 GB. commit() then moves the staged rows
+    in with one statement per table, inside the batch's one transaction. The batch keeps only
+    what the checks across files need (each table's keys, the snapshot dates), never a file's
+    rows once staged."""
+
+    def __init__(self, con, source: str, started: float, report: IngestReport) -> None:
+        self.con, self.source, self.started, self.report = con, source, started, report
+        self.prefix = f"{STAGED_PREFIX}{uuid.uuid4().hex[:12]}_"
+        self.cur = None
+        self.files: list[_Staged] = []
         self.keys: dict[str, list[pl.DataFrame]] = {}
         self.dates: set[tuple[str, date]] = set()
         self.archived: list[Path] = []
         """The originals this batch put in the raw archive: removed again if it is refused."""
-        self.touched: set[date] = set()
-        """The periods written since the derived tables were last refreshed."""
 
     def add(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
         target = table.extract.table
@@ -274,41 +301,27 @@ class _Writer:
             self.dates |= {(name, day) for day
                            in frame["snapshot_date"].drop_nulls().unique().to_list()}
         if not self.report.errors:
-            self.write(name, data, table, frame)
+            self.stage(name, data, table, frame)
 
-    def refresh_derived(self) -> None:
-        """Work out the derived tables for the periods written since the last call (a period
-        replaces its whole month, period_key, so its months are all it touched). Called after
-        each group, so each refresh is a group's size; a month whose year-earlier snapshot
-        comes in a later group is refreshed again then (store.refresh_derived)."""
-        if self.touched and not self.report.errors:
-            store.refresh_derived(self.cur, sorted(self.touched))
-        self.touched = set()
-
-    def write(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
-        cur, report = self.cur, self.report
-        self.load_id += 1
-        load_id = self.load_id
-        target = table.extract.table
-        rows = _stored(frame, target, load_id)
-        period = table.extract.period
-        dates = _period_dates(frame, period)
-        _replace(cur, target, period, frame, load_id, self.first, name, report, self.actor)
-        cur.register("incoming", rows)
-        cur.execute(f"INSERT INTO {target} ({', '.join(rows.columns)}) SELECT * FROM incoming")
-        cur.unregister("incoming")
+    def stage(self, name: str, data: bytes, table: Table, frame: pl.DataFrame) -> None:
+        """The file's rows into the batch's table for its canonical table, with the file's
+        number in the batch where its load id will go; its original into the archive."""
+        target, period, report = table.extract.table, table.extract.period, self.report
+        rows = _stored(frame, target, len(self.files))
+        staged = self.prefix + target
+        if self.cur is None:
+            self.cur = self.con.cursor()
+            _RUNNING.add(self.prefix)
+        self.cur.register("incoming", rows)
+        self.cur.execute(f"CREATE TABLE IF NOT EXISTS {staged} AS SELECT * FROM {target} "
+                         "LIMIT 0")
+        self.cur.execute(f"INSERT INTO {staged} SELECT * FROM incoming")
+        self.cur.unregister("incoming")
         digest = hashlib.sha256(data).hexdigest()
-        cur.execute(
-            "INSERT INTO load_log (load_id, loaded_at, file_name, sha256, snapshot_dates, "
-            "rows, seconds, source) VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
-            "$rows, $seconds, $source)",
-            {"id": load_id, "file": name, "sha": digest, "dates": dates,
-             "rows": rows.height, "seconds": time.perf_counter() - self.started,
-             "source": self.source},
-        )
-        store.audit(cur, *self.actor, "load",
-                    f"Inläsning {load_id}: {mask_personnummer(name)}, "
-                    f"{_period_label(period)} {dates_text(dates)}, {rows.height} rader")
+        dates = _period_dates(frame, period)
+        self.files.append(_Staged(name, digest, target, period,
+                                  frame[period].unique().to_list(), dates, rows.height,
+                                  time.perf_counter() - self.started))
         if self.source != "demo":  # generated files: nothing of a person's to keep
             archived = _archive(settings.get().raw_dir, name, digest, data)
             if archived is not None:
@@ -316,27 +329,85 @@ class _Writer:
         report.rows += rows.height
         report.tables[target] = report.tables.get(target, 0) + rows.height
         report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
-        self.touched |= set(dates)
         if target == "employment":
             report.employment_dates = sorted(set(report.employment_dates) | set(dates))
 
+    def commit(self, cur, actor: Actor) -> None:
+        """Inside the batch's transaction: each file's load (its periods replaced, the load
+        log, the audit log), its rows moved in from the staging tables, then the derived
+        tables of the touched periods (a period replaces its whole month, period_key)."""
+        first = int(cur.sql("SELECT coalesce(max(load_id), 0) FROM load_log")
+                    .fetchall()[0][0]) + 1
+        for index, file in enumerate(self.files):
+            load_id = first + index
+            _replace(cur, file, load_id, first, self.report, actor)
+            cur.execute(
+                "INSERT INTO load_log (load_id, loaded_at, file_name, sha256, snapshot_dates, "
+                "rows, seconds, source) VALUES ($id, now()::TIMESTAMP, $file, $sha, $dates, "
+                "$rows, $seconds, $source)",
+                {"id": load_id, "file": file.name, "sha": file.digest, "dates": file.dates,
+                 "rows": file.rows, "seconds": file.seconds, "source": self.source},
+            )
+            store.audit(cur, *actor, "load",
+                        f"Inläsning {load_id}: {file.name}, {_period_label(file.period)} "
+                        f"{dates_text(file.dates)}, {file.rows} rader")
+        for target in dict.fromkeys(file.target for file in self.files):
+            cur.execute(f"INSERT INTO {target} SELECT * REPLACE (load_id + $first AS load_id) "
+                        f"FROM {self.prefix}{target}", {"first": first})
+        touched = {day for file in self.files for day in file.dates}
+        if touched:
+            store.refresh_derived(cur, sorted(touched))
 
-def _replace(cur, target: str, period: str, frame: pl.DataFrame, load_id: int, first: int,
-             name: str, report: IngestReport, actor: Actor) -> None:
+    def drop(self) -> None:
+        """The staging tables go, whatever became of the batch."""
+        if self.cur is None:
+            return
+        try:
+            for target in dict.fromkeys(file.target for file in self.files):
+                self.cur.execute(f"DROP TABLE IF EXISTS {self.prefix}{target}")
+        finally:
+            self.cur.close()
+            _RUNNING.discard(self.prefix)
+
+
+STAGED_PREFIX = "staged_"
+"""The tables a batch stages its rows in while its files are read (_Batch)."""
+_RUNNING: set[str] = set()
+"""The staging prefixes of this process's running batches."""
+
+
+def drop_abandoned_staging(con) -> None:
+    """Staging tables no running batch of this process owns: left by a process that was
+    killed while it read its files (the store itself was never touched)."""
+    cur = con.cursor()
+    try:
+        names = [name for (name,) in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, $prefix) "
+            "AND database_name = current_database()", {"prefix": STAGED_PREFIX}).fetchall()]
+        for name in names:
+            if not any(name.startswith(prefix) for prefix in set(_RUNNING)):
+                cur.execute(f"DROP TABLE IF EXISTS {name}")
+    finally:
+        cur.close()
+
+
+def _replace(cur, file: _Staged, load_id: int, first: int, report: IngestReport,
+             actor: Actor) -> None:
     """Move the rows of the periods a file brings to the table's replaced-rows table, marked
     as replaced by its load (an audit entry per period and earlier load). Rows of this batch
     (`first` and later: a snapshot split over several files) are not replaced."""
-    cur.register("loaded_periods", frame.select(period).unique())
+    target, period = file.target, file.period
+    cur.register("loaded_periods", pl.DataFrame({period: file.periods}))
     replaced = (f"{period_key(period)} IN (SELECT {period_key(period)} FROM loaded_periods) "
                 "AND load_id < $first")
     columns = ", ".join(store.columns(target))
     for value, earlier, count in cur.execute(
             f"SELECT {period}, load_id, count(*) FROM {target} WHERE {replaced} "
             "GROUP BY ALL ORDER BY ALL", {"first": first}).fetchall():
-        if target == "employment" and value not in frame["snapshot_date"]:
+        if target == "employment" and value not in file.periods:
             report.replaced_dates = sorted({*report.replaced_dates, value})
         store.audit(cur, *actor, "replace",
-                    f"Inläsning {load_id} ({mask_personnummer(name)}) ersatte "
+                    f"Inläsning {load_id} ({file.name}) ersatte "
                     f"{_period_label(period)} {value} från inläsning {earlier} ({count} rader)")
     cur.execute(f"INSERT INTO {store.REPLACED[target]} ({columns}, replaced_by) "
                 f"SELECT {columns}, $load FROM {target} WHERE {replaced}",

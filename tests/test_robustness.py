@@ -137,10 +137,10 @@ KILLED_LOAD = textwrap.dedent("""
     from pipelines import load
 
     marker = Path(sys.argv[2])
-    def archive_then_hang(*args):
-        marker.write_text("inside the transaction")   # rows are inserted, not committed
+    def hang(*args):
+        marker.write_text("inside the transaction")   # rows are moved in, not committed
         time.sleep(60)
-    load._archive = archive_then_hang
+    store.refresh_derived = hang
     con = store.connect(sys.argv[1])
     load.ingest(con, [sys.argv[3]])
 """)
@@ -165,5 +165,11 @@ def test_a_load_killed_mid_transaction_leaves_all_or_nothing(db, tmp_path):
     con = store.connect(db)
     counts = store.read(con, "SELECT count(*) AS n FROM employment")["n"][0]
     logs = store.read(con, "SELECT count(*) AS n FROM load_log")["n"][0]
-    con.close()
     assert (counts, logs) == (30, 1)   # the replaced snapshot is intact: none of the batch
+    # the killed batch's staged rows are left in its own table, which the next load drops
+    staged = "SELECT count(*) AS n FROM duckdb_tables() WHERE starts_with(table_name, 'staged_')"
+    assert store.read(con, staged)["n"][0] == 1
+    assert ingest(con, [("third.csv", ex.csv_bytes(
+        ex.small_extract(date(2023, 11, 1), persons=5)))]).loaded
+    assert store.read(con, staged)["n"][0] == 0
+    con.close()

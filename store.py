@@ -442,6 +442,11 @@ def set_derived(cur, tables: dict[str, tuple[str, str]]) -> None:
                     {"name": name, "source": source, "step": step})
 
 
+REFRESH_MONTHS = 12
+"""The months one statement of a refresh works out: a backfill's hundred months go a year at a
+time, so a statement's memory is that of a year's snapshots."""
+
+
 def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
     """Work out the derived tables again for the snapshots of `months` (any day of the month
     names it), inside the caller's transaction; None: for every snapshot. The snapshot twelve
@@ -454,9 +459,14 @@ def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
             cur.execute(f"INSERT INTO {name} {_every_snapshot(source, step)}")
         return
     first_days = {day.replace(day=1) for day in months}
-    refreshed_months = sorted(first_days | {day.replace(year=day.year + 1) for day in first_days})
-    if not refreshed_months:
-        return
+    refreshed = sorted(first_days | {day.replace(year=day.year + 1) for day in first_days})
+    for start in range(0, len(refreshed), REFRESH_MONTHS):
+        _refresh_months(cur, tables, refreshed[start:start + REFRESH_MONTHS])
+
+
+def _refresh_months(cur, tables: dict[str, tuple[str, str]],
+                    refreshed_months: list[date]) -> None:
+    """The derived tables' snapshots of these months (first days, in order), afresh."""
     month = "date_trunc('month', snapshot_date)::DATE"
     # The range lets DuckDB skip the row groups of other years (the tables are in date order).
     refreshed = (f"snapshot_date >= $first AND snapshot_date < $after "

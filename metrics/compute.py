@@ -67,7 +67,7 @@ def _table(metric: Metric, by: Sequence[str]) -> tuple[str, ...]:
 
 def _persons(metric: Metric, derived: str | None) -> str:
     """The WITH clause that every statement of a metric starts from: one row per person and
-    snapshot of the population in the period, read from the step's derived table when there
+    snapshot of the population in the series, read from the step's derived table when there
     is one (persons.py), else worked out from the rows; then the per-person breakdowns."""
     source = derived or f"(\n{persons.query(metric)}\n)"
     per_person = "".join(f", {b.person_sql} AS {name}"
@@ -75,9 +75,7 @@ def _persons(metric: Metric, derived: str | None) -> str:
     return f"""
 WITH persons AS (
     SELECT *{per_person} FROM {source}
-    WHERE ($start::DATE IS NULL OR snapshot_date >= $start::DATE)
-      AND ($end::DATE IS NULL OR snapshot_date <= $end::DATE)
-      AND ($month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER)
+    WHERE ($month::INTEGER IS NULL OR month(snapshot_date) = $month::INTEGER)
       AND ($snapshots::DATE[] IS NULL OR snapshot_date = ANY($snapshots::DATE[]))
 )"""
 
@@ -129,7 +127,8 @@ def compute(
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
     broken down by `by` (one of the tables of views()); cells hidden by the disclosure model
-    (disclosure.py) and, when `publication` is on, rounded as SCB publishes.
+    (disclosure.py) and, when `publication` is on, rounded as SCB publishes. Disclosure is
+    decided per snapshot, over every snapshot of the series, so the period only picks them.
     The yearly series (the default) counts the reference month's snapshots (the setting,
     November); `monthly` gives every snapshot, for a metric whose record allows it.
     `retirement_age` defaults to the setting. `identity` is the store's (store.identity) when
@@ -141,8 +140,6 @@ def compute(
     cfg = settings.get()
     threshold = getattr(cfg, metric.threshold)
     params = {
-        "start": start,
-        "end": end,
         "month": None if monthly or reads_years(metric) else cfg.reference_month,
         "forvaltningar": None,
         "fte_hours": cfg.fte_hours_divisor,
@@ -161,7 +158,12 @@ def compute(
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
     valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
-    protected = cells.filter(pl.col("snapshot_date").is_in(valued.implode())).with_columns(
+    in_period = pl.col("snapshot_date").is_in(valued.implode())
+    if start is not None:
+        in_period &= pl.col("snapshot_date") >= start
+    if end is not None:
+        in_period &= pl.col("snapshot_date") <= end
+    protected = cells.filter(in_period).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("n", "value")
     )
@@ -196,7 +198,7 @@ def _kept(identity: tuple | None, key: tuple, make: Callable[[], T]) -> T:
 
 def _snapshots(con, identity: tuple | None, metric: Metric, derived: str | None,
                params: dict) -> tuple[date, ...] | None:
-    """The store's snapshots in the period (start, end, month), for a metric read from a
+    """The store's snapshots of the series (the reference month's, or all), for a metric read from a
     derived table of employment rows: a hint beside the statement's own conditions on the
     period, since a list of dates lets DuckDB skip the other snapshots' row groups and a
     condition on month() does not (a yearly view over chosen förvaltningar went from 30 to
@@ -207,9 +209,8 @@ def _snapshots(con, identity: tuple | None, metric: Metric, derived: str | None,
     every = _kept(identity, ("snapshots",), lambda: tuple(
         d for (d,) in store.read(con, "SELECT DISTINCT snapshot_date FROM employment "
                                       "ORDER BY 1").iter_rows()))
-    start, end, month = params["start"], params["end"], params["month"]
-    return tuple(d for d in every if (start is None or d >= start)
-                 and (end is None or d <= end) and (month is None or d.month == month))
+    month = params["month"]
+    return tuple(d for d in every if month is None or d.month == month)
 
 
 def protected_tables(con, metric: Metric, params: dict, threshold: int, derived: str | None,

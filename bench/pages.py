@@ -64,6 +64,7 @@ def main() -> None:
     at.run()  # opens the store (and builds derived tables a store from before them lacks)
     print(f"first start: {time.perf_counter() - started:.1f} s")
     from ui import data
+    compute._CACHE.clear()
     started = time.perf_counter()
     data._warm(data.connection())
     print(f"working out every metric's yearly tables (ui/data._warm), done at start and after "

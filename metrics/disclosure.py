@@ -87,11 +87,16 @@ class Protected:
         found = []
         for (snapshot,), members in groups.partition_by("snapshot_date", as_dict=True).items():
             column, null_space = self.solutions[snapshot]
-            for (group,), cells in members.partition_by("group", as_dict=True).items():
-                hidden_columns = [column[c] for c in cells["cell"].to_list() if c in column]
-                found.append((group, _follows(null_space, hidden_columns)))
-        return pl.DataFrame(found, schema={"group": pl.Int64, "follows": pl.Boolean},
-                            orient="row")
+            names, index = np.unique(members["group"].to_numpy(), return_inverse=True)
+            # How far each group's sum of hidden cells can vary: the sum of their columns.
+            varies = np.zeros((len(names), null_space.shape[0]))
+            for row, cell in zip(index, members["cell"].to_list(), strict=True):
+                if cell in column:
+                    varies[row] += null_space[:, column[cell]]
+            found.append(pl.DataFrame({"group": names.astype(np.int64),
+                                       "follows": np.all(np.abs(varies) < 1e-9, axis=1)}))
+        return (pl.concat(found) if found
+                else pl.DataFrame(schema={"group": pl.Int64, "follows": pl.Boolean}))
 
 
 def protect_tables(cells: pl.DataFrame, threshold: int) -> Protected:
@@ -281,13 +286,6 @@ def _null_space(eqs, hidden: list[bool]) -> tuple[dict[int, int], np.ndarray]:
     _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
     fixed = vt[:int((singular > 1e-9).sum())]
     return column, np.eye(len(column)) - fixed.T @ fixed
-
-
-def _follows(null_space: np.ndarray, columns: list[int]) -> bool:
-    """Whether the sum of these hidden cells is fixed by the shown ones."""
-    if not columns:
-        return True
-    return bool(np.all(np.abs(null_space[:, columns].sum(axis=1)) < 1e-9))
 
 
 # Units that are counts of persons or of their work: published rounded like SCB's counts.

@@ -256,8 +256,8 @@ def headers(grids: list[Grid], rows: int = 3, sheet: str | None = None) -> Heade
 # --- value parsers: raw text column -> typed column (null where the text is not a value) ----
 
 _SPACES = r"[\s\u00a0\u2007\u2009\u202f]"
-_CURRENCY = r"[$€£]|sek|usd|eur"
-_CURRENCY_AFTER = r"kr\.?|:-"
+_CURRENCY = r"[$€£]|sek|usd|eur|kr"
+_CURRENCY_AFTER = r"kronor|kr\.?|:-"
 """The usual currencies a number may start or end with, and the ones it may only end with."""
 _NUMBER_FORMS = {
     "plain": r"^-?\d+$",
@@ -503,8 +503,8 @@ class Numbers:
     """'.', ',' or "'"; '' or ' ': none but spaces (spaces between digit groups are always
     allowed)."""
     currency: tuple[str, ...] | None = None
-    """The symbols a value may start or end with; None: the usual ones ($ € £ SEK USD EUR,
-    and kr or :- after the number)."""
+    """The symbols a value may start or end with; None: the usual ones ($ € £ SEK USD EUR kr,
+    and kronor, kr. or :- after the number)."""
     workbook: bool = False
     """A workbook's number cells reach the reader as plain numbers ('23751.5') whatever the
     locale: such a value is read as one when it does not fit the declared form."""

@@ -261,10 +261,10 @@ def base_store(tmp_path_factory):
     return db
 
 
-def test_the_corpus_has_at_least_172_cases():
+def test_the_corpus_has_at_least_177_cases():
     """Refused files, person ids and accepted values: deleting a case fails this."""
-    assert len(CASES) >= 78 and len(ACCEPTED_IDS) >= 7 and len(ACCEPTED_VALUES) >= 87
-    assert len(CASES) + len(ACCEPTED_IDS) + len(ACCEPTED_VALUES) >= 172
+    assert len(CASES) >= 78 and len(ACCEPTED_IDS) >= 7 and len(ACCEPTED_VALUES) >= 92
+    assert len(CASES) + len(ACCEPTED_IDS) + len(ACCEPTED_VALUES) >= 177
 
 
 @pytest.mark.parametrize(("name", "make", "message", "code"),
@@ -368,8 +368,8 @@ EMPLOYMENT_FORM_SPELLINGS: dict[str, str] = {
         "Överenskommen visstidsanställning", "ÖVA",
         "Tidsbegränsad anställning", "Tidsbegränsad", "Tidsbegränsat anställd",
         "Vikariat", "Vikarie", "Vikariatsanställning", "Vik",
-        "Provanställning", "Provanställd", "Säsong", "Säsongsanställning",
-        "Objektsanställning", "Projektanställning",
+        "Provanställning", "Provanställd", "Säsong", "Säsongsanställning", "Säsongsanställd",
+        "Objektsanställning", "Objektsanställd", "Projektanställning", "Projektanställd",
         "ALLMÄN VISSTIDSANSTÄLLNING", "allman visstidsanstallning", "Allmän  visstid",
         "Särskild\u00a0visstidsanställning", "Tidsbegränsad anställning.", "Alva", NFD),
         "visstid"),
@@ -395,6 +395,9 @@ ACCEPTED_VALUES: list[tuple[str, str, Callable[[], bytes], str, dict]] = [
     ("number-sv-kr", "a.csv", *salary(["69 222,18 kr", "31 500 kr"], [69222.18, 31500.0])),
     ("number-sv-kr-point", "a.csv", *salary(["31 500 kr.", "28 750,50 kr"], [31500.0, 28750.5])),
     ("number-sv-colon-dash", "a.csv", *salary(["28 500:-", "31 000:-"], [28500.0, 31000.0])),
+    ("number-sv-kronor", "a.csv", *salary(["31500 kronor", "28 750,50 kronor"],
+                                          [31500.0, 28750.5])),
+    ("number-sv-kr-before", "a.csv", *salary(["kr 31 500", "Kr 28 750,50"], [31500.0, 28750.5])),
     ("number-sek", "a.csv", *salary(["SEK 31 500", "31 500 SEK"], [31500.0, 31500.0])),
     ("number-euro-sv", "a.csv", *salary(["€ 3.200,50", "€ 31.500"], [3200.5, 31500.0])),
     ("number-euro-word", "a.csv", *salary(["EUR 3 200,50", "3 200,50 EUR"], [3200.5, 3200.5])),

@@ -306,7 +306,8 @@ def read(
 
 _PATH = ("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
 _VERSION = ("(SELECT coalesce(max(load_id), 0) FROM load_log) "
-            "+ (SELECT count(*) FROM load_deleted)")
+            "+ (SELECT count(*) FROM load_deleted) "
+            "+ (SELECT count(*) FROM audit_log WHERE action = 'erase')")
 
 
 def _path(con) -> str | None:
@@ -316,7 +317,8 @@ def _path(con) -> str | None:
 
 def version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that grows with every change of the store's content (a cache key): the
-    newest load id plus the number of deleted loads (load ids are never reused)."""
+    newest load id plus the number of deleted loads (load ids are never reused) plus the
+    number of erasures."""
     return int(read(con, f"SELECT {_VERSION} AS v")["v"][0])
 
 

@@ -94,3 +94,15 @@ def test_a_person_id_is_erased_too(env):
     assert store.read(con, "SELECT employment_id FROM employment ORDER BY 1").rows() == [
         ("A2",), ("A3",)]
     con.close()
+
+
+def test_an_erasure_changes_the_store_s_version(db):
+    """Results are kept per store version (metrics.compute): an erased person's rows must not
+    live on in them."""
+    con = store.connect(db)
+    before = store.identity(con)
+    con.close()
+    assert main(["erase", personnummer(1960 + 3 % 40, 3, "M"), "--db", str(db)]) == 0
+    con = store.connect(db)
+    assert store.identity(con) != before
+    con.close()

@@ -182,7 +182,7 @@ def _secondary(part: pl.DataFrame, numerators: list[str],
                 for c in (t, *parts) if not hidden[c]]
         near = near or [i for i, h in enumerate(hidden) if not h]
         if not near:
-            return hidden, _null_space(eqs, hidden)
+            return hidden, solution
         hidden[_smallest(near, sizes)] = True
 
 

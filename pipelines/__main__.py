@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             sandbox.prestart(workbooks)
     elif args.command == "demo":
         sandbox.prestart()  # the demo writes its workbooks first
+    import duckdb
+
     import settings
     import store
     from pipelines.load import ingest, load_demo
@@ -198,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
                             profile=profile, actor=_actor())
     except (profiles.ProfileError, OSError) as exc:
         print(f"Fel: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except duckdb.OutOfMemoryException:
+        print(f"Fel: databasen fick inte plats i minnesgränsen ({settings.get().memory_limit}); "
+              "ingenting lästes in. Höj PERSONALPANELEN_MEMORY_LIMIT eller läs in färre filer "
+              "åt gången.", file=sys.stderr)
         return 2
     finally:
         con.close()

@@ -159,3 +159,27 @@ def test_every_duplicated_id_is_counted_not_only_the_first_ten(env, capsys):
              if line.startswith("FEL (")]
     assert any(h.startswith("FEL (20): Anställningsnumret finns på flera rader") for h in heads)
     assert any(h.startswith("FEL (12): Cellen innehåller 300 tecken") for h in heads), heads
+
+
+def test_a_load_beyond_the_memory_limit_says_so_and_leaves_the_store_as_it_was(env, capsys,
+                                                                               monkeypatch):
+    import duckdb
+
+    import store
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(store, "refresh_derived", out_of_memory)  # inside the transaction
+    path = env / "uttag.csv"
+    path.write_bytes(ex.csv_bytes(ex.small_extract(S)))
+    db = env / "s.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "PERSONALPANELEN_MEMORY_LIMIT" in err and "Traceback" not in err
+    con = store.connect(db)
+    left = store.read(con, "SELECT (SELECT count(*) FROM employment) AS rows, (SELECT count(*) "
+                           "FROM duckdb_tables() WHERE starts_with(table_name, 'staged_')) AS "
+                           "staged")
+    con.close()
+    assert left.row(0) == (0, 0)

@@ -259,10 +259,14 @@ class _Staged:
     target: str
     period: str
     periods: list
-    """The distinct values of its period column (snapshot dates, or years)."""
-    dates: list[date]
+    """The distinct values of its period column (snapshot dates, or years), in order."""
     rows: int
     seconds: float
+
+    @property
+    def dates(self) -> list[date]:
+        """Its periods as dates (a year as its 31 December), as the load log keeps them."""
+        return _period_dates(self.periods, self.period)
 
 
 class _Batch:
@@ -317,20 +321,19 @@ class _Batch:
                          "LIMIT 0")
         self.cur.execute(f"INSERT INTO {staged} SELECT * FROM incoming")
         self.cur.unregister("incoming")
-        digest = hashlib.sha256(data).hexdigest()
-        dates = _period_dates(frame, period)
-        self.files.append(_Staged(name, digest, target, period,
-                                  frame[period].unique().to_list(), dates, rows.height,
-                                  time.perf_counter() - self.started))
+        file = _Staged(name, hashlib.sha256(data).hexdigest(), target, period,
+                       frame[period].unique().sort().to_list(), rows.height,
+                       time.perf_counter() - self.started)
+        self.files.append(file)
         if self.source != "demo":  # generated files: nothing of a person's to keep
-            archived = _archive(settings.get().raw_dir, name, digest, data)
+            archived = _archive(settings.get().raw_dir, name, file.digest, data)
             if archived is not None:
                 self.archived.append(archived)
         report.rows += rows.height
         report.tables[target] = report.tables.get(target, 0) + rows.height
-        report.snapshot_dates = sorted(set(report.snapshot_dates) | set(dates))
+        report.snapshot_dates = sorted(set(report.snapshot_dates) | set(file.dates))
         if target == "employment":
-            report.employment_dates = sorted(set(report.employment_dates) | set(dates))
+            report.employment_dates = sorted(set(report.employment_dates) | set(file.dates))
 
     def commit(self, cur, actor: Actor) -> None:
         """Inside the batch's transaction: each file's load (its periods replaced, the load
@@ -436,8 +439,7 @@ def _polars_type(sql_type: str) -> pl.DataType:
             "BOOLEAN": pl.Boolean}[base]
 
 
-def _period_dates(frame: pl.DataFrame, period: str) -> list[date]:
-    values = frame[period].unique().sort().to_list()
+def _period_dates(values: list, period: str) -> list[date]:
     return values if period == "snapshot_date" else [date(int(y), 12, 31) for y in values]
 
 

@@ -376,7 +376,7 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "export",
-                 "profile", "purge", "erase", "setting")
+                 "profile", "purge", "erase", "setting", "target", "programme", "kolada")
 """The actions the audit log records (issue 11)."""
 
 

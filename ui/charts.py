@@ -35,6 +35,12 @@ MUTED = "#5B6773"
 GRID = "#E3E8EE"
 BACKGROUND = "rgba(0,0,0,0)"
 GENDER_COLOURS = {"K": WOMEN, "M": MEN}
+# The committee's comparisons, the same on every chart: our figure is PRIMARY, the programme's
+# target a warm amber line or band, Kolada's comparison group a grey-violet median and range.
+TARGET = "#B8860B"
+TARGET_BAND = "rgba(184,134,11,0.12)"
+KOLADA = "#6C5B7B"
+KOLADA_RANGE = "rgba(108,91,123,0.14)"
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 # Units that read naturally as a tick suffix.

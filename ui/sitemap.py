@@ -44,6 +44,10 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("oversikt", "ui/pages/oversikt.py", None, ":material/dashboard:", default=True),
+    # The committee's follow-up: targets and the action programme
+    PageSpec("mal", "ui/pages/mal.py", texts.SECTION_FOLLOW_UP, ":material/flag:"),
+    PageSpec("handlingsprogram", "ui/pages/handlingsprogram.py", texts.SECTION_FOLLOW_UP,
+             ":material/checklist:"),
     # HR programme (mission indicators)
     PageSpec(
         "chefer", "ui/pages/chefer.py", texts.SECTION_MISSION, ":material/supervisor_account:",
@@ -104,6 +108,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("exportera", "ui/pages/exportera.py", texts.SECTION_DATA, ":material/download:",
              role=roles.ANALYST),
     PageSpec("katalog", "ui/pages/katalog.py", texts.SECTION_DATA, ":material/menu_book:",
+             role=roles.ANALYST),
+    PageSpec("kolada", "ui/pages/kolada.py", texts.SECTION_DATA, ":material/compare_arrows:",
              role=roles.ANALYST),
 )
 """The pages of the local installation (its one user is an analyst)."""

@@ -13,6 +13,7 @@ APP_ICON = ":material/groups:"
 SECTION_MISSION = "HR-programmets nyckeltal"
 SECTION_REPORT = "Personalbokslut"
 SECTION_DATA = "Data"
+SECTION_FOLLOW_UP = "Uppföljning"
 
 PAGE_TITLES = {
     "oversikt": "Översikt",
@@ -28,6 +29,9 @@ PAGE_TITLES = {
     "exportera": "Exportera",
     "katalog": "Nyckeltalskatalog",
     "logg": "Logg",
+    "mal": "Mål",
+    "handlingsprogram": "Handlingsprogram",
+    "kolada": "Kolada",
 }
 
 PAGE_INTROS = {
@@ -77,6 +81,18 @@ PAGE_INTROS = {
     "logg": (
         "Vem som gjorde vad och när: inloggningar, inläsningar, ersatta och borttagna "
         "inläsningar, exporter, ändrade profiler och rensningar av arkivet."
+    ),
+    "mal": (
+        "Programmets mål för varje nyckeltal: målvärde eller målintervall, riktning och "
+        "målår, och om kommunen har nått målet, är på väg dit eller inte."
+    ),
+    "handlingsprogram": (
+        "Handlingsprogrammets punkter: vad som ska göras, till när, vem som ansvarar, hur "
+        "långt det har kommit och vilket nyckeltal som följer upp det."
+    ),
+    "kolada": (
+        "Jämförelse med andra kommuner: hämta Koladas värden för samma nyckeltal och år, "
+        "och jämförelsegruppens median och spridning."
     ),
 }
 

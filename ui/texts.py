@@ -443,7 +443,9 @@ AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsn
                  "replace": "ersatt mätdatum", "delete": "borttagen inläsning",
                  "export": "export",
                  "profile": "profiländring", "purge": "rensning av arkivet",
-                 "erase": "radering av en person", "setting": "ändrad inställning"}
+                 "erase": "radering av en person", "setting": "ändrad inställning",
+                 "target": "ändrat mål", "programme": "ändrat handlingsprogram",
+                 "kolada": "hämtade Koladavärden"}
 RETENTION_HEADER = "Lagringstid för råarkivet"
 RETENTION_DAYS = "Dagar som en inläst originalfil sparas (0: för alltid)"
 RETENTION_HELP = (

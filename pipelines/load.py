@@ -286,7 +286,8 @@ class _Batch:
         self.prefix = f"{STAGED_PREFIX}{uuid.uuid4().hex[:12]}_"
         self.cur = None
         self.files: list[_Staged] = []
-        self.keys: dict[str, list[pl.DataFrame]] = {}
+        self.keys: dict[str, dict[object, list[pl.DataFrame]]] = {}
+        """Per table and period value, the keys of the files staged so far."""
         self.dates: set[tuple[str, date]] = set()
         self.archived: list[Path] = []
         """The originals this batch put in the raw archive: removed again if it is refused."""
@@ -295,12 +296,20 @@ class _Batch:
         target = table.extract.table
         key = list(validate.KEYS[target])
         if set(key) <= set(frame.columns):
-            if self.keys.get(target):
-                clash = frame.join(pl.concat(self.keys[target]), on=key, how="semi")
+            period, seen = key[0], self.keys.setdefault(target, {})
+            # A key starts with its period, so only earlier files of the same periods can
+            # clash: a backfill of monthly files compares nothing (it compared every file
+            # with all the keys before it, about a minute for 120 files).
+            earlier = [keys for value in frame[period].unique().to_list()
+                       for keys in seen.get(value, [])]
+            if earlier:
+                clash = frame.join(pl.concat(earlier), on=key, how="semi")
                 self.report.findings += row_findings(
                     clash[normalise.ROW].to_list(), ERROR, name, key[1],
                     "Samma nyckel finns redan i en annan fil i samma inläsning (samma period).")
-            self.keys.setdefault(target, []).append(frame.select(key).unique())
+            for (value,), keys in frame.select(key).unique().partition_by(
+                    period, as_dict=True).items():
+                seen.setdefault(value, []).append(keys)
         if target == "employment":
             self.dates |= {(name, day) for day
                            in frame["snapshot_date"].drop_nulls().unique().to_list()}
@@ -491,5 +500,13 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
     report = ingest(con, files, source="demo", actor=actor,
                     progress=lambda fraction, text: step(0.1 + 0.9 * fraction, text))
     if report.loaded:  # the demo's committee material: example targets, programme, Kolada
-        pass
+        from metrics import targets
+
+        targets.seed_demo(con, actor)
+        from metrics import kolada
+
+        kolada.seed_demo(con, actor)
+        from metrics import programme
+
+        programme.seed_demo(con, actor)
     return report

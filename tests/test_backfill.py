@@ -94,6 +94,24 @@ def test_the_same_key_in_two_groups_is_found(con, one_file_per_group):
     assert store.is_empty(con)
 
 
+def test_keys_are_compared_within_a_period_only(con, one_file_per_group):
+    """The same employment ids in every month load, and so does a file replacing a month an
+    earlier load brought; a file repeating an earlier file's snapshot in the same batch, with
+    other months between them, is still caught."""
+    november, december = date(2024, 11, 1), date(2024, 12, 1)
+    files = [(name, ex.csv_bytes(ex.small_extract(day, 20)))
+             for name, day in (("nov.csv", november), ("dec.csv", december))]
+    assert ingest(con, files).loaded
+    again = ex.small_extract(november, 20, first=18)  # E18, E19 of November again
+    clash = ("nov_igen.csv", ex.csv_bytes(again))
+    later = [(name, ex.csv_bytes(ex.small_extract(day, 20))) for name, day in
+             (("a.csv", date(2025, 11, 1)), ("b.csv", date(2025, 12, 1)))]
+    report = ingest(con, [later[0], later[1], clash, (
+        "c.csv", ex.csv_bytes(ex.small_extract(date(2025, 11, 1), 20, first=19)))])
+    assert not report.loaded
+    assert sorted({f.file for f in report.errors if "annan fil" in f.message}) == ["c.csv"]
+
+
 def test_two_snapshots_of_one_month_in_two_groups_are_refused(con, one_file_per_group):
     report = ingest(con, monthly_files([date(2024, 11, 1), date(2024, 11, 15)]))
     assert not report.loaded

@@ -30,7 +30,7 @@ for spec in sitemap.ALL_PAGES:
                    default=spec.default, visibility="visible" if allowed else "hidden")
     sections.setdefault(spec.section if allowed and spec.section else "", []).append(page)
 
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # no English "View N more"
 
 # After st.navigation, so that the rerun after the demo load keeps a deep-linked page.
 DEMO_FAILED_KEY = "demo_load_failed"

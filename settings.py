@@ -60,6 +60,13 @@ class Settings:
     """The municipality's name, as the Excel export's cover sheet states it
     (PERSONALPANELEN_MUNICIPALITY). Empty: the export says "Exempelkommun (exempeldata)" when
     only the demo is loaded, else "Kommunen"."""
+    kolada_municipality: str
+    """The municipality's Kolada id, four digits as Kolada writes it ("0180")
+    (PERSONALPANELEN_KOLADA_MUNICIPALITY). Empty: no Kolada value of our own is fetched."""
+    kolada_group: tuple[str, ...]
+    """The comparison group's Kolada municipality ids, comma-separated, e.g. the members of
+    SKR's kommungrupp (PERSONALPANELEN_KOLADA_GROUP). Empty: every municipality whose Kolada
+    values are loaded, except our own (metrics/kolada.py)."""
 
     @property
     def reference_month_name(self) -> str:
@@ -102,7 +109,8 @@ def get() -> Settings:
 _NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
     "DATA_DIR", "DB", "DEMO_DB", "SECRET_FILE", "MIN_CELL", "MIN_N_PERCENTILES",
     "MIN_N_SICK_LEAVE", "FTE_HOURS", "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
-    "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY")))
+    "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY",
+    "KOLADA_MUNICIPALITY", "KOLADA_GROUP")))
 """The environment variables the settings read (HOME for the key file's default)."""
 
 
@@ -136,6 +144,9 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
         reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),
         municipality=_env("PERSONALPANELEN_MUNICIPALITY", ""),
+        kolada_municipality=_env("PERSONALPANELEN_KOLADA_MUNICIPALITY", ""),
+        kolada_group=tuple(part.strip() for part in
+                           _env("PERSONALPANELEN_KOLADA_GROUP", "").split(",") if part.strip()),
     )
 
 

@@ -210,8 +210,76 @@ SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment
                 "manager_span": "employment",
                 "absence": "absence_year", "hme": "hme_result"}
 
+# Kolada's values (metrics/kolada.py), as Kolada gives them: one row per KPI, municipality,
+# year and gender; value NULL where Kolada has none (never 0), status verbatim; `source` is
+# "api" or the imported file's name.
+_KOLADA_DDL = """
+CREATE TABLE IF NOT EXISTS kolada_value (
+    kpi_id             VARCHAR NOT NULL,
+    kpi_title          VARCHAR,
+    municipality_id    VARCHAR NOT NULL,
+    municipality_title VARCHAR,
+    municipality_type  VARCHAR,
+    period             INTEGER NOT NULL,
+    gender             VARCHAR NOT NULL CHECK (gender IN ('T', 'K', 'M')),
+    value              DOUBLE,
+    count              INTEGER,
+    status             VARCHAR,
+    fetched_at         TIMESTAMP NOT NULL,
+    source             VARCHAR NOT NULL,
+    PRIMARY KEY (kpi_id, municipality_id, period, gender)
+)
+"""
+
+# The programme targets of the metrics, with their history (metrics/targets.py): rows are only
+# appended; a metric's current target is its row of the highest version, `removed` a removal.
+_METRIC_TARGET_DDL = """
+CREATE TABLE IF NOT EXISTS metric_target (
+    metric_id   VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    set_at      TIMESTAMP NOT NULL,
+    set_by      VARCHAR NOT NULL,
+    direction   VARCHAR CHECK (direction IN ('higher', 'lower', 'band')),
+    low         DOUBLE,
+    high        DOUBLE,
+    target_year INTEGER,
+    programme   VARCHAR,
+    removed     BOOLEAN NOT NULL,
+    PRIMARY KEY (metric_id, version)
+)
+"""
+
+# The action programme (metrics/programme.py): every save writes the whole programme as a new
+# version (who, when, how) and its points; nothing is updated or deleted, so the history stays.
+_PROGRAMME_VERSION_DDL = """
+CREATE TABLE IF NOT EXISTS programme_version (
+    version   INTEGER PRIMARY KEY,
+    title     VARCHAR NOT NULL,
+    set_at    TIMESTAMP NOT NULL,
+    set_by    VARCHAR NOT NULL,
+    source    VARCHAR NOT NULL CHECK (source IN ('edit', 'import', 'demo')),
+    file_name VARCHAR
+)
+"""
+_PROGRAMME_POINT_DDL = """
+CREATE TABLE IF NOT EXISTS programme_point (
+    version     INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    nr          VARCHAR NOT NULL,
+    text        VARCHAR NOT NULL,
+    deadline    DATE,
+    forvaltning VARCHAR,
+    status      VARCHAR NOT NULL CHECK (status IN ('not_started', 'in_progress', 'delayed',
+                                                   'done', 'cancelled')),
+    comment     VARCHAR,
+    metric_id   VARCHAR,
+    PRIMARY KEY (version, nr)
+)
+"""
+
 DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
-       _APP_SETTING_DDL, _DERIVED_DDL, *_VIEW_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL)
+       _APP_SETTING_DDL, _DERIVED_DDL, *_VIEW_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL,
+       _KOLADA_DDL, _METRIC_TARGET_DDL, _PROGRAMME_VERSION_DDL, _PROGRAMME_POINT_DDL)
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 """Modes of the folders and files holding personal data: the owner's only."""

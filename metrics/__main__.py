@@ -1,7 +1,8 @@
 """python -m metrics compute [METRIC_ID...] [--by DIM [DIM]] [--forvaltning NAME...]
 [--monthly] [--format csv|json|xlsx] [--out PATH] [--db PATH] [--publication]: metric tables
 from the store, the same views with the same protected cells as the dashboard and its Excel
-export."""
+export. python -m metrics pack --out FILE.pdf [--forvaltning NAME...] [--db PATH | --demo]: the
+committee's meeting pack (pack/), always in publication mode."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ def _parser() -> argparse.ArgumentParser:
     compute.add_argument("--publication", action="store_true",
                          help="avrunda antal och löner som SCB (publiceringsläge)")
     sub.add_parser("list", help="lista nyckeltalen")
+    kolada_cmd = sub.add_parser("kolada", help="läs in Koladas värden: en nedladdad fil "
+                                "(JSON, CSV, xlsx) eller --fetch från Koladas API")
+    kolada_cmd.add_argument("file", nargs="?", type=Path, metavar="FIL")
+    kolada_cmd.add_argument("--fetch", action="store_true", help="hämta från Koladas API")
+    kolada_cmd.add_argument("--db", type=Path)
+    kolada_cmd.add_argument("--demo", action="store_true",
+                            help="exempelkommunens databas i stället för kommunens egen")
+    pack = sub.add_parser("pack", help="sammanträdesunderlag som PDF (publiceringsläge)")
+    pack.add_argument("--out", type=Path, required=True, metavar="FIL.pdf")
+    pack.add_argument("--forvaltning", nargs="+", metavar="NAMN",
+                      help="bara dessa förvaltningar (som filtret i instrumentpanelen)")
+    pack.add_argument("--db", type=Path)
+    pack.add_argument("--demo", action="store_true",
+                      help="exempelkommunens databas i stället för kommunens egen")
     return parser
 
 
@@ -51,6 +66,8 @@ def run(argv: list[str]) -> int:
         for metric in registry.METRICS.values():
             print(f"{metric.id}\t{metric.label_sv}")
         return 0
+    if args.command == "kolada":
+        return _kolada(args)
 
     import settings
 
@@ -59,6 +76,23 @@ def run(argv: list[str]) -> int:
     import store
     from metrics.compute import compute_many
     from metrics.export import csv_safe, workbook_bytes
+
+    if args.command == "pack":
+        import pack
+
+        db_path = settings.get().db_path
+        if not db_path.exists():
+            raise FileNotFoundError(
+                f"Databasen {db_path} finns inte. Läs in data först: python -m pipelines demo"
+            )
+        try:
+            pdf = pack.build(store.connect(db_path, read_only=True),
+                             forvaltningar=args.forvaltning)
+        except pack.PackError as exc:
+            raise ValueError(str(exc)) from exc
+        args.out.write_bytes(pdf)
+        print(f"Skrev {args.out}", file=sys.stderr)
+        return 0
 
     metric_ids = args.metric_ids or list(registry.METRICS)
     for metric_id in metric_ids:
@@ -98,6 +132,29 @@ def run(argv: list[str]) -> int:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _kolada(args) -> int:
+    """Kolada's values into the store (metrics/kolada.py), audited under the login name."""
+    import getpass
+
+    import settings
+    import store
+    from metrics import kolada
+
+    if bool(args.file) == bool(args.fetch):
+        raise ValueError("Ange antingen en fil eller --fetch")
+    db_path = args.db or (settings.get().demo_db_path if args.demo else settings.get().db_path)
+    con = store.connect(db_path)
+    actor = (f"cli:{getpass.getuser()}", "analyst")
+    if args.fetch:
+        report = kolada.import_api(con, actor=actor)
+    else:
+        report = kolada.import_file(con, args.file.name, args.file.read_bytes(), actor=actor)
+    print(f"Inläst: {report.summary()}", file=sys.stderr)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     return 0
 
 

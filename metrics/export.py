@@ -32,6 +32,8 @@ SUBSET_PREFIX = "Urval: "
 COVER_SHEET = "Om uttaget"
 DEFINITIONS_SHEET = "Definitioner"
 LOAD_LOG_SHEET = "Inläsningslogg"
+LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad"}
+"""How each load came in (load_log.source), as the load log's Källa column says it."""
 DEMO_MUNICIPALITY = "Exempelkommun (exempeldata)"
 UNNAMED_MUNICIPALITY = "Kommunen"
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
@@ -310,7 +312,9 @@ def workbook_bytes(
                        "Sekunder", "Källa"]
         for col, text in enumerate(log_headers):
             ws.write_string(0, col, text, header)
-        for i, row in enumerate(store.load_log(con).iter_rows(), start=1):
+        log = store.load_log(con).with_columns(
+            pl.col("source").replace(LOAD_SOURCES))
+        for i, row in enumerate(log.iter_rows(), start=1):
             for col, value in enumerate(row):
                 write(ws, i, col, value)
         ws.set_column(0, 7, 18)

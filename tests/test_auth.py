@@ -27,7 +27,7 @@ _fresh_caches = test_app._fresh_caches
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {spec.url_path: spec.file for spec in sitemap.ALL_PAGES}
 INDICATOR_PAGES = [p.url_path for p in sitemap.PAGES if p.metric_ids]
-VIEWER_PAGES = ["oversikt", *INDICATOR_PAGES]
+VIEWER_PAGES = ["oversikt", "mal", "handlingsprogram", *INDICATOR_PAGES]
 ANALYST_PAGES = [p.url_path for p in sitemap.PAGES]
 ADMIN_PAGES = [p.url_path for p in sitemap.ALL_PAGES]
 
@@ -227,7 +227,7 @@ def test_viewer_sees_the_indicators_in_publication_mode_and_nothing_else(roles_f
     for url_path in VIEWER_PAGES:
         open_page(at, url_path)
         assert not refused(at), url_path
-    for url_path in ("ladda-upp", "exportera", "katalog", "logg"):
+    for url_path in ("ladda-upp", "exportera", "katalog", "kolada", "logg"):
         open_page(at, url_path)
         assert refused(at), url_path
         assert [t.value for t in at.title] == [], url_path  # the page stopped at its top

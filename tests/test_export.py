@@ -93,6 +93,9 @@ def test_load_log_sheet(con):
     table = rows(open_book(workbook_bytes(con))["Inläsningslogg"])
     assert table[1][0] == 1 and table[1][2] == "fixture" and table[1][4] == "2025-11-01"
     assert table[1][5] == len(fx.ROWS)
+    con.execute("UPDATE load_log SET source = 'cli'")
+    table = rows(open_book(workbook_bytes(con))["Inläsningslogg"])
+    assert table[0][7] == "Källa" and table[1][7] == "kommandorad"  # in Swedish
 
 
 def test_no_cell_can_become_a_formula(tmp_path, monkeypatch):

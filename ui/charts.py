@@ -16,6 +16,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics import targets
 from metrics.definition import Metric
 from metrics.disclosure import SUPPRESSED_MARK
 from ui import numbers, plain, texts
@@ -42,11 +43,20 @@ TARGET_BAND = "rgba(184,134,11,0.12)"
 KOLADA = "#6C5B7B"
 KOLADA_RANGE = "rgba(108,91,123,0.14)"
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+# The status of a target (metrics/targets.py) as st.badge colours it.
+STATUS_COLOURS = {"reached": "green", "on_track": "blue", "off_track": "orange",
+                  "unknown": "gray"}
+# A metric of one gender's figure draws its line in that gender's colour.
+LINE_COLOURS = {"sick_leave_women": WOMEN, "sick_leave_men": MEN}
 
 # Units that read naturally as a tick suffix.
 _TICK_SUFFIX = {"%": " %", "kr": " kr", "procentenheter": " p.e."}
 # Units whose value axis should include zero (counts and shares).
 _FROM_ZERO = {"personer", "anställningar", "årsarbetare"}
+SHARE_UNIT = "%"
+CUT_SHARE_SPREAD = 0.2
+"""A share axis starts at zero, unless every value lies within a spread this small relative
+to the smallest (94-97 %): then the axis is cut, and the chart says so (`_share_axis`)."""
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
@@ -112,35 +122,139 @@ def _bar_range(values: Sequence[float | None]) -> list[float] | None:
     return [low - (pad if low < 0 else 0), high + pad]
 
 
+def by_year(dates: Sequence[date], yearly: bool = False) -> bool:
+    """Whether a series' periods are labelled by year: a calendar-year table's, or a series
+    with at most one snapshot a year (every yearly series: the reference month's snapshots);
+    a monthly series keeps its dates."""
+    distinct = set(dates)
+    return yearly or len({d.year for d in distinct}) == len(distinct)
+
+
 def _period_labels(dates: Sequence[date], yearly: bool) -> list[str]:
     return [str(d.year) if yearly else d.isoformat() for d in dates]
 
 
-def trend(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
-    """The metric over the snapshots (or years): a line with markers, gaps where hidden."""
+def _short_number(value: float, metric: Metric) -> str:
+    """A target's number without trailing zeros: '40', '1,3', '12,5'."""
+    text = numbers.number(value, metric.decimals)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def target_text(target: targets.Target, metric: Metric) -> str:
+    """The target in words, as its line is named: 'Mål 2026: 40–60 %', 'Mål 2027: minst
+    80 %', 'Mål 2026: högst 300 personer'."""
+    low, high = (None if v is None else _short_number(v, metric)
+                 for v in (target.low, target.high))
+    unit = numbers.with_unit(0, metric.unit).removeprefix("0")  # '\u00a0%' or ''
+    value = {targets.HIGHER: texts.TARGET_AT_LEAST.format(value=f"{low}{unit}"),
+             targets.LOWER: texts.TARGET_AT_MOST.format(value=f"{high}{unit}"),
+             targets.BAND: f"{low}–{high}{unit}"}[target.direction]
+    return texts.TARGET_NAME.format(year=target.target_year, value=value)
+
+
+def _target_traces(target: targets.Target, metric: Metric, categories: Sequence[str],
+                   *, legend: bool = True, width: float = 2) -> list[dict]:
+    """The target as a dashed amber line, or a band shaded between two thin lines, across
+    the chart's categories (one category: a short mark)."""
+    single = len(categories) == 1
+    common = {"type": "scatter", "x": list(categories), "hoverinfo": "skip",
+              "mode": "markers" if single else "lines", "name": target_text(target, metric),
+              "legendgroup": "target"}
+    mark = {"symbol": "line-ew-open", "size": 40, "color": TARGET,
+            "line": {"width": width, "color": TARGET}}
+    if target.direction == targets.BAND:
+        low = {**common, "y": [target.low] * len(categories), "showlegend": False,
+               "line": {"color": TARGET, "width": 1}, "marker": mark}
+        high = {**common, "y": [target.high] * len(categories), "showlegend": legend,
+                "line": {"color": TARGET, "width": 1}, "marker": mark,
+                "fill": "none" if single else "tonexty", "fillcolor": TARGET_BAND}
+        return [low, high]
+    value = target.low if target.direction == targets.HIGHER else target.high
+    return [{**common, "y": [value] * len(categories), "showlegend": legend,
+             "line": {"color": TARGET, "width": width, "dash": "dash"}, "marker": mark}]
+
+
+def _share_axis(values: Sequence[float | None]) -> tuple[dict, list[dict]]:
+    """A share axis (unit '%') of a line chart: from zero, or, when every value lies within a
+    narrow spread far from zero, cut and marked as cut by a note in the chart's corner."""
+    shown = [v for v in values if v is not None]
+    if not shown or min(shown) <= 0:
+        return {"rangemode": "tozero"}, []
+    low, high = min(shown), max(shown)
+    if high - low >= CUT_SHARE_SPREAD * low:
+        return {"rangemode": "tozero"}, []
+    pad = max((high - low) * 0.3, 1.0)
+    start = max(0.0, float(int(low - pad)))
+    note = {"xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
+            "yanchor": "bottom", "showarrow": False, "font": {"color": MUTED, "size": 12},
+            "text": texts.AXIS_CUT.format(start=numbers.with_unit(start, SHARE_UNIT))}
+    return {"range": [start, high + pad]}, [note]
+
+
+def trend(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False,
+          target: targets.Target | None = None,
+          assessment: targets.Assessment | None = None) -> go.Figure:
+    """The metric over the snapshots (or years): a line with markers, gaps where hidden; a
+    series of one value a year is labelled by year. With a `target`, its line or band (named
+    'Mål 2026: 40–60 %'), and, labelled by year, the axis runs on to the target year; with an
+    `assessment` whose trend decided the status, that trend line, dotted, to the target
+    year."""
+    dates = frame["snapshot_date"].to_list()
+    yearly = by_year(dates, yearly)
     values = frame["value"].to_list()
+    labels = _period_labels(dates, yearly)
     line = {
-        "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+        "type": "scatter", "x": labels,
         "y": values, "mode": "lines+markers", "connectgaps": False,
-        "line": {"color": PRIMARY, "width": 3}, "marker": {"size": 9, "color": PRIMARY},
+        "line": {"color": LINE_COLOURS.get(metric.id, PRIMARY), "width": 3},
+        "marker": {"size": 9, "color": LINE_COLOURS.get(metric.id, PRIMARY)},
         "customdata": _hover(values, metric),
         "hovertemplate": "%{x}<br><b>%{customdata}</b><extra></extra>",
         "name": metric.label_sv,
     }
-    return _figure([line], height=340, metric=metric, xaxis={"type": "category"})
+    traces, categories = [line], labels
+    xaxis: dict = {"type": "category"}
+    if target is not None and yearly and dates:
+        years = [d.year for d in dates]
+        last = max(max(years), target.target_year)
+        categories = [str(y) for y in range(min(years), last + 1)]
+        xaxis.update(categoryorder="array", categoryarray=categories)
+    if target is not None and categories:
+        traces += _target_traces(target, metric, categories)
+    if assessment is not None and assessment.trend and yearly:
+        (x0, y0), (x1, y1) = assessment.trend
+        slope = (y1 - y0) / (x1 - x0)
+        traces.append({
+            "type": "scatter", "x": [str(y) for y in range(x0, x1 + 1)],
+            "y": [y0 + slope * (y - x0) for y in range(x0, x1 + 1)], "mode": "lines",
+            "line": {"color": PRIMARY_LIGHT, "width": 2, "dash": "dot"},
+            "name": texts.TREND_LINE, "hoverinfo": "skip"})
+    yaxis, notes = {}, []
+    if metric.unit == SHARE_UNIT:
+        bounds = [] if target is None else [target.low, target.high]
+        yaxis, notes = _share_axis([*values, *bounds])
+    return _figure(traces, height=340, metric=metric, xaxis=xaxis, yaxis=yaxis,
+                   annotations=notes, showlegend=len(traces) > 1)
 
 
-def sparkline(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
-    """A small line without axes for the overview cards; the latest point stands out."""
+def sparkline(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False,
+              target: targets.Target | None = None) -> go.Figure:
+    """A small line without axes for the overview cards; the latest point stands out; a
+    target as a thin amber line or band behind it."""
     values = frame["value"].to_list()
+    dates = frame["snapshot_date"].to_list()
+    labels = _period_labels(dates, by_year(dates, yearly))
     sizes = [0] * (len(values) - 1) + [8] if values else []
+    colour = LINE_COLOURS.get(metric.id, PRIMARY)
     line = {
-        "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+        "type": "scatter", "x": labels,
         "y": values, "mode": "lines+markers", "connectgaps": False,
-        "line": {"color": PRIMARY, "width": 2}, "marker": {"size": sizes, "color": PRIMARY},
+        "line": {"color": colour, "width": 2}, "marker": {"size": sizes, "color": colour},
         "hoverinfo": "skip",
     }
-    return go.Figure(data=[line], layout={
+    behind = (_target_traces(target, metric, labels, legend=False, width=1.5)
+              if target is not None and labels else [])
+    return go.Figure(data=[*behind, line], layout={
         "height": 70, "margin": {"l": 0, "r": 6, "t": 6, "b": 0}, "showlegend": False,
         "paper_bgcolor": BACKGROUND, "plot_bgcolor": BACKGROUND,
         "xaxis": {"visible": False, "type": "category"}, "yaxis": {"visible": False}})
@@ -203,7 +317,9 @@ def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
 def scale_trend(series: Sequence[tuple[str, pl.DataFrame]], metric: Metric, *,
                 yearly: bool = False) -> go.Figure:
     """Several metrics of one unit that form a scale (P10, P25, median, P75, P90) over the
-    snapshots, the middle one strongest."""
+    snapshots, the middle one strongest; a series of one value a year labelled by year."""
+    yearly = by_year([d for _, frame in series for d in frame["snapshot_date"].to_list()],
+                     yearly)
     lines = []
     for i, (label, frame) in enumerate(series):
         values = frame["value"].to_list()
@@ -222,7 +338,9 @@ def scale_trend(series: Sequence[tuple[str, pl.DataFrame]], metric: Metric, *,
 
 
 def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
-    """Women and men side by side for each snapshot, in the same colours on every page."""
+    """Women and men side by side for each snapshot, in the same colours on every page; bars
+    from zero; a series of one value a year labelled by year."""
+    yearly = by_year(frame["snapshot_date"].to_list(), yearly)
     parts = frame.partition_by("gender", as_dict=True, maintain_order=True)
     genders = [key[0] for key in parts]
     ordered = [g for g in ("K", "M") if g in genders] + [g for g in genders if g not in ("K", "M")]
@@ -239,8 +357,96 @@ def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -
             "hovertemplate": "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
         })
     return _figure(bars, height=340, metric=metric, xaxis={"type": "category"},
-                   barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True)
+                   yaxis={"rangemode": "tozero"}, barmode="group", bargap=0.25,
+                   bargroupgap=0.05, showlegend=True)
 
 
 def _mark() -> str:
     return SUPPRESSED_MARK
+
+
+# The action programme's statuses (metrics/programme.py STATUSES codes), and the share of each
+# status that is past its deadline, drawn darker on top.
+PROGRAMME_STATUS_COLOURS = {"not_started": UNKNOWN, "in_progress": PRIMARY_LIGHT,
+                            "delayed": "#D08C2E", "done": "#3A8A4F", "cancelled": GRID}
+PROGRAMME_OVERDUE_COLOUR = "#B03A2E"
+
+
+def programme_status(counts: pl.DataFrame) -> go.Figure:
+    """The action programme at a glance: one horizontal bar per status (status, status_code,
+    n, overdue as metrics.programme.status_counts returns them), in the programme's order
+    from the top, the points past their deadline stacked in red."""
+    labels = [plain.chart(label) for label in counts["status"].to_list()]
+    overdue = counts["overdue"].to_list()
+    on_time = [n - late for n, late in zip(counts["n"].to_list(), overdue, strict=True)]
+    colours = [PROGRAMME_STATUS_COLOURS.get(code, UNKNOWN)
+               for code in counts["status_code"].to_list()]
+    hover = "%{y} · %{fullData.name}<br><b>%{x} punkter</b><extra></extra>"
+    bars = [
+        {"type": "bar", "orientation": "h", "y": labels, "x": on_time,
+         "name": texts.PROGRAMME_CHART_ON_TIME, "marker": {"color": colours},
+         "text": [str(v) if v else "" for v in on_time], "textposition": "inside",
+         "hovertemplate": hover},
+        {"type": "bar", "orientation": "h", "y": labels, "x": overdue,
+         "name": texts.PROGRAMME_CHART_OVERDUE, "marker": {"color": PROGRAMME_OVERDUE_COLOUR},
+         "text": [str(v) if v else "" for v in overdue], "textposition": "inside",
+         "hovertemplate": hover},
+    ]
+    return _figure(bars, height=60 + 44 * max(len(labels), 1), value_axis="x",
+                   xaxis={"title": {"text": texts.PROGRAMME_CHART_AXIS,
+                                    "font": {"color": MUTED, "size": 13}},
+                          "rangemode": "tozero", "dtick": 1 if max(on_time + overdue, default=0)
+                          <= 10 else None},
+                   yaxis={"autorange": "reversed", "type": "category"},
+                   barmode="stack", showlegend=True,
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                           "title": None, "traceorder": "normal"})
+
+
+def kolada_comparison(frame: pl.DataFrame, metric: Metric) -> go.Figure:
+    """Our figure per year beside Kolada's (metrics/kolada.comparison): our line in PRIMARY,
+    Kolada's value for our municipality as open markers, the comparison group's min-max range
+    as a pale bar behind and its median as a dashed line. A year Kolada lacks has no bar or
+    point (never a 0); a hidden cell of ours is a gap."""
+    years = [str(y) for y in frame["year"].to_list()]
+    ours, own = frame["ours"].to_list(), frame["kolada_own"].to_list()
+    median = frame["group_median"].to_list()
+    low, high = frame["group_min"].to_list(), frame["group_max"].to_list()
+    spans = [h - lo if h is not None and lo is not None else None
+             for lo, h in zip(low, high, strict=True)]
+    ranges = [f"{a}–{b}" if a and b else "" for a, b in zip(_hover(low, metric),
+                                                            _hover(high, metric), strict=True)]
+    hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
+    traces = [
+        {"type": "bar", "x": years, "y": spans, "base": low, "name": texts.KOLADA_RANGE,
+         "marker": {"color": KOLADA_RANGE, "line": {"width": 0}}, "customdata": ranges,
+         "hovertemplate": hover},
+        {"type": "scatter", "x": years, "y": median, "mode": "lines+markers",
+         "name": texts.KOLADA_MEDIAN, "connectgaps": False,
+         "line": {"color": KOLADA, "width": 2, "dash": "dash"},
+         "marker": {"size": 7, "color": KOLADA}, "customdata": _hover(median, metric),
+         "hovertemplate": hover},
+        {"type": "scatter", "x": years, "y": ours, "mode": "lines+markers",
+         "name": texts.KOLADA_OURS, "connectgaps": False,
+         "line": {"color": PRIMARY, "width": 3}, "marker": {"size": 9, "color": PRIMARY},
+         "customdata": _hover(ours, metric), "hovertemplate": hover},
+    ]
+    if any(v is not None for v in own):
+        traces.append(
+            {"type": "scatter", "x": years, "y": own, "mode": "markers",
+             "name": texts.KOLADA_OWN,
+             "marker": {"size": 11, "color": "white", "symbol": "diamond",
+                        "line": {"color": PRIMARY, "width": 2}},
+             "customdata": _hover(own, metric), "hovertemplate": hover})
+    # Bars would pull the axis down to 0: a share's axis is cut only as the trend's is, and
+    # then says so; an index is read around its values.
+    shown = [v for v in (*ours, *own, *low, *high) if v is not None]
+    yaxis, notes = None, []
+    if metric.unit == SHARE_UNIT:
+        yaxis, notes = _share_axis(shown)
+    elif shown and metric.unit not in _FROM_ZERO:
+        pad = (max(shown) - min(shown)) * 0.15 or 1.0
+        yaxis = {"range": [min(shown) - pad, max(shown) + pad]}
+    return _figure(traces, height=360, metric=metric, xaxis={"type": "category"},
+                   yaxis=yaxis, annotations=notes, showlegend=True, bargap=0.55,
+                   hovermode="x unified")

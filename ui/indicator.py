@@ -13,12 +13,12 @@ import polars as pl
 import streamlit as st
 
 import settings
-from metrics import registry
+from metrics import kolada, registry, targets
 from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK
 from pipelines.schema import EXTRACTS
-from ui import auth, charts, data, filters, numbers, sitemap, texts
+from ui import auth, charts, data, filters, numbers, plain, sitemap, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
@@ -129,6 +129,26 @@ def delta_args(latest: tuple, previous: tuple | None, metric: Metric, yearly: bo
     return {"delta": text, "delta_color": colour, "delta_description": since}
 
 
+def current_target(metric_id: str) -> targets.Target | None:
+    """The metric's current programme target in the store on screen (read on every run, not
+    cached: a target changes without a load)."""
+    return targets.current(data.connection()).get(metric_id)
+
+
+def target_badge(metric: Metric, target: targets.Target,
+                 frame: pl.DataFrame) -> targets.Assessment:
+    """The status of a target on the series shown (metrics/targets.py), as a badge whose
+    help says the target, the programme it comes from and the rule."""
+    assessment = targets.assess_series(frame, target, metric.decimals)
+    st.badge(texts.TARGET_STATUS[assessment.status],
+             icon=texts.TARGET_STATUS_ICONS[assessment.status],
+             color=charts.STATUS_COLOURS[assessment.status],
+             help=texts.TARGET_HELP.format(target=charts.target_text(target, metric),
+                                           programme=plain.md(target.programme),
+                                           rule=texts.TARGET_RULE))
+    return assessment
+
+
 def latest_rows(frame: pl.DataFrame) -> tuple[tuple, tuple | None]:
     """(date, value, suppressed) of the last and the second-last snapshot of a total."""
     rows = list(zip(frame["snapshot_date"].to_list()[-2:], frame["value"].to_list()[-2:],
@@ -172,19 +192,27 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
 
     chart, about = st.columns([2, 1], gap="large")
     with chart:
-        st.plotly_chart(charts.trend(total, metric, yearly=yearly), config=charts.CONFIG,
-                        key=f"trend_{metric.id}")
+        target = current_target(metric.id)
+        assessment = target_badge(metric, target, total) if target else None
+        st.plotly_chart(charts.trend(total, metric, yearly=yearly, target=target,
+                                     assessment=assessment),
+                        config=charts.CONFIG, key=f"trend_{metric.id}")
         hidden_caption(total, metric)
         if metric.table == "manager_span":
             _span_method_caption(total["snapshot_date"].to_list())
     with about:
         _about(metric)
 
-    names = [texts.BREAKDOWN_TAB[b] for b in metric.breakdowns] + [texts.TAB_TABLE]
+    compared = kolada.verified(metric.id) is not None  # a Kolada KPI whose id is checked
+    names = ([texts.BREAKDOWN_TAB[b] for b in metric.breakdowns]
+             + ([texts.KOLADA_TAB] if compared else []) + [texts.TAB_TABLE])
     tabs = st.tabs(names)
     for tab, by in zip(tabs, metric.breakdowns, strict=False):
         with tab:
             _breakdown(metric, by, args, latest[0], yearly)
+    if compared:
+        with tabs[-2]:
+            kolada_section(metric, chosen)
     with tabs[-1]:
         st.dataframe(values_table(total, metric, yearly=yearly), hide_index=True,
                      key=f"table_{metric.id}")
@@ -198,6 +226,51 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
             file_name=file_name, mime=MIME_XLSX, on_click="ignore",
             icon=":material/download:", key=f"download_{metric.id}",
         )
+
+
+def kolada_table(frame: pl.DataFrame, metric: Metric) -> pl.DataFrame:
+    """A Kolada comparison (metrics/kolada.comparison) as the table shows it: our hidden
+    cells as '..', a year Kolada lacks as '–' (never 0)."""
+    def cell(value: float | None) -> str:
+        return numbers.number(value, metric.decimals) if value is not None else texts.NO_CELL
+
+    heads = texts.KOLADA_TABLE_HEADERS
+    return pl.DataFrame({
+        heads["year"]: [str(y) for y in frame["year"].to_list()],
+        heads["ours"]: [SUPPRESSED_MARK if hidden else cell(v) for v, hidden in
+                        zip(frame["ours"].to_list(), frame["ours_suppressed"].to_list(),
+                            strict=True)],
+        heads["kolada_own"]: [cell(v) for v in frame["kolada_own"].to_list()],
+        heads["group_median"]: [cell(v) for v in frame["group_median"].to_list()],
+        heads["group_range"]: [f"{cell(lo)}–{cell(hi)}" if lo is not None else texts.NO_CELL
+                               for lo, hi in zip(frame["group_min"].to_list(),
+                                                 frame["group_max"].to_list(), strict=True)],
+        heads["group_count"]: [str(n) for n in frame["group_count"].to_list()],
+    })
+
+
+def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
+    """Our yearly figure beside Kolada's and the comparison group's, with Kolada's KPI, where
+    our definition differs, and the source."""
+    mapping = kolada.verified(metric.id)
+    frame = kolada.comparison(data.connection(), metric.id, publication=chosen.publication)
+    if not frame["group_count"].sum() and frame["kolada_own"].is_null().all():
+        st.info(texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id), icon=":material/info:")
+        return
+    st.plotly_chart(charts.kolada_comparison(frame, metric), config=charts.CONFIG,
+                    key=f"kolada_{metric.id}")
+    st.dataframe(kolada_table(frame, metric), hide_index=True, key=f"kolada_table_{metric.id}")
+    if chosen.forvaltningar is not None:
+        st.caption(texts.KOLADA_WHOLE_MUNICIPALITY)
+    st.caption(texts.KOLADA_KPI.format(id=mapping.kpi_id, title=md(mapping.expected_title),
+                                       checked=md(mapping.verified_by),
+                                       on=mapping.verified_on))
+    if mapping.differs_sv:
+        st.caption(texts.KOLADA_DIFFERS.format(note=md(mapping.differs_sv)))
+    st.caption(texts.KOLADA_MISSING_NOTE)
+    if kolada.has_demo_values(data.connection()):
+        st.caption(texts.KOLADA_DEMO_VALUES)
+    st.caption(texts.KOLADA_SOURCE)
 
 
 def _monthly(metric: Metric) -> bool:

@@ -6,6 +6,8 @@ labels from the canonical schema (pipelines/schema.py); this module holds the re
 
 from __future__ import annotations
 
+from metrics import export
+
 APP_TITLE = "Personalpanelen"
 APP_ICON = ":material/groups:"
 
@@ -289,7 +291,7 @@ LOG_HEADERS = {
     "seconds": "Sekunder",
     "source": "Källa",
 }
-LOG_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad"}
+LOG_SOURCES = export.LOAD_SOURCES  # the Excel's load log says it the same way
 
 # --- export ----------------------------------------------------------------------------------
 EXPORT_METRICS = "Nyckeltal i filen"
@@ -484,3 +486,283 @@ DELETE_LOAD_CONFIRM = "Ja, ta bort inläsningen"
 DELETE_LOAD_BUTTON = "Ta bort inläsning"
 DELETE_LOAD_UNCONFIRMED = "Bekräfta borttagningen genom att kryssa i rutan."
 DELETE_LOAD_NONE = "Det finns ingen inläsning som kan tas bort."
+
+# The meeting pack (pack/, issue 12): the committee's PDF and its button on Exportera
+PACK_TITLE = "Sammanträdesunderlag"
+PACK_SUBTITLE = "Personalnyckeltal för personalutskottet"
+PACK_SCOPE_ALL = "Hela kommunen"
+PACK_FACT_MUNICIPALITY = "Kommun"
+PACK_FACT_PERIOD = "Period"
+PACK_FACT_SCOPE = "Förvaltningar"
+PACK_FACT_CREATED = "Skapat (svensk tid)"
+PACK_FACT_MONTH = "Mätmånad"
+PACK_FACT_MODE = "Avrundning"
+PACK_MONTH = (
+    "Värdena per år avser {month}uttagen (referensmånaden); sjukfrånvaro och HME avser hela "
+    "kalenderår."
+)
+PACK_NO_PERIOD = "Inga mätdatum"
+PACK_RULES_TITLE = "Skydd mot röjande av enskilda personer"
+PACK_MARK = (
+    "”{mark}” i en tabell betyder att uppgiften inte visas: den vilar på för få personer, "
+    "eller den skulle kunna räknas fram ur andra uppgifter som visas. Diagrammen har en lucka "
+    "där."
+)
+PACK_CONTENTS = "Innehåll"
+PACK_PAGE = "Sida"
+PACK_PAGE_OF = "av"
+PACK_DEFINITION = "Definition"
+PACK_POPULATION = "Population"
+PACK_PROTECTION = "Dolda uppgifter"
+PACK_LATEST = "Senaste värde ({period})"
+PACK_CHANGE = "Förändring sedan {period}"
+PACK_CHANGE_NONE = "Förändring"
+PACK_NO_PREVIOUS = "inget tidigare värde"
+PACK_TABLE_TITLE = "Per år: {scope}"
+PACK_BREAKDOWN_TITLE = "Per förvaltning {period}"
+PACK_FORVALTNING = "Förvaltning"
+PACK_THRESHOLD = "Gräns: {rule}."
+PACK_NONE_HIDDEN = "Inget värde i serien (diagrammet och tabellen per år) är dolt."
+PACK_NO_DATA = "Underlaget för nyckeltalet är inte inläst."
+PACK_MISSING_COLUMNS = (
+    "Nyckeltalet kan inte beräknas: de inlästa uttagen saknar uppgifter som det behöver."
+)
+PACK_NO_VALUES = "Det finns inga värden för urvalet."
+PACK_NO_BROWSER = (
+    "Diagrammen ritas av Chromium, som inte finns på {path}. Installera paketet chromium "
+    "eller ange sökvägen i miljövariabeln BROWSER_PATH."
+)
+PACK_BUTTON = "Skapa sammanträdesunderlag (PDF)"
+PACK_HEADER = "Sammanträdesunderlag"
+PACK_INTRO = (
+    "En PDF för personalutskottet: HR-programmets nyckeltal med diagram, senaste värde, "
+    "förändring och tabell, alltid i publiceringsläge, för {scope}."
+)
+PACK_SPINNER = "Skapar sammanträdesunderlaget (diagram och sidor) …"
+PACK_DOWNLOAD = "Ladda ner sammanträdesunderlaget"
+PACK_READY = "Sammanträdesunderlaget är klart (skapat på {seconds:.0f} s)."
+PACK_FAILED = "Sammanträdesunderlaget kunde inte skapas: {error}"
+PACK_FILE_NAME = "sammantradesunderlag_{day}.pdf"
+AUDIT_EXPORT_PACK = "{file}: sammanträdesunderlag, publiceringsläge, {scope}"
+PACK_STATUS = "Status mot målet"
+PACK_PROGRAMME = "Handlingsprogram"
+PACK_PROGRAMME_VERSION = (
+    "Version {version}, sparad {day}. Status den {today}; programmet gäller hela kommunen, "
+    "oavsett urval."
+)
+PACK_PROGRAMME_STATUS = "Status"
+PACK_PROGRAMME_POINTS = "Punkter"
+PACK_PROGRAMME_OVERDUE = "Varav passerat slutdatum"
+PACK_PROGRAMME_INDICATOR = "Nyckeltal: {label}"
+PACK_PROGRAMME_LATE = "passerat slutdatum"
+PACK_PROGRAMME_EMPTY = "Programmet har inga punkter."
+PACK_UNKNOWN_FORVALTNING = "Förvaltningen finns inte i databasen: {names}."
+
+# --- Handlingsprogram (issue 12: the action programme, metrics/programme.py) ------------------
+PROGRAMME_NONE = "Inget handlingsprogram är sparat ännu."
+PROGRAMME_NONE_EDIT = "Skriv in punkterna under ”Ändra programmet” eller läs in dem från Excel."
+PROGRAMME_VERSION = "Version {version}, sparad {set_at} av {set_by} ({source})."
+PROGRAMME_VERSION_SHORT = "Version {version}, sparad {set_at} ({source})."
+PROGRAMME_TOTAL = "Punkter"
+PROGRAMME_OVERDUE = "Passerat slutdatum"
+PROGRAMME_OVERDUE_HELP = (
+    "Punkter vars slutdatum (Klart senast) har passerat och som varken är Klar eller Utgår, "
+    "oavsett vilken status de har."
+)
+PROGRAMME_OVERDUE_WARNING = "{count} punkter har passerat sitt slutdatum utan att vara klara."
+PROGRAMME_OVERDUE_NONE = "Ingen punkt har passerat sitt slutdatum utan att vara klar."
+PROGRAMME_STATUS_HEADER = "Läget per status"
+PROGRAMME_CHART_ON_TIME = "inom tid eller utan slutdatum"
+PROGRAMME_CHART_OVERDUE = "passerat slutdatum"
+PROGRAMME_CHART_AXIS = "Antal punkter"
+PROGRAMME_TABLE_HEADER = "Alla punkter"
+PROGRAMME_STATUS_FILTER = "Visa status"
+PROGRAMME_STATUS_FILTER_ALL = "Alla"
+PROGRAMME_DOWNLOAD = "Ladda ner handlingsprogrammet (Excel)"
+PROGRAMME_FILE_NAME = "handlingsprogram_{day}.xlsx"
+PROGRAMME_HISTORY_HEADER = "Vad har ändrats"
+PROGRAMME_HISTORY_INTRO = (
+    "Varje sparning blir en ny version; tidigare versioner finns kvar. Tabellen visar vad "
+    "varje version ändrade jämfört med versionen före, nyaste först."
+)
+PROGRAMME_HISTORY_HEADERS = {"version": "Version", "set_at": "Sparad", "set_by": "Av",
+                             "source": "Hur", "file_name": "Fil", "nr": "Nr",
+                             "column": "Ändring", "before": "Före", "after": "Efter"}
+PROGRAMME_EDIT_HEADER = "Ändra programmet"
+PROGRAMME_EDIT_HELP = (
+    "Ändra i tabellen, lägg till rader längst ner eller markera rader och ta bort dem, och "
+    "spara. Klart senast skrivs som datum (2026-12-31 eller 31.12.2026), som månad (2026-06: "
+    "sista dagen) eller som år (2026: 31 december). Tom status betyder Ej påbörjad."
+)
+PROGRAMME_TITLE_LABEL = "Programmets namn"
+PROGRAMME_SAVE = "Spara ändringarna"
+PROGRAMME_SAVED = (
+    "Sparat som version {version}: {added} nya, {changed} ändrade och {removed} borttagna "
+    "punkter."
+)
+PROGRAMME_UNCHANGED = "Inget sparades: programmet är oförändrat."
+PROGRAMME_INVALID = "Inget sparades. Rätta följande och spara igen:"
+PROGRAMME_IMPORT_HEADER = "Läs in från Excel"
+PROGRAMME_IMPORT_WARNING = (
+    "En inläsning ersätter hela programmet: punkter som inte finns i filen försvinner ur det "
+    "gällande programmet (de finns kvar i historiken). Första bladet med en rubrikrad som "
+    "har Nr och Åtgärd läses; kolumnerna Klart senast, Ansvarig, Status, Kommentar och "
+    "Nyckeltal läses om de finns. En fil som har ett fel läses inte in alls."
+)
+PROGRAMME_IMPORT_FILE = "Handlingsprogram som Excel-arbetsbok (.xlsx)"
+PROGRAMME_IMPORT_BUTTON = "Läs in och ersätt programmet"
+PROGRAMME_IMPORTED = (
+    "{file} är inläst som version {version}: {count} punkter ersätter det tidigare programmet."
+)
+PROGRAMME_IMPORT_REFUSED = "Filen lästes inte in; programmet är oförändrat:"
+
+# --- Mål: programme targets, their status, and chart care (issue 12, part 1) ------------------
+TARGET_NAME = "Mål {year}: {value}"
+TARGET_AT_LEAST = "minst {value}"
+TARGET_AT_MOST = "högst {value}"
+TREND_LINE = "Trend (minsta kvadrat, senaste fem åren)"
+AXIS_CUT = "Obs! Axeln börjar vid {start}, inte vid 0."
+TARGET_STATUS = {"reached": "Nått", "on_track": "På väg", "off_track": "Inte på väg",
+                 "unknown": "Okänt"}
+TARGET_STATUS_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/trending_up:",
+                       "off_track": ":material/warning:", "unknown": ":material/help:"}
+TARGET_RULE = (
+    "**Nått:** det senaste värdet, avrundat som det visas, uppfyller målet (gränserna "
+    "räknas med). **Inte på väg:** målet är inte uppfyllt och målåret är redan här, eller "
+    "trendlinjen uppfyller inte målet under målåret. **På väg:** målet är inte uppfyllt än, "
+    "men trendlinjen uppfyller det under målåret. Trendlinjen är en rät linje anpassad med "
+    "minsta kvadrat-metoden till de visade årsvärdena under de senaste fem åren; den kräver "
+    "minst tre sådana värden. **Okänt:** det senaste värdet visas inte (för få personer), "
+    "eller det finns färre än tre årsvärden för en trend. Status räknas på serien som den "
+    "visas, med de filter som är valda."
+)
+TARGET_HELP = "{target}, enligt {programme}.\n\n{rule}"
+TARGET_CAPTION = "{target} · {programme}"
+TARGETS_TITLE = "Gällande mål"
+TARGETS_NONE = "Inga mål är satta ännu."
+TARGET_RULE_TITLE = "Så bestäms status"
+TARGET_LATEST = "Senaste värde {period}: {value}"
+TARGET_LATEST_HIDDEN = "Senaste värde {period}: visas inte (för få personer)"
+TARGET_NO_VALUES = "Inga värden att jämföra med målet."
+TARGET_PROJECTED = "Trendlinjen ger {value} år {year}."
+TARGET_EDIT_TITLE = "Sätt, ändra eller ta bort ett mål"
+TARGET_EDIT_INTRO = (
+    "Ett nytt mål ersätter det gällande för nyckeltalet; det gamla finns kvar i historiken. "
+    "Varje ändring sparas med tid och användare och loggas."
+)
+TARGET_VIEW_ONLY = "Målen sätts av analytiker och administratörer."
+TARGET_DEMO_NOTE = (
+    "Du ser exempelkommunen: målen här är exempel, och ändringar sparas i exempeldatabasen, "
+    "inte i kommunens egen."
+)
+TARGET_METRIC = "Nyckeltal"
+TARGET_DIRECTION = "Riktning"
+TARGET_DIRECTIONS = {"higher": "Högre är bättre: minst ett värde",
+                     "lower": "Lägre är bättre: högst ett värde",
+                     "band": "Inom ett intervall"}
+TARGET_VALUE_AT_LEAST = "Målvärde, minst ({unit})"
+TARGET_VALUE_AT_MOST = "Målvärde, högst ({unit})"
+TARGET_LOW = "Intervallets lägsta värde ({unit})"
+TARGET_HIGH = "Intervallets högsta värde ({unit})"
+TARGET_YEAR = "Målår"
+TARGET_PROGRAMME = "Program och punkt"
+TARGET_PROGRAMME_HELP = (
+    "Var målet kommer ifrån, t.ex. ”Attraktiv arbetsgivare 2023–2026, punkt 7”."
+)
+TARGET_CURRENT = "Gällande mål: {target} ({programme})."
+TARGET_NONE_FOR_METRIC = "Nyckeltalet har inget mål."
+TARGET_SAVE = "Spara målet"
+TARGET_REMOVE = "Ta bort målet"
+TARGET_SAVED = "Målet för {metric} är sparat."
+TARGET_REMOVED = "Målet för {metric} är borttaget."
+TARGET_ERRORS = {
+    "metric": "Okänt nyckeltal.",
+    "direction": "Välj en riktning.",
+    "value": "Fyll i målvärdet (för ett intervall: båda gränserna).",
+    "band": "Intervallets lägsta värde är större än dess högsta.",
+    "year": "Målåret ska vara mellan 2000 och 2100.",
+    "programme": "Skriv vilket program och vilken punkt målet kommer ifrån.",
+    "programme_length": "Programtexten får vara högst 300 tecken.",
+}
+TARGET_HISTORY = "Historik över målen"
+TARGET_HISTORY_EMPTY = "Inga ändringar ännu."
+TARGET_HISTORY_HEADERS = {"set_at": "Tidpunkt", "metric": "Nyckeltal", "target": "Mål",
+                          "programme": "Program", "set_by": "Ändrat av"}
+TARGET_HISTORY_REMOVED = "borttaget"
+TARGETS_TABLE_HEADERS = {"metric": "Nyckeltal", "target": "Mål", "latest": "Senaste värde",
+                         "status": "Status", "programme": "Program"}
+DATE_PICKER_NOTE = (
+    " Skriv datumet som ÅÅÅÅ-MM-DD. Kalenderns månads- och veckodagsnamn visas på engelska: "
+    "Streamlit kan ännu inte visa dem på svenska."
+)
+NO_CELL = "–"
+"""A cell of a table with nothing to say (a finding of a whole file has no row or column)."""
+
+# --- Kolada comparison (issue 12, part 3: metrics/kolada.py, ui/pages/kolada.py) --------------
+KOLADA_TAB = "Jämförelse (Kolada)"
+KOLADA_SOURCE = "Källa: Kolada (RKA), CC BY 4.0"
+KOLADA_OURS = "Vårt värde"
+KOLADA_OWN = "Kolada, vår kommun"
+KOLADA_MEDIAN = "Jämförelsegruppens median"
+KOLADA_RANGE = "Jämförelsegruppens spridning (lägst–högst)"
+KOLADA_KPI = "Koladas nyckeltal {id}: {title}. Kontrollerat: {checked} ({on})."
+KOLADA_DIFFERS = "Skillnad mot Koladas definition: {note}"
+KOLADA_WHOLE_MUNICIPALITY = (
+    "Jämförelsen gäller hela kommunen, inte det valda urvalet av förvaltningar."
+)
+KOLADA_NO_VALUES = (
+    "Inga Koladavärden är inlästa för nyckeltalet {id}. En analytiker hämtar dem på sidan "
+    "Kolada."
+)
+KOLADA_DEMO_VALUES = (
+    "Exempeldata: jämförelsegruppens värden är påhittade (riktiga kommun-id, inte Koladas "
+    "siffror)."
+)
+KOLADA_MISSING_NOTE = "– betyder att Kolada inte har något värde för året (inte noll)."
+KOLADA_TABLE_HEADERS = {"year": "År", "ours": "Vårt värde", "kolada_own": "Kolada, vår kommun",
+                        "group_median": "Gruppens median",
+                        "group_range": "Gruppens spridning (lägst–högst)",
+                        "group_count": "Kommuner med värde"}
+KOLADA_IMPORT_HEADER = "Hämta eller läs in Koladas värden"
+KOLADA_FETCH_INTRO = (
+    "Hämtar mappningens nyckeltal för kommunen ({own}) och jämförelsegruppen ({group}), "
+    "åren {first}–{last}, från Koladas API."
+)
+KOLADA_FETCH_BUTTON = "Hämta från Kolada"
+KOLADA_NEEDS_IDS = (
+    "För att hämta från Kolada: ange kommunens Kolada-id och jämförelsegruppens kommun-id i "
+    "inställningarna PERSONALPANELEN_KOLADA_MUNICIPALITY och PERSONALPANELEN_KOLADA_GROUP. "
+    "Utan nätverk: läs in en nedladdad fil nedan."
+)
+KOLADA_UPLOAD = (
+    "Nedladdad fil: Koladas JSON-svar, eller CSV/Excel med kolumnerna kpi, municipality, year, "
+    "gender och value"
+)
+KOLADA_UPLOAD_BUTTON = "Läs in filen"
+KOLADA_IMPORTED = "Inläst: {summary}."
+KOLADA_REFUSED = "Filen lästes inte in och inget har ändrats. {error}"
+KOLADA_FETCH_FAILED = "Hämtningen misslyckades och inget har ändrats. {error}"
+KOLADA_INTO_DEMO = (
+    "Du ser exempelkommunen: det du hämtar eller läser in sparas i exempelkommunens databas, "
+    "inte i kommunens egen."
+)
+KOLADA_LOADED_HEADER = "Inlästa värden"
+KOLADA_NOTHING_LOADED = "Inga Koladavärden är inlästa ännu."
+KOLADA_LOADED_HEADERS = {"kpi_id": "Kolada-id", "kpi_title": "Nyckeltal i Kolada",
+                         "municipalities": "Kommuner", "years": "År", "values": "Värden",
+                         "missing": "Saknas i Kolada", "fetched_at": "Hämtat",
+                         "sources": "Källa"}
+KOLADA_MUNICIPALITY_HEADERS = {"municipality_id": "Kommun-id",
+                               "municipality_title": "Kommun", "role": "Roll"}
+KOLADA_ROLE_OWN = "vår kommun"
+KOLADA_ROLE_GROUP = "jämförelsegruppen"
+KOLADA_ROLE_NONE = "ingår inte"
+KOLADA_GROUP_SETTING = "{count} kommuner enligt inställningen"
+KOLADA_GROUP_DEFAULT = "alla inlästa kommuner utom den egna"
+KOLADA_OWN_NONE = "inget id angivet"
+KOLADA_OVERVIEW_HEADER = "Översikt: nyckeltal med ett Koladanyckeltal"
+KOLADA_OVERVIEW_HEADERS = {"metric": "Nyckeltal", "kpi_id": "Kolada-id", "year": "År",
+                           "ours": "Vårt värde", "kolada_own": "Kolada, vår kommun",
+                           "group_median": "Gruppens median",
+                           "group_range": "Gruppens spridning", "checked": "Id kontrollerat"}
+KOLADA_CHECKED = {True: "ja", False: "nej: jämförs inte"}

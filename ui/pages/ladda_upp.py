@@ -61,7 +61,9 @@ def _show_report(report, files) -> None:
         st.caption(texts.UPLOAD_FINDINGS_NONE)
         return
     findings = report.findings_frame()
-    st.dataframe(findings, hide_index=True, key="upload_findings")
+    # A finding of a whole file has no row or column: a dash there, not Streamlit's "None".
+    st.dataframe(findings.with_columns(pl.all().cast(pl.String).fill_null(texts.NO_CELL)),
+                 hide_index=True, key="upload_findings")
     st.download_button(
         texts.UPLOAD_FINDINGS_DOWNLOAD,
         data=auth.table_download(findings, texts.UPLOAD_FINDINGS_SHEET, FINDINGS_FILE),
@@ -450,7 +452,8 @@ files = st.file_uploader(
     on_change=_forget_report,
 )
 snapshot_date = st.date_input(texts.UPLOAD_DATE, value=None, key="upload_date",
-                              format="YYYY-MM-DD", help=texts.UPLOAD_DATE_HELP)
+                              format="YYYY-MM-DD",
+                              help=texts.UPLOAD_DATE_HELP + texts.DATE_PICKER_NOTE)
 
 if st.button(texts.UPLOAD_BUTTON, type="primary", icon=":material/upload:", key="upload_go"):
     if not files:

@@ -1,12 +1,14 @@
 """Page "Översikt": a card per mission indicator, with the latest value, the change since the
-previous snapshot and a sparkline, and the data basis in one line."""
+previous snapshot and a sparkline, and the data basis in one line. A card whose metric has a
+programme target shows the target's status as a badge (its help says the rule) and the target
+behind the sparkline; a card without a target says nothing about status."""
 
 import streamlit as st
 
-from metrics import registry
+from metrics import registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
 from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
-from ui.indicator import delta_args, latest_rows, md, unavailable_reason
+from ui.indicator import delta_args, latest_rows, md, target_badge, unavailable_reason
 
 CARDS_PER_ROW = 4
 OPTIONAL = {"headcount", "sick_leave_total"}  # shown only when their data is loaded
@@ -38,6 +40,7 @@ else:
     if chosen.publication:
         st.caption(texts.PUBLICATION_ON)
 
+    set_targets = targets.current(data.connection())
     cards = [m for m in sitemap.OVERVIEW_CARDS
              if m not in OPTIONAL or not unavailable_reason(registry.get(m))]
     for row_start in range(0, len(cards), CARDS_PER_ROW):
@@ -66,7 +69,10 @@ else:
                         label_visibility="collapsed",
                         **change,
                     )
-                    st.plotly_chart(charts.sparkline(frame, metric, yearly=yearly),
+                    target = set_targets.get(metric_id)
+                    if target is not None:
+                        target_badge(metric, target, frame)
+                    st.plotly_chart(charts.sparkline(frame, metric, yearly=yearly, target=target),
                                     config=charts.SPARK_CONFIG, key=f"spark_{metric_id}")
                     if latest[2]:
                         st.caption(texts.OVERVIEW_SUPPRESSED)

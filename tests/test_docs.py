@@ -70,7 +70,9 @@ def undocumented(metric_ids, text: str) -> list[str]:
 
 
 def _documents() -> list[Path]:
-    return [ROOT / "README.md", *sorted(p for p in DOCS.rglob("*") if p.is_file())]
+    """README and the text files of docs/ (its pictures hold no links)."""
+    return [ROOT / "README.md", *sorted(p for p in DOCS.rglob("*")
+                                         if p.is_file() and p.suffix != ".png")]
 
 
 # (a) Sources

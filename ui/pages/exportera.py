@@ -1,14 +1,19 @@
 """Page "Exportera": the chosen metrics as one Excel workbook, built when the button is
-clicked, with the sidebar's förvaltning filter and publication mode."""
+clicked, with the sidebar's förvaltning filter and publication mode; and the committee's
+meeting pack as PDF (pack/), always in publication mode."""
 
 from datetime import date
 
 import streamlit as st
 
+import pack
 from metrics import registry
-from ui import auth, filters, texts
+from ui import auth, data, filters, plain, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME_PDF = "application/pdf"
+PACK_STATE = "pack_pdf"
+"""Session state: (filter and data key, PDF bytes, seconds) of the last pack built."""
 
 spec = auth.require_page("exportera")
 st.title(spec.title)
@@ -36,4 +41,34 @@ else:
                                    publication=chosen.publication),
         file_name=file_name, mime=MIME_XLSX, type="primary", icon=":material/download:",
         on_click="ignore", key="export_download",
+    )
+
+# The meeting pack: built on the click (about 5 s: a headless chromium draws the charts), then
+# offered for download; the download is recorded in the audit log like the workbook's.
+st.subheader(texts.PACK_HEADER)
+pack_scope = (texts.AUDIT_SCOPE_ALL if chosen.forvaltningar is None
+              else filters.subset_names(chosen))
+st.markdown(texts.PACK_INTRO.format(scope=pack_scope))
+pack_key = (chosen.forvaltningar, data.data_key())
+if st.button(texts.PACK_BUTTON, icon=":material/picture_as_pdf:", key="pack_build"):
+    with st.spinner(texts.PACK_SPINNER, show_time=True):
+        try:
+            st.session_state[PACK_STATE] = (pack_key, *pack.timed_build(
+                data.connection(), forvaltningar=chosen.forvaltningar))
+        except pack.PackError as exc:
+            st.error(texts.PACK_FAILED.format(error=plain.md(exc)), icon=":material/error:")
+built = st.session_state.get(PACK_STATE)
+if built and built[0] == pack_key:
+    _, pdf, seconds = built
+    pack_file = texts.PACK_FILE_NAME.format(day=date.today().isoformat())
+    st.caption(texts.PACK_READY.format(seconds=seconds))
+    audit_scope = (texts.AUDIT_SCOPE_ALL if chosen.forvaltningar is None
+                   else texts.AUDIT_SCOPE_SOME.format(names=", ".join(
+                       sorted(chosen.forvaltningar))))
+    st.download_button(
+        texts.PACK_DOWNLOAD,
+        data=auth.audited_download(
+            lambda: pdf, texts.AUDIT_EXPORT_PACK.format(file=pack_file, scope=audit_scope)),
+        file_name=pack_file, mime=MIME_PDF, type="primary", icon=":material/download:",
+        on_click="ignore", key="pack_download",
     )

@@ -159,7 +159,58 @@ JOIN (SELECT * FROM by_link UNION ALL SELECT * FROM by_unit) s
 
 # The views over `employment`, as SQL reading the employment rows from {employment}: a table,
 # or a subquery of some snapshots (relation()).
-_EMPLOYMENT_VIEWS = {"employment_transition": _TRANSITION_SQL, "manager_span": _MANAGER_SPAN_SQL}
+# Issue 13: each employment row with its person's courses up to the snapshot date (a list of
+# {course: lower case, trimmed; course_date}) and the years the training table holds; and with
+# its person's crisis placement as the register stands in the snapshot's year: placed (a row
+# of that year or earlier: a placement stands once made, the register has no end date), the
+# weeks served in the snapshot's year (a week is in the term of its Thursday: VT January-June,
+# HT July-December), the core service served most (ties: the first by name) and the years the
+# register holds. metrics/readiness.py reads them.
+_TRAINING_SQL = """
+WITH persons AS (SELECT DISTINCT snapshot_date, person_key FROM {employment}),
+taken AS (
+    SELECT p.snapshot_date, p.person_key,
+           list(struct_pack(course := lower(trim(t.course)),
+                            course_date := t.course_date)) AS courses
+    FROM persons p JOIN training t
+      ON t.person_key = p.person_key AND t.course_date <= p.snapshot_date
+    GROUP BY ALL
+)
+SELECT e.*, t.courses, (SELECT list(DISTINCT year) FROM training) AS training_years
+FROM {employment} e LEFT JOIN taken t USING (snapshot_date, person_key)
+"""
+_CRISIS_SQL = """
+WITH persons AS (SELECT DISTINCT snapshot_date, person_key FROM {employment}),
+joined AS (
+    SELECT p.snapshot_date, p.person_key, c.year, c.core_service, c.week_start
+    FROM persons p JOIN crisis_placement c
+      ON c.person_key = p.person_key AND c.year <= year(p.snapshot_date)
+),
+placed AS (
+    SELECT snapshot_date, person_key, TRUE AS placed,
+           count(DISTINCT week_start) FILTER (year = year(snapshot_date)) AS weeks,
+           count(DISTINCT week_start) FILTER (year = year(snapshot_date)
+                                              AND month(week_start + 3) <= 6) AS weeks_vt,
+           count(DISTINCT week_start) FILTER (year = year(snapshot_date)
+                                              AND month(week_start + 3) > 6) AS weeks_ht
+    FROM joined GROUP BY ALL
+),
+services AS (
+    SELECT snapshot_date, person_key,
+           first(core_service ORDER BY weeks DESC, core_service) AS core_service
+    FROM (SELECT snapshot_date, person_key, core_service, count(DISTINCT week_start) AS weeks
+          FROM joined GROUP BY ALL)
+    GROUP BY ALL
+)
+SELECT e.*, coalesce(c.placed, FALSE) AS placed, coalesce(c.weeks, 0) AS weeks,
+       coalesce(c.weeks_vt, 0) AS weeks_vt, coalesce(c.weeks_ht, 0) AS weeks_ht,
+       s.core_service, (SELECT list(DISTINCT year) FROM crisis_placement) AS crisis_years
+FROM {employment} e LEFT JOIN placed c USING (snapshot_date, person_key)
+LEFT JOIN services s USING (snapshot_date, person_key)
+"""
+_READINESS_VIEWS = {"employment_training": _TRAINING_SQL, "employment_crisis": _CRISIS_SQL}
+_EMPLOYMENT_VIEWS = {"employment_transition": _TRANSITION_SQL, "manager_span": _MANAGER_SPAN_SQL,
+                     **_READINESS_VIEWS}
 _VIEW_DDL = tuple(f"CREATE OR REPLACE VIEW {view} AS {sql.format(employment='employment')}"
                   for view, sql in _EMPLOYMENT_VIEWS.items())
 
@@ -208,6 +259,7 @@ CREATE TABLE IF NOT EXISTS derived_table (
 # The canonical table behind each table or view a metric may read.
 SOURCE_TABLE = {"employment": "employment", "employment_transition": "employment",
                 "manager_span": "employment",
+                "employment_training": "training", "employment_crisis": "crisis_placement",
                 "absence": "absence_year", "hme": "hme_result"}
 
 # Kolada's values (metrics/kolada.py), as Kolada gives them: one row per KPI, municipality,
@@ -553,6 +605,27 @@ def _refresh_months(cur, tables: dict[str, tuple[str, str]],
         insert = (f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, needed)}) "
                   f"WHERE {refreshed} ORDER BY snapshot_date")
         cur.execute(insert, used(insert, params))  # the yearly tables read no employment
+
+
+READ_BY_VIEWS = {"training": ("employment_training",), "crisis_placement": ("employment_crisis",)}
+"""Issue 13: canonical tables that views over employment read for every snapshot (a course
+counts for years after its date): a change to them refreshes those views' derived tables in
+every snapshot (refresh_reading), not only in the months the change is dated in."""
+
+
+def refresh_reading(cur, tables) -> None:
+    """Inside the caller's transaction: the derived tables over the views that read any of
+    `tables` (READ_BY_VIEWS), afresh for every snapshot, a year of months per statement."""
+    views = {view for table in tables for view in READ_BY_VIEWS.get(table, ())}
+    chosen = {name: (source, step) for name, (source, step) in derived_tables(cur).items()
+              if source in views}
+    if not chosen:
+        return
+    months = [day for (day,) in cur.execute(
+        "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
+        "ORDER BY 1").fetchall()]
+    for start in range(0, len(months), REFRESH_MONTHS):
+        _refresh_months(cur, chosen, months[start:start + REFRESH_MONTHS])
 
 
 def used(sql: str, params: dict) -> dict:

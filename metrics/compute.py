@@ -308,7 +308,10 @@ def source_table(metric: Metric) -> str:
 
 
 def reads_years(metric: Metric) -> bool:
-    """Whether the metric reads a yearly table (sick leave, HME), dated 31 December."""
+    """Whether the metric reads a yearly table (sick leave, HME), dated 31 December. A view
+    over employment rows (issue 13: training, crisis placement) is dated by the snapshots."""
+    if store.relation(metric.table) != metric.table:
+        return False
     return any(name == "year" for name, _ in TABLES[source_table(metric)][0])
 
 

@@ -103,6 +103,9 @@ class Breakdown:
     over the person's rows, or with `per_person` an expression over the person's row (which
     has `birth_year`) that may read parameters such as $retirement_age."""
     per_person: bool = False
+    tables: tuple[str, ...] = ()
+    """The relations (Metric.table) whose rows have the breakdown's column; empty: all. Only
+    the metrics reading one of them work out the breakdown (issue 13: core service)."""
 
 
 # A person belongs to the förvaltning of their main employment: the highest contracted rate
@@ -131,3 +134,14 @@ BREAKDOWNS: dict[str, Breakdown] = {
         "År till pension", "birth_year + $retirement_age - year(snapshot_date)", per_person=True
     ),
 }
+
+# Issue 13: the core service of a person's crisis placement in the snapshot's year (the one
+# with the most weeks served; see store.py's employment_crisis view), named in Swedish.
+CORE_SERVICE_NAMES = {"skola": "Skola", "vard_och_omsorg": "Vård och omsorg", "annan": "Annan"}
+BREAKDOWNS["core_service"] = Breakdown(
+    "Kärnverksamhet",
+    "CASE first(core_service) "
+    + " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in CORE_SERVICE_NAMES.items())
+    + f" ELSE '{UNKNOWN}' END",
+    tables=("employment_crisis",),
+)

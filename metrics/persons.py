@@ -37,7 +37,8 @@ def step(metric: Metric) -> str:
     breakdown values (a person with two employments counts once, in the förvaltning of the
     main one) and the record's person columns."""
     person_keys = "".join(f",\n       {b.person_sql} AS {name}"
-                          for name, b in BREAKDOWNS.items() if not b.per_person)
+                          for name, b in BREAKDOWNS.items() if not b.per_person
+                          and (not b.tables or metric.table in b.tables))
     columns = f",\n       {metric.person_columns}" if metric.person_columns else ""
     leave = ("\n  AND NOT coalesce(on_full_leave, FALSE)"
              if metric.on_leave == LEAVE_EXCLUDED else "")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from metrics.careers import CAREER_METRICS
 from metrics.definition import Metric
+from metrics.development import DEVELOPMENT_METRICS
 from metrics.health import HEALTH_METRICS
 from metrics.mission import MISSION_METRICS
+from metrics.readiness import READINESS_METRICS
 from metrics.supply import SUPPLY_METRICS
 from metrics.workforce import WORKFORCE_METRICS
 
 METRICS: dict[str, Metric] = {
     m.id: m
-    for m in (*MISSION_METRICS, *WORKFORCE_METRICS, *SUPPLY_METRICS, *HEALTH_METRICS)
+    for m in (*MISSION_METRICS, *WORKFORCE_METRICS, *SUPPLY_METRICS, *HEALTH_METRICS,
+              *CAREER_METRICS, *DEVELOPMENT_METRICS, *READINESS_METRICS)
 }
 
 

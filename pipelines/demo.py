@@ -3,13 +3,19 @@
 generate() writes what an HR analyst would upload: eleven November employment snapshots
 (2015-2025, one xlsx each; with monthly=True every month's from November 2015 to November
 2025, ten years in 121 extracts, the Novembers the same), a sick-leave extract for the same
-years (csv) and an HME survey summary (xlsx). The headers are the Swedish ones the payroll
-and survey systems use (see pipelines/schema.py). The same persons are followed across the
-years: hires, leavers, retirements, internal moves and promotions, yearly pay reviews, the
-"Heltid som norm" shift from part time to full time (from 2016) and the decline of
-hourly-paid work.
+years (csv), an HME survey summary (xlsx), a training extract (csv: the courses taken in the
+12 months before each snapshot) and a crisis placement register (csv, from 2023). The headers
+are the Swedish ones the payroll and survey systems use (see pipelines/schema.py). The same
+persons are followed across the years: hires, leavers, retirements, internal moves and
+promotions, yearly pay reviews, the "Heltid som norm" shift from part time to full time (from
+2016) and the decline of hourly-paid work. The employment extracts also carry the optional
+columns of issue 13: education level by occupation, career steps with their pay step,
+development plans (recorded from 2019) and medarbetarsamtal, key positions and their
+successors (see the section "issue 13" below for the stories they tell).
 
-Everything is drawn from one random.Random(seed), so a seed always gives the same files.
+Everything is drawn from one random.Random(seed), so a seed always gives the same files; the
+issue-13 values come from a second one seeded from the same seed, so they leave the others'
+draws as they were.
 The personnummer are synthetic: a real birth date, serial numbers 980-999 and a valid check
 digit; they are not checked against any population register.
 """
@@ -20,7 +26,7 @@ import datetime as dt
 import functools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -437,6 +443,11 @@ class Snapshot:
     employment: pl.DataFrame
     absence: list[tuple]
     hme: list[tuple]
+    training: list[tuple] = field(default_factory=list)
+    """Courses taken in the 12 months before the snapshot (Personnummer, Kurs, Kursdatum)."""
+    crisis: list[tuple] = field(default_factory=list)
+    """Crisis placement rows of the year (Personnummer, Mottagande enhet, Kärnverksamhet,
+    Vecka); the last year's also hold the placed persons who have not served a week yet."""
 
 
 # --- personnummer --------------------------------------------------------------------------
@@ -963,17 +974,387 @@ class Exempelkommun:
         return rows
 
 
+# --- issue 13: education, career steps, development, key positions, training, crisis -------
+# A second random.Random, seeded from the demo seed, draws everything of this section, after
+# the main simulation has drawn a year's extract: the columns the demo had before keep their
+# values (the career steps' pay step excepted, added to a holder's salary).
+
+TRAINING_FILE = f"exempelkommun_utbildningar_{FIRST_YEAR - 1}-{LAST_YEAR}.csv"
+"""The courses of the 12 months before each snapshot: from November 2014."""
+CRISIS_FIRST_YEAR = 2023
+"""The year crisis placement (the "Lerumsmodellen") starts."""
+CRISIS_FILE = f"exempelkommun_krisplaceringar_{CRISIS_FIRST_YEAR}-{LAST_YEAR}.csv"
+TRAINING_SCHEMA: dict[str, type[pl.DataType]] = {
+    "Personnummer": pl.String, "Kurs": pl.String, "Kursdatum": pl.Date}
+CRISIS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "Personnummer": pl.String, "Mottagande enhet": pl.String, "Kärnverksamhet": pl.String,
+    "Vecka": pl.String}
+DEVELOPMENT_SCHEMA: dict[str, type[pl.DataType]] = {
+    "Utbildningsnivå": pl.String,
+    "Karriärsteg": pl.String,
+    "Utvecklingsplan upprättad": pl.Date,
+    "Senaste medarbetarsamtal": pl.Date,
+    "Nyckelbefattning": pl.String,
+    "Efterträdare utsedd": pl.String,
+}
+"""The optional columns of issue 13, after the employment extract's others; a file whose
+column has no value at all (the development plans before 2019) is written without it."""
+
+EDUCATION_LEVELS = ("Förgymnasial", "Gymnasial", "Eftergymnasial kortare än 3 år",
+                    "Eftergymnasial 3 år eller längre")
+EDUCATION_MIXES: dict[str, tuple[float, float, float, float]] = {
+    "long": (0.0, 0.03, 0.07, 0.90),
+    "manager": (0.0, 0.05, 0.15, 0.80),
+    "specialist": (0.0, 0.10, 0.30, 0.60),
+    "admin": (0.03, 0.42, 0.35, 0.20),
+    "care": (0.05, 0.80, 0.12, 0.03),
+    "assistant": (0.15, 0.70, 0.11, 0.04),
+    "trade": (0.08, 0.72, 0.17, 0.03),
+    "service": (0.30, 0.64, 0.05, 0.01),
+}
+"""Probabilities of the four levels (lowest first) by kind of occupation."""
+EDUCATION_KIND = {
+    **dict.fromkeys(("forskollarare", "grundskollarare", "amneslarare", "speciallarare",
+                     "studievagledare", "skolskoterska", "kurator", "psykolog",
+                     "sjukskoterska", "arbetsterapeut", "fysioterapeut", "socialsekreterare",
+                     "verksamhetsutvecklare", "utredare", "ekonom", "hr_specialist",
+                     "systemforvaltare", "planarkitekt", "miljoinspektor", "ingenjor",
+                     "bibliotekarie", "fritidspedagog", "kulturskolelarare", "arkivarie",
+                     "kommunikator"), "long"),
+    **dict.fromkeys(("bistandshandlaggare", "familjebehandlare", "handlaggare",
+                     "arbetskonsulent", "bygglovshandlaggare", "byggnadsinspektor",
+                     "gis_ingenjor", "it_tekniker", "namndsekreterare", "lararvikarie"),
+                    "specialist"),
+    **dict.fromkeys(("administrator", "loneadministrator", "kommunvagledare",
+                     "biblioteksassistent"), "admin"),
+    **dict.fromkeys(("barnskotare", "underskoterska", "stodassistent"), "care"),
+    **dict.fromkeys(("vardbitrade", "personlig_assistent", "elevassistent",
+                     "behandlingsassistent", "fritidsledare"), "assistant"),
+    **dict.fromkeys(("kock", "fastighetsskotare", "drifttekniker", "va_tekniker",
+                     "badmastare"), "trade"),
+    **dict.fromkeys(("lokalvardare", "maltidsbitrade", "parkarbetare"), "service"),
+}
+"""Occupation -> its kind in EDUCATION_MIXES; managers (SSYK major group 1) are "manager"."""
+EDUCATION_UNKNOWN = 0.015
+"""Share of persons whose education level the payroll system lacks (blank)."""
+
+
+class CareerStep(NamedTuple):
+    name: str
+    pay_step: int
+    """Added to the full-time monthly salary, kr."""
+    share_first: float
+    share_last: float
+    """Share of the base occupation's monthly-paid staff on the step, first and last year."""
+
+
+CAREER_STEPS: dict[str, CareerStep] = {
+    "grundskollarare": CareerStep("Förstelärare", 5_000, 0.10, 0.13),
+    "amneslarare": CareerStep("Förstelärare", 5_000, 0.10, 0.13),
+    "underskoterska": CareerStep("Specialistundersköterska", 3_000, 0.02, 0.06),
+    "socialsekreterare": CareerStep("Specialistsocionom", 4_000, 0.05, 0.09),
+}
+"""Base occupation -> its career step."""
+
+PLAN_FIRST_YEAR = 2019
+PLAN_SHARE = {2019: 0.55, 2020: 0.60, 2021: 0.66, 2022: 0.72, 2023: 0.77, 2024: 0.81,
+              2025: 0.85}
+"""Chance that a permanent monthly-paid person's development plan is drawn up or updated in
+the 12 months before the snapshot (half of it for a fixed-term one); recorded from 2019."""
+DIALOGUE_SHARE = {year: 0.80 + 0.008 * (year - FIRST_YEAR) for year in SNAPSHOT_YEARS}
+"""Chance of a medarbetarsamtal in the 12 months before the snapshot (monthly-paid)."""
+KEY_POSITION_CHANCE = {
+    "kommundirektor": 1.0, "forvaltningschef": 1.0, "avdelningschef": 0.9,
+    "avdelningschef_teknik": 0.9, "rektor": 0.5, "forskolechef": 0.3,
+    "enhetschef_aldre": 0.3, "enhetschef_halsa": 0.5, "enhetschef_social": 0.4,
+    "enhetschef_kultur": 0.3, "systemforvaltare": 0.4, "drifttekniker": 0.25,
+    "va_tekniker": 0.15, "psykolog": 0.25, "loneadministrator": 0.25, "planarkitekt": 0.25,
+    "bygglovshandlaggare": 0.15, "ekonom": 0.1, "it_tekniker": 0.1, "skolskoterska": 0.15,
+    "sjukskoterska": 0.05, "miljoinspektor": 0.1, "ingenjor": 0.12, "hr_specialist": 0.08,
+    "socialsekreterare": 0.02, "speciallarare": 0.03,
+}
+"""Chance that a monthly-paid employment in the occupation is a mapped key position."""
+SUCCESSOR_SHARE = {year: 0.35 + 0.025 * (year - FIRST_YEAR) for year in SNAPSHOT_YEARS}
+SUCCESSOR_KEPT = 0.9
+"""Chance that a key position's named successor is still named a year later."""
+
+LICENSED_COURSES = {
+    **dict.fromkeys(("sjukskoterska", "skolskoterska"), "Fortbildning för sjuksköterskor"),
+    **dict.fromkeys(("grundskollarare", "amneslarare", "speciallarare"),
+                    "Fortbildning för lärare"),
+    "forskollarare": "Fortbildning för förskollärare",
+    "socialsekreterare": "Fortbildning för socialsekreterare",
+}
+"""The licensed professions' yearly course (the fortbildningsgaranti)."""
+LICENSED_SHARE = {year: 0.50 + 0.03 * (year - FIRST_YEAR) for year in SNAPSHOT_YEARS}
+"""Chance of a licensed professional taking the course in the 12 months before a snapshot."""
+RESIDENT_COURSES = ("HBTQ-diplomering", "Hedersrelaterat våld och förtryck")
+RESIDENT_FACING = (
+    "forskollarare", "barnskotare", "grundskollarare", "fritidspedagog", "amneslarare",
+    "speciallarare", "studievagledare", "elevassistent", "skolskoterska", "kurator", "psykolog",
+    "underskoterska", "vardbitrade", "sjukskoterska", "arbetsterapeut", "fysioterapeut",
+    "stodassistent", "personlig_assistent", "bistandshandlaggare", "socialsekreterare",
+    "familjebehandlare", "behandlingsassistent", "handlaggare", "arbetskonsulent",
+    "fritidsledare", "bibliotekarie", "kulturskolelarare", "kommunvagledare",
+)
+"""Occupations that meet residents: the target group of RESIDENT_COURSES."""
+RESIDENT_SHARE = {2017: 0.06, 2018: 0.10, 2019: 0.12, 2020: 0.08, 2021: 0.14, 2022: 0.18,
+                  2023: 0.22, 2024: 0.26, 2025: 0.30}
+"""Chance that resident-facing staff without one in the last 36 months take such a course."""
+OTHER_COURSES = (("Brandskydd grundkurs", 0.04), ("HLR", 0.05))
+"""Courses outside the programmes, taken by anyone with this yearly chance."""
+MANAGER_COURSE = ("Arbetsmiljö för chefer", 0.3)
+
+ADMINISTRATIVE = (
+    "administrator", "verksamhetsutvecklare", "utredare", "ekonom", "hr_specialist",
+    "loneadministrator", "it_tekniker", "systemforvaltare", "kommunikator",
+    "namndsekreterare", "arkivarie", "kommunvagledare", "kommundirektor", "forvaltningschef",
+    "avdelningschef",
+)
+"""Administrative staff, managers of administration included: the crisis placement's
+population (SSYK 4112, 4119, 4222, 3343, 3512, 2411, 2421-2423, 2432, 2511, 2621, 1112,
+1212)."""
+CRISIS_SHARE = {2023: 0.21, 2024: 0.45, 2025: 0.70}
+"""Share of administrative staff with a placement on the snapshot date."""
+CRISIS_SERVE = {2023: 0.50, 2024: 0.75, 2025: 0.90}
+"""Chance that a placed person serves in a term."""
+CRISIS_TWO_WEEKS = {2023: 0.05, 2024: 0.15, 2025: 0.30}
+"""Chance that one who serves in a term serves two weeks."""
+CRISIS_FIRST_TERM = 0.95
+"""Chance that a person placed in the year serves a week in its autumn term."""
+CORE_SERVICES = (("Skola", ("forskola", "skola", "gymnasium"), 0.50),
+                 ("Vård och omsorg", ("hemtjanst", "sabo", "lss"), 0.45),
+                 ("Annan", ("kost", "lokalvard"), 0.05))
+"""Kärnverksamhet, the staff mixes of its receiving units, and its share of placements."""
+TERM_WEEKS = {"VT": range(3, 24), "HT": range(34, 44)}
+"""The ISO weeks of the spring term and of the autumn term up to the November snapshot."""
+
+OCCUPATION_KEYS = {(o.title, o.ssyk): key for key, o in OCCUPATIONS.items()}
+
+
+class Development:
+    """The issue-13 columns of each year's extract, and the training and crisis placement
+    rows, drawn from their own random.Random year by year: a person keeps their education
+    level, a holder keeps their career step in the occupation, plans and dialogues keep their
+    date until the next one, a key position keeps its flag and mostly its successor."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(f"{seed}:issue13")
+        self.education: dict[str, str | None] = {}
+        self.steps: set[tuple[str, str]] = set()
+        """(personnummer, occupation) on the occupation's career step."""
+        self.plan: dict[str, dt.date] = {}
+        self.dialogue: dict[str, dt.date] = {}
+        self.key: dict[str, bool] = {}
+        """Employment number -> key position."""
+        self.successor: dict[str, bool] = {}
+        self.resident_course: dict[str, dt.date] = {}
+        """Personnummer -> date of the latest HBTQ or honour-violence course."""
+        self.placement: dict[str, tuple[str, str, int]] = {}
+        """Personnummer -> (receiving unit, core service, year placed)."""
+        self.served: set[str] = set()
+        units: dict[str, list[str]] = {}
+        for unit in all_units():
+            units.setdefault(unit.mix, []).append(unit.name)
+        self.receiving = [(service, [u for mix in mixes for u in units.get(mix, [])], weight)
+                          for service, mixes, weight in CORE_SERVICES]
+
+    def date_within(self, year: int, earliest: dt.date, days: int = 364) -> dt.date:
+        """A day in the `days` before the snapshot, not before `earliest`."""
+        on = snapshot_date(year)
+        low = max(earliest, on - dt.timedelta(days=days))
+        return low + dt.timedelta(days=self.rng.randint(0, max(0, (on - low).days)))
+
+    def columns(self, year: int, frame: pl.DataFrame) -> pl.DataFrame:
+        """The extract with the issue-13 columns, and career-step holders' pay step added."""
+        rows = frame.select("Personnummer", "Anställningsnummer", "Befattning", "SSYK",
+                            "Anställningsform", "Löneform", "Anställningsdatum",
+                            "Första anställningsdag", "Månadslön (heltid)").rows()
+        occupations = [OCCUPATION_KEYS[(title, ssyk)] for _, _, title, ssyk, *_ in rows]
+        monthly = [r[5] == "Månadslön" for r in rows]
+        self.draw_education(rows, occupations)
+        self.draw_steps(year, rows, occupations, monthly)
+        self.draw_dates(year, rows, monthly)
+        self.draw_keys(year, rows, occupations, monthly)
+        new = {name: [] for name in DEVELOPMENT_SCHEMA}
+        salary = []
+        for (pnr, number, *_, pay), occupation, paid_monthly in zip(rows, occupations, monthly,
+                                                                   strict=True):
+            step = (CAREER_STEPS[occupation] if paid_monthly and (pnr, occupation) in self.steps
+                    else None)
+            new["Utbildningsnivå"].append(self.education[pnr])
+            new["Karriärsteg"].append(step.name if step else None)
+            salary.append(pay + step.pay_step if step else pay)
+            plan = self.plan.get(pnr) if paid_monthly and year >= PLAN_FIRST_YEAR else None
+            new["Utvecklingsplan upprättad"].append(plan)
+            new["Senaste medarbetarsamtal"].append(self.dialogue.get(pnr) if paid_monthly
+                                                   else None)
+            key = self.key.get(number, False)
+            new["Nyckelbefattning"].append("Ja" if key else None)
+            new["Efterträdare utsedd"].append(
+                ("Ja" if self.successor.get(number) else "Nej") if key else None)
+        return frame.with_columns(
+            pl.Series("Månadslön (heltid)", salary, dtype=pl.Int64),
+            *(pl.Series(name, values, dtype=DEVELOPMENT_SCHEMA[name])
+              for name, values in new.items()))
+
+    def draw_education(self, rows: list[tuple], occupations: list[str]) -> None:
+        rng = self.rng
+        for (pnr, *_), occupation in zip(rows, occupations, strict=True):
+            if pnr in self.education:
+                continue
+            kind = ("manager" if OCCUPATIONS[occupation].ssyk.startswith("1")
+                    else EDUCATION_KIND[occupation])
+            self.education[pnr] = (None if rng.random() < EDUCATION_UNKNOWN else
+                                   rng.choices(EDUCATION_LEVELS, EDUCATION_MIXES[kind])[0])
+
+    def draw_steps(self, year: int, rows: list[tuple], occupations: list[str],
+                   monthly: list[bool]) -> None:
+        """Appoint career-step holders among permanent staff of more than two years until each
+        base occupation has its year's share; no one is demoted."""
+        rng = self.rng
+        on = snapshot_date(year)
+        present = {(r[0], o) for r, o, m in zip(rows, occupations, monthly, strict=True) if m}
+        self.steps &= present
+        progress = (year - FIRST_YEAR) / (LAST_YEAR - FIRST_YEAR)
+        for occupation, step in CAREER_STEPS.items():
+            staff = {r[0]: r for r, o, m in zip(rows, occupations, monthly, strict=True)
+                     if m and o == occupation}
+            share = step.share_first + (step.share_last - step.share_first) * progress
+            missing = round(share * len(staff)) - sum((p, occupation) in self.steps
+                                                      for p in staff)
+            eligible = [r for p, r in staff.items() if (p, occupation) not in self.steps
+                        and r[4] == "Tillsvidareanställning" and (on - r[7]).days > 2 * 365]
+            if missing <= 0 or not eligible:
+                continue
+            chosen = rng.sample(eligible, min(missing, len(eligible)))
+            self.steps.update((r[0], occupation) for r in chosen)
+
+    def draw_dates(self, year: int, rows: list[tuple], monthly: list[bool]) -> None:
+        """Each monthly-paid person's development plan and medarbetarsamtal: a new date in
+        the last 12 months with the year's chance, else the earlier date is kept."""
+        rng = self.rng
+        persons: dict[str, tuple] = {}
+        for row, paid_monthly in zip(rows, monthly, strict=True):
+            if paid_monthly and (row[0] not in persons
+                                 or row[4] == "Tillsvidareanställning"):
+                persons[row[0]] = row
+        for pnr, row in persons.items():
+            start = row[6]
+            permanent = row[4] == "Tillsvidareanställning"
+            if year >= PLAN_FIRST_YEAR and rng.random() < (
+                    PLAN_SHARE[year] * (1.0 if permanent else 0.5)):
+                self.plan[pnr] = self.date_within(year, start)
+            if rng.random() < DIALOGUE_SHARE[year]:
+                self.dialogue[pnr] = self.date_within(year, start)
+            elif year == FIRST_YEAR and (snapshot_date(year) - row[7]).days > 2 * 365:
+                self.dialogue[pnr] = snapshot_date(year) - dt.timedelta(
+                    days=rng.randint(380, 720))
+
+    def draw_keys(self, year: int, rows: list[tuple], occupations: list[str],
+                  monthly: list[bool]) -> None:
+        """Key positions, decided when an employment first appears, and their successors."""
+        rng = self.rng
+        for (_, number, *_), occupation, paid_monthly in zip(rows, occupations, monthly,
+                                                            strict=True):
+            if number not in self.key:
+                self.key[number] = paid_monthly and rng.random() < KEY_POSITION_CHANCE.get(
+                    occupation, 0.0)
+        # a successor stays named with SUCCESSOR_KEPT; new ones bring the year's share
+        keys = sorted({number for _, number, *_ in rows if self.key.get(number)})
+        for number in keys:
+            self.successor[number] = (self.successor.get(number, False)
+                                      and rng.random() < SUCCESSOR_KEPT)
+        without = [number for number in keys if not self.successor[number]]
+        missing = round(SUCCESSOR_SHARE[year] * len(keys)) - (len(keys) - len(without))
+        for number in rng.sample(without, max(0, min(missing, len(without)))):
+            self.successor[number] = True
+
+    def training_rows(self, year: int, frame: pl.DataFrame) -> list[tuple]:
+        """The courses taken in the 12 months before the snapshot by its monthly-paid staff."""
+        rng = self.rng
+        on = snapshot_date(year)
+        rows = []
+        persons: dict[str, tuple[str, dt.date, bool]] = {}
+        for pnr, title, ssyk, pay_form, start in frame.select(
+                "Personnummer", "Befattning", "SSYK", "Löneform", "Anställningsdatum").rows():
+            if pay_form == "Månadslön" and pnr not in persons:
+                persons[pnr] = (OCCUPATION_KEYS[(title, ssyk)], start, ssyk.startswith("1"))
+        for pnr, (occupation, start, manager) in persons.items():
+            course = LICENSED_COURSES.get(occupation)
+            if course and rng.random() < LICENSED_SHARE[year]:
+                for _ in range(2 if rng.random() < 0.1 else 1):
+                    rows.append((pnr, course, self.date_within(year, start)))
+            latest = self.resident_course.get(pnr)
+            if (occupation in RESIDENT_FACING and year in RESIDENT_SHARE
+                    and (latest is None or (on - latest).days > 3 * 365)
+                    and rng.random() < RESIDENT_SHARE[year]):
+                taken = rng.sample(RESIDENT_COURSES, 2 if rng.random() < 0.15 else 1)
+                for name in taken:
+                    day = self.date_within(year, start)
+                    rows.append((pnr, name, day))
+                    self.resident_course[pnr] = max(day, self.resident_course.get(pnr, day))
+            courses = (*OTHER_COURSES, MANAGER_COURSE) if manager else OTHER_COURSES
+            for name, chance in courses:
+                if rng.random() < chance:
+                    rows.append((pnr, name, self.date_within(year, start)))
+        return sorted(set(rows))  # one row per person, course and date
+
+    def crisis_rows(self, year: int, frame: pl.DataFrame) -> list[tuple]:
+        """Placements of administrative staff up to the year's share, and the weeks served in
+        the year's terms by those placed: most of those placed in the year serve in its
+        autumn term, the others in each term with the year's chance."""
+        if year < CRISIS_FIRST_YEAR:
+            return []
+        rng = self.rng
+        staff = sorted({pnr for pnr, title, ssyk, pay_form in frame.select(
+            "Personnummer", "Befattning", "SSYK", "Löneform").rows()
+            if pay_form == "Månadslön" and OCCUPATION_KEYS[(title, ssyk)] in ADMINISTRATIVE})
+        placed = [p for p in staff if p in self.placement]
+        unplaced = [p for p in staff if p not in self.placement]
+        missing = round(CRISIS_SHARE[year] * len(staff)) - len(placed)
+        for pnr in rng.sample(unplaced, max(0, min(missing, len(unplaced)))):
+            service, units, _ = rng.choices(self.receiving,
+                                            [w for *_, w in self.receiving])[0]
+            self.placement[pnr] = (rng.choice(units), service, year)
+        rows = []
+        for pnr in staff:
+            if pnr not in self.placement:
+                continue
+            unit, service, since = self.placement[pnr]
+            for term, weeks in TERM_WEEKS.items():
+                chance = CRISIS_FIRST_TERM if since == year else CRISIS_SERVE[year]
+                if term == "VT" and since == year or rng.random() >= chance:
+                    continue
+                served = rng.sample(weeks, 2 if rng.random() < CRISIS_TWO_WEEKS[year] else 1)
+                for week in sorted(served):
+                    rows.append((pnr, unit, service, f"{year}-W{week:02d}"))
+                    self.served.add(pnr)
+        return rows
+
+    def waiting_rows(self) -> list[tuple]:
+        """A row without a week for each placed person who has not served one yet."""
+        return [(pnr, unit, service, None) for pnr, (unit, service, _)
+                in sorted(self.placement.items()) if pnr not in self.served]
+
+
 def simulate(seed: int = DEMO_SEED) -> list[Snapshot]:
-    """Every snapshot year's employment extract, sick-leave rows and HME rows."""
+    """Every snapshot year's employment extract (with the issue-13 columns), sick-leave,
+    HME, training and crisis placement rows."""
     town = Exempelkommun(seed)
+    development = Development(seed)
     snapshots = []
     for year in SNAPSHOT_YEARS:
         if year == FIRST_YEAR:
             town.seed()
         else:
             town.advance(year)
-        snapshots.append(Snapshot(year, town.employment_frame(year), town.absence_rows(year),
-                                  town.hme_rows(year)))
+        employment = development.columns(year, town.employment_frame(year))
+        snapshots.append(Snapshot(year, employment, town.absence_rows(year),
+                                  town.hme_rows(year),
+                                  development.training_rows(year, employment),
+                                  development.crisis_rows(year, employment)))
+    snapshots[-1].crisis += development.waiting_rows()
     return snapshots
 
 
@@ -1017,9 +1398,22 @@ def monthly_extracts(snapshots: list[Snapshot], seed: int = DEMO_SEED
             extracts.append((day, rows.with_columns(
                 pl.lit(day).alias("Mätdatum"),
                 (pl.col("Arbetade timmar") * pl.Series(factor)).round(1).alias("Arbetade timmar"),
-            ).sort("Förvaltning", "Enhet", number)))
+            ).pipe(dated_by, first, day).sort("Förvaltning", "Enhet", number)))
         extracts.append((snapshot_date(after.year), last))
     return extracts
+
+
+def dated_by(rows: pl.DataFrame, earlier: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """A month's rows without a development plan or medarbetarsamtal dated after the month's
+    day (taken from the later November): the earlier November's date is kept instead."""
+    dates = [c for c in ("Utvecklingsplan upprättad", "Senaste medarbetarsamtal")
+             if c in rows.columns]
+    before = earlier.select("Anställningsnummer",
+                            *(pl.col(c).alias(f"_{c}") for c in dates))
+    return rows.join(before, on="Anställningsnummer", how="left", maintain_order="left"
+                     ).with_columns(
+        pl.when(pl.col(c) <= day).then(pl.col(c)).otherwise(pl.col(f"_{c}")).alias(c)
+        for c in dates).drop(f"_{c}" for c in dates)
 
 
 # --- writing the files ---------------------------------------------------------------------
@@ -1037,9 +1431,10 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str,
 def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> list[Path]:
     """Write the demo extracts to out_dir (created if missing) and return their paths:
     first the 11 November employment extracts in date order (with `monthly`, every month's
-    from November 2015 to November 2025: 121), then the sick-leave extract, then the HME
-    summary. Any other exempelkommun_* file in out_dir (a demo of other years) is removed, as
-    load_demo reads every such file in the folder."""
+    from November 2015 to November 2025: 121), then the sick-leave extract, the HME summary,
+    the training extract and the crisis placement register. Any other exempelkommun_* file
+    in out_dir (a demo of other years) is removed, as load_demo reads every such file in the
+    folder."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stale = set(out_dir.glob("exempelkommun_*"))
@@ -1049,7 +1444,8 @@ def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> 
     paths = []
     for day, employment in extracts:
         path = out_dir / EMPLOYMENT_FILE.format(day=day)
-        write_xlsx(employment, path, "Anställningar", {"Timlön": "0.00"})
+        empty = [c for c in DEVELOPMENT_SCHEMA if employment[c].null_count() == len(employment)]
+        write_xlsx(employment.drop(empty), path, "Anställningar", {"Timlön": "0.00"})
         paths.append(path)
 
     absence = pl.DataFrame([row for s in snapshots for row in s.absence],
@@ -1064,6 +1460,14 @@ def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> 
     hme_path = out_dir / HME_FILE
     write_xlsx(hme, hme_path, "HME")
     paths.append(hme_path)
+
+    for name, schema, rows in (
+            (TRAINING_FILE, TRAINING_SCHEMA, [r for s in snapshots for r in s.training]),
+            (CRISIS_FILE, CRISIS_SCHEMA, [r for s in snapshots for r in s.crisis])):
+        path = out_dir / name
+        pl.DataFrame(rows, schema=schema, orient="row").write_csv(
+            path, include_bom=True, separator=";")
+        paths.append(path)
     for path in stale.difference(paths):
         path.unlink()
     return paths

@@ -127,9 +127,12 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
                 "Bara den senaste inläsningen av en period kan tas bort; ta bort de senare "
                 "först, den senaste först.")
         deletion = Deletion(load_id, file_name, list(dates))
+        touched = set()
         for table in _PERIODS:
-            deletion.removed += cur.execute(f"DELETE FROM {table} WHERE load_id = $id",
-                                            {"id": load_id}).fetchone()[0]
+            removed = cur.execute(f"DELETE FROM {table} WHERE load_id = $id",
+                                  {"id": load_id}).fetchone()[0]
+            deletion.removed += removed
+            touched |= {table} if removed else set()
             kept = store.REPLACED[table]
             for earlier, count in cur.execute(
                     f"SELECT load_id, count(*) FROM {kept} WHERE replaced_by = $id "
@@ -144,6 +147,7 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
                 f"Inläsning {load_id} ({file_name}) har inga rader kvar i databasen: en senare "
                 "inläsning ersatte dem innan databasen sparade ersatta rader.")
         store.refresh_derived(cur, dates)  # the restored rows are of the same months
+        store.refresh_reading(cur, touched)  # issue 13: courses count for later snapshots
         cur.execute("INSERT INTO load_deleted VALUES ($id, now()::TIMESTAMP)", {"id": load_id})
         store.audit(cur, *actor, "delete", deletion.summary())
         still_read = cur.execute(
@@ -245,7 +249,7 @@ def purge_on_start(con: duckdb.DuckDBPyConnection, actor: Actor = SYSTEM_ACTOR) 
 
 # --- erasing one person -------------------------------------------------------------------------
 
-_PERSON_TABLES = ("employment", "absence_year")
+_PERSON_TABLES = ("employment", "absence_year", "training", "crisis_placement")
 """The tables with a person_key (HME results are per unit)."""
 
 

@@ -328,7 +328,8 @@ class _Batch:
         self.cur.register("incoming", rows)
         self.cur.execute(f"CREATE TABLE IF NOT EXISTS {staged} AS SELECT * FROM {target} "
                          "LIMIT 0")
-        self.cur.execute(f"INSERT INTO {staged} SELECT * FROM incoming")
+        # By name: a store from before a column was added has it last (store._COLUMN_DDL).
+        self.cur.execute(f"INSERT INTO {staged} BY NAME SELECT * FROM incoming")
         self.cur.unregister("incoming")
         file = _Staged(name, hashlib.sha256(data).hexdigest(), target, period,
                        frame[period].unique().sort().to_list(), rows.height,
@@ -369,6 +370,7 @@ class _Batch:
         touched = {day for file in self.files for day in file.dates}
         if touched:
             store.refresh_derived(cur, sorted(touched))
+        store.refresh_reading(cur, {file.target for file in self.files})  # issue 13
 
     def drop(self) -> None:
         """The staging tables go, whatever became of the batch."""
@@ -493,7 +495,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
     folder = settings.get().demo_dir / ("monthly" if monthly else "")
     files = sorted(folder.glob("exempelkommun_*")) if folder.exists() else []
     expected = (12 * (len(demo.SNAPSHOT_YEARS) - 1) + 1 if monthly
-                else len(demo.SNAPSHOT_YEARS)) + 2
+                else len(demo.SNAPSHOT_YEARS)) + 4  # sick leave, HME, training, crisis
     if len(files) < expected:
         step(0.0, "Skapar exempelkommunen …")
         files = demo.generate(folder, monthly=monthly)

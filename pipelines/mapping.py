@@ -14,6 +14,8 @@ VOCABULARY_TARGETS: dict[str, tuple[str, ...]] = {
     schema.EMPLOYMENT_FORM: tuple(dict.fromkeys(schema.EMPLOYMENT_FORM_VALUES.values())),
     schema.FLAG: ("ja", "nej"),
     schema.LEAVE_REASON: tuple(dict.fromkeys(schema.LEAVE_REASON_VALUES.values())),
+    schema.EDUCATION_LEVEL: schema.EDUCATION_LEVELS,
+    schema.CORE_SERVICE: schema.CORE_SERVICES,
 }
 """The canonical values a file value of each vocabulary may be mapped to (as a profile's
 [values] table writes them: flags as ja/nej, which the flag vocabulary reads)."""

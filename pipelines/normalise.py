@@ -473,15 +473,27 @@ PARSERS = {
     schema.EMPLOYMENT_FORM: vocabulary(schema.EMPLOYMENT_FORM_VALUES),
     schema.LEAVE_REASON: vocabulary(schema.LEAVE_REASON_VALUES),
 }
+# Issue 13: the education level, a vocabulary read after code() so that a SUN level digit in
+# a number cell ('3.0') reads as its digit; an unknown value loads without the level.
+_EDUCATION = vocabulary(schema.EDUCATION_LEVEL_VALUES)
+PARSERS[schema.EDUCATION_LEVEL] = lambda raw: _EDUCATION(code(raw))
 _VOCABULARIES = (schema.GENDER, schema.FLAG, schema.PAY_FORM, schema.EMPLOYMENT_FORM,
                  schema.LEAVE_REASON)
 _LOADS_WITHOUT = (schema.EMPLOYMENT_FORM, schema.LEAVE_REASON)
 """Vocabularies whose unknown values are warnings: the row loads without the value."""
+_VOCABULARIES += (schema.EDUCATION_LEVEL,)
+_LOADS_WITHOUT += (schema.EDUCATION_LEVEL,)
 _EXPECTED = {
     schema.NUMBER: "ett tal", schema.RATE: "en sysselsättningsgrad i procent",
     schema.DATE: "ett datum", schema.SNAPSHOT: "ett datum eller en månad (t.ex. 2025-11)",
     schema.YEAR: "ett årtal",
 }
+# Issue 13: the crisis register's week (an ISO week or a date: that week's Monday) and core
+# service (an unknown value refuses the file: the placement would count nowhere).
+PARSERS[schema.WEEK] = lambda raw: week(raw)
+PARSERS[schema.CORE_SERVICE] = vocabulary(schema.CORE_SERVICE_VALUES)
+_VOCABULARIES += (schema.CORE_SERVICE,)
+_EXPECTED[schema.WEEK] = "en vecka (t.ex. 2024-W37 eller 2024 v37) eller ett datum"
 
 
 # --- declared formats: a profile's [numbers] and [dates] --------------------------------------
@@ -679,6 +691,8 @@ def canonical(
     findings += _overlong(raw, table)
     parsed = full_leave(_present_defaults(parsed, raw))
     findings += _leave_without_extent(parsed, table)
+    parsed, periods = readiness_periods(parsed, table)  # issue 13: training, crisis register
+    findings += periods
     if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
         parsed = parsed.with_columns(pl.lit(snapshot_date).alias("snapshot_date"))
     return parsed, findings
@@ -717,7 +731,7 @@ def _present_defaults(parsed: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
     blank means 0.
     (A column the extract lacks stays absent, i.e. NULL in the store: see schema.py.)"""
     defaults = {"is_manager": False, "on_full_leave": False, "hours_worked_month": 0.0,
-                "leave_rate": 0.0}
+                "leave_rate": 0.0, "key_position": False, "successor": False}
     return parsed.with_columns(
         pl.when(~_text_present(raw[name])).then(pl.lit(default))
         .otherwise(pl.col(name)).alias(name)
@@ -887,6 +901,10 @@ def _known(kind: str) -> str:
                                 "Raden läses in utan anställningsform.",
         schema.LEAVE_REASON: "Kända värden: Föräldraledig, Tjänstledig, Studieledig, "
                              "Sjukersättning, Annan ledighet. Raden läses in utan orsak.",
+        schema.CORE_SERVICE: "Tillåtna värden: Skola, Vård och omsorg, Annan.",
+        schema.EDUCATION_LEVEL: "Kända värden: Förgymnasial, Gymnasial, Eftergymnasial "
+                                "kortare än 3 år, Eftergymnasial 3 år eller längre, eller "
+                                "SUN-nivåns siffra 1-6. Raden läses in utan utbildningsnivå.",
     }
     return examples[kind]
 
@@ -1007,3 +1025,51 @@ def _as_text(value: pl.Expr) -> pl.Expr:
     """A derived number as text an integer times 10^-4, a form with no separator to misread
     in any locale ('173.332' could be thousands)."""
     return (value * 10_000).round(0).cast(pl.Int64).cast(pl.String) + "e-4"
+
+
+# --- issue 13: the crisis register's weeks, and the period of the training and crisis files ----
+
+_ISO_WEEK = r"^(\d{4})\s*[-/]?\s*(?:w|v|vecka|vk|v\.)\s*(\d{1,2})(?:-[1-7])?$"
+"""'2024-W37', '2024 v37', '2024v37', '2024 vecka 37', '2024-W37-1' (lower case)."""
+
+
+def week(raw: pl.Expr) -> pl.Expr:
+    """An ISO week ('2024-W37', '2024 v37') or a date -> the Monday of that week. A week
+    number the year does not have (week 53 of most years) reads as nothing."""
+    text = raw.str.strip_chars().str.to_lowercase()
+    year_ = text.str.extract(_ISO_WEEK, 1).cast(pl.Int32, strict=False)
+    number = text.str.extract(_ISO_WEEK, 2).cast(pl.Int32, strict=False)
+    january_4 = pl.date(year_, 1, 4)  # always in week 1
+    monday = (january_4 - pl.duration(days=january_4.dt.weekday() - 1)
+              + pl.duration(weeks=number - 1))
+    by_week = pl.when(year_.is_between(*_YEARS) & number.is_between(1, 53)
+                      & (monday.dt.iso_year() == year_)).then(monday)
+    day = dates(raw)
+    return pl.coalesce(by_week, day - pl.duration(days=day.dt.weekday() - 1))
+
+
+def readiness_periods(parsed: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Finding]]:
+    """The `year` (the period a load replaces) of a training or crisis-register row
+    (schema.PERIOD_FROM): the course date's year; the ISO year of the week served, else the
+    file's År column, else the latest year of the file's weeks. The crisis register also gets
+    `week`, the ISO week as text ('' for a placement without a week served: a key part).
+    Other extracts are returned as they are."""
+    source = schema.PERIOD_FROM.get(table.extract.table)
+    if source is None:
+        return parsed, []
+    if source == "course_date":  # required: a file without it never gets here
+        return parsed.with_columns(pl.col(source).dt.year().cast(pl.Int32).alias("year")), []
+    if source not in parsed.columns:  # a register without the week column
+        parsed = parsed.with_columns(pl.lit(None, pl.Date).alias(source))
+    own = pl.col(source).dt.iso_year().cast(pl.Int32)
+    given = pl.col("year") if "year" in parsed.columns else pl.lit(None, pl.Int32)
+    dated = parsed.with_columns(
+        pl.coalesce(own, given, own.max()).alias("year"),
+        pl.col(source).dt.strftime("%G-W%V").fill_null("").alias("week"),
+    )
+    unplaced = dated.filter(pl.col("year").is_null())[ROW].to_list()
+    header = table.headers.get(source, "Vecka")
+    return dated, row_findings(
+        unplaced, ERROR, table.grid.file, header,
+        "Vecka saknas och filen har varken en kolumn År eller någon vecka som säger vilket år "
+        "placeringen gäller. Ange veckan, eller lägg till kolumnen År.")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
     "text", "date", "rate", "number", "gender", "flag", "pay_form", "employment_form",
     "leave_reason", "code", "pnr", "person_id", "snapshot", "year",
 )
+EDUCATION_LEVEL = "education_level"
+"""Kind of the education-level column (issue 13, M13): EDUCATION_LEVEL_VALUES below."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,31 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column("first_hire_date", "DATE", DATE,
            ("Första anställningsdag", "Anställd sedan", "Koncerndatum", "LAS-datum"),
            label_sv="Första anställningsdag"),
+    # Issue 13 (M13, M14): the highest education level, and the career step held (blank:
+    # the base step of the occupation).
+    Column("education_level", "VARCHAR", EDUCATION_LEVEL,
+           ("Utbildningsnivå", "SUN-nivå", "Högsta utbildning", "Högsta utbildningsnivå",
+            "Utbildningsnivå SUN", "SUN 2020", "Education level"), label_sv="Utbildningsnivå"),
+    Column("career_step", "VARCHAR", TEXT,
+           ("Karriärsteg", "Karriärtjänst", "Karriärsteg/befattning", "Career step"),
+           label_sv="Karriärsteg"),
+    # Issue 13 (M10, M11): when the individual development plan was last drawn up or updated
+    # and the latest medarbetarsamtal (blank: none), and whether the employment is a mapped
+    # key position and has a named successor or deputy (blank: no).
+    Column("development_plan_date", "DATE", DATE,
+           ("Utvecklingsplan upprättad", "Utvecklingsplan", "Utvecklingsplan datum",
+            "Datum utvecklingsplan", "Individuell utvecklingsplan", "Kompetensutvecklingsplan",
+            "Development plan date"), label_sv="Utvecklingsplan upprättad"),
+    Column("dialogue_date", "DATE", DATE,
+           ("Senaste medarbetarsamtal", "Medarbetarsamtal", "Medarbetarsamtal datum",
+            "Datum medarbetarsamtal", "Senaste utvecklingssamtal", "Utvecklingssamtal",
+            "Last appraisal"), label_sv="Senaste medarbetarsamtal"),
+    Column("key_position", "BOOLEAN", FLAG,
+           ("Nyckelbefattning", "Nyckelposition", "Nyckelroll", "Nyckelkompetens",
+            "Nyckelbefattning J/N", "Key position"), label_sv="Nyckelbefattning"),
+    Column("successor", "BOOLEAN", FLAG,
+           ("Efterträdare utsedd", "Efterträdare", "Ersättare utsedd", "Ställföreträdare utsedd",
+            "Ställföreträdare", "Successor named"), label_sv="Efterträdare utsedd"),
 )
 
 INPUT_BY_NAME: dict[str, Column] = {c.name: c for c in INPUT_COLUMNS}
@@ -160,6 +187,12 @@ EMPLOYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("manager_employment_id", "VARCHAR"),
     ("employment_start", "DATE"),
     ("first_hire_date", "DATE"),
+    ("education_level", "VARCHAR"),
+    ("career_step", "VARCHAR"),
+    ("development_plan_date", "DATE"),
+    ("dialogue_date", "DATE"),
+    ("key_position", "BOOLEAN"),
+    ("successor", "BOOLEAN"),
     ("load_id", "INTEGER NOT NULL"),
 )
 EMPLOYMENT_KEY = ("snapshot_date", "employment_id")
@@ -327,3 +360,114 @@ LEAVE_REASON_VALUES = {
                                      "sickness_compensation", "other")},
 }
 """Why a person is on leave; the reason is kept, and does not by itself decide full leave."""
+
+# Issue 13 (M13): the highest education level, in four levels: förgymnasial, gymnasial,
+# eftergymnasial shorter than 3 years, and 3 years or longer (forskarutbildning included).
+# Written in Swedish as SCB's education register names them, or as the SUN 2020 level digit
+# (1-2 förgymnasial, 3 gymnasial, 4 eftergymnasial < 3 år, 5-6 eftergymnasial >= 3 år incl.
+# forskarutbildning). "Eftergymnasial < 3 år" and ">= 3 år" fold to the same key and are left
+# unknown rather than guessed.
+EDUCATION_LEVEL_VALUES = {
+    **dict.fromkeys(("förgymnasial", "förgymnasial utbildning", "grundskola",
+                     "förgymnasial utbildning kortare än 9 år", "förgymnasial kortare än 9 år",
+                     "förgymnasial utbildning 9 (10) år", "förgymnasial 9 (10) år",
+                     "förgymnasial 9 år", "1", "2"), "forgymnasial"),
+    **dict.fromkeys(("gymnasial", "gymnasial utbildning", "gymnasium", "gymnasieutbildning",
+                     "gymnasial utbildning högst 2 år", "gymnasial utbildning 3 år",
+                     "gymnasial högst 2 år", "gymnasial 3 år", "3"), "gymnasial"),
+    **dict.fromkeys(("eftergymnasial kortare än 3 år",
+                     "eftergymnasial utbildning kortare än 3 år",
+                     "eftergymnasial utbildning, mindre än 3 år", "eftergymnasial under 3 år",
+                     "eftergymnasial kort", "kort eftergymnasial", "4",
+                     "eftergymnasial_kort"), "eftergymnasial_kort"),
+    **dict.fromkeys(("eftergymnasial 3 år eller längre",
+                     "eftergymnasial utbildning 3 år eller längre",
+                     "eftergymnasial 3 år eller mer", "eftergymnasial utbildning 3 år eller mer",
+                     "eftergymnasial lång", "lång eftergymnasial", "forskarutbildning",
+                     "5", "6", "eftergymnasial_lang"), "eftergymnasial_lang"),
+}
+"""Keys as written in Swedish; normalise.py folds them as it folds the values."""
+EDUCATION_LEVELS = ("forgymnasial", "gymnasial", "eftergymnasial_kort", "eftergymnasial_lang")
+"""The canonical education levels, lowest first."""
+
+# --- Issue 13: the training extract and the crisis-placement register ---------------------------
+# Both are per person (pseudonymised like the sick-leave extract) and have the calendar year as
+# their period: a load replaces the years its rows fall in. The year is not a column of the
+# files; normalise.readiness_periods() derives it from PERIOD_FROM (see docs/definitions.md).
+WEEK, CORE_SERVICE = "week", "core_service"
+"""Kinds: an ISO week ('2024-W37', '2024 v37') or a date, read as that week's Monday; and the
+core service a crisis placement serves in (CORE_SERVICE_VALUES)."""
+
+# `training`: one row per person, course and course date.
+TRAINING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "INTEGER NOT NULL"),
+    ("person_key", "VARCHAR NOT NULL"),
+    ("course", "VARCHAR NOT NULL"),
+    ("course_date", "DATE NOT NULL"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+TRAINING_KEY = ("year", "person_key", "course", "course_date")
+
+# `crisis_placement`: one row per person, receiving unit and week served; a placement without
+# a week served yet has week '' (the key cannot hold NULL) and week_start NULL. `week` is the
+# ISO week ('2024-W37') of week_start, and `year` its ISO year.
+CRISIS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "INTEGER NOT NULL"),
+    ("person_key", "VARCHAR NOT NULL"),
+    ("receiving_unit", "VARCHAR NOT NULL"),
+    ("core_service", "VARCHAR NOT NULL"),
+    ("week_start", "DATE"),
+    ("week", "VARCHAR NOT NULL"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+CRISIS_KEY = ("year", "person_key", "week", "receiving_unit")
+
+TABLES["training"] = (TRAINING_COLUMNS, TRAINING_KEY)
+TABLES["crisis_placement"] = (CRISIS_COLUMNS, CRISIS_KEY)
+
+TRAINING_INPUT_COLUMNS: tuple[Column, ...] = (
+    _PNR,
+    _PERSON_ID,
+    Column("course", "VARCHAR", TEXT,
+           ("Kurs", "Kursnamn", "Utbildningsnamn", "Kurs/utbildning", "Course"),
+           required=True, label_sv="Kurs"),
+    Column("course_date", "DATE", DATE,
+           ("Kursdatum", "Datum för kurs", "Kurs genomförd", "Genomförd datum", "Kursens datum",
+            "Course date"), required=True, label_sv="Kursdatum"),
+)
+
+CRISIS_INPUT_COLUMNS: tuple[Column, ...] = (
+    _PNR,
+    _PERSON_ID,
+    Column("receiving_unit", "VARCHAR", TEXT,
+           ("Mottagande enhet", "Mottagande verksamhet", "Krisplacering", "Placeringsenhet",
+            "Receiving unit"), required=True, label_sv="Mottagande enhet"),
+    Column("core_service", "VARCHAR", CORE_SERVICE,
+           ("Kärnverksamhet", "Verksamhetstyp", "Kärnverksamhetstyp", "Core service"),
+           required=True, label_sv="Kärnverksamhet"),
+    Column("week_start", "DATE", WEEK,
+           ("Vecka", "Tjänstgöringsvecka", "Veckonummer", "Vecka tjänstgjord", "Week"),
+           label_sv="Vecka"),
+    Column("year", "INTEGER", YEAR, _YEAR_ALIASES, label_sv="År"),
+)
+
+EXTRACTS += (
+    Extract("training", "utbildningsuttag", TRAINING_INPUT_COLUMNS, "year", IDENTITY),
+    Extract("crisis_placement", "krisplaceringsregister", CRISIS_INPUT_COLUMNS, "year",
+            IDENTITY),
+)
+
+PERIOD_FROM = {"training": "course_date", "crisis_placement": "week_start"}
+"""The date column whose year is a row's period (the crisis register: the ISO year of the
+week; a placement without a week takes the file's År column, else the file's latest year)."""
+
+CORE_SERVICE_VALUES = {
+    **dict.fromkeys(("skola", "förskola", "grundskola", "skola och förskola", "förskola och skola",
+                     "utbildning", "barn och utbildning", "gymnasieskola"), "skola"),
+    **dict.fromkeys(("vård och omsorg", "vård och omsorg (vo)", "vård", "omsorg", "äldreomsorg",
+                     "hemtjänst", "särskilt boende", "funktionsstöd", "lss",
+                     "vard_och_omsorg"), "vard_och_omsorg"),
+    **dict.fromkeys(("annan", "annat", "övrig", "övrigt", "annan verksamhet"), "annan"),
+}
+"""Keys as written in Swedish; normalise.py folds them as it folds the values."""
+CORE_SERVICES = ("skola", "vard_och_omsorg", "annan")

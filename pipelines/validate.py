@@ -62,6 +62,20 @@ _EMPLOYMENT_CHECKS = (
           & (pl.col(ROW) == pl.col(ROW).min().over("snapshot_date", "person_key")),
           "Personens sysselsättningsgrader (månadsavlönade anställningar) är tillsammans över "
           "100 %. Heltidsandelen räknar personen som heltid.", ("contracted_rate",)),
+    # Issue 13 (M10, M11): a plan or dialogue dated after the snapshot date is not counted,
+    # and a successor is only counted for a key position.
+    *(Check(WARNING, column, pl.col(column) > pl.col("snapshot_date"),
+            f"{what} efter mätdagen och räknas inte.", (column, "snapshot_date"))
+      for column, what in (("development_plan_date", "Utvecklingsplanen är daterad"),
+                           ("dialogue_date", "Medarbetarsamtalet är daterat"))),
+    Check(WARNING, "successor", pl.col("successor") & ~pl.col("key_position"),
+          "Efterträdare är angiven för en anställning som inte är en nyckelbefattning; den "
+          "räknas inte.", ("successor", "key_position")),
+    # Issue 13 (M14): career steps are followed up for monthly-paid staff.
+    Check(WARNING, "career_step", (pl.col("pay_form") == "hourly")
+          & pl.col("career_step").is_not_null(),
+          "Karriärsteg på en timavlönad anställning räknas inte: karriärstegen följs upp för "
+          "månadsavlönade.", ("career_step", "pay_form")),
 )
 
 _ABSENCE_CHECKS = (
@@ -186,3 +200,19 @@ def _duplicates(frame: pl.DataFrame, table: Table, key: tuple[str, ...]) -> list
                        f"{', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}).")
 
     return listed(map(finding, groups), len(groups))
+
+
+# --- issue 13: the training extract and the crisis-placement register ---------------------------
+
+CHECKS["training"] = (
+    Check(WARNING, "course_date", pl.col("course_date") > date.today(),
+          "Kursdatumet ligger i framtiden; kursen räknas först när datumet har passerats.",
+          ("course_date",)),
+)
+CHECKS["crisis_placement"] = (
+    Check(WARNING, "week_start", pl.col("week_start") > date.today(),
+          "Veckan ligger i framtiden; den räknas som tjänstgjord i sitt år ändå. Kontrollera "
+          "att registret bara har veckor som har tjänstgjorts.", ("week_start",)),
+)
+KEYS["training"] = ("year", "person_key", "course", "course_date")
+KEYS["crisis_placement"] = ("year", "person_key", "week", "receiving_unit")

@@ -180,6 +180,21 @@ EXPECTED = {
     "retirements_forecast": 6,
     "turnover": 200 / 6,
     "turnover_excl_retirement": 100 / 6,
+    "development_plan_share": 600 / 11,
+    "dialogue_share": 800 / 11,
+    "key_positions": 7,
+    "key_positions_successor_share": 400 / 7,
+    "key_positions_retiring_share": 300 / 7,
+    "education_pay_premium": 100 * (35500 / 28500 - 1),
+    "education_pay_median_long": 35500,
+    "education_pay_median_upper_secondary": 28500,
+    "career_step_share": 100 / 7,
+    "career_step_pay_difference": 9000,
+    "training_coverage_licensed": 200 / 7,
+    "training_coverage_resident_facing": 100 / 11,
+    "crisis_placement_share": 100.0,
+    "crisis_weeks_per_person": 1.0,
+    "crisis_placements": 1,
     # 2025-12-31 (the year 2025) from ABSENCE_ROWS and HME_ROWS below
     "sick_leave_total": 100 * 868 / 15100,
     "sick_leave_long_share": 100 * 450 / 868,
@@ -224,6 +239,70 @@ HME_ROWS = [
 
 VISSTID = ("e3", "e11", "s5", "x3")
 
+# Issue 13 (M10, M11), 2025-11-01 only (2024 has none of these columns: no value there).
+# Permanent monthly-paid persons at work: p1 p2 p4 p5 p9 p10 p12 s1 s2 s3 s4 (11; l1 is on
+# full leave, p3 p11 s5 are visstid). A date counts in (2024-11-01, 2025-11-01].
+# development_plan_share: p1, p2 (by e2b), p5 (2024-11-02), p10 (on the day), s2, s4 = 6 / 11;
+#   not e4 (2024-11-01, a year to the day), e9 (after the snapshot), s1a (2023), e3 (visstid).
+#   By förvaltning: A p1 p2 p9 p10 -> 3/4, B p4 p5 p12 -> 1/3, Soc s1-s4 -> 2/4.
+# dialogue_share: p1 p4 p5 p9 p12 s1 (by s1b) s2 s3 = 8 / 11; not e2a (2024-10-01), s4 (2024).
+# key_positions: persons p1 p2 (e2a and e2b) p4 p5 s4 p11 (visstid) l1 (on full leave) = 7;
+#   A p1 p2 p11 l1 = 4, B p4 p5 = 2, Soc s4 = 1.
+# key_positions_successor_share: p1 p5 p11 l1 = 4 / 7 (p2's e2b has none, so p2 has none).
+# key_positions_retiring_share: age in 2025 >= 65 - 5: p1 (66) p2 (64) p4 (63) = 3 / 7; at 69
+#   (>= 64): p1 p2 = 2 / 7.
+DEVELOPMENT_PLAN = {"e1": date(2025, 3, 1), "e2b": date(2025, 1, 15), "e4": date(2024, 11, 1),
+                    "e5": date(2024, 11, 2), "e9": date(2025, 11, 2), "e10": date(2025, 11, 1),
+                    "s1a": date(2023, 6, 1), "s2": date(2025, 6, 1), "s4": date(2025, 10, 1),
+                    "e3": date(2025, 5, 1), "l1": date(2025, 2, 1)}
+DIALOGUE = {"e1": date(2025, 9, 15), "e2a": date(2024, 10, 1), "e4": date(2025, 4, 1),
+            "e5": date(2025, 4, 2), "e9": date(2025, 5, 1), "e12": date(2025, 10, 30),
+            "s1b": date(2025, 2, 1), "s2": date(2025, 2, 1), "s3": date(2025, 2, 1),
+            "s4": date(2024, 6, 1)}
+KEY_POSITIONS = ("e1", "e2a", "e2b", "e4", "e5", "s4", "e11", "l1")
+SUCCESSORS = ("e1", "e2a", "e5", "e11", "l1")
+
+# Issue 13 (M13, M14), 2025-11-01 only (2024 has neither column: no value there).
+# education_level: gymnasial p2 (e2a) 28 000, p3 27 000, p10 29 000, p12 29 500 -> median
+#   28 500; eftergymnasial_lang p1 45 000, p9 36 000, s1 (level on s1b, salary of s1a) 30 000,
+#   s2 32 000, s3 35 000, s4 40 000 -> median 35 500 (l1 on full leave is left out);
+#   premium 35 500 / 28 500 - 1 = 24.561404 %; p11 is eftergymnasial_kort (not compared).
+# career_step: s4 (2661) and e2b (p2's 25 % job in 5321) hold a step, so 2661 and 5321 are the
+#   base occupations: p2 p3 s1 s2 s3 s4 s5 = 7 persons; on a step s4 only (p2's main job e2a
+#   has none) -> 1 / 7; median on a step 40 000, on the base step 27 28 30 32 35 50 (s5
+#   40 000 at 80 %) -> 31 000: difference 9 000.
+EDUCATION = {"e2a": "gymnasial", "e3": "gymnasial", "e10": "gymnasial", "e12": "gymnasial",
+             "e1": "eftergymnasial_lang", "e9": "eftergymnasial_lang",
+             "s1b": "eftergymnasial_lang", "s2": "eftergymnasial_lang",
+             "s3": "eftergymnasial_lang", "s4": "eftergymnasial_lang",
+             "l1": "eftergymnasial_lang", "e11": "eftergymnasial_kort"}
+CAREER_STEPS = {"s4": "Specialistsocionom", "e2b": "Specialistundersköterska"}
+
+
+# Issue 13 (training, crisis placement), as the training and crisis tables store them.
+# training_coverage_licensed: licensed (221 222 2330 2341 2343 2351 2661) monthly persons at work:
+#   p9 p11 s1-s5 = 7; a listed course in (2024-11-01, 2025-11-01]: p9, s1 (2024-11-02); not s2
+#   (2024-11-01, a year to the day), s3 (HLR is not listed) -> 2 / 7.
+# training_coverage_resident_facing: resident-facing (5321 5311 2343 2661 ...): p2 p3 p9 p10 p11
+#   p12 s1-s5 = 11 (l1 on full leave); HBTQ or honour-violence course in (2022-11-01,
+#   2025-11-01]: p10 (2023-03-01); not p12 (2022-11-01) -> 1 / 11. The years 2022-2025 are in.
+# crisis: administrative (1112 12 24 25 ...): p1 (1211) alone; placed with weeks 2025-W10 and
+#   2025-W40 -> share 100 %, weeks 2 / 1 / 2 terms = 1.0, placements 1; p9 (2343) is placed
+#   too but is not administrative staff.
+TRAINING_ROWS = [
+    (2025, "p9", "Fortbildning för förskollärare", date(2025, 5, 1)),
+    (2024, "s1", "Fortbildning för socialsekreterare", date(2024, 11, 2)),
+    (2024, "s2", "Fortbildning för socialsekreterare", date(2024, 11, 1)),
+    (2025, "s3", "HLR", date(2025, 1, 1)),
+    (2023, "p10", "HBTQ-diplomering", date(2023, 3, 1)),
+    (2022, "p12", "Hedersrelaterat våld och förtryck", date(2022, 11, 1)),
+]
+CRISIS_ROWS = [
+    (2025, "p1", "Hemtjänst Norr", "vard_och_omsorg", date(2025, 3, 3), "2025-W10"),
+    (2025, "p1", "Hemtjänst Norr", "vard_och_omsorg", date(2025, 9, 29), "2025-W40"),
+    (2025, "p9", "Förskolan Solen", "skola", date(2025, 3, 10), "2025-W11"),
+]
+
 
 def frame(rows=ROWS) -> pl.DataFrame:
     """The rows as a frame with every column of the employment table (absent ones null)."""
@@ -247,6 +326,19 @@ def frame(rows=ROWS) -> pl.DataFrame:
         .then(pl.col("employment_id").replace_strict(ORG_UNITS_2024, default=None))
         .alias("org_unit"),
         pl.col("person_key").is_in(list(FULL_LEAVE)).alias("on_full_leave"),
+        *(pl.when(pl.col("snapshot_date") == S)
+          .then(pl.col("employment_id").replace_strict(dates, default=None, return_dtype=pl.Date))
+          .alias(name)
+          for name, dates in (("development_plan_date", DEVELOPMENT_PLAN),
+                              ("dialogue_date", DIALOGUE))),
+        *(pl.when(pl.col("snapshot_date") == S).then(pl.col("employment_id").is_in(list(ids)))
+          .alias(name) for name, ids in (("key_position", KEY_POSITIONS),
+                                         ("successor", SUCCESSORS))),
+        *(pl.when(pl.col("snapshot_date") == S)
+          .then(pl.col("employment_id").replace_strict(values, default=None,
+                                                       return_dtype=pl.String))
+          .alias(name) for name, values in (("education_level", EDUCATION),
+                                            ("career_step", CAREER_STEPS))),
     )
     return pl.DataFrame(
         {name: given[name] if name in given.columns else None for name, _ in EMPLOYMENT_COLUMNS}
@@ -274,6 +366,15 @@ def load(con, rows=ROWS) -> None:
         cur.execute("INSERT INTO absence_year BY NAME SELECT * FROM absence")
         cur.register("hme", hme)
         cur.execute("INSERT INTO hme_result BY NAME SELECT * FROM hme")
+        training = pl.DataFrame(TRAINING_ROWS, orient="row", schema=[
+            "year", "person_key", "course", "course_date"]).with_columns(load_id=pl.lit(1))
+        cur.register("training_rows", training)
+        cur.execute("INSERT INTO training BY NAME SELECT * FROM training_rows")
+        crisis = pl.DataFrame(CRISIS_ROWS, orient="row", schema=[
+            "year", "person_key", "receiving_unit", "core_service", "week_start", "week"],
+        ).with_columns(load_id=pl.lit(1))
+        cur.register("crisis_rows", crisis)
+        cur.execute("INSERT INTO crisis_placement BY NAME SELECT * FROM crisis_rows")
         cur.execute(
             "INSERT INTO load_log VALUES (1, now(), 'fixture', 'x', [DATE '2025-11-01'], "
             "$rows, 0, 'test')",

@@ -48,7 +48,14 @@ EMPLOYMENT_HEADERS = {
     "hours_worked_month": "Arbetade timmar", "is_manager": "Chef",
     "employment_start": "Anställningsdatum", "first_hire_date": "Första anställningsdag",
     "org_unit": "Enhet", "manager_employment_id": "Chefens anst.nr",
+    "development_plan_date": "Utvecklingsplan upprättad",
+    "dialogue_date": "Senaste medarbetarsamtal", "key_position": "Nyckelbefattning",
+    "successor": "Efterträdare utsedd",
+    "education_level": "Utbildningsnivå", "career_step": "Karriärsteg",
 }
+# Education levels as the extract writes them: in words, and one as its SUN level digit.
+_EDUCATION = {"gymnasial": "Gymnasial", "eftergymnasial_lang": "Eftergymnasial 3 år eller längre",
+              "eftergymnasial_kort": "4"}
 _PAY_FORM = {"monthly": "Månadslön", "hourly": "Timlön"}
 _FORM = {"tillsvidare": "Tillsvidareanställning", "visstid": "Visstidsanställning",
          "timanstallning": "Timanställning"}
@@ -70,6 +77,10 @@ def fixture_employment() -> pl.DataFrame:
         pl.when(pl.col("is_manager")).then(pl.lit("Ja")).otherwise(pl.lit("")).alias("is_manager"),
         pl.col("employment_start").cast(pl.String), pl.col("first_hire_date").cast(pl.String),
         "org_unit", "manager_employment_id",
+        pl.col("development_plan_date").cast(pl.String), pl.col("dialogue_date").cast(pl.String),
+        *(pl.when(pl.col(c)).then(pl.lit("Ja")).otherwise(pl.lit("")).alias(c)
+          for c in ("key_position", "successor")),
+        pl.col("education_level").replace_strict(_EDUCATION, default=None), "career_step",
     ).with_columns(
         # An hourly row carries its hours; a monthly row leaves the hours cell blank.
         pl.when(pl.col("pay_form") == "Timlön").then(pl.col("hours_worked_month"))
@@ -85,6 +96,24 @@ def fixture_absence() -> pl.DataFrame:
         schema=["År", "Personnummer", "Förvaltning", "Ordinarie arbetstid (tim)",
                 "Sjukfrånvaro (tim)", "Varav långtidssjukfrånvaro (tim)"], orient="row",
     )
+
+
+def fixture_training() -> pl.DataFrame:
+    """Issue 13: the fixture's training rows as the training extract writes them."""
+    numbers = fixture_personnummer()
+    return pl.DataFrame([(numbers[key], course, day.isoformat())
+                         for _, key, course, day in fx.TRAINING_ROWS],
+                        schema=["Personnummer", "Kurs", "Kursdatum"], orient="row")
+
+
+def fixture_crisis() -> pl.DataFrame:
+    """Issue 13: the fixture's crisis placements as the register writes them."""
+    numbers = fixture_personnummer()
+    services = {"skola": "Skola", "vard_och_omsorg": "Vård och omsorg", "annan": "Annan"}
+    return pl.DataFrame([(numbers[key], unit, services[service], week)
+                         for _, key, unit, service, _, week in fx.CRISIS_ROWS],
+                        schema=["Personnummer", "Mottagande enhet", "Kärnverksamhet", "Vecka"],
+                        orient="row")
 
 
 def fixture_hme() -> pl.DataFrame:

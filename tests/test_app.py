@@ -140,8 +140,8 @@ def test_every_registered_metric_is_on_exactly_one_page():
 def test_pages_and_url_paths():
     assert [p.url_path for p in sitemap.PAGES] == [
         "oversikt", "mal", "handlingsprogram", "chefer", "timavlonade", "heltid", "forskolan",
-        "socialsekreterare", "personalstruktur", "kompetensforsorjning", "halsa", "ladda-upp",
-        "exportera", "katalog", "kolada",
+        "socialsekreterare", "utveckling", "personalstruktur", "kompetensforsorjning", "halsa",
+        "ladda-upp", "exportera", "katalog", "kolada",
     ]
     assert [p.url_path for p in sitemap.PAGES if p.default] == ["oversikt"]
     for spec in sitemap.PAGES:

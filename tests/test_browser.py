@@ -44,6 +44,7 @@ PAGES = [  # (url path, text that shows when the page has rendered)
     ("heltid", "Andel heltidsanställda"),
     ("forskolan", "Andel män i förskolan"),
     ("socialsekreterare", "Socialsekreterare"),
+    ("utveckling", "Utveckling och beredskap"),
     ("personalstruktur", "Antal anställda"),
     ("kompetensforsorjning", "Pensionsavgångar"),
     ("halsa", "Sjukfrånvaro totalt"),

@@ -119,6 +119,25 @@ def person_ids(prefix: str = "", width: int = 0) -> list[str]:
     return [f"{prefix}{str(1000 + i).zfill(width)}" for i in range(6)]
 
 # (id, file name, bytes, expected message fragment, expected exit code)
+def training(rows: list[tuple[str, str]], drop: tuple[str, ...] = ()) -> bytes:
+    """Issue 13: a training extract, one row per (course, date) for six persons, without the
+    columns in `drop`."""
+    pnrs = [ex.personnummer(1970 + i, i, "K") for i in range(6)]
+    frame = pl.DataFrame([(pnr, course, day) for pnr in pnrs for course, day in rows],
+                         orient="row", schema=["Personnummer", "Kurs", "Kursdatum"])
+    return ex.csv_bytes(frame.drop(drop))
+
+
+def crisis(weeks: list[str], service: str = "Skola", drop: tuple[str, ...] = ()) -> bytes:
+    """Issue 13: a crisis placement register, one row per week for six persons, without the
+    columns in `drop`."""
+    pnrs = [ex.personnummer(1970 + i, i, "M") for i in range(6)]
+    frame = pl.DataFrame([(pnr, "Förskolan Solen", service, week) for pnr in pnrs
+                          for week in weeks], orient="row",
+                         schema=["Personnummer", "Mottagande enhet", "Kärnverksamhet", "Vecka"])
+    return ex.csv_bytes(frame.drop(drop))
+
+
 CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
     # wrong types in numeric columns
     ("salary-text", "a.csv", lambda: cell("Månadslön (heltid)", "trettiotusen"), "kan inte läsas som ett tal", 1),
@@ -237,6 +256,33 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
     ("entity-expansion", "a.xlsx", lambda: rezip(ex.xlsx_bytes(good()), billion_laughs), "kunde inte läsas", 1),
     ("too-large", "a.csv", lambda: b"Personnummer;x\n" + b"1;" + b"x" * (4 * 1024 * 1024) + b"\n",
      "största tillåtna storlek", 1),
+    # issue 13: the training extract and the crisis placement register
+    ("crisis-week-unreadable", "kris.csv", lambda: crisis(["2025-W10", "vecka trettiosju"]),
+     "kan inte läsas som en vecka", 1),
+    ("crisis-week-53-of-2021", "kris.csv", lambda: crisis(["2021-W53"]),
+     "kan inte läsas som en vecka", 1),
+    ("crisis-unknown-core-service", "kris.csv", lambda: crisis(["2025-W10"], "Fritid"),
+     "Okänt värde 'Fritid'", 1),
+    ("crisis-missing-person", "kris.csv",
+     lambda: crisis(["2025-W10"], drop=("Personnummer",)),
+     "saknas i krisplaceringsregister", 1),
+    ("crisis-missing-core-service", "kris.csv",
+     lambda: crisis(["2025-W10"], drop=("Kärnverksamhet",)), "Kolumnen Kärnverksamhet saknas",
+     1),
+    ("crisis-no-week-no-year", "kris.csv", lambda: crisis([""]),
+     "filen har varken en kolumn År", 1),
+    ("crisis-no-week-column-no-year", "kris.csv", lambda: crisis([""], drop=("Vecka",)),
+     "filen har varken en kolumn År", 1),
+    ("crisis-same-week-twice", "kris.csv", lambda: crisis(["2025-W10", "2025 v10"]),
+     "finns på flera rader", 1),
+    ("training-course-date-unreadable", "kurs.csv",
+     lambda: training([("HLR", "2025-03-01"), ("HBTQ-diplomering", "våren 2025")]),
+     "kan inte läsas som ett datum", 1),
+    ("training-missing-person", "kurs.csv",
+     lambda: training([("HLR", "2025-03-01")], drop=("Personnummer",)),
+     "saknas i utbildningsuttaget", 1),
+    ("training-course-blank", "kurs.csv", lambda: training([("", "2025-03-01")]),
+     "Kurs saknas på raden", 1),
     # the command itself
     ("missing-file", None, lambda: b"", "filen finns inte", 2),
 ]
@@ -245,7 +291,8 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
 def checksum(db) -> str:
     con = store.connect(db, read_only=True)
     digest = hashlib.sha256()
-    for table in ("employment", "absence_year", "hme_result", "load_log"):
+    for table in ("employment", "absence_year", "hme_result", "load_log", "training",
+                  "crisis_placement"):
         digest.update(repr(store.read(con, f"SELECT * FROM {table} ORDER BY ALL").rows()).encode())
     con.close()
     return digest.hexdigest()

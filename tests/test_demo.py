@@ -26,7 +26,13 @@ EMPLOYMENT_HEADERS = [
     "SSYK", "Anställningsform", "Löneform", "Sysselsättningsgrad",
     "Faktisk sysselsättningsgrad", "Månadslön (heltid)", "Timlön", "Arbetade timmar", "Chef",
     "Chefens anst.nr", "Anställningsdatum", "Första anställningsdag",
+    "Utbildningsnivå", "Karriärsteg", "Utvecklingsplan upprättad", "Senaste medarbetarsamtal",
+    "Nyckelbefattning", "Efterträdare utsedd",
 ]
+PLAN_HEADER = "Utvecklingsplan upprättad"
+"""Recorded from 2019: the earlier extracts are written without the column."""
+TRAINING_NAME = "exempelkommun_utbildningar_2014-2025.csv"
+CRISIS_NAME = "exempelkommun_krisplaceringar_2023-2025.csv"
 ABSENCE_HEADERS = ["År", "Personnummer", "Förvaltning", "Ordinarie arbetstid (tim)",
                    "Sjukfrånvaro (tim)", "Varav långtidssjukfrånvaro (tim)"]
 HME_HEADERS = ["År", "Enhet", "Förvaltning", "Motivationsindex", "Ledarskapsindex",
@@ -41,7 +47,10 @@ HOURLY = pl.col("Löneform") == "Timlön"
 
 def read_all(paths: list[Path]) -> list[pl.DataFrame]:
     """Every file of a generate() run, read back as it is on disk."""
-    frames = [pl.read_excel(p, sheet_name="Anställningar") for p in paths[:N]]
+    frames = [pl.read_excel(p, sheet_name="Anställningar",
+                            schema_overrides={"Karriärsteg": pl.String,
+                                              "Efterträdare utsedd": pl.String})
+              for p in paths[:N]]
     frames.append(read_absence(paths[N]))
     frames.append(pl.read_excel(paths[N + 1], sheet_name="HME"))
     return frames
@@ -89,7 +98,7 @@ def frames(paths) -> list[pl.DataFrame]:
 @pytest.fixture(scope="module")
 def employment(frames) -> pl.DataFrame:
     """All eleven snapshots, with the year, gender (from the personnummer) and age."""
-    return pl.concat(frames[:N]).with_columns(
+    return pl.concat(frames[:N], how="diagonal_relaxed").with_columns(
         year=pl.col("Mätdatum").dt.year(),
         woman=pl.col("Personnummer").str.slice(11, 1).cast(pl.Int64) % 2 == 0,
         age=pl.col("Mätdatum").dt.year()
@@ -109,14 +118,16 @@ def hme(frames) -> pl.DataFrame:
 
 # --- files and determinism -----------------------------------------------------------------
 
-def test_thirteen_files_in_the_documented_order(paths):
-    assert [p.name for p in paths] == [*EMPLOYMENT_NAMES, ABSENCE_NAME, HME_NAME]
+def test_fifteen_files_in_the_documented_order(paths):
+    assert [p.name for p in paths] == [*EMPLOYMENT_NAMES, ABSENCE_NAME, HME_NAME,
+                                       TRAINING_NAME, CRISIS_NAME]
     assert all(p.is_file() for p in paths)
 
 
 def test_headers_are_the_swedish_ones(frames):
-    for frame in frames[:N]:
-        assert frame.columns == EMPLOYMENT_HEADERS
+    for year, frame in zip(YEARS, frames[:N], strict=True):
+        assert frame.columns == [h for h in EMPLOYMENT_HEADERS
+                                 if h != PLAN_HEADER or year >= 2019], year
     assert frames[N].columns == ABSENCE_HEADERS
     assert frames[N + 1].columns == HME_HEADERS
 
@@ -169,7 +180,7 @@ def test_a_demo_of_other_years_is_replaced_not_added_to(tmp_path):
     written = generate(folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [*(p.name for p in written), "mina_anteckningar.txt"])
-    assert len(written) == N + 2 and not any(p.exists() for p in old)
+    assert len(written) == N + 4 and not any(p.exists() for p in old)
 
 
 # --- persons and employments ---------------------------------------------------------------

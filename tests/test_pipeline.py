@@ -53,9 +53,13 @@ def test_fixture_extracts_give_the_hand_computed_values(con, write):
     suffix = "csv" if write is ex.csv_bytes else "xlsx"
     report = ingest(con, [(f"anstallningar.{suffix}", write(ex.fixture_employment())),
                           (f"sjukfranvaro.{suffix}", write(ex.fixture_absence())),
-                          (f"hme.{suffix}", write(ex.fixture_hme()))])
+                          (f"hme.{suffix}", write(ex.fixture_hme())),
+                          (f"kurser.{suffix}", write(ex.fixture_training())),
+                          (f"kris.{suffix}", write(ex.fixture_crisis()))])
     assert report.loaded, [str(f) for f in report.findings]
-    assert report.tables == {"employment": len(fx.ROWS), "absence_year": 11, "hme_result": 3}
+    assert report.tables == {"employment": len(fx.ROWS), "absence_year": 11, "hme_result": 3,
+                             "training": len(fx.TRAINING_ROWS),
+                             "crisis_placement": len(fx.CRISIS_ROWS)}
     for metric_id, expected in fx.EXPECTED.items():
         assert latest_value(con, metric_id) == pytest.approx(expected), metric_id
 

@@ -82,6 +82,16 @@ PAGES: tuple[PageSpec, ...] = (
                "social_worker_salary_median", "social_worker_salary_p75",
                "social_worker_salary_p90"),
     ),
+    PageSpec(
+        "utveckling", "ui/pages/utveckling.py", texts.SECTION_MISSION, ":material/trending_up:",
+        primary=("education_pay_premium", "development_plan_share", "crisis_placement_share"),
+        secondary=("education_pay_median_long", "education_pay_median_upper_secondary",
+                   "career_step_share", "career_step_pay_difference", "dialogue_share",
+                   "key_positions", "key_positions_successor_share",
+                   "key_positions_retiring_share", "training_coverage_licensed",
+                   "training_coverage_resident_facing", "crisis_weeks_per_person",
+                   "crisis_placements"),
+    ),
     # Personnel report
     PageSpec(
         "personalstruktur", "ui/pages/personalstruktur.py", texts.SECTION_REPORT,

@@ -34,6 +34,7 @@ PAGE_TITLES = {
     "mal": "Mål",
     "handlingsprogram": "Handlingsprogram",
     "kolada": "Kolada",
+    "utveckling": "Utveckling och beredskap",
 }
 
 PAGE_INTROS = {
@@ -67,6 +68,12 @@ PAGE_INTROS = {
         "kompetensförsörjningsplanen."
     ),
     "halsa": "Sjukfrånvaro enligt den lagstadgade redovisningen och medarbetarenkätens HME-index.",
+    "utveckling": (
+        "Utbildning som lönar sig, karriärsteg, utvecklingsplaner och medarbetarsamtal, "
+        "nyckelbefattningar, fortbildning och krisplacering: programmens åtaganden om "
+        "kompetens och beredskap. Flera av dem kräver kolumner eller uttag utöver "
+        "anställningsuttaget; saknas de står det vid nyckeltalet."
+    ),
     "ladda-upp": (
         "Läs in uttag från lönesystemet: anställningsuttag (xlsx eller csv), sjukfrånvarouttag "
         "och HME-sammanställning. Filerna kontrolleras innan något sparas; en fil med fel "
@@ -766,3 +773,32 @@ KOLADA_OVERVIEW_HEADERS = {"metric": "Nyckeltal", "kpi_id": "Kolada-id", "year":
                            "group_median": "Gruppens median",
                            "group_range": "Gruppens spridning", "checked": "Id kontrollerat"}
 KOLADA_CHECKED = {True: "ja", False: "nej: jämförs inte"}
+
+
+# --- Issue 13, education pays and career steps (engineer A) -----------------------------------
+EDUCATION_LEVEL_LABELS = {
+    "forgymnasial": "Förgymnasial",
+    "gymnasial": "Gymnasial",
+    "eftergymnasial_kort": "Eftergymnasial kortare än 3 år",
+    "eftergymnasial_lang": "Eftergymnasial 3 år eller längre",
+}
+"""The education levels (pipelines/schema.py EDUCATION_LEVELS) as users read them."""
+VALUE_LABELS.update(EDUCATION_LEVEL_LABELS)
+
+
+# --- Issue 13, training and crisis placement (engineer C) -------------------------------------
+NO_DATA_FOR_TABLE["training"] = (
+    "Inget utbildningsuttag är inläst ännu. Ladda upp ett utbildningsuttag (Personnummer, Kurs, "
+    "Kursdatum) under Ladda upp."
+)
+NO_DATA_FOR_TABLE["crisis_placement"] = (
+    "Inget krisplaceringsregister är inläst ännu. Ladda upp registret (Personnummer, "
+    "Mottagande enhet, Kärnverksamhet, Vecka) under Ladda upp."
+)
+VALUE_LABELS.update({"skola": "Skola", "vard_och_omsorg": "Vård och omsorg", "annan": "Annan"})
+BREAKDOWN_TAB["core_service"] = "Per kärnverksamhet"
+PAGE_INTROS["ladda-upp"] = (
+    "Läs in uttag från lönesystemet: anställningsuttag (xlsx eller csv), sjukfrånvarouttag, "
+    "HME-sammanställning, utbildningsuttag och krisplaceringsregister. Filerna kontrolleras "
+    "innan något sparas; en fil med fel ändrar ingenting."
+)

@@ -626,6 +626,13 @@ def overview(con: duckdb.DuckDBPyConnection, *, publication: bool = False) -> pl
         "group_median", "group_min", "group_max", "group_count")
 
 
+def has_values(con: duckdb.DuckDBPyConnection, kpi_id: str) -> bool:
+    """Whether any municipality's value of the KPI is loaded (a page asks before it computes
+    our side of a comparison)."""
+    return bool(store.read(con, "SELECT count(value) AS n FROM kolada_value WHERE kpi_id = $kpi",
+                           {"kpi": kpi_id})["n"][0])
+
+
 def is_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(store.read(con, "SELECT count(*) AS n FROM kolada_value")["n"][0])
 

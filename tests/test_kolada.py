@@ -307,6 +307,7 @@ def test_the_demo_ships_its_comparison(demo_con):
 
 
 _fresh_caches = test_app._fresh_caches  # every page test starts cold
+app, fixture_store = test_app.app, test_app.fixture_store  # the app on the fixture store
 
 
 @pytest.fixture
@@ -422,3 +423,17 @@ def test_a_share_comparison_starts_at_zero_or_says_where_its_axis_is_cut():
     assert narrow.layout.yaxis.range[0] > 0
     assert [a.text for a in narrow.layout.annotations] == [
         texts.AXIS_CUT.format(start=numbers.with_unit(narrow.layout.yaxis.range[0], "%"))]
+
+
+def test_has_values_asks_for_a_value_of_the_kpi(fx_con):
+    assert not kolada.has_values(fx_con, "N00206")
+    kolada.import_file(fx_con, "k.csv", b"kpi;municipality;year;gender;value\n"
+                                        b"N00206;0180;2024;T;75\nN00209;0180;2024;T;\n",
+                       actor=ACTOR)
+    assert kolada.has_values(fx_con, "N00206") and not kolada.has_values(fx_con, "N00209")
+
+
+def test_a_page_without_kolada_values_says_so(app):
+    open_page(app, "heltid")
+    infos = [i.value for i in app.info]
+    assert texts.KOLADA_NO_VALUES.format(id="N00206") in infos

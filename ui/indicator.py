@@ -253,6 +253,9 @@ def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
     """Our yearly figure beside Kolada's and the comparison group's, with Kolada's KPI, where
     our definition differs, and the source."""
     mapping = kolada.verified(metric.id)
+    if not kolada.has_values(data.connection(), mapping.kpi_id):  # nothing to compare with
+        st.info(texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id), icon=":material/info:")
+        return
     frame = kolada.comparison(data.connection(), metric.id, publication=chosen.publication)
     if not frame["group_count"].sum() and frame["kolada_own"].is_null().all():
         st.info(texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id), icon=":material/info:")

@@ -18,7 +18,9 @@ BY_ALIASES = {"forvaltning": "forvaltning", "förvaltning": "forvaltning",
               "gender": "gender", "kön": "gender", "kon": "gender",
               "occupation": "occupation", "yrke": "occupation", "ssyk": "occupation",
               "age_band": "age_band", "alder": "age_band", "ålder": "age_band",
-              "years_to_retirement": "years_to_retirement"}
+              "years_to_retirement": "years_to_retirement",
+              "core_service": "core_service", "karnverksamhet": "core_service",
+              "kärnverksamhet": "core_service"}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 import store
+from metrics.compute import compute
 from tests import employment_fixture as fx
 
 
@@ -100,3 +101,19 @@ def test_publication_mode_rounds_in_the_cli(db):
     rounded = run("compute", "headcount", "--publication", "--db", str(db), env=env)
     assert plain.stdout.splitlines()[-1].split(",")[2:4] == ["18", "18.0"]
     assert rounded.stdout.splitlines()[-1].split(",")[2:4] == ["20", "20.0"]
+
+
+def test_crisis_placements_by_core_service(db, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    result = run("compute", "crisis_placements", "--by", "kärnverksamhet", "--db", str(db),
+                 env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    table = pl.read_csv(io.StringIO(result.stdout), infer_schema=False)
+    con = store.connect(db, read_only=True)
+    try:
+        expected = compute(con, "crisis_placements", by=["core_service"])
+    finally:
+        con.close()
+    assert "kärnverksamhet" in table.columns and len(table) == len(expected) > 0
+    assert sorted(table["kärnverksamhet"].drop_nulls().unique().to_list()) == sorted(
+        expected["core_service"].drop_nulls().unique().to_list())

@@ -403,15 +403,21 @@ def render_scale(metric_ids: tuple[str, ...], title: str, chosen: filters.Filter
 # --- the page ----------------------------------------------------------------------------------
 
 
-def page(url_path: str) -> None:
-    """An indicator page: its primary metrics one below the other, the others in a selector."""
-    spec = sitemap.PAGE_BY_PATH[url_path]
+def page_top(spec: sitemap.PageSpec) -> filters.Filters:
+    """The top of a page of figures: title, intro, and which filters the figures follow."""
     st.title(spec.title)
     st.markdown(spec.intro)
     chosen = filters.current()
     filters.subset_caption(chosen)
     if chosen.publication:
         st.caption(texts.PUBLICATION_ON)
+    return chosen
+
+
+def page(url_path: str) -> None:
+    """An indicator page: its primary metrics one below the other, the others in a selector."""
+    spec = sitemap.PAGE_BY_PATH[url_path]
+    chosen = page_top(spec)
     for i, metric_id in enumerate(spec.primary):
         if i:
             st.divider()

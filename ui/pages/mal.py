@@ -15,18 +15,12 @@ import streamlit as st
 
 from metrics import registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import auth, charts, data, filters, numbers, plain, roles, texts
-from ui.indicator import period_label, target_badge, unavailable_reason
+from ui import auth, charts, data, numbers, plain, roles, texts
+from ui.indicator import page_top, period_label, target_badge, unavailable_reason
 
 KEY_MESSAGE = "target_message"  # session state: what the last save or removal did
 
-spec = auth.require_page("mal")
-st.title(spec.title)
-st.markdown(spec.intro)
-chosen = filters.current()
-filters.subset_caption(chosen)
-if chosen.publication:
-    st.caption(texts.PUBLICATION_ON)
+chosen = page_top(auth.require_page("mal"))
 con = data.connection()
 current = targets.current(con)
 ordered = [m for m in registry.METRICS if m in current]

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from pipelines import demo
 from pipelines.load import ingest, load_demo
-from tests import extracts
+from tests import extracts, test_app
 from ui import sitemap, texts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,13 +271,8 @@ def demo_installation(tmp_path_factory) -> Path:
 
 
 def _app(monkeypatch, base: Path, db: Path) -> AppTest:
-    monkeypatch.setenv("PERSONALPANELEN_DB", str(db))
-    monkeypatch.setenv("PERSONALPANELEN_DATA_DIR", str(base / "data"))
-    monkeypatch.setenv("PERSONALPANELEN_SECRET_FILE", str(base / "secret.key"))
-    for name in ("PERSONALPANELEN_MIN_CELL", "PERSONALPANELEN_MIN_N_PERCENTILES",
-                 "PERSONALPANELEN_MIN_N_SICK_LEAVE", "PERSONALPANELEN_RETIREMENT_AGE",
-                 "PERSONALPANELEN_DEMO_DB"):
-        monkeypatch.delenv(name, raising=False)
+    test_app._point_app_at(monkeypatch, db, base)
+    monkeypatch.delenv("PERSONALPANELEN_DEMO_DB", raising=False)
     at = AppTest.from_file(APP, default_timeout=300).run()
     assert not at.exception, [e.value for e in at.exception]
     at.switch_page(PAGE).run()

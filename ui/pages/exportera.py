@@ -12,8 +12,9 @@ from ui import auth, data, filters, plain, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_PDF = "application/pdf"
+# Session state: (filter and data key, PDF bytes, seconds) of the last pack built. A comment, not
+# a docstring: Streamlit's magic would write that on the page.
 PACK_STATE = "pack_pdf"
-"""Session state: (filter and data key, PDF bytes, seconds) of the last pack built."""
 
 spec = auth.require_page("exportera")
 st.title(spec.title)

@@ -10,19 +10,20 @@ import settings
 from pipelines.findings import dates_text, mask_personnummer
 from ui import auth, data, numbers, plain, roles, texts
 
+# Session state keys. Comments, not docstrings: Streamlit's magic would write those on the page.
 REPORT_KEY = "upload_report"
+# The header mapping chosen in the form's first step, while its values are mapped.
 MAPPING_KEY = "mapping_pending"
-"""The header mapping chosen in the form's first step, while its values are mapped."""
+# The profile open in the editor: its file, whether a copy is made (of a shipped profile), the
+# uploaded file it read (whose headers and unknown values the editor offers too), and where the
+# editor is shown ('report': under the report on that file, 'list': under the profile list).
 EDIT_KEY = "profile_editing"
-"""The profile open in the editor: its file, whether a copy is made (of a shipped profile), the
-uploaded file it read (whose headers and unknown values the editor offers too), and where the
-editor is shown ('report': under the report on that file, 'list': under the profile list)."""
+# What the last deletion of a load did, shown once after the rerun.
 DELETED_KEY = "load_deleted"
-"""What the last deletion of a load did, shown once after the rerun."""
+# Where the editor was and what it says once the profile is saved.
 EDITED_KEY = "profile_edited"
-"""Where the editor was and what it says once the profile is saved."""
+# Set when a session without the admin role asked to edit, copy or delete a profile.
 REFUSED_KEY = "profile_refused"
-"""Set when a session without the admin role asked to edit, copy or delete a profile."""
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FINDINGS_FILE = "valideringsrapport.xlsx"
 

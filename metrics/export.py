@@ -1,6 +1,13 @@
 """The Excel workbook: a cover sheet "Om uttaget" (municipality, time, filter, period, mode, the
-disclosure rules and a table of contents), a sheet per indicator, a sheet of definitions, a
-sheet with the load log.
+disclosure rules and a table of contents saying which sheets hold values), a sheet per
+indicator, a sheet of definitions, a sheet with the load log.
+
+A sheet without values says why (`no_values_reason`: the extract is not loaded, it lacks a
+column, no snapshot of the reference month, no snapshot a year earlier for a comparison, the
+extract does not cover the snapshots, no one in the population, or the filter), and so does a
+sheet whose every figure is hidden. Sheet names are at most 31 characters (Excel's limit):
+an indicator whose title is longer has a short name of its own (SHEET_NAMES), and the cover
+lists every sheet with its full title. Times are Swedish local time (Europe/Stockholm).
 
 Values are stored rounded to the decimals the metric is shown with (`disclosure.decimals`), and
 the cells' number format shows the same decimals. Suppressed cells are written as "..". Every
@@ -23,9 +30,16 @@ import xlsxwriter
 import settings
 import store
 from metrics import registry
-from metrics.compute import compute
-from metrics.definition import BREAKDOWNS
+from metrics.compute import (
+    available_columns,
+    compute,
+    missing_columns,
+    reads_years,
+    source_table,
+)
+from metrics.definition import BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK, decimals, round_as_shown
+from pipelines import schema
 
 TOTAL_LABEL = "Hela kommunen"
 SUBSET_PREFIX = "Urval: "
@@ -35,9 +49,79 @@ LOAD_LOG_SHEET = "Inläsningslogg"
 LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad"}
 """How each load came in (load_log.source), as the load log's Källa column says it."""
 DEMO_MUNICIPALITY = "Exempelkommun (exempeldata)"
-UNNAMED_MUNICIPALITY = "Kommunen"
+UNNAMED_MUNICIPALITY = "Inte angivet i Personalpanelens inställningar"
+# What the cover says in the place of the municipality's name when none is set (settings.py
+# PERSONALPANELEN_MUNICIPALITY) and the data is not the demo's: the truth, not a placeholder.
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "{")
+SHEET_NAME_MAX = 31
+# A sheet name of its own for each indicator whose title is longer than Excel's 31
+# characters; the cover's contents give the full title beside it.
+SHEET_NAMES = {
+    "social_worker_salary_spread": "Socialsekr., lönespridning kvot",
+    "social_worker_salary_spread_relative": "Socialsekr., lönespridning %",
+    "social_worker_entry_salary": "Socialsekr., ingångslön median",
+    "hourly_hours_share": "Timavlönades andel arbetad tid",
+    "mean_contracted_rate": "Avtalad syss.grad, medelvärde",
+    "mean_actual_rate": "Faktisk syss.grad, medelvärde",
+    "full_time_share_tillsvidare": "Andel heltidsanst., tillsvidare",
+    "preschool_men_fte_share": "Andel män i förskolan, årsarb.",
+    "employees_per_manager_mean": "Medarbetare per chef (medel)",
+    "turnover_excl_retirement": "Personalomsättning utom pension",
+    "sick_leave_long_share": "Sjukfrånvaro, andel långtid",
+    "education_pay_premium": "Utbildningspremie, eftergymn.",
+    "education_pay_median_long": "Medianlön, eftergymnasial 3 år",
+    "career_step_pay_difference": "Löneskillnad, karriärsteg",
+    "development_plan_share": "Andel med utvecklingsplan",
+    "dialogue_share": "Andel med medarbetarsamtal",
+    "key_positions_successor_share": "Nyckelbefattn. med efterträdare",
+    "training_coverage_licensed": "Fortbildning legitimationsyrken",
+    "training_coverage_resident_facing": "Utbildning, möter invånare",
+    "crisis_placement_share": "Andel med krisplacering",
+    "crisis_weeks_per_person": "Krisplacering, veckor",
+}
+# Why a sheet has no values (no_values_reason), in Swedish.
+NO_VALUES = "Inga värden: {reason}."
+NOT_LOADED = {
+    "employment": "inget anställningsuttag är inläst",
+    "absence_year": "inget sjukfrånvarouttag är inläst",
+    "hme_result": "ingen HME-sammanställning är inläst",
+    "training": "inget utbildningsuttag är inläst",
+    "crisis_placement": "inget krisplaceringsregister är inläst",
+}
+MISSING_ONE = "de inlästa uttagen saknar kolumnen {columns}, som nyckeltalet behöver"
+MISSING_MANY = "de inlästa uttagen saknar kolumnerna {columns}, som nyckeltalet behöver"
+NO_REFERENCE_MONTH = (
+    "inget av de inlästa anställningsuttagen är ett {month}uttag, och värdena per år räknas på "
+    "{month}uttagen (referensmånaden)"
+)
+NO_YEAR_BEFORE = (
+    "nyckeltalet jämför ett {month}uttag med uttaget tolv månader tidigare, och de inlästa "
+    "uttagen har inget sådant par (det behövs {month}uttag från två år i följd)"
+)
+FIRST_WITHOUT_YEAR_BEFORE = (
+    "Inget värde för {dates}: det finns inget uttag tolv månader tidigare att jämföra med."
+)
+NOT_COVERED = {
+    "training": (
+        "utbildningsuttaget har kurser från {years}, och ett mätdatum får ett värde först när "
+        "uttaget täcker hela kursfönstret före det (mätdatum: {dates})"
+    ),
+    "crisis_placement": (
+        "krisplaceringsregistret gäller {years}, och ett mätdatum får ett värde bara för ett år "
+        "som registret har (mätdatum: {dates})"
+    ),
+}
+NO_POPULATION = (
+    "de inlästa uttagen har ingen på något mätdatum som nyckeltalet kan räknas på (se "
+    "populationen ovan)"
+)
+NOT_IN_SUBSET = "det finns inga värden för de valda förvaltningarna"
+ALL_HIDDEN = (
+    'Alla värden döljs ("{mark}"): varje uppgift vilar på för få personer eller kunde räknas '
+    'fram ur andra visade uppgifter (reglerna står på bladet "{cover}").'
+)
+HAS_VALUES = "Ja"
 # Swedish alphabetical order: å, ä, ö after z (code points put ä before å).
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
 
@@ -111,16 +195,21 @@ def number_format(places: int) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
-def municipality(con: duckdb.DuckDBPyConnection) -> str:
-    """The municipality the cover sheet names: the setting, else the demo's name when only the
-    demo is loaded, else a neutral word."""
+def municipality_name(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The municipality's name: the setting, else the demo's name when only the demo is
+    loaded, else None (no name is known)."""
     name = settings.get().municipality
     if name:
         return name
     sources = store.load_log(con)["source"]
     if len(sources) and (sources == "demo").all():
         return DEMO_MUNICIPALITY
-    return UNNAMED_MUNICIPALITY
+    return None
+
+
+def municipality(con: duckdb.DuckDBPyConnection) -> str:
+    """What the cover's "Kommun" says: the name, or that no name is set."""
+    return municipality_name(con) or UNNAMED_MUNICIPALITY
 
 
 def _utc_now() -> datetime:
@@ -128,21 +217,133 @@ def _utc_now() -> datetime:
 
 
 def export_time() -> datetime:
-    """Now, as a wall-clock time in Sweden (naive: Excel has no time zones)."""
-    return _utc_now().astimezone(LOCAL_TIME).replace(tzinfo=None)
+    """Now, as a wall-clock time in Sweden to the minute (naive: Excel has no time zones)."""
+    local = _utc_now().astimezone(LOCAL_TIME).replace(tzinfo=None)
+    return local.replace(second=0, microsecond=0)
+
+
+def load_log_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The load log as its sheet shows it: the time of each load in Swedish local time (the
+    store writes the database session's wall clock, `now()::TIMESTAMP`, so it is read back in
+    the session's time zone), the seconds to a tenth, the source in Swedish."""
+    zone = store.read(con, "SELECT current_setting('TimeZone') AS zone")["zone"][0]
+    return store.load_log(con).with_columns(
+        pl.col("loaded_at").dt.replace_time_zone(zone, ambiguous="earliest",
+                                                 non_existent="null")
+        .dt.convert_time_zone(LOCAL_TIME.key).dt.replace_time_zone(None)
+        .dt.truncate("1m"),
+        pl.col("seconds").round(1),
+        pl.col("source").replace(LOAD_SOURCES),
+    )
 
 
 def _sheet_name(label: str, used: set[str]) -> str:
     """A valid, unique (case-insensitively, as Excel compares) sheet name from a label."""
-    name = "".join(ch for ch in label if ch not in "[]:*?/\\")[:31].strip().strip("'").strip()
+    name = "".join(ch for ch in label if ch not in "[]:*?/\\")[:SHEET_NAME_MAX]
+    name = name.strip().strip("'").strip()
     if not name or name.casefold() == "history":  # "History" is reserved by Excel
         name = "Blad"
     base, i = name, 2
     while name.casefold() in used:
         suffix = f" {i}"
-        name, i = base[: 31 - len(suffix)].rstrip("'") + suffix, i + 1
+        name, i = base[: SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix, i + 1
     used.add(name.casefold())
     return name
+
+
+def sheet_label(metric: Metric) -> str:
+    """The name an indicator's sheet is given: its title, or its short name when the title is
+    longer than a sheet name may be."""
+    if len(metric.label_sv) <= SHEET_NAME_MAX:
+        return metric.label_sv
+    return SHEET_NAMES.get(metric.id, metric.label_sv)
+
+
+def _columns_text(table: str, names: Sequence[str]) -> str:
+    """The missing columns by their Swedish names ("a|b" reads "”A” eller ”B”")."""
+    extract = next((e for e in schema.EXTRACTS if e.table == table), None)
+
+    def one(name: str) -> str:
+        return " eller ".join(f"”{schema.label(extract, part) if extract else part}”"
+                              for part in name.split("|"))
+
+    texts = [one(name) for name in names]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " och " + texts[-1]
+
+
+def _dates_text(dates: Sequence[date]) -> str:
+    return ", ".join(f"{d:%Y-%m-%d}" for d in sorted(dates))
+
+
+def _years_text(years: Sequence[int]) -> str:
+    years = sorted(set(years))
+    if not years:
+        return "inga år"
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def _reference_snapshots(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The employment snapshots of the reference month: those a yearly series counts."""
+    month = settings.get().reference_month
+    dates = store.read(con, "SELECT DISTINCT snapshot_date AS d FROM employment ORDER BY 1")["d"]
+    return [d for d in dates.to_list() if d.month == month]
+
+
+def _year_before(day: date, snapshots: Sequence[date]) -> bool:
+    """Whether a snapshot has one of the same month a year earlier (store.py's transition
+    view pairs snapshots so)."""
+    return any((s.year, s.month) == (day.year - 1, day.month) for s in snapshots)
+
+
+def no_values_reason(con: duckdb.DuckDBPyConnection, metric: Metric, *,
+                     forvaltningar: Sequence[str] | None = None) -> str:
+    """Why an indicator has no values at all in the export (its sheet and the contents say
+    it): decided on the store, as the dashboard decides it (the table is loaded, it has the
+    metric's columns), and then why the series came out empty."""
+    table = source_table(metric)
+    available = available_columns(con, table)
+    if not available:
+        reason = NOT_LOADED.get(table, "uppgifterna som nyckeltalet bygger på är inte inlästa")
+        return NO_VALUES.format(reason=reason)
+    missing = missing_columns(metric, available)
+    if missing:
+        template = MISSING_ONE if len(missing) == 1 else MISSING_MANY
+        return NO_VALUES.format(reason=template.format(columns=_columns_text(table, missing)))
+    if forvaltningar is not None and not compute(con, metric).is_empty():
+        return NO_VALUES.format(reason=NOT_IN_SUBSET)
+    month = settings.get().reference_month_name
+    calendar_years = reads_years(metric)  # sick leave and HME: whole years, any month
+    snapshots = [] if calendar_years else _reference_snapshots(con)
+    if not calendar_years and not snapshots:
+        return NO_VALUES.format(reason=NO_REFERENCE_MONTH.format(month=month))
+    if metric.table == "employment_transition" and not any(
+            _year_before(d, snapshots) for d in snapshots):
+        return NO_VALUES.format(reason=NO_YEAR_BEFORE.format(month=month))
+    if table in NOT_COVERED:
+        years = store.read(con, f"SELECT DISTINCT year FROM {table}")["year"].to_list()
+        return NO_VALUES.format(reason=NOT_COVERED[table].format(
+            years=_years_text(years), dates=_dates_text(snapshots)))
+    return NO_VALUES.format(reason=NO_POPULATION)
+
+
+def sheet_note(con: duckdb.DuckDBPyConnection, metric: Metric, frame: pl.DataFrame, *,
+               forvaltningar: Sequence[str] | None = None) -> str | None:
+    """What an indicator's sheet says above its table, when anything: why it has no values,
+    that every value is hidden, or which snapshots a comparison with the year before lacks.
+    None: it has values and needs no word."""
+    if frame.is_empty():
+        return no_values_reason(con, metric, forvaltningar=forvaltningar)
+    if frame["suppressed"].all():
+        return ALL_HIDDEN.format(mark=SUPPRESSED_MARK, cover=COVER_SHEET)
+    if metric.table == "employment_transition":
+        snapshots = _reference_snapshots(con)
+        shown = set(frame["snapshot_date"].to_list())
+        lacking = [d for d in snapshots if d not in shown and not _year_before(d, snapshots)]
+        if lacking:
+            return FIRST_WITHOUT_YEAR_BEFORE.format(dates=_dates_text(lacking))
+    return None
 
 
 def _persons(k: int) -> str:
@@ -224,6 +425,8 @@ def workbook_bytes(
     datetime_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     cover_time_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
     note = wb.add_format({"italic": True, "font_color": "#595959"})
+    notice = wb.add_format({"bold": True, "font_color": "#9C5700", "bg_color": "#FFEB9C"})
+    seconds_fmt = wb.add_format({"num_format": "0.0"})
     right = wb.add_format({"align": "right"})
     count_fmt = wb.add_format({"num_format": number_format(0)})
     used: set[str] = set()
@@ -241,7 +444,8 @@ def workbook_bytes(
         elif isinstance(value, bool):
             ws.write_string(row, col, "Ja" if value else "Nej", cell_format)
         elif isinstance(value, int | float):
-            ws.write_number(row, col, value, cell_format)
+            if value == value:  # NaN is no number a reader can use: left empty
+                ws.write_number(row, col, value, cell_format)
         else:
             ws.write_string(row, col, neutralise(str(value)), cell_format)
 
@@ -253,22 +457,28 @@ def workbook_bytes(
         suppression_note += " " + mode_text(publication)
 
     cover = wb.add_worksheet(_sheet_name(COVER_SHEET, used))
-    contents: list[tuple[str, str]] = []
+    # (sheet, full title, what it holds) for the cover's contents
+    contents: list[tuple[str, str, str]] = []
 
     for metric_id in metric_ids:
         metric = registry.get(metric_id)
-        name = _sheet_name(metric.label_sv, used)
-        contents.append((name, metric.label_sv))
+        frame = frames[metric_id]
+        name = _sheet_name(sheet_label(metric), used)
+        remark = sheet_note(con, metric, frame, forvaltningar=forvaltningar)
+        shown = not frame.is_empty() and not frame["suppressed"].all()
+        contents.append((name, metric.label_sv, HAS_VALUES if shown else remark or ""))
         ws = wb.add_worksheet(name)
         ws.write_string(0, 0, neutralise(metric.label_sv), title)
         ws.write_string(1, 0, neutralise(metric.definition_sv))
         ws.write_string(2, 0, neutralise(f"Population: {metric.population_text}"))
-        headers = ["Mätdatum", BREAKDOWNS["forvaltning"].label_sv, "Antal personer",
+        if remark:
+            ws.write_string(3, 0, remark, notice)
+        n_header = "Antal svarande" if metric.table == "hme" else "Antal personer"
+        headers = ["Mätdatum", BREAKDOWNS["forvaltning"].label_sv, n_header,
                    f"Värde ({metric.unit})"]
         for col, text in enumerate(headers):
             ws.write_string(4, col, neutralise(text), header)
         value_fmt = wb.add_format({"num_format": number_format(decimals(metric, publication))})
-        frame = frames[metric_id]
         for i, row in enumerate(frame.iter_rows(named=True), start=5):
             write(ws, i, 0, row["snapshot_date"])
             write(ws, i, 1, row["forvaltning"])
@@ -278,7 +488,8 @@ def workbook_bytes(
             else:
                 write(ws, i, 2, row["n"], count_fmt)
                 write(ws, i, 3, row["value"], value_fmt)
-        ws.write_string(frame.height + 6, 0, suppression_note, note)
+        if frame.height:  # an empty sheet says why above its header instead
+            ws.write_string(frame.height + 6, 0, suppression_note, note)
         ws.set_column(0, 0, 12)
         ws.set_column(1, 1, 28)
         ws.set_column(2, 3, 16)
@@ -286,38 +497,46 @@ def workbook_bytes(
 
     name = _sheet_name(DEFINITIONS_SHEET, used)
     contents.append((name, "Definition, population, enhet, minsta antal personer och källa för "
-                           "varje nyckeltal"))
+                           "varje nyckeltal", ""))
     ws = wb.add_worksheet(name)
-    columns = ["Id", "Nyckeltal", "Definition", "Population", "Enhet", "Minsta antal personer",
-               "Källa", "Anmärkning"]
+    columns = ["Nyckeltal", "Blad", "Definition", "Population", "Enhet",
+               "Minsta antal personer", "Källa", "Anmärkning"]
+    if load_log:  # the analyst's workbook: the id the command line takes
+        columns.append("Id (kommandoraden)")
     for col, text in enumerate(columns):
         ws.write_string(0, col, text, header)
+    sheet_of = {title: sheet for sheet, title, _ in contents}
     for i, metric_id in enumerate(metric_ids, start=1):
         metric = registry.get(metric_id)
-        values = [metric.id, metric.label_sv, metric.definition_sv, metric.population_text,
-                  metric.unit, getattr(cfg, metric.threshold), metric.source, metric.note_sv]
+        values = [metric.label_sv, sheet_of[metric.label_sv], metric.definition_sv,
+                  metric.population_text, metric.unit, getattr(cfg, metric.threshold),
+                  metric.source, metric.note_sv]
+        if load_log:
+            values.append(metric.id)
         for col, value in enumerate(values):
             write(ws, i, col, value)
     ws.write_string(len(metric_ids) + 2, 0, suppression_note, note)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 34)
+    ws.set_column(0, 1, 34)
     ws.set_column(2, 3, 60, wrap)
-    ws.set_column(4, 7, 18)
+    ws.set_column(4, 5, 14)
+    ws.set_column(6, 7, 40, wrap)
+    ws.set_column(8, 8, 34)
 
     if load_log:
         name = _sheet_name(LOAD_LOG_SHEET, used)
-        contents.append((name, "Inlästa filer: tidpunkt, fil, mätdatum, antal rader och källa"))
+        contents.append((name, "Inlästa filer: tidpunkt (svensk tid), fil, mätdatum, antal rader "
+                               "och källa", ""))
         ws = wb.add_worksheet(name)
-        log_headers = ["Inläsning", "Tidpunkt", "Fil", "SHA-256", "Mätdatum", "Rader",
-                       "Sekunder", "Källa"]
+        log_headers = ["Inläsning", "Tidpunkt (svensk tid)", "Fil", "Kontrollsumma (SHA-256)",
+                       "Mätdatum", "Rader", "Sekunder", "Källa"]
         for col, text in enumerate(log_headers):
             ws.write_string(0, col, text, header)
-        log = store.load_log(con).with_columns(
-            pl.col("source").replace(LOAD_SOURCES))
+        log = load_log_frame(con)
         for i, row in enumerate(log.iter_rows(), start=1):
             for col, value in enumerate(row):
-                write(ws, i, col, value)
+                write(ws, i, col, value, seconds_fmt if col == 6 else None)
         ws.set_column(0, 7, 18)
+        ws.set_column(1, 1, 20)
         ws.set_column(2, 3, 36)
 
     # The cover, written last (it describes the sheets) but placed first.
@@ -353,14 +572,23 @@ def workbook_bytes(
     row += 1
     cover.write_string(row, 0, "Innehåll", bold)
     row += 1
+    valued = sum(1 for _, _, held in contents if held == HAS_VALUES)
+    indicators = len(metric_ids)
+    cover.write_string(row, 0, f"{valued} av {indicators} nyckeltal har värden i uttaget; "
+                               'kolumnen "Värden" säger varför ett blad saknar dem.')
+    row += 1
     cover.write_string(row, 0, "Blad", header)
     cover.write_string(row, 1, "Innehåll", header)
-    for sheet, description in contents:
+    cover.write_string(row, 2, "Värden", header)
+    for sheet, description, held in contents:
         row += 1
         cover.write_url(row, 0, internal_link(sheet), string=neutralise(sheet))
         cover.write_string(row, 1, neutralise(description), wrap)
+        if held:
+            cover.write_string(row, 2, held, wrap)
     cover.set_column(0, 0, 34)
-    cover.set_column(1, 1, 100)
+    cover.set_column(1, 1, 60)
+    cover.set_column(2, 2, 70)
     cover.activate()
 
     wb.close()

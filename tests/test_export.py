@@ -82,11 +82,16 @@ def test_full_time_sheet_cell_by_cell(con):
 def test_definitions_sheet_lists_every_metric(con):
     ws = open_book(workbook_bytes(con))["Definitioner"]
     table = rows(ws)
-    assert table[0][:3] == ("Id", "Nyckeltal", "Definition")
-    ids = [r[0] for r in table[1 : 1 + len(registry.METRICS)]]
+    assert table[0][:3] == ("Nyckeltal", "Blad", "Definition")
+    assert table[0][8] == "Id (kommandoraden)"  # the analyst's workbook: the CLI's ids, last
+    ids = [r[8] for r in table[1 : 1 + len(registry.METRICS)]]
     assert ids == list(registry.METRICS)
+    assert [r[0] for r in table[1 : 1 + len(ids)]] == [m.label_sv for m in
+                                                        registry.METRICS.values()]
     median = table[1 + ids.index("social_worker_salary_median")]
     assert median[5] == 10  # its threshold, from settings
+    committee = rows(open_book(workbook_bytes(con, load_log=False))["Definitioner"])
+    assert "Id (kommandoraden)" not in committee[0]
 
 
 def test_load_log_sheet(con):
@@ -196,7 +201,8 @@ def test_cover_sheet_in_analysis_mode_for_the_whole_municipality(con, monkeypatc
 
 def test_municipality_without_the_setting(con, tmp_path, monkeypatch):
     monkeypatch.delenv("PERSONALPANELEN_MUNICIPALITY", raising=False)
-    assert export.municipality(con) == "Kommunen"  # the fixture's load is not the demo
+    unnamed = "Inte angivet i Personalpanelens inställningar"
+    assert export.municipality(con) == unnamed  # the fixture's load is not the demo
     con.execute("UPDATE load_log SET source = 'demo'")
     assert export.municipality(con) == "Exempelkommun (exempeldata)"
     assert cover_facts(open_book(workbook_bytes(con, ["headcount"])))["Kommun"] == (
@@ -204,9 +210,9 @@ def test_municipality_without_the_setting(con, tmp_path, monkeypatch):
     )
     con.execute("INSERT INTO load_log VALUES (2, now(), 'lista.xlsx', 'y', "
                 "[DATE '2026-11-01'], 1, 0, 'cli')")
-    assert export.municipality(con) == "Kommunen"  # real data beside the demo
+    assert export.municipality(con) == unnamed  # real data beside the demo
     empty = store.connect(tmp_path / "empty.duckdb")
-    assert export.municipality(empty) == "Kommunen"
+    assert export.municipality(empty) == unnamed
     empty.close()
 
 
@@ -219,7 +225,7 @@ def test_contents_link_every_other_sheet(con):
     assert [c.value for c in links] == book.sheetnames[1:]
     labels = {c.value: cover.cell(row=c.row, column=2).value for c in links}
     assert labels["Andel heltidsanställda"] == "Andel heltidsanställda"
-    assert labels["Socialsekreterare, lönespridnin"] == "Socialsekreterare, lönespridning P90/P10"
+    assert labels["Socialsekr., lönespridning kvot"] == "Socialsekreterare, lönespridning P90/P10"
     # no other sheet has a link
     assert not [c for ws in book.worksheets[1:] for row in ws.iter_rows() for c in row
                 if c.hyperlink is not None]

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 EXAMPLES_PER_RULE = 3
 """Findings printed as examples of one rule; the rest are counted."""
+# What to do about a refused batch (IngestReport.fixes), as the CLI does it.
+FIX_ADVICE = {
+    "snapshot_date": "Ange mätdatum för {files} med --snapshot-date ÅÅÅÅ-MM-DD och läs in igen.",
+    "mapping": ("Kolumnerna i {files} känns inte igen: ange en profil med --profile, eller "
+                "koppla kolumnerna på sidan Ladda upp (profilen sparas och används sedan här "
+                "också)."),
+    "file": "Rätta felen i {files} och läs in igen.",
+}
 
 
 def _date(text: str) -> date:
@@ -146,6 +154,8 @@ def _print(report: IngestReport) -> None:
         print(f"Totalt: {_counted(errors, 'fel', 'fel', error_rules)}, "
               f"{_counted(warnings, 'varning', 'varningar', warning_rules)}.", file=sys.stderr)
     print(report.summary(), file=sys.stdout if report.loaded else sys.stderr)
+    for kind, files in report.fixes().items():
+        print(FIX_ADVICE[kind].format(files=", ".join(files)), file=sys.stderr)
     if report.loaded:
         import settings
 

@@ -149,6 +149,13 @@ def rules(findings: list[Finding]) -> list[Rule]:
     return sorted(grouped.values(), key=lambda r: r.severity != ERROR)
 
 
+MISSING_SNAPSHOT_DATE = "Filen saknar mätdatum. Ange mätdatum (t.ex. 2025-11-01) och läs in igen."
+"""The error of an employment extract without a snapshot date: the fix is the date, not the file."""
+
+FIX_SNAPSHOT_DATE, FIX_MAPPING, FIX_FILE = "snapshot_date", "mapping", "file"
+"""What a refused batch needs (IngestReport.fixes): a snapshot date for files without one, the
+columns of files whose headers were not recognised mapped by hand, or the file corrected."""
+
 FINDING_HEADERS = {"severity": "Allvarlighet", "file": "Fil", "row": "Rad", "column": "Kolumn",
                    "message": "Meddelande"}
 
@@ -203,6 +210,25 @@ class IngestReport:
         for finding in self.findings:
             totals[finding.severity] = totals.get(finding.severity, 0) + rule_of(finding)[1]
         return totals[ERROR], totals[WARNING]
+
+    def fixes(self) -> dict[str, list[str]]:
+        """What stands between a refused batch and a load, in the order to do it, each with the
+        files it concerns: FIX_SNAPSHOT_DATE (files without a snapshot date: give one),
+        FIX_MAPPING (required columns not recognised: map them, or name a profile), FIX_FILE
+        (any other error: correct the file)."""
+        found: dict[str, list[str]] = {}
+        for finding in self.errors:
+            if finding.file in self.needs_mapping:
+                kind = FIX_MAPPING
+            elif finding.message == MISSING_SNAPSHOT_DATE:
+                kind = FIX_SNAPSHOT_DATE
+            else:
+                kind = FIX_FILE
+            files = found.setdefault(kind, [])
+            if finding.file not in files:
+                files.append(finding.file)
+        return {kind: found[kind] for kind in (FIX_SNAPSHOT_DATE, FIX_MAPPING, FIX_FILE)
+                if kind in found}
 
     def series(self, reference_month: int) -> list[str]:
         """Which series the loaded snapshots feed: the yearly indicators count the reference

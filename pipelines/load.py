@@ -34,6 +34,7 @@ import store
 from pipelines import normalise, pseudonymise, read, validate
 from pipelines.findings import (
     ERROR,
+    MISSING_SNAPSHOT_DATE,
     WARNING,
     Finding,
     IngestReport,
@@ -200,8 +201,7 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
     if table.extract.table == "employment" and "snapshot_date" not in frame.columns:
         report.needs_snapshot_date.append(file)
         report.findings.append(Finding(
-            ERROR, file, table.header_row, "Mätdatum",
-            "Filen saknar mätdatum. Ange mätdatum (t.ex. 2025-11-01) och läs in igen."))
+            ERROR, file, table.header_row, "Mätdatum", MISSING_SNAPSHOT_DATE))
         return None
     if pseudonymise.PNR in frame.columns and pseudonymise.PERSON_ID in frame.columns:
         frame = frame.drop(pseudonymise.PERSON_ID)  # the personnummer identifies the person

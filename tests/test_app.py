@@ -466,7 +466,7 @@ def test_upload_without_snapshot_date_asks_for_one(own_store):
     at = AppTest.from_file(APP, default_timeout=60).run()
     upload(at, "utan_datum.csv", _csv(None))
     assert not at.exception
-    assert any("saknar mätdatum" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "Ange mätdatum för utan" in at.error[0].value, [e.value for e in at.error]
     at.date_input(key="upload_date").set_value(date(2026, 5, 1)).run()
     at.button(key="upload_go").click().run()
     assert not at.exception
@@ -693,8 +693,8 @@ def test_an_uploaded_file_name_is_shown_as_text(own_store):
 
     upload(at, name, _csv(None))
     assert not at.exception, [e.value for e in at.exception]
-    warning = at.warning[0].value
-    assert not markup(warning) and name in text(warning), warning
+    refusal = at.error[0].value  # it names the file that needs a date
+    assert not markup(refusal) and name in text(refusal), refusal
     at.date_input(key="upload_date").set_value(date(2026, 5, 1)).run()
     at.button(key="upload_go").click().run()
     success = at.success[0].value

@@ -59,9 +59,10 @@ def test_errors_first_grouped_by_rule_with_counts_examples_and_a_count_line(env,
     assert lines[total + 1].strip().startswith("brus.csv, rad 42: Summarad")
     assert lines[total + 4].strip() == "… och 57 till."
     assert sum(line.startswith("  brus.csv") for line in lines) == 1 + 3 + 3 + 3
-    # a count line, then the outcome
-    assert lines[-2] == "Totalt: 16 fel (2 regler), 75 varningar (2 regler)."
-    assert lines[-1].startswith("Ingenting lästes in: 16 fel i ")
+    # a count line, the outcome, then what to do
+    assert lines[-3] == "Totalt: 16 fel (2 regler), 75 varningar (2 regler)."
+    assert lines[-2].startswith("Ingenting lästes in: 16 fel i ")
+    assert lines[-1] == "Rätta felen i brus.csv och läs in igen."
     assert not _PNR_LIKE.search(err), err
 
 

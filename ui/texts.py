@@ -273,14 +273,16 @@ UPLOAD_NO_FILES = "Välj minst en fil att läsa in."
 UPLOAD_PROGRESS = "Läser in …"
 UPLOAD_SUCCESS = "Inläst: {rows} rader från {files}. Mätdatum: {dates}."
 UPLOAD_SUCCESS_WARNINGS = " {count} varningar, se tabellen nedan."
-UPLOAD_REFUSED = (
-    "Ingenting lästes in: {count} fel hittades. Databasen är oförändrad. Rätta felen i "
-    "filen och läs in den igen."
-)
-UPLOAD_NEEDS_DATE = (
-    "Filen {files} saknar mätdatum. Ange mätdatum i fältet ”{field}” ovan och klicka på "
-    "”{button}” igen."
-)
+UPLOAD_REFUSED = "Ingenting lästes in: {count} fel hittades. Databasen är oförändrad."
+# What to do about a refused batch, one sentence per kind of fix (IngestReport.fixes)
+UPLOAD_FIX = {
+    "snapshot_date": "Ange mätdatum för {files} i fältet ”{field}” ovan och klicka på ”{button}” "
+                     "igen.",
+    "mapping": "Välj i formuläret nedan vilken kolumn i {files} som är vilken.",
+    "file": "Rätta felen i {files} (se valideringsrapporten nedan) och läs in igen.",
+}
+UPLOAD_READ_STANDARD = "{file} lästes med {reading}."
+UPLOAD_WARNINGS_ONE = " 1 varning, se tabellen nedan."
 UPLOAD_FINDINGS = "Valideringsrapport"
 UPLOAD_FINDINGS_NONE = "Inga fel eller varningar."
 UPLOAD_FINDINGS_DOWNLOAD = "Ladda ner valideringsrapporten"
@@ -289,6 +291,12 @@ UPLOAD_LOG = "Senaste inläsningar"
 UPLOAD_LOG_EMPTY = "Inga inläsningar ännu."
 UPLOAD_UNAVAILABLE = "Inläsningen är inte tillgänglig just nu: {error}"
 UPLOAD_FAILED = "Inläsningen avbröts av ett oväntat fel: {error}. Databasen är oförändrad."
+# The file uploader's own texts, in place of Streamlit's English ones (ui/uploads.py)
+UPLOADER_BROWSE = "Välj filer"
+UPLOADER_BROWSE_ONE = "Välj fil"
+UPLOADER_LIMITS = "Högst {mb} MB per fil: {types}"
+UPLOADER_DROP = "Släpp filerna här"
+UPLOADER_CHOSEN = "Valda: {files}"
 LOG_HEADERS = {
     "load_id": "Inläsning",
     "loaded_at": "Tidpunkt",

@@ -7,8 +7,9 @@ from datetime import date
 
 import streamlit as st
 
+import settings
 from metrics import programme
-from ui import auth, charts, data, plain, roles, texts
+from ui import auth, charts, data, plain, roles, texts, uploads
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLASH_KEY = "programme_flash"  # session state: a save's or import's message, after the rerun
@@ -138,8 +139,8 @@ if may_edit:
 
     st.subheader(texts.PROGRAMME_IMPORT_HEADER)
     st.warning(texts.PROGRAMME_IMPORT_WARNING, icon=":material/warning:")
-    upload = st.file_uploader(texts.PROGRAMME_IMPORT_FILE, type=["xlsx"],
-                              key="programme_upload")
+    upload = uploads.file_uploader(texts.PROGRAMME_IMPORT_FILE, ["xlsx"],
+                                   key="programme_upload", max_mb=settings.get().max_upload_mb)
     if st.button(texts.PROGRAMME_IMPORT_BUTTON, key="programme_import",
                  disabled=upload is None):
         try:

@@ -8,7 +8,7 @@ import streamlit as st
 
 import settings
 from pipelines.findings import dates_text, mask_personnummer
-from ui import auth, data, numbers, plain, roles, texts
+from ui import auth, data, numbers, plain, roles, texts, uploads
 
 # Session state keys. Comments, not docstrings: Streamlit's magic would write those on the page.
 REPORT_KEY = "upload_report"
@@ -41,19 +41,20 @@ def _show_report(report, files) -> None:
             files=", ".join(plain.md(f) for f in report.files),
             dates=dates_text(report.snapshot_dates),
         )
-        if report.warnings:
-            message += texts.UPLOAD_SUCCESS_WARNINGS.format(count=len(report.warnings))
+        warnings = report.counts()[1]
+        if warnings:
+            message += (texts.UPLOAD_WARNINGS_ONE if warnings == 1
+                        else texts.UPLOAD_SUCCESS_WARNINGS.format(count=numbers.number(warnings)))
         st.success(message, icon=":material/check_circle:")
         for line in report.series(settings.get().reference_month):
             st.caption(line)
     else:
-        if report.needs_snapshot_date:
-            st.warning(texts.UPLOAD_NEEDS_DATE.format(
-                files=", ".join(plain.md(f) for f in report.needs_snapshot_date),
-                field=texts.UPLOAD_DATE,
-                button=texts.UPLOAD_BUTTON), icon=":material/event:")
-        st.error(texts.UPLOAD_REFUSED.format(count=len(report.errors)),
-                 icon=":material/error:")
+        # What happened, then what to do: the date field, the mapping form or the file.
+        advice = [texts.UPLOAD_FIX[kind].format(
+            files=", ".join(plain.md(f) for f in files), field=texts.UPLOAD_DATE,
+            button=texts.UPLOAD_BUTTON) for kind, files in report.fixes().items()]
+        st.error(" ".join([texts.UPLOAD_REFUSED.format(
+            count=numbers.number(report.counts()[0])), *advice]), icon=":material/error:")
     _readings(report)
     _profile_editor(files, "report")
 
@@ -305,7 +306,16 @@ def _profile_editor(files, where: str) -> None:
 
 
 def _readings(report) -> None:
-    """Which profile read each file, with the way to fix it if the mapping is wrong."""
+    """How each file was read: the profile, with the way to fix it if the mapping is wrong, or
+    the standard headers."""
+    standard: dict[str, list[str]] = {}  # reading -> its files: one line for many files
+    for file, reading in report.readings.items():
+        if file not in report.profiles or data.profile_named(report.profiles[file]) is None:
+            standard.setdefault(reading, []).append(file)
+    for reading, files in standard.items():
+        st.info(texts.UPLOAD_READ_STANDARD.format(
+            file=", ".join(plain.md(f) for f in files), reading=plain.md(reading)),
+            icon=":material/description:")
     for i, (file, name) in enumerate(report.profiles.items()):
         profile = data.profile_named(name)
         if profile is None:
@@ -447,10 +457,9 @@ st.markdown(spec.intro)
 _broken_profiles()
 
 max_mb = settings.get().max_upload_mb
-files = st.file_uploader(
-    texts.UPLOAD_LABEL, type=["xlsx", "xlsm", "csv", "txt"], accept_multiple_files=True,
-    key="upload", help=texts.UPLOAD_HELP.format(mb=max_mb), max_upload_size=max_mb,
-    on_change=_forget_report,
+files = uploads.file_uploader(
+    texts.UPLOAD_LABEL, ["xlsx", "xlsm", "csv", "txt"], multiple=True, key="upload",
+    max_mb=max_mb, help=texts.UPLOAD_HELP.format(mb=max_mb), on_change=_forget_report,
 )
 snapshot_date = st.date_input(texts.UPLOAD_DATE, value=None, key="upload_date",
                               format="YYYY-MM-DD",

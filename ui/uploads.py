@@ -1,0 +1,80 @@
+"""st.file_uploader in Swedish.
+
+Streamlit 1.67 writes the uploader's own texts in English in its frontend, with no parameter to
+change them (streamlit/streamlit#13500 asks for one): the button "Upload", the line "50MB per
+file • XLSX, CSV", "Drag and drop files here" while a file is dragged over it, and each chosen
+file's size as "115.0KB". So a page asks for its uploader here: a style sheet (st.html with
+only a <style>, which takes no room on the page) hides those texts in that one uploader, keyed
+by its `st-key-<key>` class, and writes Swedish ones in their place; a caption under it names
+the chosen files with their sizes as Swedes write them ("115 kB").
+
+What stays English is what CSS cannot reach: the error tooltip on a file the browser refused
+("File must be 50.0MB or smaller."; the Swedish line says the limit), and labels only a screen
+reader reads ("Add files", "Remove <file>").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from pipelines.findings import mask_personnummer
+from ui import numbers, plain, texts
+
+
+def size_text(size: int) -> str:
+    """A file's size as Swedes write it: '512 byte', '223 kB', '1,2 MB' (1 kB = 1 000 byte)."""
+    if size < 1000:
+        return f"{size}{numbers.NBSP}byte"
+    if size < 999_500:
+        return f"{numbers.number(size / 1000)}{numbers.NBSP}kB"
+    return f"{numbers.number(size / 1_000_000, 1)}{numbers.NBSP}MB"
+
+
+def _css_string(text: str) -> str:
+    if "<" in text:
+        raise ValueError("a style sheet's text cannot hold '<'")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _replace(selector: str, text: str, size: str) -> str:
+    """Hide the element's own text (from screen readers too) and show `text` instead, in the
+    element's colour."""
+    return (f"{selector} {{visibility: hidden; font-size: 0;}}\n"
+            f"{selector}::after {{content: {_css_string(text)}; visibility: visible; "
+            f"font-size: {size};}}\n")
+
+
+def style_sheet(key: str, types: list[str], max_mb: int, multiple: bool) -> str:
+    """The <style> that puts the uploader keyed `key` in Swedish."""
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    limits = texts.UPLOADER_LIMITS.format(mb=max_mb, types=", ".join(f".{t}" for t in types))
+    return "<style>\n" + "".join([
+        _replace(f'{zone} [data-testid="stBaseButton-secondary"] p',
+                 texts.UPLOADER_BROWSE if multiple else texts.UPLOADER_BROWSE_ONE, "0.875rem"),
+        _replace(f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span', limits,
+                 "0.875rem"),
+        # While a file is dragged over the zone: the box right after the hidden <input>
+        # (with files chosen, the chips' box comes after it).
+        _replace(f'{zone} > input + div:not(:has([data-testid="stFileChips"])) > span',
+                 texts.UPLOADER_DROP, "1rem"),
+        # The size under each chosen file's name: the caption below gives it in Swedish.
+        f'{zone} [data-testid="stFileChipName"] + div {{display: none;}}\n',
+    ]) + "</style>"
+
+
+def file_uploader(label: str, types: list[str], *, key: str, max_mb: int,
+                  multiple: bool = False, help: str | None = None,
+                  on_change: Callable[[], None] | None = None):
+    """st.file_uploader (the same value: a file, a list of them or None) with Swedish texts,
+    and under it the chosen files with their sizes (a personnummer in a name masked, as the
+    load report does)."""
+    st.html(style_sheet(key, types, max_mb, multiple))
+    value = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key,
+                             help=help, max_upload_size=max_mb, on_change=on_change)
+    chosen = value if multiple else [value] if value is not None else []
+    if chosen:
+        st.caption(texts.UPLOADER_CHOSEN.format(files=", ".join(
+            f"{plain.md(mask_personnummer(f.name))} ({size_text(f.size)})" for f in chosen)))
+    return value

@@ -474,13 +474,15 @@ def workbook_bytes(
         if remark:
             ws.write_string(3, 0, remark, notice)
         n_header = "Antal svarande" if metric.table == "hme" else "Antal personer"
-        headers = ["Mätdatum", BREAKDOWNS["forvaltning"].label_sv, n_header,
+        by_year = reads_years(metric)  # sick leave, HME: a calendar year, dated 31 December
+        headers = ["År" if by_year else "Mätdatum", BREAKDOWNS["forvaltning"].label_sv, n_header,
                    f"Värde ({metric.unit})"]
         for col, text in enumerate(headers):
             ws.write_string(4, col, neutralise(text), header)
         value_fmt = wb.add_format({"num_format": number_format(decimals(metric, publication))})
         for i, row in enumerate(frame.iter_rows(named=True), start=5):
-            write(ws, i, 0, row["snapshot_date"])
+            day = row["snapshot_date"]
+            write(ws, i, 0, day.year if by_year and day else day)
             write(ws, i, 1, row["forvaltning"])
             if row["suppressed"]:
                 ws.write_string(i, 2, SUPPRESSED_MARK, right)

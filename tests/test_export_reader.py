@@ -262,7 +262,15 @@ def test_every_cell_is_for_its_reader(fixture_con, shown, publication, load_log)
     assert ("Id (kommandoraden)" in definitions) == load_log
 
 
-def test_hme_sheets_count_respondents(fixture_con, shown):
+def test_hme_sheets_count_respondents_by_year(fixture_con, shown):
     ws = sheet_of(open_book(workbook_bytes(fixture_con, ["hme_total"])), "hme_total")
-    assert [c.value for c in ws[5]] == ["Mätdatum", "Förvaltning", "Antal svarande",
-                                       "Värde (index)"]
+    assert [c.value for c in ws[5]] == ["År", "Förvaltning", "Antal svarande", "Värde (index)"]
+    assert ws["A6"].value == 2025  # the calendar year, not 2025-12-31
+
+
+def test_sick_leave_sheets_show_the_year(fixture_con, shown):
+    book = open_book(workbook_bytes(fixture_con, ["sick_leave_total", "headcount"]))
+    sick = sheet_of(book, "sick_leave_total")
+    assert sick["A5"].value == "År" and sick["A6"].value == 2025
+    headcount = sheet_of(book, "headcount")
+    assert headcount["A5"].value == "Mätdatum" and headcount["A6"].value.year == 2024

@@ -1,7 +1,8 @@
 """The one interpreter: metric record + filters + breakdown -> a protected frame.
 
 compute() returns one row per snapshot date and breakdown cell with the columns
-[snapshot_date, <breakdowns>, n, value, suppressed], disclosure rules applied.
+[snapshot_date, <breakdowns>, n, value, suppressed], disclosure rules applied (and `change`
+in publication mode).
 """
 
 from __future__ import annotations
@@ -127,7 +128,9 @@ def compute(
 ) -> pl.DataFrame:
     """One metric for every snapshot in [start, end], optionally only some förvaltningar,
     broken down by `by` (one of the tables of views()); cells hidden by the disclosure model
-    (disclosure.py) and, when `publication` is on, rounded as SCB publishes. Disclosure is
+    (disclosure.py) and, when `publication` is on, rounded as SCB publishes, with a column
+    `change`: each cell's change since the previous snapshot of the series, worked out from
+    the exact values and rounded like them (disclosure.round_for_publication). Disclosure is
     decided per snapshot, over every snapshot of the series, so the period only picks them.
     The yearly series (the default) counts the reference month's snapshots (the setting,
     November); `monthly` gives every snapshot, for a metric whose record allows it.
@@ -158,16 +161,18 @@ def compute(
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
     valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
-    in_period = pl.col("snapshot_date").is_in(valued.implode())
+    shown = cells.filter(pl.col("snapshot_date").is_in(valued.implode())).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("n", "value")
+    )
+    if publication:  # rounded, with the change since the previous snapshot from exact values
+        shown = disclosure.round_for_publication(shown, metric, over=by)
+    in_period = pl.lit(True)
     if start is not None:
         in_period &= pl.col("snapshot_date") >= start
     if end is not None:
         in_period &= pl.col("snapshot_date") <= end
-    shown = cells.filter(in_period).with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("n", "value")
-    )
-    return disclosure.round_for_publication(shown, metric) if publication else shown
+    return shown.filter(in_period)
 
 
 T = TypeVar("T")

@@ -35,7 +35,8 @@ null and suppressed = true, and is written as SUPPRESSED_MARK wherever a person 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 
@@ -288,49 +289,149 @@ def _null_space(eqs, hidden: list[bool]) -> tuple[dict[int, int], np.ndarray]:
     return column, np.eye(len(column)) - fixed.T @ fixed
 
 
+# --- publication mode (docs/disclosure.md, "Publication mode") --------------------------------
+
 # Units that are counts of persons or of their work: published rounded like SCB's counts.
 COUNT_UNITS = ("personer", "anställningar", "årsarbetare")
-# Units that are shares: published as whole percentages (or percentage points).
+# Units of percentages. Those that are a share of the persons a cell counts (n x value / 100
+# is a count of persons, or a difference of two) are published as whole percent, so that a
+# published n and share do not give the exact n and numerator back.
 SHARE_UNITS = ("%", "procentenheter")
+# Percentages that are no share of persons (of hours, of salaries, a mean of rates): n x value
+# gives no count, so their decimals hide nothing and they keep them. A new percentage is a
+# share of persons unless it is named here (tests/test_publication.py checks both on the demo).
+NOT_PERSON_SHARES = frozenset({
+    "sick_leave_total", "sick_leave_long_share", "sick_leave_women", "sick_leave_men",
+    "sick_leave_age_29", "sick_leave_age_30_49", "sick_leave_age_50", "hourly_hours_share",
+    "mean_contracted_rate", "mean_actual_rate", "women_salary_share_of_men",
+    "education_pay_premium", "social_worker_salary_spread_relative",
+})
+# From this published n on, shares of persons are published as whole percent; below, to 5.
 SHARE_FINE_FROM = 100
-"""From this published n on, shares are published as whole percent; below, to 5 percent."""
+# What a reader of a published table, the pack or the Excel file is told about the rounding.
+ROUNDING_NOTE = (
+    "Avrundade värden: antal till närmaste 10 (100 från 1 000), löner till närmaste 100 kr "
+    "och andelar av personer till hela procent (jämna 5 procent i grupper under 100 personer). "
+    "Förändringar räknas på de exakta värdena och avrundas på samma sätt; en förändring som "
+    "blir 0 vid avrundningen skrivs som mindre än halva steget."
+)
+
+
+def person_share(metric) -> bool:
+    """Whether the metric is a share of the persons it counts (published to whole percent)."""
+    return metric.unit in SHARE_UNITS and metric.id not in NOT_PERSON_SHARES
+
+
+def rounded(metric) -> bool:
+    """Whether publication mode rounds the metric to a step coarser than its decimals."""
+    return metric.unit in (*COUNT_UNITS, "kr") or person_share(metric)
 
 
 def decimals(metric, publication: bool = False) -> int:
     """The decimals a metric's values are shown, exported and stored with in a view."""
-    if publication and (metric.unit in COUNT_UNITS or metric.unit in SHARE_UNITS):
+    if publication and rounded(metric):
         return 0
     return metric.decimals
 
 
+def shown(metric, publication: bool = False):
+    """The metric with the decimals its values are shown with in this mode (for formatting:
+    ui.numbers takes a metric's unit and decimals)."""
+    places = decimals(metric, publication)
+    return metric if places == metric.decimals else replace(metric, decimals=places)
+
+
 def round_as_shown(frame: pl.DataFrame, metric, publication: bool = False) -> pl.DataFrame:
-    """Values rounded to the decimals they are shown with (what the CLI and the Excel write)."""
-    return frame.with_columns(pl.col("value").round(decimals(metric, publication),
-                                                    mode="half_away_from_zero"))
+    """Values (and the published change, where there is one) rounded to the decimals they are
+    shown with (what the CLI and the Excel write)."""
+    places = decimals(metric, publication)
+    return frame.with_columns(pl.col(c).round(places, mode="half_away_from_zero")
+                              for c in ("value", "change") if c in frame.columns)
 
 
-def round_for_publication(frame: pl.DataFrame, metric) -> pl.DataFrame:
+def _nearest(expr: pl.Expr, step) -> pl.Expr:
+    return (expr / step).round(mode="half_away_from_zero") * step
+
+
+def _count(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.abs() < 1000).then(_nearest(expr, 10)).otherwise(_nearest(expr, 100))
+
+
+def step(metric) -> pl.Expr | None:
+    """The step a published value is rounded to, from the published row (`value`, `n`); None
+    where publication keeps the metric's decimals."""
+    if metric.unit in COUNT_UNITS:
+        return pl.when(pl.col("value").abs() < 1000).then(10).otherwise(100)
+    if person_share(metric):
+        return pl.when(pl.col("n") < SHARE_FINE_FROM).then(5).otherwise(1)
+    if metric.unit == "kr":
+        return pl.lit(100)
+    return None
+
+
+def change_step(metric, *rows) -> float | None:
+    """The step a published change between published rows (mappings with value and n) is
+    rounded to: the coarser of theirs. None where the metric keeps its decimals."""
+    expr = step(metric)
+    if expr is None:
+        return None
+    frame = pl.DataFrame({"value": [float(r["value"]) for r in rows],
+                          "n": [r["n"] for r in rows]}, schema={"value": pl.Float64,
+                                                                "n": pl.Int64})
+    return float(frame.select(expr.max()).item())
+
+
+def round_for_publication(frame: pl.DataFrame, metric,
+                          over: Sequence[str] | None = None) -> pl.DataFrame:
     """Publication mode (metric-definitions.md §0.9, as SCB publishes): counts and årsarbetare
     to the nearest 10 below 1 000 and the nearest 100 from 1 000, salaries to the nearest
-    100 kr, shares to whole percent (to 5 percent in groups of under 100 persons), everything
-    else to the metric's decimals. Shares are computed before rounding. So a reader cannot
-    work the exact n back from a published n and share (tests/test_attack.py checks it on the
-    demo): with whole percents, n = 20 and 72 % would fit only 13 of 18."""
-    def nearest(expr: pl.Expr, step: int) -> pl.Expr:
-        return (expr / step).round(mode="half_away_from_zero") * step
+    100 kr, shares of persons to whole percent (to 5 percent in groups of under 100 persons),
+    everything else to the metric's decimals. Shares are computed before rounding. So a reader
+    cannot work the exact n back from a published n and share (tests/test_attack.py checks it
+    on the demo): with whole percents, n = 20 and 72 % would fit only 13 of 18.
 
-    def count(expr: pl.Expr) -> pl.Expr:
-        return pl.when(expr.abs() < 1000).then(nearest(expr, 10)).otherwise(nearest(expr, 100))
-
+    With `over` (the breakdown columns of a series, [] for a total), a column `change`: the
+    change of each cell since the previous snapshot of the frame, worked out from the exact
+    values and rounded to the coarser step of the two published values (or to the metric's
+    decimals); null for the first snapshot and where either cell is hidden."""
     if metric.unit in COUNT_UNITS:
-        value = count(pl.col("value"))
-    elif metric.unit in SHARE_UNITS:
-        value = pl.when(count(pl.col("n")) < SHARE_FINE_FROM).then(nearest(pl.col("value"), 5)) \
-            .otherwise(nearest(pl.col("value"), 1))
+        value = _count(pl.col("value"))
+    elif person_share(metric):
+        value = pl.when(_count(pl.col("n")) < SHARE_FINE_FROM) \
+            .then(_nearest(pl.col("value"), 5)).otherwise(_nearest(pl.col("value"), 1))
     elif metric.unit == "kr":
-        value = nearest(pl.col("value"), 100)
+        value = _nearest(pl.col("value"), 100)
     else:
-        value = pl.col("value").round(decimals(metric, publication=True),
-                                      mode="half_away_from_zero")
-    return frame.with_columns(count(pl.col("n")).cast(pl.Int64).alias("n"),
-                              value.alias("value"))
+        value = pl.col("value").round(metric.decimals, mode="half_away_from_zero")
+    published = frame.with_columns(_count(pl.col("n")).cast(pl.Int64).alias("n"),
+                                   value.alias("value"))
+    if over is None:
+        return published
+    return _with_change(frame, published, metric, list(over))
+
+
+def _with_change(exact: pl.DataFrame, published: pl.DataFrame, metric,
+                 keys: list[str]) -> pl.DataFrame:
+    """published with `change` (round_for_publication), each cell matched on `keys` with its
+    cell at the frame's previous snapshot date."""
+    by_step = step(metric)
+    rows = published.with_columns(
+        exact["value"].alias("_exact"),
+        (pl.lit(None, dtype=pl.Float64) if by_step is None else by_step).alias("_step"))
+    dates = rows["snapshot_date"].unique().sort()
+    previous = pl.DataFrame({"snapshot_date": dates[1:], "_previous": dates[:-1]},
+                            schema={"snapshot_date": dates.dtype, "_previous": dates.dtype})
+    before = rows.select(pl.col("snapshot_date").alias("_previous"), *keys,
+                         pl.col("_exact").alias("_exact_before"),
+                         pl.col("_step").alias("_step_before"))
+    joined = (rows.join(previous, on="snapshot_date", how="left", maintain_order="left")
+              .join(before, on=["_previous", *keys], how="left", nulls_equal=True,
+                    maintain_order="left"))
+    exact_change = pl.col("_exact") - pl.col("_exact_before")
+    if by_step is None:
+        change = exact_change.round(metric.decimals, mode="half_away_from_zero")
+    else:
+        change = _nearest(exact_change, pl.max_horizontal("_step", "_step_before"))
+    change = pl.when(change == 0).then(0.0).otherwise(change)  # no "-0"
+    return joined.with_columns(change.cast(pl.Float64).alias("change")).select(
+        *published.columns, "change")

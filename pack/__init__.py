@@ -100,11 +100,14 @@ def _cell(value: float | int | None, hidden: bool, places: int) -> str:
 
 
 def _change(latest: dict, previous: dict | None, shown: Metric) -> str:
+    """The change since the previous year as printed: the exact change rounded like the
+    values (the rows' `change`, compute(publication=True)), never the difference of two
+    rounded values (numbers.published_change)."""
     if previous is None:
         return texts.PACK_NO_PREVIOUS
     if latest["suppressed"] or previous["suppressed"]:
         return SUPPRESSED_MARK
-    return numbers.metric_change(latest["value"] - previous["value"], shown)
+    return numbers.published_change(latest, previous, shown)
 
 
 def _suppression_note(hidden: int, metric: Metric) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from fractions import Fraction
 
 import polars as pl
 import pytest
@@ -270,3 +271,145 @@ def test_a_period_window_shows_the_same_cells(demo):
         window = compute(demo, metric_id, by=by, start=latest, end=latest)
         assert window.equals(whole)
         assert window["suppressed"].any() and not window["suppressed"].all(), metric_id
+
+
+# --- publication mode: the published change beside the rounded values -------------------------
+#
+# The change since the previous snapshot is worked out from the exact values and rounded like
+# them (disclosure.round_for_publication), so it tells a reader a little more than the two
+# rounded values do. These tests put every published change of a series beside its values, as
+# a reader with every year's pack (or the dashboard's period filter) can, and solve for what
+# is left of each exact value: it must never come down to one.
+
+
+def _half_up(x: Fraction, step: int) -> Fraction:
+    """x rounded to the step as polars' half_away_from_zero rounds it (exactly)."""
+    q = abs(x) / step
+    rounded = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)
+    return (rounded if x >= 0 else -rounded) * step
+
+
+def _count_range(shown: int) -> tuple[int, int]:
+    """The exact counts that publish as `shown` (to 10 below 1 000, to 100 from it)."""
+    if shown < 1000:
+        return max(0, shown - 5), shown + 4
+    if shown == 1000:
+        return 995, 1049
+    return shown - 50, shown + 49
+
+
+def _change_range(change: int, step: int) -> tuple[int, int]:
+    """The exact integer changes that publish as `change` at `step`."""
+    half = step // 2
+    if change > 0:
+        return change - half, change + half - 1
+    if change < 0:
+        return change - half + 1, change + half
+    return -half + 1, half - 1
+
+
+def count_candidates(values: list, changes: list) -> list[int]:
+    """How many exact counts remain possible for each published value of a series, given
+    every published value and change (a difference-constraint system: its shortest paths are
+    the tight integer bounds). Hidden values (None) bound nothing."""
+    m = len(values)
+    big = 10 ** 9
+    dist = [[0 if i == j else big for j in range(m + 1)] for i in range(m + 1)]
+
+    def at_most(i, j, w):  # x_j - x_i <= w (node 0 is zero)
+        dist[i][j] = min(dist[i][j], w)
+
+    for t, shown in enumerate(values, 1):
+        if shown is not None:
+            low, high = _count_range(int(shown))
+            at_most(0, t, high)
+            at_most(t, 0, -low)
+    for t in range(1, m):
+        if changes[t] is not None and values[t] is not None and values[t - 1] is not None:
+            step = max(10 if abs(v) < 1000 else 100 for v in (values[t], values[t - 1]))
+            low, high = _change_range(int(changes[t]), step)
+            at_most(t, t + 1, high)
+            at_most(t + 1, t, -low)
+    for k in range(m + 1):
+        for i in range(m + 1):
+            for j in range(m + 1):
+                if dist[i][k] + dist[k][j] < dist[i][j]:
+                    dist[i][j] = dist[i][k] + dist[k][j]
+    return [dist[0][t] + dist[t][0] + 1 for t in range(1, m + 1) if values[t - 1] is not None]
+
+
+def test_published_changes_leave_every_count_uncertain(demo):
+    # 1 552 -> 1 527: 1 600 and 1 500 with "mindre än ±50" leave 1 550-1 598 and 1 501-1 549.
+    assert count_candidates([1600, 1500], [None, 0]) == [49, 49]
+    assert count_candidates([1600, 1500], [None, None]) == [100, 100]
+    assert count_candidates([110, 100], [None, 0]) == [4, 4]
+    fewest = {}
+    for metric_id in ("headcount", "hourly_paid_persons", "retirements_forecast"):
+        for by in ([], ["forvaltning"]):
+            frame = compute(demo, metric_id, by=by, publication=True).sort(
+                [*by, "snapshot_date"])
+            for series in (frame.partition_by(by) if by else [frame]):
+                left = count_candidates(series["value"].to_list(), series["change"].to_list())
+                fewest[(metric_id, *by)] = min(left)
+    # Without the changes every count keeps 10 (or 100) possible values; with them, a long
+    # series narrows some, but never to one.
+    assert min(fewest.values()) >= 2, fewest
+
+
+def _share_rounds_to(share: Fraction, shown: int, step: int) -> bool:
+    return _half_up(share, step) == shown
+
+
+def _pairs(n_shown: int, percent: int, numerators: int) -> list[tuple[int, int, Fraction]]:
+    """(n, numerator, exact share) that publish as n_shown and percent, with the numerator
+    rule a reader knows (0 or at least 5 on the counted side, and on the other too for a share
+    of gender)."""
+    step = 5 if n_shown < 100 else 1
+    low, high = _count_range(n_shown)
+    found = []
+    for n in range(max(1, low), high + 1):
+        for k in range(n + 1):
+            if 0 < k < 5 or (numerators == 2 and 0 < n - k < 5):
+                continue
+            share = Fraction(100 * k, n)
+            if _share_rounds_to(share, percent, step):
+                found.append((n, k, share))
+    return found
+
+
+def share_candidates(rows: list[dict], numerators: int) -> list[set[int]]:
+    """For each shown row of a share's series (published n, value and change), the exact n
+    still possible once every published change is put beside the values."""
+    sets = [_pairs(r["n"], int(r["value"]), numerators) if not r["suppressed"] else None
+            for r in rows]
+
+    def linked(t, later, earlier):  # whether the change of row t fits two candidates
+        change = rows[t]["change"]
+        if change is None:
+            return True
+        step = max(5 if rows[i]["n"] < 100 else 1 for i in (t, t - 1))
+        return _half_up(later[2] - earlier[2], step) == change
+
+    forward = list(sets)
+    for t in range(1, len(rows)):
+        if forward[t] is not None and forward[t - 1] is not None:
+            forward[t] = [x for x in forward[t] if any(linked(t, x, y) for y in forward[t - 1])]
+    both = list(forward)
+    for t in range(len(rows) - 2, -1, -1):
+        if both[t] is not None and both[t + 1] is not None:
+            both[t] = [y for y in both[t] if any(linked(t + 1, x, y) for x in both[t + 1])]
+    return [{n for n, _, _ in s} for s in both if s is not None]
+
+
+def test_published_changes_do_not_undo_the_share_rounding(demo):
+    fewest = {}
+    for metric_id, numerators in (("managers_women_share", 2), ("preschool_men_share", 2),
+                                  ("turnover", 1), ("full_time_share", 1)):
+        frame = compute(demo, metric_id, by=["forvaltning"], publication=True).sort(
+            "forvaltning", "snapshot_date")
+        for series in frame.partition_by("forvaltning"):
+            if series["n"].max() is None or series["n"].max() >= 1000:
+                continue  # a hundred possible n per value: nothing to find quickly
+            left = share_candidates(series.to_dicts(), numerators)
+            fewest[(metric_id, series["forvaltning"][0])] = min(map(len, left), default=99)
+    assert fewest and min(fewest.values()) >= 2, fewest

@@ -8,12 +8,13 @@ what a value means is the registry's business (metrics/).
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import polars as pl
 import streamlit as st
 
 import settings
-from metrics import kolada, registry, targets
+from metrics import disclosure, kolada, registry, targets
 from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK
@@ -81,6 +82,12 @@ def cell_text(value: float | None, suppressed: bool, decimals: int) -> str:
     return SUPPRESSED_MARK if suppressed else numbers.number(value, decimals)
 
 
+def shown_decimals(frame: pl.DataFrame, metric: Metric) -> int:
+    """The decimals of a frame's values: fewer in publication mode (a frame of
+    compute(publication=True), which has the column `change`), so '70 %', not '70,0 %'."""
+    return disclosure.decimals(metric, publication="change" in frame.columns)
+
+
 def values_table(frame: pl.DataFrame, metric: Metric, *, yearly: bool) -> pl.DataFrame:
     """The total per snapshot as the table shows it: hidden cells as '..'."""
     rows = zip(frame["snapshot_date"].to_list(), frame["n"].to_list(),
@@ -90,7 +97,7 @@ def values_table(frame: pl.DataFrame, metric: Metric, *, yearly: bool) -> pl.Dat
     value_header = texts.TABLE_VALUE.format(unit=metric.unit)
     return pl.DataFrame(
         [(period_label(d, yearly), cell_text(n, hidden, 0),
-          cell_text(v, hidden, metric.decimals)) for d, n, v, hidden in rows],
+          cell_text(v, hidden, shown_decimals(frame, metric))) for d, n, v, hidden in rows],
         schema=[date_header, n_header, value_header], orient="row",
     )
 
@@ -99,7 +106,7 @@ def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly:
                     labels: dict | None = None) -> pl.DataFrame:
     """A breakdown over time as a wide table: one row per group, one column per period."""
     label = BREAKDOWNS[column].label_sv
-    cells = [cell_text(v, h, metric.decimals)
+    cells = [cell_text(v, h, shown_decimals(frame, metric))
               for v, h in zip(frame["value"].to_list(), frame["suppressed"].to_list(),
                               strict=True)]
     groups = [labels.get(g, g) if labels else g for g in frame[column].to_list()]
@@ -111,19 +118,23 @@ def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly:
     return long.pivot(on="period", index=label, values="cell", maintain_order=True)
 
 
-def delta_args(latest: tuple, previous: tuple | None, metric: Metric, yearly: bool) -> dict:
+def delta_args(latest: Row, previous: Row | None, metric: Metric, yearly: bool) -> dict:
     """st.metric arguments for the change since the previous snapshot, coloured by the
-    metric's direction (neutral when it has none)."""
+    metric's direction (neutral when it has none). In publication mode (rows of a frame
+    with the exact change, compute(publication=True)) the change is the exact one rounded like
+    the values, or 'mindre än' half the step where it rounds to 0, never the difference of
+    two rounded values."""
     if previous is None:
         return {"delta": texts.NO_PREVIOUS, "delta_color": "off", "delta_arrow": "off"}
-    (_, latest_value, latest_hidden), (prev_date, prev_value, prev_hidden) = latest, previous
-    since = texts.CHANGE_SINCE.format(date=period_label(prev_date, yearly))
-    if latest_hidden or prev_hidden:
+    since = texts.CHANGE_SINCE.format(date=period_label(previous.date, yearly))
+    if latest.suppressed or previous.suppressed:
         return {"delta": None}
-    change = latest_value - prev_value
-    text = numbers.metric_change(change, metric)
+    if latest.published:
+        text = numbers.published_change(latest._asdict(), previous._asdict(), metric)
+    else:
+        text = numbers.metric_change(latest.value - previous.value, metric)
     colour = {True: "normal", False: "inverse", None: "off"}[metric.higher_is_better]
-    if text.startswith("±"):
+    if not text.startswith(("+", numbers.MINUS)):  # no change, or none that can be shown
         return {"delta": text, "delta_color": "off", "delta_arrow": "off",
                 "delta_description": since}
     return {"delta": text, "delta_color": colour, "delta_description": since}
@@ -149,10 +160,25 @@ def target_badge(metric: Metric, target: targets.Target,
     return assessment
 
 
-def latest_rows(frame: pl.DataFrame) -> tuple[tuple, tuple | None]:
-    """(date, value, suppressed) of the last and the second-last snapshot of a total."""
-    rows = list(zip(frame["snapshot_date"].to_list()[-2:], frame["value"].to_list()[-2:],
-                    frame["suppressed"].to_list()[-2:], strict=True))
+class Row(NamedTuple):
+    """One snapshot of a total as the headline and the overview's cards read it; `change` is
+    the published change (publication mode only, else None and `published` false)."""
+
+    date: date
+    value: float | None
+    suppressed: bool
+    n: int | None = None
+    change: float | None = None
+    published: bool = False
+
+
+def latest_rows(frame: pl.DataFrame) -> tuple[Row, Row | None]:
+    """The last and the second-last snapshot of a total (a frame of compute(); one in
+    publication mode has the column `change`)."""
+    published = "change" in frame.columns
+    tail = frame.tail(2)
+    rows = [Row(r["snapshot_date"], r["value"], r["suppressed"], r["n"], r.get("change"),
+                published) for r in tail.iter_rows(named=True)]
     return rows[-1], (rows[-2] if len(rows) > 1 else None)
 
 
@@ -308,24 +334,26 @@ def _span_method_caption(shown: list[date]) -> None:
             st.caption(text.format(dates=", ".join(dates)))
 
 
-def _headline(metric: Metric, total: pl.DataFrame, latest: tuple, previous: tuple | None,
+def _headline(metric: Metric, total: pl.DataFrame, latest: Row, previous: Row | None,
               yearly: bool) -> None:
-    latest_date, latest_value, latest_hidden = latest
     n_latest = total["n"].to_list()[-1]
     value_col, date_col, n_col = st.columns(3)
+    rounded = latest.published and disclosure.rounded(metric)
     with value_col:
         word = numbers.word_unit(metric.unit)  # in the label, so the figure fits its card
         st.metric(
             texts.LATEST_VALUE_UNIT.format(unit=metric.unit) if word else texts.LATEST_VALUE,
-            SUPPRESSED_MARK if latest_hidden
-            else numbers.metric_value(latest_value, metric, short=True),
-            help=texts.OVERVIEW_SUPPRESSED if latest_hidden else None,
+            SUPPRESSED_MARK if latest.suppressed
+            else numbers.metric_value(latest.value, disclosure.shown(metric, latest.published),
+                                      short=True),
+            help=(texts.OVERVIEW_SUPPRESSED if latest.suppressed
+                  else texts.ROUNDED_VALUE_HELP if rounded else None),
             border=True, height="stretch",
             **delta_args(latest, previous, metric, yearly),
         )
     with date_col:
         st.metric(texts.LATEST_YEAR if yearly else texts.LATEST_DATE,
-                  period_label(latest_date, yearly), border=True, height="stretch")
+                  period_label(latest.date, yearly), border=True, height="stretch")
     with n_col:
         noun = "svarande" if metric.table == "hme" else "personer"
         st.metric(texts.PERSONS_IN_BASE,

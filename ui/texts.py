@@ -6,7 +6,7 @@ labels from the canonical schema (pipelines/schema.py); this module holds the re
 
 from __future__ import annotations
 
-from metrics import export
+from metrics import disclosure, export
 
 APP_TITLE = "Personalpanelen"
 APP_ICON = ":material/groups:"
@@ -140,11 +140,7 @@ FILTER_REFERENCE_MONTH = (
 )
 FILTER_PERIOD_SINGLE = "Mätdatum: {date}"
 FILTER_PUBLICATION = "Publiceringsläge (avrundat som SCB)"
-FILTER_PUBLICATION_HELP = (
-    "För handlingar som blir allmänna: antal avrundas till närmaste 10 (100 från 1 000), "
-    "löner till närmaste 100 kr och andelar till hela procent (till jämna 5 procent i grupper "
-    "under 100 personer). Andelar beräknas före avrundning."
-)
+FILTER_PUBLICATION_HELP = "För handlingar som blir allmänna. " + disclosure.ROUNDING_NOTE
 FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen"
 FILTER_RETIREMENT_AGE_HELP = (
     "Ålder då en pensionsavgång räknas i prognosen och i personalomsättningen utom "
@@ -162,6 +158,14 @@ LATEST_YEAR = "År"
 PERSONS_IN_BASE = "Antal i underlaget"
 CHANGE_SINCE = "sedan {date}"
 NO_PREVIOUS = "inget tidigare värde"
+# Publication mode: a change from exact values that rounds to 0 ({change}: "±50 personer").
+CHANGE_WITHIN_ROUNDING = "mindre än {change}"
+CHANGE_UNKNOWN = "visas inte"
+ROUNDED_VALUE_HELP = (
+    "Avrundat värde (publiceringsläge). Förändringen är räknad på de exakta värdena och "
+    "avrundad på samma sätt, så den kan skilja sig från skillnaden mellan två avrundade "
+    "värden."
+)
 MORE_METRICS = "Fler nyckeltal"
 SCALE_TITLE = {"socialsekreterare": "Lönefördelning över tid"}
 SCALE_LABELS = {"social_worker_salary_p10": "P10", "social_worker_salary_p25": "P25",
@@ -211,9 +215,7 @@ SUPPRESSED_CAPTION_MANY = (
     "visas."
 )
 SUPPRESSED_LEGEND = "”{mark}” = värdet visas inte (för få personer)."
-PUBLICATION_ON = (
-    "Publiceringsläge: antal, löner och andelar är avrundade som när SCB publicerar."
-)
+PUBLICATION_ON = "Publiceringsläge. " + disclosure.ROUNDING_NOTE
 NO_DATA_FOR_TABLE = {
     "employment": (
         "Inga anställningsuppgifter är inlästa ännu. Ladda upp ett anställningsuttag under "

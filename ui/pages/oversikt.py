@@ -5,7 +5,7 @@ behind the sparkline; a card without a target says nothing about status."""
 
 import streamlit as st
 
-from metrics import registry, targets
+from metrics import disclosure, registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
 from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
 from ui.indicator import delta_args, latest_rows, md, target_badge, unavailable_reason
@@ -26,7 +26,7 @@ else:
     total = data.metric_frame("headcount", **chosen.compute_args(headcount))
     log = data.load_log(1)
     if total.height:
-        (latest_date, persons, hidden), _ = latest_rows(total)
+        (latest_date, persons, hidden, *_), _ = latest_rows(total)
         basis = {"date": latest_date.isoformat(),
                  "persons": SUPPRESSED_MARK if hidden else numbers.count(int(persons))}
         if auth.may(roles.ANALYST):  # the load log (file names) is not for a viewer
@@ -64,8 +64,9 @@ else:
                     change.pop("delta_description", None)  # too wide for a card
                     st.metric(
                         metric.label_sv,
-                        SUPPRESSED_MARK if latest[2]
-                        else numbers.metric_value(latest[1], metric, short=True),
+                        SUPPRESSED_MARK if latest.suppressed
+                        else numbers.metric_value(
+                            latest.value, disclosure.shown(metric, latest.published), short=True),
                         label_visibility="collapsed",
                         **change,
                     )

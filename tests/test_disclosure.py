@@ -165,3 +165,14 @@ def test_a_zero_numerator_is_not_a_small_group():
     frame = pl.DataFrame({"n": [8, 8, 8, 3, None], "count": [0, 4, 5, 0, 0]})
     rule = frame.select(small(pl.col("n"), [pl.col("count")], 5)).to_series()
     assert rule.to_list() == [False, True, False, True, True]
+
+
+def test_publication_rounds_shares_of_persons_only():
+    # Sick leave is a share of hours: n x value counts nobody, so it keeps its decimal (Kolada
+    # publishes 6,8 too). The full-time share counts persons: to 5 percent under n 100.
+    frame = pl.DataFrame({"n": [40, 40], "value": [6.84, 72.5]})
+    sick = round_for_publication(frame, registry.get("sick_leave_total"))
+    assert sick["value"].to_list() == [6.8, 72.5]
+    share = round_for_publication(frame, registry.get("full_time_share"))
+    assert share["value"].to_list() == [5, 75]
+    assert sick["n"].to_list() == share["n"].to_list() == [40, 40]

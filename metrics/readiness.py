@@ -156,7 +156,7 @@ def _coverage(metric_id: str, group: TargetGroup, label_sv: str, label_en: str) 
         ),
         population_sv=(
             f"{POPULATION_NOTE} i målgruppen {group.label.lower()}: SSYK "
-            f"{', '.join(group.ssyk)} (koder eller grupper i training_courses.toml)."
+            f"{', '.join(group.ssyk)} (yrkeskoder eller grupper av dem)."
         ),
         unit="%",
         columns=("course", "course_date"),
@@ -170,8 +170,8 @@ def _coverage(metric_id: str, group: TargetGroup, label_sv: str, label_en: str) 
         note_sv=(
             "Kurserna läses ur utbildningsuttaget; en kurs räknas från sitt kursdatum till "
             f"och med {group.months} månader senare. Ett år utan utbildningsuttag i fönstret "
-            "ger inget värde (inte noll). Målgrupp och kurser ändras i "
-            "metrics/training_courses.toml."
+            "ger inget värde (inte noll). Målgrupp och kurser följer kommunens regel för "
+            "fortbildning (kan ändras av administratören)."
         ),
     )
 
@@ -179,7 +179,7 @@ def _coverage(metric_id: str, group: TargetGroup, label_sv: str, label_en: str) 
 def _crisis(metric_id: str, admin: tuple[str, ...], **fields) -> Metric:
     population_sv = (
         f"{POPULATION_NOTE} med administrativa yrken, chefer inräknade: SSYK "
-        f"{', '.join(admin)} (koder eller grupper i administrative_staff.toml)."
+        f"{', '.join(admin)} (yrkeskoder eller grupper av dem)."
     )
     base = dict(
         id=metric_id,
@@ -200,7 +200,8 @@ def build(training: dict, administrative: dict) -> tuple[Metric, ...]:
     placement_note = (
         "En placering gäller från året för dess första rad i krisplaceringsregistret (registret "
         "har inget slutdatum). Ett år som registret saknar ger inget värde. Vem som räknas som "
-        "administrativ personal ändras i metrics/administrative_staff.toml."
+        "administrativ personal följer kommunens regel för administrativ personal (kan ändras "
+        "av administratören)."
     )
     return (
         _coverage("training_coverage_licensed", licensed,

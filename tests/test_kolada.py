@@ -359,6 +359,28 @@ def test_indicator_page_has_the_comparison_tab(kolada_app):
     assert any(c.startswith("Skillnad mot Koladas definition") for c in shown)
 
 
+def test_a_viewer_reads_the_comparison_without_ids_or_check_notes(kolada_app, tmp_path,
+                                                                   monkeypatch):
+    """The committee reads Koladas title of the KPI; its id and how it was checked are the
+    analyst's (a viewer never opens the page Kolada)."""
+    from tests.test_auth import ROLES_TOML, logged_in_as
+    from ui import roles
+
+    analyst = [c for c in captions(open_page(kolada_app, "heltid")) if "N00206" in c]
+    assert analyst and "Kontrollerat" in analyst[0]  # the analyst keeps them
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES_TOML, encoding="utf-8")
+    monkeypatch.setenv("PERSONALPANELEN_ROLES_FILE", str(path))
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), roles.VIEWER).run()
+    at = open_page(at, "heltid")
+    assert "Jämförelse (Kolada)" in [t.label for t in at.tabs]
+    shown = captions(at)
+    mapping = kolada.verified("full_time_share")
+    assert texts.KOLADA_KPI_VIEWER.format(title=mapping.expected_title) in shown
+    assert not [c for c in shown if "N00206" in c or "Kontrollerat" in c or "inte läst" in c]
+    assert "Källa: Kolada (RKA), CC BY 4.0" in shown
+
+
 def test_upload_a_file_on_the_page_and_a_refused_one(kolada_app):
     at = open_page(kolada_app, "kolada")
     at.file_uploader(key="kolada_upload").upload(

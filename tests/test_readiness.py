@@ -11,6 +11,7 @@ The municipality of the tests, monthly-paid at 100 % on 1 November 2024 and 2025
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import polars as pl
@@ -247,6 +248,16 @@ def test_the_metrics_are_registered_and_yearly_by_snapshot():
     for metric in readiness.READINESS_METRICS:
         assert registry.get(metric.id) is metric
         assert not reads_years(metric)
+
+
+def test_no_metric_text_names_a_code_file():
+    """Definitions, populations, notes and sources are shown to everyone (the committee too);
+    the rule files are named in docs/definitions.md, not on screen."""
+    code_file = re.compile(r"[\w/.-]+\.(?:toml|py|sql|duckdb|json)\b|metrics/")
+    for metric in registry.METRICS.values():
+        for shown in (metric.label_sv, metric.definition_sv, metric.population_text,
+                      metric.note_sv, metric.source):
+            assert not code_file.search(shown or ""), (metric.id, shown)
 
 
 @pytest.mark.parametrize("training, problem", [

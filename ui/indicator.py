@@ -19,7 +19,7 @@ from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK
 from pipelines.schema import EXTRACTS
-from ui import auth, charts, data, filters, numbers, plain, sitemap, texts
+from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
@@ -104,7 +104,8 @@ def values_table(frame: pl.DataFrame, metric: Metric, *, yearly: bool) -> pl.Dat
 
 def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly: bool,
                     labels: dict | None = None) -> pl.DataFrame:
-    """A breakdown over time as a wide table: one row per group, one column per period."""
+    """A breakdown over time as a wide table: one row per group, one column per period; a
+    group absent in a period (a förvaltning not yet formed) has "–" there."""
     label = BREAKDOWNS[column].label_sv
     cells = [cell_text(v, h, shown_decimals(frame, metric))
               for v, h in zip(frame["value"].to_list(), frame["suppressed"].to_list(),
@@ -115,7 +116,8 @@ def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly:
         "period": [period_label(d, yearly) for d in frame["snapshot_date"].to_list()],
         "cell": cells,
     })
-    return long.pivot(on="period", index=label, values="cell", maintain_order=True)
+    wide = long.pivot(on="period", index=label, values="cell", maintain_order=True)
+    return wide.fill_null(texts.NO_CELL)  # a group without a row in a period (no "None")
 
 
 def delta_args(latest: Row, previous: Row | None, metric: Metric, yearly: bool) -> dict:
@@ -146,17 +148,41 @@ def current_target(metric_id: str) -> targets.Target | None:
     return targets.current(data.connection()).get(metric_id)
 
 
-def target_badge(metric: Metric, target: targets.Target,
-                 frame: pl.DataFrame) -> targets.Assessment:
-    """The status of a target on the series shown (metrics/targets.py), as a badge whose
-    help says the target, the programme it comes from and the rule."""
+def target_words(target: targets.Target, metric: Metric) -> str:
+    """The target in a few words, for a sentence: 'minst 80 % år 2027', '40–60 % år 2026',
+    'högst 300 personer år 2026'."""
+    def plain_number(value: float) -> str:  # without trailing zeros: '40', '1,3'
+        text = numbers.number(value, metric.decimals)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+
+    unit = numbers.with_unit(0, metric.unit).removeprefix("0")  # '\u00a0%' or '\u00a0personer'
+    if target.direction == targets.HIGHER:
+        value = texts.TARGET_AT_LEAST.format(value=plain_number(target.low) + unit)
+    elif target.direction == targets.LOWER:
+        value = texts.TARGET_AT_MOST.format(value=plain_number(target.high) + unit)
+    else:
+        value = f"{plain_number(target.low)}–{plain_number(target.high)}{unit}"
+    return texts.TARGET_WORDS.format(value=value, year=target.target_year)
+
+
+def target_badge(metric: Metric, target: targets.Target, frame: pl.DataFrame, *,
+                 subset: bool = False) -> targets.Assessment:
+    """The status of a target on the series shown (metrics/targets.py): a badge and the
+    target after it, as text that wraps in a narrow card ("[Inte på väg] mot målet minst
+    80 % år 2027"); the help says the programme it comes from and the rule. `subset`: the
+    series is a choice of förvaltningar, which the municipality's target is not; a caption
+    says so."""
     assessment = targets.assess_series(frame, target, metric.decimals)
-    st.badge(texts.TARGET_STATUS[assessment.status],
-             icon=texts.TARGET_STATUS_ICONS[assessment.status],
-             color=charts.STATUS_COLOURS[assessment.status],
-             help=texts.TARGET_HELP.format(target=charts.target_text(target, metric),
-                                           programme=plain.md(target.programme),
-                                           rule=texts.TARGET_RULE))
+    status = assessment.status
+    badge = (f":{charts.STATUS_COLOURS[status]}-badge[{texts.TARGET_STATUS_ICONS[status]} "
+             f"{texts.TARGET_STATUS[status]}]")
+    words = texts.TARGET_STATUS_TARGET[status].format(target=target_words(target, metric))
+    st.markdown(f"{badge} {words}",
+                help=texts.TARGET_HELP.format(target=charts.target_text(target, metric),
+                                              programme=plain.md(target.programme),
+                                              rule=texts.TARGET_RULE))
+    if subset:
+        st.caption(texts.TARGET_SUBSET)
     return assessment
 
 
@@ -183,14 +209,18 @@ def latest_rows(frame: pl.DataFrame) -> tuple[Row, Row | None]:
 
 
 def unavailable_reason(metric: Metric) -> str | None:
-    """Why a metric cannot be shown at all: nothing loaded, or the extract lacks a column."""
+    """Why a metric cannot be shown at all: nothing loaded, or the extract lacks a column. An
+    analyst reads what to load; a viewer, who loads nothing, only what is missing."""
     table = source_table(metric)
     available = data.available(table)
+    analyst = auth.may(roles.ANALYST)
     if not available:
-        return texts.NO_DATA_FOR_TABLE[table]
+        return (texts.NO_DATA_FOR_TABLE[table] if analyst
+                else texts.NO_DATA_FOR_TABLE_VIEWER.get(table, texts.NO_DATA_VIEWER))
     missing = missing_columns(metric, set(available))
     if missing:
-        return texts.MISSING_COLUMNS.format(label=metric.label_sv, columns=column_list(missing))
+        template = texts.MISSING_COLUMNS if analyst else texts.MISSING_COLUMNS_VIEWER
+        return template.format(label=metric.label_sv, columns=column_list(missing))
     return None
 
 
@@ -210,7 +240,7 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
     args = {**chosen.compute_args(metric), "monthly": _monthly(metric)}
     total = data.metric_frame(metric.id, **args)
     if total.is_empty():
-        st.info(_no_values(metric, args["monthly"]), icon=":material/info:")
+        st.info(no_values(metric, chosen, monthly=args["monthly"]), icon=":material/info:")
         return
 
     latest, previous = latest_rows(total)
@@ -219,7 +249,9 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
     chart, about = st.columns([2, 1], gap="large")
     with chart:
         target = current_target(metric.id)
-        assessment = target_badge(metric, target, total) if target else None
+        assessment = (target_badge(metric, target, total,
+                                   subset=chosen.forvaltningar is not None)
+                      if target else None)
         st.plotly_chart(charts.trend(total, metric, yearly=yearly, target=target,
                                      assessment=assessment),
                         config=charts.CONFIG, key=f"trend_{metric.id}")
@@ -279,21 +311,27 @@ def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
     """Our yearly figure beside Kolada's and the comparison group's, with Kolada's KPI, where
     our definition differs, and the source."""
     mapping = kolada.verified(metric.id)
+    analyst = auth.may(roles.ANALYST)  # a viewer reads no KPI id, no check note
+    none_loaded = (texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id) if analyst
+                   else texts.KOLADA_NO_VALUES_VIEWER)
     if not kolada.has_values(data.connection(), mapping.kpi_id):  # nothing to compare with
-        st.info(texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id), icon=":material/info:")
+        st.info(none_loaded, icon=":material/info:")
         return
     frame = kolada.comparison(data.connection(), metric.id, publication=chosen.publication)
     if not frame["group_count"].sum() and frame["kolada_own"].is_null().all():
-        st.info(texts.KOLADA_NO_VALUES.format(id=mapping.kpi_id), icon=":material/info:")
+        st.info(none_loaded, icon=":material/info:")
         return
     st.plotly_chart(charts.kolada_comparison(frame, metric), config=charts.CONFIG,
                     key=f"kolada_{metric.id}")
     st.dataframe(kolada_table(frame, metric), hide_index=True, key=f"kolada_table_{metric.id}")
     if chosen.forvaltningar is not None:
         st.caption(texts.KOLADA_WHOLE_MUNICIPALITY)
-    st.caption(texts.KOLADA_KPI.format(id=mapping.kpi_id, title=md(mapping.expected_title),
-                                       checked=md(mapping.verified_by),
-                                       on=mapping.verified_on))
+    if analyst:
+        st.caption(texts.KOLADA_KPI.format(id=mapping.kpi_id, title=md(mapping.expected_title),
+                                           checked=md(mapping.verified_by),
+                                           on=mapping.verified_on))
+    else:
+        st.caption(texts.KOLADA_KPI_VIEWER.format(title=md(mapping.expected_title)))
     if mapping.differs_sv:
         st.caption(texts.KOLADA_DIFFERS.format(note=md(mapping.differs_sv)))
     st.caption(texts.KOLADA_MISSING_NOTE)
@@ -316,10 +354,12 @@ def _monthly(metric: Metric) -> bool:
     return bool(choice)
 
 
-def _no_values(metric: Metric, monthly: bool) -> str:
-    """Why a series is empty: nothing in the filter, or no reference-month snapshot."""
+def no_values(metric: Metric, chosen: filters.Filters, *, monthly: bool = False) -> str:
+    """Why a series is empty: nothing in the filter, nothing at all in the data loaded (no
+    social workers, say), or no reference-month snapshot."""
     if monthly or data.is_yearly(metric) or not data.has_other_months():
-        return texts.NO_VALUES
+        unfiltered = chosen.forvaltningar is None and chosen.start is None and chosen.end is None
+        return texts.NO_VALUES_ALL if unfiltered else texts.NO_VALUES
     month = settings.get().reference_month_name
     return texts.NO_REFERENCE_MONTH.format(month=month)
 

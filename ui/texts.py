@@ -123,6 +123,10 @@ DEMO_SHOW_HELP = (
     "egen databas och blandas aldrig med kommunens."
 )
 DEMO_FAILED = "Exempelkommunen kunde inte läsas in: {error}"
+DEMO_VIEWER_NO_DATA = (
+    "Kommunens uppgifter är inte inlästa ännu. Nyckeltalen visas här när en analytiker har "
+    "läst in kommunens uttag."
+)
 
 # --- sidebar filters -------------------------------------------------------------------------
 FILTER_HEADER = "Urval"
@@ -234,6 +238,19 @@ MISSING_COLUMNS = (
     "kolumnen i uttaget från lönesystemet och läs in det igen."
 )
 NO_VALUES = "Det finns inga värden för valt urval (förvaltning och period)."
+NO_VALUES_ALL = "Det finns inga värden för nyckeltalet i de inlästa uppgifterna."
+# What a viewer (the committee, who loads nothing) reads instead of the analyst's instructions.
+NO_DATA_VIEWER = "Uppgifterna som nyckeltalet bygger på är inte inlästa ännu."
+NO_DATA_FOR_TABLE_VIEWER = {
+    "employment": "Inga anställningsuppgifter är inlästa ännu.",
+    "absence_year": "Inga sjukfrånvarouppgifter är inlästa ännu.",
+    "hme_result": "Inga HME-resultat är inlästa ännu.",
+    "training": "Inga uppgifter om utbildningar är inlästa ännu.",
+    "crisis_placement": "Inga uppgifter om krisplaceringar är inlästa ännu.",
+}
+MISSING_COLUMNS_VIEWER = (
+    "**{label}** kan inte visas: uppgiften finns inte i de inlästa uttagen ({columns})."
+)
 NO_REFERENCE_MONTH = (
     "Det finns inga {month}uttag i vald period. Årsserierna bygger på {month}uttagen "
     "(referensmånaden, en inställning)."
@@ -259,6 +276,7 @@ OVERVIEW_DATA_BASIS = (
 )
 OVERVIEW_NO_DATA = "Inga anställningsuppgifter är inlästa ännu. Läs in ett uttag under Ladda upp."
 OVERVIEW_MORE = "Visa mer"
+OVERVIEW_MORE_HELP = "Öppnar sidan {page}."
 OVERVIEW_NOT_AVAILABLE = "Saknas i inläst data"
 OVERVIEW_SUPPRESSED = "Värdet visas inte (för få personer)."
 
@@ -637,7 +655,7 @@ PROGRAMME_IMPORT_REFUSED = "Filen lästes inte in; programmet är oförändrat:"
 TARGET_NAME = "Mål {year}: {value}"
 TARGET_AT_LEAST = "minst {value}"
 TARGET_AT_MOST = "högst {value}"
-TREND_LINE = "Trend (minsta kvadrat, senaste fem åren)"
+TREND_LINE = "Om utvecklingen fortsätter som de senaste åren"
 AXIS_CUT = "Obs! Axeln börjar vid {start}, inte vid 0."
 TARGET_STATUS = {"reached": "Nått", "on_track": "På väg", "off_track": "Inte på väg",
                  "unknown": "Okänt"}
@@ -646,14 +664,22 @@ TARGET_STATUS_ICONS = {"reached": ":material/check_circle:", "on_track": ":mater
 TARGET_RULE = (
     "**Nått:** det senaste värdet, avrundat som det visas, uppfyller målet (gränserna "
     "räknas med). **Inte på väg:** målet är inte uppfyllt och målåret är redan här, eller "
-    "trendlinjen uppfyller inte målet under målåret. **På väg:** målet är inte uppfyllt än, "
-    "men trendlinjen uppfyller det under målåret. Trendlinjen är en rät linje anpassad med "
-    "minsta kvadrat-metoden till de visade årsvärdena under de senaste fem åren; den kräver "
-    "minst tre sådana värden. **Okänt:** det senaste värdet visas inte (för få personer), "
-    "eller det finns färre än tre årsvärden för en trend. Status räknas på serien som den "
-    "visas, med de filter som är valda."
+    "målet nås inte till målåret om utvecklingen fortsätter som de senaste åren. **På väg:** "
+    "målet är inte uppfyllt än, men nås till målåret om utvecklingen fortsätter som de "
+    "senaste åren. Utvecklingen räknas som en jämn förändring per år, den som bäst följer "
+    "de visade årsvärdena under de senaste fem åren; det behövs minst tre sådana värden. "
+    "**Okänt:** det senaste värdet visas inte (för få personer), eller det finns färre än "
+    "tre årsvärden att bedöma utvecklingen på. Status räknas på serien som den visas, med "
+    "de filter som är valda."
 )
 TARGET_HELP = "{target}, enligt {programme}.\n\n{rule}"
+# After the status badge, wrapping as text (a badge never wraps): "[Inte på väg] mot målet …"
+TARGET_STATUS_TARGET = {"reached": "målet {target}", "on_track": "mot målet {target}",
+                        "off_track": "mot målet {target}", "unknown": "om målet {target} nås"}
+TARGET_WORDS = "{value} år {year}"
+TARGET_SUBSET = (
+    "Målen gäller hela kommunen: här jämförs det valda urvalets värden med kommunens mål."
+)
 TARGET_CAPTION = "{target} · {programme}"
 TARGETS_TITLE = "Gällande mål"
 TARGETS_NONE = "Inga mål är satta ännu."
@@ -723,10 +749,12 @@ KOLADA_OWN = "Kolada, vår kommun"
 KOLADA_MEDIAN = "Jämförelsegruppens median"
 KOLADA_RANGE = "Jämförelsegruppens spridning (lägst–högst)"
 KOLADA_KPI = "Koladas nyckeltal {id}: {title}. Kontrollerat: {checked} ({on})."
+KOLADA_KPI_VIEWER = "Koladas nyckeltal: {title}."
 KOLADA_DIFFERS = "Skillnad mot Koladas definition: {note}"
 KOLADA_WHOLE_MUNICIPALITY = (
     "Jämförelsen gäller hela kommunen, inte det valda urvalet av förvaltningar."
 )
+KOLADA_NO_VALUES_VIEWER = "Koladas värden för jämförelsen är inte inlästa ännu."
 KOLADA_NO_VALUES = (
     "Inga Koladavärden är inlästa för nyckeltalet {id}. En analytiker hämtar dem på sidan "
     "Kolada."

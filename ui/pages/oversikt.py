@@ -8,7 +8,14 @@ import streamlit as st
 from metrics import disclosure, registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
 from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
-from ui.indicator import delta_args, latest_rows, md, target_badge, unavailable_reason
+from ui.indicator import (
+    delta_args,
+    latest_rows,
+    md,
+    no_values,
+    target_badge,
+    unavailable_reason,
+)
 
 CARDS_PER_ROW = 4
 OPTIONAL = {"headcount", "sick_leave_total"}  # shown only when their data is loaded
@@ -41,6 +48,8 @@ else:
         st.caption(texts.PUBLICATION_ON)
 
     set_targets = targets.current(data.connection())
+    if chosen.forvaltningar is not None and any(m in set_targets for m in sitemap.OVERVIEW_CARDS):
+        st.caption(texts.TARGET_SUBSET)  # once, not on every card
     cards = [m for m in sitemap.OVERVIEW_CARDS
              if m not in OPTIONAL or not unavailable_reason(registry.get(m))]
     for row_start in range(0, len(cards), CARDS_PER_ROW):
@@ -57,7 +66,7 @@ else:
                 st.markdown(f"**{metric.label_sv}**", help=md(metric.definition_sv))
                 if frame is None or frame.is_empty():
                     st.metric(metric.label_sv, "–", label_visibility="collapsed")
-                    st.caption(reason or texts.NO_VALUES)
+                    st.caption(reason or no_values(metric, chosen))
                 else:
                     latest, previous = latest_rows(frame)
                     change = delta_args(latest, previous, metric, yearly)
@@ -77,5 +86,8 @@ else:
                                     config=charts.SPARK_CONFIG, key=f"spark_{metric_id}")
                     if latest[2]:
                         st.caption(texts.OVERVIEW_SUPPRESSED)
-                st.page_link(page.file, label=f"{texts.OVERVIEW_MORE}: {page.title}",
+                # The page's name in the help: a page link never wraps, and "Visa mer:
+                # Personalstruktur" is cut in a card 190 px wide (4 cards at 1280 px).
+                st.page_link(page.file, label=texts.OVERVIEW_MORE,
+                             help=texts.OVERVIEW_MORE_HELP.format(page=page.title),
                              icon=":material/arrow_forward:")

@@ -57,6 +57,8 @@ TABLE_ROWS = 10
 """The table under a chart shows the latest this many years (the chart shows them all)."""
 CHART_WIDTH = 760
 """Pixels of the chart's SVG; it is scaled to the text width (about 17 cm)."""
+CHART_TEMPLATE = "plotly"
+"""The Plotly template the charts are drawn on (see `_pinned`)."""
 DEFAULT_BROWSER = "/usr/bin/chromium"
 PUBLICATION = True
 """The pack is for the committee and may be published: always publication mode."""
@@ -328,11 +330,18 @@ async def _render(figures: Sequence[go.Figure]) -> list[str]:
                "enable_sandbox": False, "enable_gpu": False, "timeout": 60}
     async with kaleido.Kaleido(**options) as k:
         return [
-            (await k.calc_fig(figure, opts={"format": "svg", "width": CHART_WIDTH,
-                                            "height": figure.layout.height or 340}))
+            (await k.calc_fig(_pinned(figure), opts={"format": "svg", "width": CHART_WIDTH,
+                                                     "height": figure.layout.height or 340}))
             .decode("utf-8")
             for figure in figures
         ]
+
+
+def _pinned(figure: go.Figure) -> go.Figure:
+    """The figure on Plotly's own template, whatever the process's default: importing
+    streamlit makes its template the default (the Exportera page's server, the tests), and
+    the pack should look the same from there as from the command line."""
+    return go.Figure(figure).update_layout(template=CHART_TEMPLATE)
 
 
 def svg_charts(figures: Sequence[go.Figure]) -> list[str]:

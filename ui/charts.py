@@ -10,6 +10,7 @@ plain.chart(), so Plotly shows them as text and never reads an HTML tag in them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -54,9 +55,10 @@ _TICK_SUFFIX = {"%": " %", "kr": " kr", "procentenheter": " p.e."}
 # Units whose value axis should include zero (counts and shares).
 _FROM_ZERO = {"personer", "anställningar", "årsarbetare"}
 SHARE_UNIT = "%"
-CUT_SHARE_SPREAD = 0.2
-"""A share axis starts at zero, unless every value lies within a spread this small relative
-to the smallest (94-97 %): then the axis is cut, and the chart says so (`_share_axis`)."""
+# A line chart's value axis starts at zero, unless every value lies within a spread this small
+# relative to the smallest (94-97 %, 32-33 medarbetare per chef, 1,26-1,33 kvot): then the
+# axis is cut, and the chart says so (`_value_axis`). Counts always start at zero.
+CUT_SPREAD = 0.2
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
@@ -68,8 +70,14 @@ def _figure(traces: Sequence, *, height: int, metric: Metric | None = None,
     """The figure in the house style, built in one go: Plotly validates a figure's every
     property on each update, so a chart of many bars built by small updates took 0.1-0.2 s.
     `xaxis`, `yaxis` and `layout` add to (or override) the style."""
-    axes = {"x": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED}},
-            "y": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED}}}
+    # The margins are small and grow to fit the tick labels and axis titles (automargin). It
+    # is set here, not left to the template: Plotly's own template sets it, Streamlit's (the
+    # default once streamlit is imported, as in the server that makes the pack) does not, and
+    # without it the labels were cut off at the figure's edge.
+    axes = {"x": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED},
+                  "automargin": True},
+            "y": {"showgrid": False, "linecolor": GRID, "tickfont": {"color": MUTED},
+                  "automargin": True}}
     value = axes[value_axis]
     value.update(gridcolor=GRID, showgrid=True, zeroline=False)
     if metric is not None:
@@ -174,20 +182,35 @@ def _target_traces(target: targets.Target, metric: Metric, categories: Sequence[
              "line": {"color": TARGET, "width": width, "dash": "dash"}, "marker": mark}]
 
 
-def _share_axis(values: Sequence[float | None]) -> tuple[dict, list[dict]]:
-    """A share axis (unit '%') of a line chart: from zero, or, when every value lies within a
-    narrow spread far from zero, cut and marked as cut by a note in the chart's corner."""
+def _value_axis(values: Sequence[float | None], unit: str) -> tuple[dict, list[dict]]:
+    """The value axis of a line chart: from zero, or, when every value lies within a narrow
+    spread (CUT_SPREAD) far from zero, cut at a round number a little below the lowest and
+    marked as cut by a note in the chart's corner. Counts (personer, anställningar,
+    årsarbetare) and a single value always start at zero. `values` are all the chart draws:
+    the series, a target's bounds, a trend line."""
     shown = [v for v in values if v is not None]
-    if not shown or min(shown) <= 0:
+    if len(shown) == 1 and shown[0] > 0:
+        # One point (a first upload): from zero to a fifth above it, so a tick lies above it
+        # and it does not sit on the chart's top edge.
+        return {"rangemode": "tozero", "range": [0, shown[0] * 1.2]}, []
+    if unit in _FROM_ZERO or len(shown) < 2 or min(shown) <= 0:
         return {"rangemode": "tozero"}, []
     low, high = min(shown), max(shown)
-    if high - low >= CUT_SHARE_SPREAD * low:
+    if high - low >= CUT_SPREAD * low:
         return {"rangemode": "tozero"}, []
-    pad = max((high - low) * 0.3, 1.0)
-    start = max(0.0, float(int(low - pad)))
+    # A margin of 30 % of the spread; at least one percentage point for a share, 2 % of the
+    # value for others. The start is rounded down to a whole percent for a share, else to the
+    # second digit of the largest value: 93 %, 31 medarbetare, 1,2 (kvot), 33 000 kr.
+    share = unit == SHARE_UNIT
+    pad = max((high - low) * 0.3, 1.0 if share else 0.02 * high)
+    digit = 0 if share else math.floor(math.log10(high)) - 1
+    places = max(0, -digit)
+    start = round(math.floor((low - pad) / 10.0 ** digit) * 10.0 ** digit, places)
+    if start <= 0:
+        return {"rangemode": "tozero"}, []
     note = {"xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
             "yanchor": "bottom", "showarrow": False, "font": {"color": MUTED, "size": 12},
-            "text": texts.AXIS_CUT.format(start=numbers.with_unit(start, SHARE_UNIT))}
+            "text": texts.AXIS_CUT.format(start=numbers.with_unit(start, unit, places))}
     return {"range": [start, high + pad]}, [note]
 
 
@@ -229,10 +252,7 @@ def trend(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False,
             "y": [y0 + slope * (y - x0) for y in range(x0, x1 + 1)], "mode": "lines",
             "line": {"color": PRIMARY_LIGHT, "width": 2, "dash": "dot"},
             "name": texts.TREND_LINE, "hoverinfo": "skip"})
-    yaxis, notes = {}, []
-    if metric.unit == SHARE_UNIT:
-        bounds = [] if target is None else [target.low, target.high]
-        yaxis, notes = _share_axis([*values, *bounds])
+    yaxis, notes = _value_axis([v for trace in traces for v in trace["y"]], metric.unit)
     return _figure(traces, height=340, metric=metric, xaxis=xaxis, yaxis=yaxis,
                    annotations=notes, showlegend=len(traces) > 1)
 
@@ -333,8 +353,9 @@ def scale_trend(series: Sequence[tuple[str, pl.DataFrame]], metric: Metric, *,
             "customdata": _hover(values, metric),
             "hovertemplate": "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
         })
-    return _figure(lines, height=380, metric=metric, xaxis={"type": "category"},
-                   showlegend=True, hovermode="x unified")
+    yaxis, notes = _value_axis([v for line in lines for v in line["y"]], metric.unit)
+    return _figure(lines, height=380, metric=metric, xaxis={"type": "category"}, yaxis=yaxis,
+                   annotations=notes, showlegend=True, hovermode="x unified")
 
 
 def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -> go.Figure:
@@ -438,15 +459,9 @@ def kolada_comparison(frame: pl.DataFrame, metric: Metric) -> go.Figure:
              "marker": {"size": 11, "color": "white", "symbol": "diamond",
                         "line": {"color": PRIMARY, "width": 2}},
              "customdata": _hover(own, metric), "hovertemplate": hover})
-    # Bars would pull the axis down to 0: a share's axis is cut only as the trend's is, and
-    # then says so; an index is read around its values.
-    shown = [v for v in (*ours, *own, *low, *high) if v is not None]
-    yaxis, notes = None, []
-    if metric.unit == SHARE_UNIT:
-        yaxis, notes = _share_axis(shown)
-    elif shown and metric.unit not in _FROM_ZERO:
-        pad = (max(shown) - min(shown)) * 0.15 or 1.0
-        yaxis = {"range": [min(shown) - pad, max(shown) + pad]}
+    # The range bars would pull an automatic axis down to 0: the axis is set as the trend's
+    # is, from zero or cut with a note.
+    yaxis, notes = _value_axis([*ours, *own, *low, *high], metric.unit)
     return _figure(traces, height=360, metric=metric, xaxis={"type": "category"},
                    yaxis=yaxis, annotations=notes, showlegend=True, bargap=0.55,
                    hovermode="x unified")

@@ -6,6 +6,7 @@ Expected values are worked out by hand from the rows each test writes."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -542,3 +543,51 @@ def test_a_personnummer_in_the_imported_file_name_is_masked(con):
     audit = " ".join(store.read(con, "SELECT detail FROM audit_log")["detail"].to_list())
     assert saved.version and "198501011234" not in " ".join(names) + audit
     assert any("[personnummer]" in name for name in names)
+
+
+# --- the page as the committee reads it --------------------------------------------------------
+
+MAIN_WIDTH_1280 = 820
+"""The width (px) of a table beside the sidebar in a 1280 px browser window (measured)."""
+
+
+def test_the_points_table_shows_no_none_and_every_column_in_a_1280_px_window(programme_store):
+    at = open_page(AppTest.from_file(APP, default_timeout=60).run())
+    table = next(df for df in at.dataframe  # all points, not only the overdue ones
+                 if "Kommentar" in df.value.columns and len(df.value) == 3)
+    # an empty comment or deadline is an empty cell, not Streamlit's "None"
+    assert table.proto.HasField("placeholder") and table.proto.placeholder == ""
+    shown = table.value
+    assert shown["Kommentar"].isna().tolist() == [True, True, False]  # FIRST's comments
+    # the deadline as text, a passed one said so beside it (point 3 has none)
+    deadlines = shown["Klart senast"].tolist()
+    assert deadlines[0] == ("2025-12-31 (passerat)" if date.today() > date(2025, 12, 31)
+                            else "2025-12-31")
+    assert deadlines[2] == ""
+    # every column has a width, and together they fit: Kommentar and Nyckeltal are in view
+    widths = {name: config.get("width") for name, config in
+              json.loads(table.proto.columns).items() if name != "_index"}
+    assert set(widths) == set(shown.columns), widths
+    assert all(isinstance(w, int) for w in widths.values()), widths
+    assert sum(widths.values()) <= MAIN_WIDTH_1280 - 2, widths
+    assert table.proto.row_height > 64  # Streamlit wraps a cell's text above 4rem
+
+
+def test_the_status_chart_explains_every_colour(programme_store):
+    at = open_page(AppTest.from_file(APP, default_timeout=60).run())
+    spec = chart_specs(at)[0]
+    assert spec["layout"]["showlegend"] is False  # a legend would name one status colour
+    assert texts.PROGRAMME_CHART_LEGEND in [c.value for c in at.caption]
+
+
+def test_the_overdue_card_has_room_for_its_label(programme_store):
+    """Seven cards share the table's 820 px with 1rem gaps; the last one's label, "Passerat
+    slutdatum" (112 px of text) and its help icon need about 140 px."""
+    at = open_page(AppTest.from_file(APP, default_timeout=60).run())
+    columns = list(at.columns)
+    last = next(i for i, column in enumerate(columns)
+                if [m.label for m in column.metric] == [texts.PROGRAMME_OVERDUE])
+    weights = [column.weight for column in columns[last - 6:last + 1]]
+    assert [m.label for m in columns[last - 6].metric] == [texts.PROGRAMME_TOTAL]
+    width = (MAIN_WIDTH_1280 - 16 * 6) * weights[-1] / sum(weights)
+    assert width >= 140, width

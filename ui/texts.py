@@ -610,6 +610,13 @@ PROGRAMME_STATUS_HEADER = "Läget per status"
 PROGRAMME_CHART_ON_TIME = "inom tid eller utan slutdatum"
 PROGRAMME_CHART_OVERDUE = "passerat slutdatum"
 PROGRAMME_CHART_AXIS = "Antal punkter"
+# Under the status chart, in place of a legend that could name only two of its colours
+PROGRAMME_CHART_LEGEND = (
+    "Varje stapel har statusens färg. Den röda delen är de punkter som har passerat sitt "
+    "slutdatum utan att vara klara."
+)
+# In the points' tables, after the deadline of a point that is past it
+PROGRAMME_DEADLINE_PASSED = " (passerat)"
 PROGRAMME_TABLE_HEADER = "Alla punkter"
 PROGRAMME_STATUS_FILTER = "Visa status"
 PROGRAMME_STATUS_FILTER_ALL = "Alla"

@@ -5,6 +5,7 @@ metrics/programme.py's; the points' texts are data, shown as text (st.dataframe,
 
 from datetime import date
 
+import polars as pl
 import streamlit as st
 
 import settings
@@ -23,7 +24,30 @@ may_edit = auth.may(roles.ANALYST)
 about = programme.current(con)
 today = date.today()
 headers = programme.HEADERS
-date_column = st.column_config.DateColumn(headers["deadline"], format="YYYY-MM-DD")
+
+# The points' tables fit a 1280 px window (a table 820 px wide beside the sidebar) with every
+# column in view: fixed widths (px; a cell pads 17 px, so Ansvarig takes
+# "Kommunledningskontoret", 154 px of text), the text wrapped in rows tall enough for five
+# lines (Streamlit wraps above 4rem), and whether the deadline has passed written under it
+# rather than in a column of its own.
+ROW_HEIGHT = 100
+WIDTHS = {"nr": 30, "text": 182, "deadline": 84, "forvaltning": 172, "status": 86,
+          "comment": 128, "indicator": 136}
+TABLE_COLUMNS = {headers[key]: st.column_config.TextColumn(width=width)
+                 for key, width in WIDTHS.items()}
+
+
+def _points_table(frame: pl.DataFrame, key: str, **kwargs) -> None:
+    """programme.table's frame on screen: the deadline as text, '(passerat)' after it when
+    past; an empty cell left empty, not Streamlit's "None"."""
+    deadline, passed = headers["deadline"], headers["overdue"]
+    shown = frame.with_columns(
+        pl.concat_str(pl.col(deadline).dt.to_string("%Y-%m-%d").fill_null(""),
+                      pl.when(pl.col(passed) == "Ja").then(pl.lit(texts.PROGRAMME_DEADLINE_PASSED))
+                      .otherwise(pl.lit("")))).drop(passed)
+    st.dataframe(shown, hide_index=True, key=key, column_config=TABLE_COLUMNS,
+                 row_height=ROW_HEIGHT, placeholder="", **kwargs)
+
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
@@ -50,7 +74,8 @@ else:
 
     counts = programme.status_counts(con, today)
     overdue = int(counts["overdue"].sum())
-    cards = st.columns(len(counts) + 2)
+    # The last card's label, "Passerat slutdatum", is the longest: its column is wider.
+    cards = st.columns([1] * (len(counts) + 1) + [1.6])
     cards[0].metric(texts.PROGRAMME_TOTAL, int(counts["n"].sum()))
     for card, (label, n) in zip(cards[1:], counts.select("status", "n").iter_rows(),
                                 strict=False):
@@ -58,22 +83,24 @@ else:
     cards[-1].metric(texts.PROGRAMME_OVERDUE, overdue, help=texts.PROGRAMME_OVERDUE_HELP)
 
     st.markdown(f"##### {texts.PROGRAMME_STATUS_HEADER}")
-    st.plotly_chart(charts.programme_status(counts), key="programme_status_chart",
-                    config=charts.CONFIG)
+    # The chart's legend could show only one colour of the status bars: a caption says what
+    # the colours mean instead.
+    status_chart = charts.programme_status(counts)
+    status_chart.update_layout(showlegend=False)
+    st.plotly_chart(status_chart, key="programme_status_chart", config=charts.CONFIG)
+    st.caption(texts.PROGRAMME_CHART_LEGEND)
 
     if overdue:
         st.warning(texts.PROGRAMME_OVERDUE_WARNING.format(count=overdue),
                    icon=":material/schedule:")
-        st.dataframe(programme.table(con, today, only_overdue=True), hide_index=True,
-                     key="programme_overdue_table", column_config={headers["deadline"]:
-                                                                   date_column})
+        _points_table(programme.table(con, today, only_overdue=True),
+                      "programme_overdue_table")
     else:
         st.success(texts.PROGRAMME_OVERDUE_NONE, icon=":material/check_circle:")
 
     st.markdown(f"##### {texts.PROGRAMME_TABLE_HEADER}")
     shown = programme.table(con, today)
-    st.dataframe(shown, hide_index=True, key="programme_table", height="content",
-                 column_config={headers["deadline"]: date_column})
+    _points_table(shown, "programme_table", height="content")
     file_name = texts.PROGRAMME_FILE_NAME.format(day=today.isoformat())
     st.download_button(
         texts.PROGRAMME_DOWNLOAD,
@@ -90,7 +117,7 @@ else:
         if not may_edit:
             changes = changes.drop("set_by", "file_name")
         st.dataframe(changes.rename(texts.PROGRAMME_HISTORY_HEADERS, strict=False),
-                     hide_index=True, key="programme_history",
+                     hide_index=True, key="programme_history", placeholder=texts.NO_CELL,
                      column_config={texts.PROGRAMME_HISTORY_HEADERS["set_at"]:
                                     st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 
@@ -105,7 +132,7 @@ if may_edit:
                               max_chars=200, key=f"programme_title_{version or 0}")
         edited = st.data_editor(
             programme.editor_frame(con), key=f"programme_editor_{version or 0}",
-            num_rows="dynamic", hide_index=True,
+            num_rows="dynamic", hide_index=True, placeholder="",
             column_config={
                 headers["nr"]: st.column_config.TextColumn(max_chars=20, width="small"),
                 headers["text"]: st.column_config.TextColumn(max_chars=1000, width="large"),

@@ -8,6 +8,7 @@ the least-squares line through (year, value) has slope sum(dx*dy)/sum(dx^2) arou
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import polars as pl
@@ -316,7 +317,7 @@ def test_an_analyst_sets_and_removes_a_target_on_the_page(own_store):
     at.selectbox(key="target_metric").set_value("preschool_men_share").run()
     at.button(key="target_save").click().run()  # no value yet: refused, nothing stored
     assert [e.value for e in at.error] == [texts.TARGET_ERRORS["value"]]
-    at.number_input(key="target_low_preschool_men_share_higher").set_value(10.0)
+    at.text_input(key="target_low_preschool_men_share_higher").set_value("10")
     at.number_input(key="target_year_preschool_men_share").set_value(2030)
     at.text_input(key="target_programme_preschool_men_share").set_value(
         "Program <b>x</b> [länk](http://evil.example), punkt 9")
@@ -350,6 +351,53 @@ def test_a_viewer_sees_the_targets_but_no_editor_and_no_names(with_targets, role
     assert "Ändrat av" not in at.dataframe[-1].value.columns
     assert texts.TARGET_VIEW_ONLY in [c.value for c in at.caption]
 
+
+
+def test_a_target_value_is_written_and_read_as_the_metric_shows_values(own_store):
+    con = store.connect(own_store)
+    targets.set_target(con, band(40, 60, 2026), ("ann", "analyst"))
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "mal")
+    at.selectbox(key="target_metric").set_value("managers_women_share").run()
+    low = at.text_input(key="target_low_managers_women_share_band")
+    high = at.text_input(key="target_high_managers_women_share_band")
+    assert (low.value, high.value) == ("40,0", "60,0")  # as "40,0 %" is shown; not "40.0"
+    assert at.number_input(key="target_year_managers_women_share").value == 2026
+
+    low.set_value("tolv").run()  # not a number: said so, and the target cannot be saved
+    assert [e.value for e in at.error] == [texts.TARGET_VALUE_UNREADABLE.format(value="tolv")]
+    assert at.button(key="target_save").disabled
+    at.text_input(key="target_low_managers_women_share_band").set_value("42,5 %").run()
+    at.button(key="target_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    con = store.connect(own_store)
+    try:
+        assert (targets.current(con)["managers_women_share"].low,
+                targets.current(con)["managers_women_share"].high) == (42.5, 60.0)
+    finally:
+        con.close()
+
+
+REPR = re.compile(r"\b(None|nan|NaN|True|False)\b|\d\.\d")
+"""What Python writes and a Swedish reader should not see: reprs, and a decimal point."""
+
+
+def test_page_mal_shows_no_python_reprs(with_targets):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    open_page(at, "mal")
+    at.selectbox(key="target_metric").set_value("full_time_share").run()
+    shown = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error",
+                                  "subheader", "header") for e in at.get(kind)]
+    shown += [w.value for w in at.text_input] + [w.label for w in at.text_input]
+    shown += [(w.proto.format or "%s") % w.value for w in at.number_input  # as the field shows
+              if w.value is not None]
+    shown += [str(cell) for frame in at.dataframe
+              for cell in frame.value.astype(object).where(frame.value.notna(), "").to_numpy()
+              .ravel()]
+    assert "80,0" in [w.value for w in at.text_input]  # the target at least 80 %
+    leftovers = [text for text in shown if REPR.search(str(text))]
+    assert not leftovers, leftovers
 
 
 # --- English leftovers ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ new row of the target's history, recorded in the audit log in the same transacti
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import polars as pl
@@ -95,9 +96,24 @@ else:
 # --- the editor ---------------------------------------------------------------------------------
 
 
-def _value_input(label: str, key: str, value: float | None, decimals: int) -> float | None:
-    return st.number_input(label, value=value, step=10.0 ** -decimals if decimals else 1.0,
-                           format=f"%.{decimals}f", key=key)
+def _value_input(label: str, key: str, value: float | None, decimals: int,
+                 unreadable: list[str]) -> float | None:
+    """A target value, written as the metric shows its values ("40,0", a decimal comma: a
+    number input can only show "40.0"); read with a comma or a point, spaces and a "%" left
+    out. None when empty or not a number (then what was typed is added to `unreadable`)."""
+    typed = st.text_input(label, value=numbers.number(value, decimals), key=key,
+                          help=texts.TARGET_VALUE_HELP)
+    digits = "".join(typed.split()).removesuffix("%").replace(",", ".")
+    if not digits:
+        return None
+    try:
+        number = float(digits)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):  # "nan" and "inf" read as floats too
+        unreadable.append(typed)
+        return None
+    return number
 
 
 def _editor() -> None:
@@ -122,21 +138,26 @@ def _editor() -> None:
     same = existing if existing and existing.direction == direction else None
     unit, decimals = metric.unit, metric.decimals
     low = high = None
+    unreadable: list[str] = []
     key = f"{metric_id}_{direction}"
     if direction == targets.HIGHER:
         low = _value_input(texts.TARGET_VALUE_AT_LEAST.format(unit=unit), f"target_low_{key}",
-                           same.low if same else None, decimals)
+                           same.low if same else None, decimals, unreadable)
     elif direction == targets.LOWER:
         high = _value_input(texts.TARGET_VALUE_AT_MOST.format(unit=unit),
-                            f"target_high_{key}", same.high if same else None, decimals)
+                            f"target_high_{key}", same.high if same else None, decimals,
+                            unreadable)
     else:
         left, right = st.columns(2)
         with left:
             low = _value_input(texts.TARGET_LOW.format(unit=unit), f"target_low_{key}",
-                               same.low if same else None, decimals)
+                               same.low if same else None, decimals, unreadable)
         with right:
             high = _value_input(texts.TARGET_HIGH.format(unit=unit), f"target_high_{key}",
-                                same.high if same else None, decimals)
+                                same.high if same else None, decimals, unreadable)
+    for typed in unreadable:
+        st.error(texts.TARGET_VALUE_UNREADABLE.format(value=plain.md(typed)),
+                 icon=":material/error:")
     year = st.number_input(texts.TARGET_YEAR, min_value=targets.FIRST_YEAR,
                            max_value=targets.LAST_YEAR, step=1, key=f"target_year_{metric_id}",
                            value=existing.target_year if existing else date.today().year + 1)
@@ -146,7 +167,7 @@ def _editor() -> None:
                               help=texts.TARGET_PROGRAMME_HELP)
     save, remove = st.columns(2)
     if save.button(texts.TARGET_SAVE, type="primary", icon=":material/flag:",
-                   key="target_save"):
+                   key="target_save", disabled=bool(unreadable)):
         target = targets.Target(metric_id, direction, low, high, int(year), programme)
         try:
             targets.set_target(con, target, auth.actor())

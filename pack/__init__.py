@@ -36,7 +36,7 @@ import polars as pl
 import settings
 import store
 from metrics import programme, registry, targets
-from metrics.compute import available_columns, missing_columns, source_table
+from metrics.compute import available_columns, compute, missing_columns, source_table
 from metrics.definition import Metric
 from metrics.disclosure import SUPPRESSED_MARK, decimals
 from metrics.export import (
@@ -45,6 +45,7 @@ from metrics.export import (
     metric_sheet_frame,
     mode_text,
     municipality,
+    municipality_name,
     swedish_sorted,
     total_label,
 )
@@ -169,6 +170,12 @@ def section(con: duckdb.DuckDBPyConnection, metric_id: str, *,
         part["note"] = texts.PACK_NO_VALUES
         return part, None
     periods, yearly = _period_labels(total["snapshot_date"].to_list())
+    # The sheet's frame has no change: each row's published change (worked out from exact
+    # values, rounded like them) comes from compute() for the same filter, as on the page.
+    changes = compute(con, metric_id, forvaltningar=forvaltningar, publication=PUBLICATION)
+    if "change" in changes.columns:
+        total = total.join(changes.select("snapshot_date", "change"), on="snapshot_date",
+                           how="left", maintain_order="left")
     rows = total.to_dicts()
     latest, previous = rows[-1], (rows[-2] if len(rows) > 1 else None)
     n_header = texts.TABLE_N_HME if metric.table == "hme" else texts.TABLE_N
@@ -238,7 +245,9 @@ def content(con: duckdb.DuckDBPyConnection, *, forvaltningar: Sequence[str] | No
     document = {
         "title": texts.PACK_TITLE,
         "subtitle": texts.PACK_SUBTITLE,
-        "municipality": municipality(con),
+        # The running header and the line above the title name the municipality only when
+        # its name is known; the cover's "Kommun" says when it is not.
+        "municipality": municipality_name(con) or "",
         "created": created.strftime("%Y-%m-%d %H:%M"),
         "created_day": created.strftime("%Y-%m-%d"),
         "facts": [

@@ -7,12 +7,13 @@ module where several tests read the same one.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -25,8 +26,10 @@ import pack
 import store
 from metrics import registry
 from metrics.compute import compute
-from metrics.export import workbook_bytes
+from metrics.disclosure import decimals
+from metrics.export import UNNAMED_MUNICIPALITY, workbook_bytes
 from tests import employment_fixture as fx
+from ui import numbers, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -69,7 +72,9 @@ def sheet_rows(book, label: str) -> list[tuple]:
         day, name, n, value = row[:4]
         if day.value is None:
             break
-        rows.append((day.value.date(), name.value,
+        # A calendar-year sheet (sick leave, HME) gives the year; its rows are dated 31 December.
+        when = date(day.value, 12, 31) if isinstance(day.value, int) else day.value.date()
+        rows.append((when, name.value,
                      n.value if isinstance(n.value, str) else swedish(n.value, 0),
                      value.value if isinstance(value.value, str)
                      else swedish(value.value, places_of(value.number_format))))
@@ -130,16 +135,20 @@ def test_every_figure_is_the_excel_exports(demo_pack, demo_con):
         at = lines.index(f"Senaste värde ({latest_day.year})")
         assert lines[at + 1] == latest or lines[at + 1].startswith(latest + " "), (
             metric_id, lines[at + 1], latest)
+        # The change is the published one (worked out from exact values, rounded like them;
+        # tests/test_publication.py), never the difference of the two printed values.
         at = lines.index(f"Förändring sedan {previous_day.year}")
         if ".." in (latest, previous):
             assert lines[at + 1] == "..", (metric_id, lines[at + 1])
         else:
-            places = len(latest.split(",")[1]) if "," in latest else 0
-            change = float(latest.replace(" ", "").replace(",", ".")) - float(
-                previous.replace(" ", "").replace(",", "."))
-            expected = swedish(abs(change), places)
-            sign = "±" if set(expected) <= set("0,") else ("+" if change > 0 else "-")
-            assert lines[at + 1].startswith(sign + expected), (metric_id, lines[at + 1])
+            exact = compute(demo_con, metric_id, forvaltningar=forvaltningar,
+                            publication=True).to_dicts()
+            metric = registry.get(metric_id)
+            shown = dataclasses.replace(metric, decimals=decimals(metric, publication=True))
+            expected = numbers.published_change(exact[-1], exact[-2], shown).replace(NBSP, " ")
+            assert expected != texts.CHANGE_UNKNOWN, metric_id
+            printed = " ".join(" ".join(lines[at + 1:at + 3]).split())  # it may wrap
+            assert printed.startswith(expected), (metric_id, printed, expected)
         # The latest year per förvaltning: every row of the workbook's, none more.
         parts = [r for r in rows if r[1] != total and r[0] == latest_day]
         for _, name, n, value in parts:
@@ -324,7 +333,9 @@ def test_cli_writes_the_pack(tmp_path):
     assert result.returncode == 0, result.stderr
     pages = pdf_pages(out.read_bytes())
     assert "Förvaltningar A, B" in pages[0].splitlines()
-    assert "Kommun Kommunen" in pages[0].splitlines()  # no name set, not the demo
+    # No name set, not the demo: the cover says so, and the running header names no one.
+    assert f"Kommun {UNNAMED_MUNICIPALITY}" in pages[0].splitlines()
+    assert all(page.startswith("Sammanträdesunderlag 2") for page in pages[1:]), pages[1][:80]
     assert "Per år: Urval: A, B" in "\n".join(pages)
 
     result = subprocess.run(

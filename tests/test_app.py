@@ -8,6 +8,7 @@ copy of the store, the demo test an empty one.
 
 from __future__ import annotations
 
+import gc
 import html
 import io
 import json
@@ -22,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 import store
 from metrics import registry
+from metrics.compute import tables_sql
 from tests import employment_fixture as fx
 from tests import extracts
 from tests.test_plain_text import markup, visible
@@ -335,6 +337,31 @@ def test_katalog_renders_the_registry(app):
     assert full_time["Kolumner som behövs"] == "Löneform, Sysselsättningsgrad"
     assert full_time["I inläst data"] == "✓"
     assert len(app.expander) == len(registry.METRICS)
+
+
+def test_opening_a_store_freezes_what_is_alive_for_the_garbage_collector(own_store):
+    """Streamlit collects all garbage after every run, holding the GIL: the objects alive
+    once the store is open (modules, kept tables) are moved out of its sight (issue 20)."""
+    gc.unfreeze()
+    at = AppTest.from_file(APP, default_timeout=60).run()  # a new store path: opened anew
+    assert not at.exception, [e.value for e in at.exception]
+    assert gc.get_freeze_count() > 10_000
+
+
+def test_katalog_writes_a_metrics_details_when_its_expander_is_opened(app):
+    """58 closed expanders of Markdown and highlighted SQL made the page slow to draw (issue
+    20): a metric's details are sent when the reader opens it."""
+    open_page(app, "katalog")
+    assert len(app.expander) == len(registry.METRICS)
+    assert not app.code and not any(e.children for e in app.expander)
+    metric = registry.get("full_time_share")
+    app.session_state[f"catalog_details_{metric.id}"] = True  # as opening it does
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    opened = next(e for e in app.expander if e.label == metric.label_sv)
+    assert [c.value for c in opened.code] == [tables_sql(metric).strip()]
+    assert metric.id in opened.markdown[0].value
+    assert len(app.code) == 1
 
 
 # --- filters -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ offer, and the latest entries of the load log (no backend function returns them 
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 from collections.abc import Callable, Sequence
@@ -61,6 +62,17 @@ def _warm(con: duckdb.DuckDBPyConnection) -> None:
     identity = store.identity(con)
     for metric_id in registry.METRICS:
         compute(con, metric_id, identity=identity)
+    _settle()
+
+
+def _settle() -> None:
+    """Collect the garbage, then move every object alive now (modules, the store's kept
+    tables) out of the garbage collector's sight. Streamlit runs a full collection after
+    every script run, holding the GIL, so the end of the run and the next session's first
+    messages waited for it: 0.1-0.2 s on a quiet machine, 0.45 s on a busy one, every page
+    view. It now walks only what was made since."""
+    gc.collect()
+    gc.freeze()
 
 
 @st.cache_resource(show_spinner=False)
@@ -249,7 +261,7 @@ def after_load(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the cached frames of the previous store version (the version key moved on), and
     work out the changed store's (`con`) tables for the pages' first views (_warm)."""
     for cached in (_metric_frame, _available, _filter_options, _load_log,
-                   _manager_span_methods, _own_data, _identity):
+                   _manager_span_methods, _own_data, _identity, _empty):
         cached.clear()
     _warm(con)
 
@@ -257,9 +269,15 @@ def after_load(con: duckdb.DuckDBPyConnection) -> None:
 # --- loading -----------------------------------------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False)
+def _empty(db_path: str) -> bool:
+    return store.is_empty(_store_at(db_path))
+
+
 def demo_missing() -> bool:
-    """Whether the screen would show the demo and its store is still empty."""
-    return showing_demo() and store.is_empty(connection())
+    """Whether the screen would show the demo and its store is still empty. Asked on every
+    run: kept until the next load (after_load)."""
+    return showing_demo() and _empty(_shown_path())
 
 
 def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):

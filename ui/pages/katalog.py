@@ -1,6 +1,10 @@
 """Page "Nyckeltalskatalog": the metric registry itself, so that what users read is what the
 code runs: definitions, thresholds, the columns each metric needs, whether the loaded data
-has them, and the SQL that computes it."""
+has them, and the SQL that computes it.
+
+A metric's details are written only when its expander is opened (a stateful expander reruns
+the page then): 58 closed expanders with their Markdown and syntax-highlighted SQL made the
+page's run and, above all, the browser's drawing of it take seconds (issue 20)."""
 
 import polars as pl
 import streamlit as st
@@ -10,9 +14,10 @@ from metrics.compute import missing_columns, source_table, tables_sql
 from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
+DETAILS_KEY = "catalog_details_"  # + metric id: whether that metric's expander is open
 
-def _status(metric) -> str:
-    available = data.available(source_table(metric))
+
+def _status(metric, available: frozenset[str]) -> str:
     if not available:
         return texts.CATALOG_NO_DATA
     missing = missing_columns(metric, set(available))
@@ -26,6 +31,9 @@ st.title(spec.title)
 st.markdown(spec.intro)
 
 metrics = list(registry.METRICS.values())
+# Each table's columns with data, asked once (not once per metric and again per expander).
+available = {table: data.available(table) for table in {source_table(m) for m in metrics}}
+status = {m.id: _status(m, available[source_table(m)]) for m in metrics}
 headers = texts.CATALOG_HEADERS
 st.dataframe(
     pl.DataFrame({
@@ -34,7 +42,7 @@ st.dataframe(
         headers["unit"]: [m.unit for m in metrics],
         headers["threshold"]: [threshold(m) for m in metrics],
         headers["columns"]: [", ".join(column_label(c) for c in m.columns) for m in metrics],
-        headers["status"]: [_status(m) for m in metrics],
+        headers["status"]: [status[m.id] for m in metrics],
     }),
     hide_index=True, height="content", key="catalog_table",
 )
@@ -45,7 +53,10 @@ for page in sitemap.PAGES:
         continue
     st.markdown(f"##### {page.title}")
     for metric in (registry.get(m) for m in page.metric_ids):
-        with st.expander(metric.label_sv):
+        details = st.expander(metric.label_sv, key=f"{DETAILS_KEY}{metric.id}", on_change="rerun")
+        if not details.open:
+            continue
+        with details:
             lines = [
                 (texts.CATALOG_ID, f"`{metric.id}`"),
                 (texts.ABOUT_DEFINITION, md(metric.definition_sv)),
@@ -53,7 +64,7 @@ for page in sitemap.PAGES:
                 (texts.ABOUT_UNIT, metric.unit),
                 (texts.ABOUT_THRESHOLD, threshold_text(metric)),
                 (texts.CATALOG_COLUMNS, ", ".join(column_label(c) for c in metric.columns)),
-                (texts.CATALOG_HEADERS["status"], _status(metric)),
+                (texts.CATALOG_HEADERS["status"], status[metric.id]),
                 (texts.ABOUT_SOURCE, md(metric.source)),
                 (texts.ABOUT_NOTE, md(metric.note_sv)),
             ]

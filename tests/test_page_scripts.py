@@ -13,6 +13,15 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.scriptrunner import magic
 
+from tests import test_app
+from tests.test_app import open_page
+from ui import texts
+
+# The app on the fixture store (tests/test_app.py).
+fixture_store = test_app.fixture_store
+app = test_app.app
+_fresh_caches = test_app._fresh_caches
+
 PAGES = sorted((Path(__file__).resolve().parents[1] / "ui" / "pages").glob("*.py"))
 
 
@@ -38,3 +47,22 @@ def test_the_check_sees_an_attribute_docstring(tmp_path):
     page = tmp_path / "page.py"
     page.write_text('"""Module docstring: not shown."""\nKEY = "k"\n"""What KEY holds."""\n')
     assert magic_writes(page) == ["3: 'What KEY holds.'"]
+
+
+# --- Exportera ---------------------------------------------------------------------------------
+
+def test_exportera_has_no_english_placeholder(app):
+    open_page(app, "exportera")
+    choice = app.multiselect(key="export_metrics")
+    assert choice.proto.placeholder == texts.EXPORT_METRICS_PLACEHOLDER  # not "Choose options"
+    choice.set_value([]).run()
+    assert [i.value for i in app.info] == [texts.EXPORT_NONE]
+
+
+def test_a_pack_without_chromium_says_who_can_mend_it(app, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/saknas/chromium")
+    open_page(app, "exportera")
+    app.button(key="pack_build").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    message = app.error[0].value
+    assert "Be den som driftar Personalpanelen" in message, message

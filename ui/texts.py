@@ -331,6 +331,7 @@ LOG_SOURCES = export.LOAD_SOURCES  # the Excel's load log says it the same way
 # --- export ----------------------------------------------------------------------------------
 EXPORT_METRICS = "Nyckeltal i filen"
 EXPORT_METRICS_HELP = "Alla nyckeltal är valda från början."
+EXPORT_METRICS_PLACEHOLDER = "Välj nyckeltal"
 EXPORT_BUTTON = "Ladda ner Excel"
 EXPORT_FILE_NAME = "personalpanelen_{day}.xlsx"
 EXPORT_NONE = "Välj minst ett nyckeltal."
@@ -564,8 +565,9 @@ PACK_MISSING_COLUMNS = (
 )
 PACK_NO_VALUES = "Det finns inga värden för urvalet."
 PACK_NO_BROWSER = (
-    "Diagrammen ritas av Chromium, som inte finns på {path}. Installera paketet chromium "
-    "eller ange sökvägen i miljövariabeln BROWSER_PATH."
+    "Diagrammen ritas av webbläsaren Chromium, som inte finns på servern ({path}). Be den "
+    "som driftar Personalpanelen att installera paketet chromium eller ange sökvägen i "
+    "miljövariabeln BROWSER_PATH."
 )
 PACK_BUTTON = "Skapa sammanträdesunderlag (PDF)"
 PACK_HEADER = "Sammanträdesunderlag"

@@ -25,6 +25,7 @@ all_ids = list(registry.METRICS)
 metric_ids = st.multiselect(
     texts.EXPORT_METRICS, all_ids, default=all_ids, key="export_metrics",
     format_func=lambda m: registry.get(m).label_sv, help=texts.EXPORT_METRICS_HELP,
+    placeholder=texts.EXPORT_METRICS_PLACEHOLDER,  # not Streamlit's "Choose options"
 )
 
 scope = (texts.EXPORT_SCOPE_ALL if chosen.forvaltningar is None

@@ -4,7 +4,8 @@ The CLI's report says the same in its own terms."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from streamlit.testing.v1 import AppTest
 
@@ -152,6 +153,16 @@ def test_warnings_are_counted_by_the_rows_they_stand_for(own_store):
     assert not at.exception, [e.value for e in at.exception]
     success = text(at.success[0].value)
     assert success.endswith(" 12 varningar, se tabellen nedan."), success
+
+
+def test_the_load_log_on_the_page_is_in_swedish_time(own_store):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "november_2026.csv", _csv("2026-11-01"))
+    assert not at.exception, [e.value for e in at.exception]
+    log = test_app.tables_with(at, "Rader")[0]
+    shown = datetime.strptime(log.iloc[0]["Tidpunkt"], "%Y-%m-%d %H:%M")
+    now = datetime.now(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+    assert abs(now - shown) < timedelta(minutes=5), (shown, now)
 
 
 # --- the CLI -----------------------------------------------------------------------------------

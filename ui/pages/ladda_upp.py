@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import streamlit as st
@@ -25,6 +26,9 @@ EDITED_KEY = "profile_edited"
 # Set when a session without the admin role asked to edit, copy or delete a profile.
 REFUSED_KEY = "profile_refused"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Swedish time, as the Excel export's load log (metrics/export.py LOCAL_TIME; not imported
+# from there, which would load xlsxwriter and the metrics with this page).
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 FINDINGS_FILE = "valideringsrapport.xlsx"
 
 
@@ -440,7 +444,10 @@ def _delete_load() -> None:
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
         texts.LOG_HEADERS["load_id"]: log["load_id"].to_list(),
-        texts.LOG_HEADERS["loaded_at"]: [t.strftime("%Y-%m-%d %H:%M")
+        # The store keeps the server's wall clock (DuckDB's session time zone is the system's,
+        # which a naive datetime's astimezone assumes too): shown in Swedish time, as the
+        # Excel export's load log.
+        texts.LOG_HEADERS["loaded_at"]: [t.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
                                          for t in log["loaded_at"].to_list()],
         texts.LOG_HEADERS["file_name"]: log["file_name"].to_list(),
         texts.LOG_HEADERS["snapshot_dates"]: log["snapshot_dates"].to_list(),

@@ -29,7 +29,7 @@ import xlsxwriter
 
 import settings
 import store
-from metrics import registry
+from metrics import disclosure, registry
 from metrics.compute import (
     available_columns,
     compute,
@@ -385,11 +385,7 @@ def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
 
 def mode_text(publication: bool) -> str:
     if publication:
-        return (
-            "Publiceringsläge: antal avrundade till närmaste 10 (100 från 1 000), löner till "
-            "närmaste 100 kr, andelar till hela procent (till jämna 5 procent i grupper under "
-            "100 personer); andelar beräknade före avrundning."
-        )
+        return "Publiceringsläge. " + disclosure.ROUNDING_NOTE
     return "Analysläge: exakta antal, inte avrundade för publicering."
 
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 import store
-from metrics import export, registry
+from metrics import disclosure, export, registry
 from metrics.compute import compute
 from metrics.disclosure import decimals
 from metrics.export import metric_sheet_frame, workbook_bytes
@@ -179,7 +179,7 @@ def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, 
     assert facts["Förvaltningar"] == "Urval: A, Soc"
     assert facts["Period"] == "2024-11-01 – 2025-11-01"
     assert facts["Mätmånad"].startswith("Värdena per år avser novemberuttagen")
-    assert facts["Läge"].startswith("Publiceringsläge: antal avrundade")
+    assert facts["Läge"] == "Publiceringsläge. " + disclosure.ROUNDING_NOTE
     rules = " ".join(str(v) for k, v in facts.items() if k not in ("Kommun", "Period"))
     assert "färre än k personer" in rules and 'visas som ".."' in rules
     assert "Gränsen k är 3 personer, 12 för lönepercentiler och 15 för sjukfrånvaro" in rules

@@ -352,6 +352,17 @@ def test_a_viewer_sees_the_targets_but_no_editor_and_no_names(with_targets, role
     assert texts.TARGET_VIEW_ONLY in [c.value for c in at.caption]
 
 
+def test_a_viewer_reads_the_latest_values_as_published(with_targets, roles_file):
+    # A viewer is always in publication mode: full time 71,4 % of 7 persons is published to
+    # 5 percent, 70 %, with no false decimal; the count 18 to tens.
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), roles.VIEWER)
+    at.run()
+    open_page(at, "mal")
+    assert at.dataframe[0].value["Senaste värde"].to_list() == [f"70{NBSP}%", f"20{NBSP}personer"]
+    latest = [c.value for c in at.caption if c.value.startswith("Senaste värde")]
+    assert latest == [f"Senaste värde 2025: 70{NBSP}%", f"Senaste värde 2025: 20{NBSP}personer"]
+
+
 
 def test_a_target_value_is_written_and_read_as_the_metric_shows_values(own_store):
     con = store.connect(own_store)

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from metrics import registry, targets
+from metrics import disclosure, registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
 from ui import auth, charts, data, numbers, plain, roles, texts
 from ui.indicator import page_top, period_label, target_badge, unavailable_reason
@@ -41,7 +41,12 @@ def _latest_text(frame: pl.DataFrame | None, metric) -> str:
     if frame is None:
         return texts.NO_CELL
     value, hidden = frame["value"].to_list()[-1], frame["suppressed"].to_list()[-1]
-    return SUPPRESSED_MARK if hidden else numbers.metric_value(value, metric)
+    return SUPPRESSED_MARK if hidden else numbers.metric_value(value, _shown(metric))
+
+
+def _shown(metric):
+    """The metric with the decimals its values have in this mode ('65 %' when published)."""
+    return disclosure.shown(metric, chosen.publication)
 
 
 # --- the targets and their status ---------------------------------------------------------------
@@ -76,17 +81,18 @@ else:
             if frame is None:
                 st.caption(reason)
                 continue
-            assessment = target_badge(metric, target, frame)
+            assessment = target_badge(metric, target, frame,
+                                      subset=chosen.forvaltningar is not None)
             yearly = data.is_yearly(metric)
             day, value, hidden = (frame[c].to_list()[-1]
                                   for c in ("snapshot_date", "value", "suppressed"))
             period = period_label(day, charts.by_year(frame["snapshot_date"].to_list(), yearly))
             st.caption(texts.TARGET_LATEST_HIDDEN.format(period=period) if hidden
                        else texts.TARGET_LATEST.format(
-                           period=period, value=numbers.metric_value(value, metric)))
+                           period=period, value=numbers.metric_value(value, _shown(metric))))
             if assessment.projected is not None:
                 st.caption(texts.TARGET_PROJECTED.format(
-                    value=numbers.metric_value(assessment.projected, metric),
+                    value=numbers.metric_value(assessment.projected, _shown(metric)),
                     year=target.target_year))
             st.plotly_chart(charts.trend(frame, metric, yearly=yearly, target=target,
                                          assessment=assessment),

@@ -136,7 +136,9 @@ def _target(target: targets.Target, total: pl.DataFrame, metric: Metric,
         "status_label": texts.PACK_STATUS,
         "status": texts.TARGET_STATUS[assessment.status],
         "projected": "" if assessment.projected is None else texts.TARGET_PROJECTED.format(
-            value=numbers.metric_value(assessment.projected, metric), year=target.target_year),
+            value=numbers.metric_value(assessment.projected,
+                                         dataclasses.replace(metric, decimals=places)),
+            year=target.target_year),
     }
     return part, assessment
 

@@ -696,7 +696,7 @@ TARGET_RULE_TITLE = "Så bestäms status"
 TARGET_LATEST = "Senaste värde {period}: {value}"
 TARGET_LATEST_HIDDEN = "Senaste värde {period}: visas inte (för få personer)"
 TARGET_NO_VALUES = "Inga värden att jämföra med målet."
-TARGET_PROJECTED = "Trendlinjen ger {value} år {year}."
+TARGET_PROJECTED = "Om utvecklingen fortsätter som de senaste åren blir värdet {value} år {year}."
 TARGET_EDIT_TITLE = "Sätt, ändra eller ta bort ett mål"
 TARGET_EDIT_INTRO = (
     "Ett nytt mål ersätter det gällande för nyckeltalet; det gamla finns kvar i historiken. "

@@ -57,7 +57,8 @@ DEFAULT_PAGES = ("", "chefer", "timavlonade", "heltid", "forskolan", "socialsekr
                  "handlingsprogram", "katalog")
 
 # True once the page shows its figures and Streamlit has finished the run: the title and a
-# figure (a metric, a Plotly chart or a table) on the page, no "running" indicator. `kind`:
+# figure (a metric, a Plotly chart or a table, or the info box that says why there is none)
+# on the page, no "running" indicator. `kind`:
 # "text" for the one-line page (its sentence), "title" for a page without figures (its
 # title), "chart" for the first Plotly chart drawn (its SVG), else "figure".
 VISIBLE_JS = """(kind) => {
@@ -66,8 +67,9 @@ VISIBLE_JS = """(kind) => {
   if (kind === 'text') return document.body.innerText.includes(BASELINE_TEXT);
   if (!has('[data-testid="stHeading"], h1')) return false;
   if (kind === 'chart') return has('[data-testid="stPlotlyChart"] svg.main-svg');
-  if (kind === 'figure') return has(
-    '[data-testid="stMetric"], [data-testid="stPlotlyChart"], [data-testid="stDataFrame"]');
+  // A page whose metrics have no data in the store shows why, in an info box, instead.
+  if (kind === 'figure') return has('[data-testid="stMetric"], [data-testid="stPlotlyChart"], '
+    + '[data-testid="stDataFrame"], [data-testid="stMain"] [data-testid="stAlertContentInfo"]');
   return true;
 }""".replace("BASELINE_TEXT", repr(BASELINE_TEXT))
 

@@ -181,3 +181,13 @@ def test_the_cli_says_how_to_give_the_snapshot_date(env, capsys):
 
 def test_texts_for_every_fix():
     assert set(texts.UPLOAD_FIX) == {FIX_SNAPSHOT_DATE, FIX_MAPPING, FIX_FILE}
+
+
+def test_a_stored_time_is_shown_in_swedish_time():
+    # The load log and the overview's "senast inläst" show the time as a Swede reads it, also
+    # when the server's clock runs in UTC: winter is UTC+1, summer UTC+2.
+    from datetime import UTC, datetime
+
+    from ui import numbers
+    assert numbers.clock(datetime(2025, 11, 3, 13, 5, 59, tzinfo=UTC)) == "2025-11-03 14:05"
+    assert numbers.clock(datetime(2025, 6, 30, 22, 30, tzinfo=UTC)) == "2025-07-01 00:30"

@@ -7,7 +7,8 @@ its unit.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from metrics import disclosure
 from metrics.definition import Metric
@@ -113,3 +114,14 @@ def count(value: int | None, noun: str = "personer") -> str:
 
 def day(value: date) -> str:
     return value.isoformat()
+
+
+# Times on screen are Swedish time, as the Excel export's (metrics/export.py LOCAL_TIME).
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+
+def clock(value: datetime) -> str:
+    """A stored time ('loaded_at': the server's wall clock, which DuckDB's session time zone
+    and a naive datetime's astimezone both take as the system's) in Swedish time, to the
+    minute: '2025-11-03 14:05'."""
+    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")

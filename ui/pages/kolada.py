@@ -14,7 +14,7 @@ import streamlit as st
 import settings
 from metrics import kolada, registry
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import auth, data, filters, numbers, plain, roles, texts
+from ui import auth, data, filters, numbers, plain, roles, texts, uploads
 
 KEY_MESSAGE = "kolada_message"  # session state: what the last import did, after the rerun
 
@@ -73,8 +73,8 @@ if auth.may(roles.ANALYST):
             st.rerun()
     else:
         st.info(texts.KOLADA_NEEDS_IDS, icon=":material/info:")
-    upload = st.file_uploader(texts.KOLADA_UPLOAD, type=["json", "csv", "xlsx"],
-                              key="kolada_upload")
+    upload = uploads.file_uploader(texts.KOLADA_UPLOAD, ["json", "csv", "xlsx"],
+                                   key="kolada_upload", max_mb=settings.get().max_upload_mb)
     if upload is not None and st.button(texts.KOLADA_UPLOAD_BUTTON, key="kolada_upload_button",
                                         icon=":material/upload_file:"):
         name, content = upload.name, upload.getvalue()

@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 import streamlit as st
@@ -26,9 +25,6 @@ EDITED_KEY = "profile_edited"
 # Set when a session without the admin role asked to edit, copy or delete a profile.
 REFUSED_KEY = "profile_refused"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Swedish time, as the Excel export's load log (metrics/export.py LOCAL_TIME; not imported
-# from there, which would load xlsxwriter and the metrics with this page).
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 FINDINGS_FILE = "valideringsrapport.xlsx"
 
 
@@ -444,11 +440,7 @@ def _delete_load() -> None:
 def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({
         texts.LOG_HEADERS["load_id"]: log["load_id"].to_list(),
-        # The store keeps the server's wall clock (DuckDB's session time zone is the system's,
-        # which a naive datetime's astimezone assumes too): shown in Swedish time, as the
-        # Excel export's load log.
-        texts.LOG_HEADERS["loaded_at"]: [t.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-                                         for t in log["loaded_at"].to_list()],
+        texts.LOG_HEADERS["loaded_at"]: [numbers.clock(t) for t in log["loaded_at"].to_list()],
         texts.LOG_HEADERS["file_name"]: log["file_name"].to_list(),
         texts.LOG_HEADERS["snapshot_dates"]: log["snapshot_dates"].to_list(),
         texts.LOG_HEADERS["rows"]: [numbers.number(r) for r in log["rows"].to_list()],

@@ -39,7 +39,7 @@ else:
         if auth.may(roles.ANALYST):  # the load log (file names) is not for a viewer
             st.caption(texts.OVERVIEW_DATA_BASIS.format(
                 **basis,
-                loaded=log["loaded_at"][0].strftime("%Y-%m-%d %H:%M") if log.height else "",
+                loaded=numbers.clock(log["loaded_at"][0]) if log.height else "",
                 file=plain.md(log["file_name"][0]) if log.height else "",
             ))
         else:

@@ -215,7 +215,7 @@ def section(con: duckdb.DuckDBPyConnection, metric_id: str, *,
     if target is not None:
         part["target"], assessment = _target(target, total, metric, places)
     # The dashboard's chart of the same frame (its labels by year like the table's).
-    figure = charts.trend(total.select("snapshot_date", "n", "value", "suppressed"), metric,
+    figure = charts.trend(total.select("snapshot_date", "n", "value", "suppressed"), shown,
                           yearly=yearly, target=target, assessment=assessment)
     return part, figure
 

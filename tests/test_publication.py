@@ -9,6 +9,7 @@ Issue 20's two examples, in a store built here: headcount 1 552 -> 1 527 (-25) w
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from metrics.disclosure import (
     round_for_publication,
 )
 from pipelines.schema import EMPLOYMENT_COLUMNS
+from tests.test_app import chart_specs
 from ui import numbers, texts
 from ui.indicator import delta_args, latest_rows
 
@@ -276,3 +278,7 @@ def test_the_indicator_headline_in_publication_mode(committee_app):
     table = next(df.value for df in at.dataframe if "Värde (%)" in df.value.columns)
     rows = [tuple(r) for r in table.itertuples(index=False)]
     assert rows == [("2024-11-01", "80", "70"), ("2025-11-01", "80", "70")]
+    # The chart's hover text says what the table says: "70 %", not "70,0 %".
+    hovers = [str(point).replace(NBSP, " ") for spec in chart_specs(at)
+              for trace in spec["data"] for point in trace.get("customdata") or []]
+    assert "70 %" in hovers and not [h for h in hovers if re.search(r"\d,\d", h)], hovers

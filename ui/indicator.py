@@ -252,8 +252,8 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
         assessment = (target_badge(metric, target, total,
                                    subset=chosen.forvaltningar is not None)
                       if target else None)
-        st.plotly_chart(charts.trend(total, metric, yearly=yearly, target=target,
-                                     assessment=assessment),
+        st.plotly_chart(charts.trend(total, disclosure.shown(metric, chosen.publication),
+                                     yearly=yearly, target=target, assessment=assessment),
                         config=charts.CONFIG, key=f"trend_{metric.id}")
         hidden_caption(total, metric)
         if metric.table == "manager_span":
@@ -417,9 +417,10 @@ def _about(metric: Metric) -> None:
 
 def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) -> None:
     label = BREAKDOWNS[by].label_sv
+    plotted = disclosure.shown(metric, args["publication"])  # hover values as the tables
     if by == "gender":
         frame = data.metric_frame(metric.id, by=[by], **args)
-        st.plotly_chart(charts.gender_split(frame, metric, yearly=yearly), config=charts.CONFIG,
+        st.plotly_chart(charts.gender_split(frame, plotted, yearly=yearly), config=charts.CONFIG,
                         key=f"gender_{metric.id}")
         hidden_caption(frame, metric)
         st.dataframe(breakdown_table(frame, metric, by, yearly=yearly,
@@ -433,17 +434,18 @@ def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) 
                else texts.BREAKDOWN_CAPTION_LATEST.format(label=label, date=latest.isoformat()))
     st.caption(caption)
     if by == "years_to_retirement":
-        figure = charts.ordered_bars(frame, metric, by, order=YEARS_TO_RETIREMENT,
+        figure = charts.ordered_bars(frame, plotted, by, order=YEARS_TO_RETIREMENT,
                                      axis_title=texts.YEARS_TO_RETIREMENT_AXIS,
                                      label=texts.YEARS_LABEL)
     elif by == "age_band":
-        figure = charts.ordered_bars(frame, metric, by, order=AGE_BAND_ORDER, axis_title=label)
+        figure = charts.ordered_bars(frame, plotted, by, order=AGE_BAND_ORDER,
+                                     axis_title=label)
     elif by == "occupation":
         labels = {code: texts.OCCUPATION_LABEL.format(code=code)
                   for code in frame[by].to_list() if code and code != texts.UNKNOWN}
-        figure = charts.group_bars(frame, metric, by, labels=labels)
+        figure = charts.group_bars(frame, plotted, by, labels=labels)
     else:
-        figure = charts.group_bars(frame, metric, by)
+        figure = charts.group_bars(frame, plotted, by)
     st.plotly_chart(figure, config=charts.CONFIG, key=f"{by}_{metric.id}")
     hidden_caption(frame, metric)
     if by == "forvaltning":
@@ -462,7 +464,8 @@ def render_scale(metric_ids: tuple[str, ...], title: str, chosen: filters.Filter
     series = [(texts.SCALE_LABELS.get(m.id, m.label_sv),
                data.metric_frame(m.id, **chosen.compute_args(m))) for m in metrics]
     yearly = data.is_yearly(metrics[0])
-    st.plotly_chart(charts.scale_trend(series, metrics[0], yearly=yearly), config=charts.CONFIG,
+    st.plotly_chart(charts.scale_trend(series, disclosure.shown(metrics[0], chosen.publication),
+                                       yearly=yearly), config=charts.CONFIG,
                     key="scale_" + "_".join(metric_ids))
     hidden_caption(pl.concat([frame for _, frame in series]), metrics[0])
     st.caption(texts.SCALE_CAPTION)

@@ -94,7 +94,7 @@ else:
                 st.caption(texts.TARGET_PROJECTED.format(
                     value=numbers.metric_value(assessment.projected, _shown(metric)),
                     year=target.target_year))
-            st.plotly_chart(charts.trend(frame, metric, yearly=yearly, target=target,
+            st.plotly_chart(charts.trend(frame, _shown(metric), yearly=yearly, target=target,
                                          assessment=assessment),
                             config=charts.CONFIG, key=f"target_trend_{metric_id}")
 

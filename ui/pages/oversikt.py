@@ -82,7 +82,8 @@ else:
                     target = set_targets.get(metric_id)
                     if target is not None:
                         target_badge(metric, target, frame)
-                    st.plotly_chart(charts.sparkline(frame, metric, yearly=yearly, target=target),
+                    plotted = disclosure.shown(metric, latest.published)
+                    st.plotly_chart(charts.sparkline(frame, plotted, yearly=yearly, target=target),
                                     config=charts.SPARK_CONFIG, key=f"spark_{metric_id}")
                     if latest[2]:
                         st.caption(texts.OVERVIEW_SUPPRESSED)

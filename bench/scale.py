@@ -469,7 +469,8 @@ def main() -> None:
         runs = ", ".join(f"{s:.2f}" for s in out["seconds"])
         print(f"{name:<40}{out['median']:>10.2f}{runs:>20}{out['process']:>11.1f}"
               f"{out['peak_mb']:>9.0f}  {_target(name, results)}", flush=True)
-    print(f"\nFor README ({rows / 1e6:.1f} M rows, {dates} snapshots, {os.cpu_count()} cores, "
+    print(f"\nFor docs/performance.md ({rows / 1e6:.1f} M rows, {dates} snapshots, "
+          f"{os.cpu_count()} cores, "
           f"median of {args.repeats}, each step in a fresh process):")
     for name, out in results.items():
         print(f"| {name} | {out['median']:.2f} s | {out['peak_mb']:.0f} MB | "

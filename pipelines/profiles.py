@@ -3,8 +3,8 @@
 A profile says which header is which canonical column, how a column's values map to the
 canonical vocabulary, and how a canonical column is derived when the file lacks it. It turns a
 grid into raw text columns under canonical names; normalise.py parses them as it parses any
-recognised column. The format, with a worked example, is in README.md; the shipped profiles are
-in pipelines/profiles/.
+recognised column. The format, with a worked example, is in docs/extracts.md; the shipped
+profiles are in pipelines/profiles/.
 
     name = "Heroma"
     sheet = "Anställda"             # optional: the workbook sheet with the table

@@ -18,8 +18,9 @@ The dashboard is first warmed: started, its store opened, and every measured pag
 (what a running server has after its first users). Then, --repeats times, the baselines and
 each page are opened in turn, each in a NEW browser context (no cookies, no cache, a new
 Streamlit session, as when a link in an e-mail is opened), timed from the navigation until
-- figures: the page's title and its first figure (a metric, a Plotly chart or a table; a page
-  without figures: its title) are on the page and Streamlit's "running" indicator is gone;
+- figures: the page's title and its first figure (a metric, a Plotly chart or a table, or the
+  info box that says why a metric has none; a page without figures: its title) are on the page
+  and the script run has ended (every element sent);
 - chart: its first Plotly chart is drawn (its SVG).
 
 Then, in one session that stays open, Nyckeltalskatalog is opened from Heltid by the
@@ -58,12 +59,14 @@ DEFAULT_PAGES = ("", "chefer", "timavlonade", "heltid", "forskolan", "socialsekr
 
 # True once the page shows its figures and Streamlit has finished the run: the title and a
 # figure (a metric, a Plotly chart or a table, or the info box that says why there is none)
-# on the page, no "running" indicator. `kind`:
+# on the page, and the script run ended. `kind`:
 # "text" for the one-line page (its sentence), "title" for a page without figures (its
 # title), "chart" for the first Plotly chart drawn (its SVG), else "figure".
 VISIBLE_JS = """(kind) => {
   const has = (selector) => !!document.querySelector(selector);
-  if (!has('[data-testid="stApp"]') || has('[data-testid="stStatusWidget"]')) return false;
+  // The run has ended (Streamlit's own end-to-end tests wait for this attribute; its
+  // "running" indicator shows only after a delay).
+  if (!has('[data-testid="stApp"][data-test-script-state="notRunning"]')) return false;
   if (kind === 'text') return document.body.innerText.includes(BASELINE_TEXT);
   if (!has('[data-testid="stHeading"], h1')) return false;
   if (kind === 'chart') return has('[data-testid="stPlotlyChart"] svg.main-svg');
@@ -72,6 +75,14 @@ VISIBLE_JS = """(kind) => {
     + '[data-testid="stDataFrame"], [data-testid="stMain"] [data-testid="stAlertContentInfo"]');
   return true;
 }""".replace("BASELINE_TEXT", repr(BASELINE_TEXT))
+
+
+CHART_JS = """() => {
+  const has = (selector) => !!document.querySelector(selector);
+  if (has('[data-testid="stPlotlyChart"] svg.main-svg')) return 'drawn';
+  if (has('[data-testid="stSkeleton"], [data-testid="stPlotlyChart"]')) return false;
+  return 'none';
+}"""
 
 
 def _free_port() -> int:
@@ -136,14 +147,13 @@ def open_cold(browser, url: str, kind: str, timeout_s: float = 300) -> tuple[flo
         # indicator yet when the first elements arrive.
         page.wait_for_function(VISIBLE_JS, arg=kind, timeout=timeout_s * 1000, polling="raf")
         figures = time.perf_counter() - started
-        chart = float("nan")
         if kind == "chart":
-            chart = figures
-        elif page.locator('[data-testid="stPlotlyChart"]').count():
-            page.wait_for_function(VISIBLE_JS, arg="chart", timeout=timeout_s * 1000,
-                                   polling="raf")
-            chart = time.perf_counter() - started
-        return figures, chart
+            return figures, figures
+        # Then the first chart drawn, or nothing left to draw (no chart, no placeholder of
+        # a component whose code is still loading).
+        drawn = page.wait_for_function(CHART_JS, timeout=timeout_s * 1000, polling="raf")
+        chart = time.perf_counter() - started
+        return figures, (chart if drawn.json_value() == "drawn" else float("nan"))
     finally:
         context.close()
 

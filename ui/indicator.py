@@ -377,7 +377,7 @@ def _span_method_caption(shown: list[date]) -> None:
 def _headline(metric: Metric, total: pl.DataFrame, latest: Row, previous: Row | None,
               yearly: bool) -> None:
     n_latest = total["n"].to_list()[-1]
-    value_col, date_col, n_col = st.columns(3)
+    value_col, date_col, n_col = st.columns([2, 1, 1])  # the change and its date need room
     rounded = latest.published and disclosure.rounded(metric)
     with value_col:
         word = numbers.word_unit(metric.unit)  # in the label, so the figure fits its card

@@ -193,7 +193,8 @@ def test_heltid_values_chart_and_breakdowns(app):
     headline = metrics_shown(app)
     assert text(headline["Senaste värde"][0]) == "71,4 %"
     assert headline["Mätdatum"][0] == "2025-11-01"
-    assert text(headline["Antal i underlaget"][0]) == "14 personer"
+    # The noun in the label, so that "2 417" fits its card where "2 417 personer" was cut.
+    assert text(headline["Antal i underlaget (personer)"][0]) == "14"
     specs = chart_specs(app)
     trend = specs[0]["data"][0]
     assert trend["x"] == ["2024", "2025"]  # one snapshot a year: labelled by year (issue 12)

@@ -421,3 +421,18 @@ def test_a_viewer_downloads_indicators_without_the_loaded_files(roles_file, own_
     cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
              if c.value is not None]
     assert not [c for c in cells if "fixture" in c]  # the fixture store's load is 'fixture'
+
+
+def test_the_audit_log_names_a_targets_indicator_by_its_title(roles_file, own_store, navigation):
+    # The store keeps "full_time_share: minst 80 år 2027 (…)"; the admin reads the title.
+    from metrics import targets
+    con = store.connect(own_store)
+    targets.set_target(con, targets.Target("full_time_share", targets.HIGHER, 80, None, 2027,
+                                           "Program, punkt 7"), ("ann", "analyst"))
+    con.close()
+    at = as_user(roles.ADMIN)
+    open_page(at, "logg")
+    log = next(d.value for d in at.dataframe if "Händelse" in d.value.columns)
+    details = [d for d in log["Detalj"].tolist() if d and "år 2027" in d]
+    assert details and details[0].startswith("Andel heltidsanställda: minst 80"), details
+    assert not [d for d in log["Detalj"].tolist() if d and "full_time_share" in d]

@@ -396,8 +396,8 @@ def _headline(metric: Metric, total: pl.DataFrame, latest: Row, previous: Row | 
                   period_label(latest.date, yearly), border=True, height="stretch")
     with n_col:
         noun = "svarande" if metric.table == "hme" else "personer"
-        st.metric(texts.PERSONS_IN_BASE,
-                  SUPPRESSED_MARK if n_latest is None else numbers.count(n_latest, noun),
+        st.metric(texts.PERSONS_IN_BASE.format(noun=noun),
+                  SUPPRESSED_MARK if n_latest is None else numbers.number(n_latest),
                   border=True, height="stretch")
 
 

@@ -159,7 +159,7 @@ LATEST_VALUE = "Senaste värde"
 LATEST_VALUE_UNIT = "Senaste värde ({unit})"
 LATEST_DATE = "Mätdatum"
 LATEST_YEAR = "År"
-PERSONS_IN_BASE = "Antal i underlaget"
+PERSONS_IN_BASE = "Antal i underlaget ({noun})"  # the noun in the label, so the number fits
 CHANGE_SINCE = "sedan {date}"
 NO_PREVIOUS = "inget tidigare värde"
 # Publication mode: a change from exact values that rounds to 0 ({change}: "±50 personer").
@@ -786,8 +786,8 @@ KOLADA_FETCH_INTRO = (
 )
 KOLADA_FETCH_BUTTON = "Hämta från Kolada"
 KOLADA_NEEDS_IDS = (
-    "För att hämta från Kolada: ange kommunens Kolada-id och jämförelsegruppens kommun-id i "
-    "inställningarna PERSONALPANELEN_KOLADA_MUNICIPALITY och PERSONALPANELEN_KOLADA_GROUP. "
+    "För att hämta från Kolada behöver servern kommunens Kolada-id och jämförelsegruppens "
+    "kommuner i sina inställningar: be den som driver Personalpanelen att lägga in dem. "
     "Utan nätverk: läs in en nedladdad fil nedan."
 )
 KOLADA_UPLOAD = (

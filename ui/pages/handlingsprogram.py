@@ -132,17 +132,21 @@ if may_edit:
                               max_chars=200, key=f"programme_title_{version or 0}")
         edited = st.data_editor(
             programme.editor_frame(con), key=f"programme_editor_{version or 0}",
-            num_rows="dynamic", hide_index=True, placeholder="",
-            column_config={
-                headers["nr"]: st.column_config.TextColumn(max_chars=20, width="small"),
-                headers["text"]: st.column_config.TextColumn(max_chars=1000, width="large"),
-                headers["deadline"]: st.column_config.TextColumn(help=texts.PROGRAMME_EDIT_HELP),
-                headers["forvaltning"]: st.column_config.TextColumn(max_chars=200),
+            num_rows="dynamic", hide_index=True, placeholder="", row_height=ROW_HEIGHT,
+            column_config={  # the widths of the tables above: every column in view
+                headers["nr"]: st.column_config.TextColumn(max_chars=20, width=WIDTHS["nr"]),
+                headers["text"]: st.column_config.TextColumn(max_chars=1000,
+                                                             width=WIDTHS["text"]),
+                headers["deadline"]: st.column_config.TextColumn(
+                    help=texts.PROGRAMME_EDIT_HELP, width=WIDTHS["deadline"]),
+                headers["forvaltning"]: st.column_config.TextColumn(
+                    max_chars=200, width=WIDTHS["forvaltning"]),
                 headers["status"]: st.column_config.SelectboxColumn(
-                    options=list(programme.STATUSES.values())),
-                headers["comment"]: st.column_config.TextColumn(max_chars=2000),
+                    options=list(programme.STATUSES.values()), width=WIDTHS["status"]),
+                headers["comment"]: st.column_config.TextColumn(max_chars=2000,
+                                                                width=WIDTHS["comment"]),
                 headers["indicator"]: st.column_config.SelectboxColumn(
-                    options=programme.indicator_options()),
+                    options=programme.indicator_options(), width=WIDTHS["indicator"]),
             },
         )
         submitted = st.form_submit_button(texts.PROGRAMME_SAVE, type="primary",

@@ -98,7 +98,9 @@ else:
         heads["missing"]: loaded["missing"],
         heads["fetched_at"]: loaded["fetched_at"].dt.strftime("%Y-%m-%d %H:%M"),
         heads["sources"]: loaded["sources"],
-    }), hide_index=True, key="kolada_loaded")
+    }), hide_index=True, key="kolada_loaded",  # a long KPI title wraps: every column in view
+        column_config={heads["kpi_title"]: st.column_config.TextColumn(width=300)},
+        row_height=60)
     places = kolada.municipalities(con)
     roles_text = [texts.KOLADA_ROLE_OWN if own else texts.KOLADA_ROLE_GROUP if member
                   else texts.KOLADA_ROLE_NONE

@@ -6,10 +6,22 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from metrics import registry
 from pipelines.lifecycle import MAX_RETENTION_DAYS
-from ui import auth, data, texts
+from ui import auth, data, numbers, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+
+def _detail(action: str, detail: str | None) -> str | None:
+    """A target change names its indicator by title, not by its id ('full_time_share: minst
+    80 år 2027' is stored; 'Andel heltidsanställda: minst 80 år 2027' is shown)."""
+    metric_id, colon, rest = (detail or "").partition(": ")
+    if action == "target" and colon and metric_id in registry.METRICS:
+        return f"{registry.get(metric_id).label_sv}: {rest}"
+    return detail
+
 
 spec = auth.require_page("logg")
 st.title(spec.title)
@@ -33,11 +45,13 @@ if log.is_empty():
 else:
     headers = texts.AUDIT_HEADERS
     table = pl.DataFrame({
-        headers["logged_at"]: [t.strftime("%Y-%m-%d %H:%M:%S") for t in log["logged_at"]],
+        headers["logged_at"]: [t.astimezone(numbers.LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S")
+                               for t in log["logged_at"]],  # Swedish time, as everywhere
         headers["user_id"]: log["user_id"],
         headers["role"]: [texts.ROLE_NAMES.get(r, texts.AUDIT_NO_ROLE) for r in log["role"]],
         headers["action"]: [texts.AUDIT_ACTIONS.get(a, a) for a in log["action"]],
-        headers["detail"]: log["detail"],
+        headers["detail"]: [_detail(a, d) for a, d in zip(log["action"], log["detail"],
+                                                          strict=True)],
     })
     st.caption(texts.AUDIT_COUNT.format(count=table.height))
     st.dataframe(table, hide_index=True, key="audit_table")

@@ -135,10 +135,11 @@ if may_edit:
             num_rows="dynamic", hide_index=True, placeholder="", row_height=ROW_HEIGHT,
             column_config={  # the widths of the tables above: every column in view
                 headers["nr"]: st.column_config.TextColumn(max_chars=20, width=WIDTHS["nr"]),
+                # The deadline's header has a help icon beside it: 20 px more, from the text.
                 headers["text"]: st.column_config.TextColumn(max_chars=1000,
-                                                             width=WIDTHS["text"]),
+                                                             width=WIDTHS["text"] - 20),
                 headers["deadline"]: st.column_config.TextColumn(
-                    help=texts.PROGRAMME_EDIT_HELP, width=WIDTHS["deadline"]),
+                    help=texts.PROGRAMME_EDIT_HELP, width=WIDTHS["deadline"] + 20),
                 headers["forvaltning"]: st.column_config.TextColumn(
                     max_chars=200, width=WIDTHS["forvaltning"]),
                 headers["status"]: st.column_config.SelectboxColumn(

@@ -250,7 +250,8 @@ def test_data_text_is_shown_as_text_never_as_links_or_images(server, page):
         "name": HOSTILE_FILE, "buffer": extracts.xlsx_bytes(extract),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }])
-    page.get_by_text(re.compile(r"^[\d.]+\s?KB$")).first.wait_for(timeout=60_000)  # uploaded
+    # uploaded: the caption under the uploader names the file with its size in Swedish
+    page.get_by_text(re.compile(r"^Valda: .*\d\s?kB\)$")).first.wait_for(timeout=60_000)
     page.wait_for_timeout(2000)  # the upload's own rerun, which would swallow the click,
     _wait_for_app(page)  # starts and ends
     page.get_by_role("button", name="Läs in").click()

@@ -11,6 +11,10 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# The time zone every time is shown and exported in (the screen, the Excel export).
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
 ROOT = Path(__file__).resolve().parent
 

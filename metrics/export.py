@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -52,7 +51,7 @@ DEMO_MUNICIPALITY = "Exempelkommun (exempeldata)"
 UNNAMED_MUNICIPALITY = "Inte angivet i Personalpanelens inställningar"
 # What the cover says in the place of the municipality's name when none is set (settings.py
 # PERSONALPANELEN_MUNICIPALITY) and the data is not the demo's: the truth, not a placeholder.
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+LOCAL_TIME = settings.LOCAL_TIME
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "{")
 SHEET_NAME_MAX = 31
 # A sheet name of its own for each indicator whose title is longer than Excel's 31

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+import settings
 from metrics import disclosure
 from metrics.definition import Metric
 from ui import texts
@@ -116,8 +116,7 @@ def day(value: date) -> str:
     return value.isoformat()
 
 
-# Times on screen are Swedish time, as the Excel export's (metrics/export.py LOCAL_TIME).
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+LOCAL_TIME = settings.LOCAL_TIME  # times on screen as in the Excel export
 
 
 def clock(value: datetime) -> str:

@@ -34,13 +34,24 @@ class Settings:
     """The demo municipality's store (PERSONALPANELEN_DEMO_DB), never mixed with real data."""
     secret_path: Path
     """Key for the personnummer pseudonyms (PERSONALPANELEN_SECRET_FILE). Never in the repo."""
+    # The thresholds of the disclosure classes (metrics.definition.PROTECTIONS): a cell
+    # resting on fewer persons is shown as '..'. Each may be made stricter, never looser
+    # than LEGAL_MINIMUM.
     min_cell_count: int
-    """A count or share resting on fewer persons is shown as '..' (PERSONALPANELEN_MIN_CELL)."""
+    """Composition of public facts: headcount, gender, age, employment form, managers
+    (PERSONALPANELEN_MIN_CELL); also the default of the three below."""
+    min_n_personal: int
+    """Personal circumstances: actual work time, leave, training, development talks
+    (PERSONALPANELEN_MIN_N_PERSONAL)."""
+    min_n_movement: int
+    """Leavers (PERSONALPANELEN_MIN_N_MOVEMENT)."""
+    min_n_pay: int
+    """Mean salaries and pay comparisons (PERSONALPANELEN_MIN_N_PAY)."""
     min_n_percentiles: int
-    """Salary percentiles need at least this many persons (PERSONALPANELEN_MIN_N_PERCENTILES)."""
+    """Salary medians and percentiles (PERSONALPANELEN_MIN_N_PERCENTILES)."""
     min_n_sick_leave: int
-    """Sick-leave figures (health data) need at least this many persons
-    (PERSONALPANELEN_MIN_N_SICK_LEAVE)."""
+    """Sick leave, health data (PERSONALPANELEN_MIN_N_SICK_LEAVE): the law's "a group of at
+    most ten employees" is never shown, so at least 11."""
     fte_hours_divisor: float
     """Hours in a full-time month, for hourly-paid årsarbetare (PERSONALPANELEN_FTE_HOURS)."""
     max_upload_mb: int
@@ -91,6 +102,28 @@ class Settings:
         return self.data_dir / "profiles"
 
 
+LEGAL_MINIMUM = {"MIN_N_SICK_LEAVE": 11}
+"""The lowest threshold the law allows a setting: sick-leave figures are not given for a group
+of at most ten employees (lag (2018:597) om kommunal bokföring och redovisning, before it
+4 kap. 1 a § lag (1997:614) om kommunal redovisning). Others must be at least 1."""
+
+
+def _threshold(name: str, default: str) -> int:
+    """A disclosure threshold (PERSONALPANELEN_<name>), refused below its legal minimum."""
+    text = _env(f"PERSONALPANELEN_{name}", default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"PERSONALPANELEN_{name} ska vara ett heltal, inte {text!r}") from None
+    floor = LEGAL_MINIMUM.get(name, 1)
+    if value < floor:
+        reason = (" (lagen om kommunal bokföring och redovisning: sjukfrånvaro redovisas inte "
+                  "för en grupp med högst tio anställda)" if name in LEGAL_MINIMUM else "")
+        raise ValueError(f"PERSONALPANELEN_{name} får inte vara lägre än {floor}, men är "
+                         f"{value}{reason}")
+    return value
+
+
 def _month(text: str) -> int:
     month = int(text)
     if not 1 <= month <= 12:
@@ -111,8 +144,9 @@ def get() -> Settings:
 
 
 _NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
-    "DATA_DIR", "DB", "DEMO_DB", "SECRET_FILE", "MIN_CELL", "MIN_N_PERCENTILES",
-    "MIN_N_SICK_LEAVE", "FTE_HOURS", "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
+    "DATA_DIR", "DB", "DEMO_DB", "SECRET_FILE", "MIN_CELL", "MIN_N_PERSONAL",
+    "MIN_N_MOVEMENT", "MIN_N_PAY", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE", "FTE_HOURS",
+    "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
     "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY",
     "KOLADA_MUNICIPALITY", "KOLADA_GROUP")))
 """The environment variables the settings read (HOME for the key file's default)."""
@@ -137,9 +171,12 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
                 str(Path.home() / ".config" / "personalpanelen" / "pseudonym.key"),
             )
         ),
-        min_cell_count=int(_env("PERSONALPANELEN_MIN_CELL", "5")),
-        min_n_percentiles=int(_env("PERSONALPANELEN_MIN_N_PERCENTILES", "10")),
-        min_n_sick_leave=int(_env("PERSONALPANELEN_MIN_N_SICK_LEAVE", "10")),
+        min_cell_count=_threshold("MIN_CELL", "5"),
+        min_n_personal=_threshold("MIN_N_PERSONAL", _env("PERSONALPANELEN_MIN_CELL", "5")),
+        min_n_movement=_threshold("MIN_N_MOVEMENT", _env("PERSONALPANELEN_MIN_CELL", "5")),
+        min_n_pay=_threshold("MIN_N_PAY", _env("PERSONALPANELEN_MIN_CELL", "5")),
+        min_n_percentiles=_threshold("MIN_N_PERCENTILES", "10"),
+        min_n_sick_leave=_threshold("MIN_N_SICK_LEAVE", "11"),
         fte_hours_divisor=float(_env("PERSONALPANELEN_FTE_HOURS", "165")),
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),

@@ -14,7 +14,7 @@ occupations require higher education; the occupation breakdown is the like-for-l
 
 from __future__ import annotations
 
-from metrics.definition import CELL, MAIN_EMPLOYMENT, PERCENTILE, Metric
+from metrics.definition import MAIN_EMPLOYMENT, PAY_DISTRIBUTION, PERSONAL, Metric
 from metrics.mission import MONTHLY, SALARY_FTE
 
 LONG = "eftergymnasial_lang"
@@ -51,6 +51,7 @@ def _education_median(metric_id: str, level: str, label_sv: str, label_en: str,
                       level_sv: str) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=PAY_DISTRIBUTION,
         label_sv=label_sv,
         label_en=label_en,
         definition_sv=(
@@ -64,7 +65,6 @@ def _education_median(metric_id: str, level: str, label_sv: str, label_en: str,
         person_columns=f"{SALARY_FTE}, {EDUCATION}",
         person_filter=f"salary IS NOT NULL AND education = '{level}'",
         value="quantile_cont(salary, 0.5)",
-        threshold=PERCENTILE,
         breakdowns=("forvaltning", "gender", "occupation"),
         decimals=0,
         source=PAY_SOURCE,
@@ -95,6 +95,7 @@ CAREER_SOURCE = (
 CAREER_METRICS: tuple[Metric, ...] = (
     Metric(
         id="education_pay_premium",
+        discloses=PAY_DISTRIBUTION,
         label_sv="Utbildningspremie, eftergymnasial 3 år eller längre",
         label_en="Pay premium of three years' post-secondary education",
         definition_sv=(
@@ -113,7 +114,6 @@ CAREER_METRICS: tuple[Metric, ...] = (
         value=f"100.0 * ({_median(LONG)} / {_median(UPPER_SECONDARY)} - 1)",
         numerators=(f"count(*) FILTER (education = '{LONG}')",
                     f"count(*) FILTER (education = '{UPPER_SECONDARY}')"),
-        threshold=PERCENTILE,
         breakdowns=("forvaltning", "gender", "occupation"),
         higher_is_better=True,
         source=PAY_SOURCE,
@@ -133,6 +133,7 @@ CAREER_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="career_step_share",
+        discloses=PERSONAL,
         label_sv="Andel med karriärsteg",
         label_en="Share of staff on a career step",
         definition_sv=(
@@ -146,7 +147,6 @@ CAREER_METRICS: tuple[Metric, ...] = (
         person_columns=f"{ON_STEP}, {SALARY_FTE}",
         value="100.0 * count(*) FILTER (on_step) / count(*)",
         numerators=("count(*) FILTER (on_step)",),
-        threshold=CELL,
         breakdowns=("forvaltning", "gender", "occupation"),
         higher_is_better=True,
         source=CAREER_SOURCE,
@@ -158,6 +158,7 @@ CAREER_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="career_step_pay_difference",
+        discloses=PAY_DISTRIBUTION,
         label_sv="Löneskillnad, karriärsteg mot grundsteg",
         label_en="Pay difference, career step over base step",
         definition_sv=(
@@ -173,7 +174,6 @@ CAREER_METRICS: tuple[Metric, ...] = (
         value=("quantile_cont(salary, 0.5) FILTER (on_step)"
                " - quantile_cont(salary, 0.5) FILTER (NOT on_step)"),
         numerators=("count(*) FILTER (on_step)", "count(*) FILTER (NOT on_step)"),
-        threshold=PERCENTILE,
         breakdowns=("forvaltning", "gender", "occupation"),
         decimals=0,
         higher_is_better=True,

@@ -20,7 +20,7 @@ import polars as pl
 
 import settings
 import store
-from metrics import disclosure, persons, registry
+from metrics import disclosure, linked, persons, registry
 from metrics.definition import BREAKDOWNS, Metric
 from pipelines.schema import TABLES
 
@@ -141,7 +141,6 @@ def compute(
     if monthly and not metric.monthly:
         raise ValueError(f"{metric.id} räknas bara per år (referensmånaden), inte per månad")
     cfg = settings.get()
-    threshold = getattr(cfg, metric.threshold)
     params = {
         "month": None if monthly or reads_years(metric) else cfg.reference_month,
         "forvaltningar": None,
@@ -151,13 +150,13 @@ def compute(
     identity = identity or store.identity(con)
     derived = persons.table(con, metric, identity)
     params["snapshots"] = _snapshots(con, identity, metric, derived, params)
-    protected = protected_tables(con, metric, params, threshold, derived, identity)
+    protected = protected_tables(con, metric, params, identity)
     tables = protected.tables
     if forvaltningar is None:
         cells = _view(tables, by)
     else:
         cells = _subset_view(con, metric, by, sorted(set(forvaltningar)), params, protected,
-                             threshold, derived, identity)
+                             derived, identity)
     # A snapshot without a value for the whole municipality (the extract lacks a column)
     # is left out rather than shown as hidden.
     valued = _view(tables, ()).filter(pl.col("value").is_not_null())["snapshot_date"]
@@ -216,15 +215,38 @@ def _snapshots(con, identity: tuple | None, metric: Metric, derived: str | None,
     return tuple(d for d in every if month is None or d.month == month)
 
 
-def protected_tables(con, metric: Metric, params: dict, threshold: int, derived: str | None,
+def protected_tables(con, metric: Metric, params: dict,
                      identity: tuple | None) -> disclosure.Protected:
-    """The metric's tables with disclosure decided (disclosure.protect_tables): every view of
-    compute() is cut from them, read from the derived table when there is one. Kept per store
-    `identity`, since the views of one page (total, breakdowns, filter) all need the same
-    tables."""
-    return _kept(identity, (metric, tuple(sorted(params.items())), threshold),
-                 lambda: disclosure.protect_tables(
-                     _read(con, tables_sql(metric, derived), params), threshold))
+    """The metric's tables with disclosure decided (disclosure.protect_tables) together with
+    the metrics linked to it (metrics.linked): every view of compute() is cut from them. Kept
+    per store `identity`, since the views of one page (total, breakdowns, filter) and the
+    family's other metrics all need the same tables."""
+    members = {metric.id: metric}
+    if registry.METRICS.get(metric.id) == metric:
+        members = {m: registry.get(m) for m in linked.family(metric.id)}
+    cfg = settings.get()
+    thresholds = {m: disclosure.threshold(member, cfg) for m, member in members.items()}
+    key = {k: v for k, v in params.items() if k != "snapshots"}
+
+    def decide() -> dict[str, disclosure.Protected]:
+        return disclosure.protect_tables(
+            {m: _member_tables(con, member, key, identity) for m, member in members.items()},
+            thresholds, linked.equations(tuple(members)), {m: linked.keep(m) for m in members})
+
+    decided = _kept(identity, ("protected", tuple(members.values()),
+                               tuple(sorted(key.items())), tuple(thresholds.items())), decide)
+    return decided[metric.id]
+
+
+def _member_tables(con, metric: Metric, params: dict, identity: tuple | None) -> pl.DataFrame:
+    """One metric's cells (tables_sql) under the series' parameters, with its numerator
+    counts only where its class has the numerator rule."""
+    derived = persons.table(con, metric, identity)
+    params = {**params, "snapshots": _snapshots(con, identity, metric, derived, params)}
+    cells = _read(con, tables_sql(metric, derived), params)
+    if metric.protection.numerator_rule:
+        return cells
+    return cells.drop(c for c in cells.columns if c.startswith(disclosure.NUMERATOR_PREFIX))
 
 
 def _read(con, statement: str, params: dict) -> pl.DataFrame:
@@ -244,7 +266,7 @@ def _view(tables: pl.DataFrame, by: tuple[str, ...],
 
 
 def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], params: dict,
-                 protected: disclosure.Protected, threshold: int, derived: str | None,
+                 protected: disclosure.Protected, derived: str | None,
                  identity: tuple | None) -> pl.DataFrame:
     """A view over a subset of förvaltningar. Rows per förvaltning are the table's own cells.
     A total over the subset (or over one of its categories) is computed afresh, with the
@@ -259,7 +281,8 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
                    lambda: _read(con, tables_sql(metric, derived, subset=True),
                                  {**params, "forvaltningar": chosen}))
     keys = ["snapshot_date", *by]
-    numerators = [c for c in subset.columns if c.startswith(disclosure.NUMERATOR_PREFIX)]
+    numerators = [c for c in subset.columns if c.startswith(disclosure.NUMERATOR_PREFIX)
+                  and metric.protection.numerator_rule]
     cells = (_view(subset, by, numerators)
              .with_row_index("group").with_columns(pl.col("group").cast(pl.Int64)))
     members = (
@@ -272,7 +295,8 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
         cells.join(follows, on="group", how="left")
         .with_columns(
             (~pl.col("follows").fill_null(False)
-             | disclosure.small(pl.col("n"), [pl.col(c) for c in numerators], threshold)
+             | disclosure.small(pl.col("n"), [pl.col(c) for c in numerators],
+                                disclosure.threshold(metric))
              | pl.col("value").is_null()).alias("suppressed"))
         .select(*keys, "n", "value", "suppressed")
         .sort(keys)

@@ -29,10 +29,72 @@ LEAVE_TEXT = {
     LEAVE_INCLUDED: "Helt lediga på mätdagen räknas med: alla anställda.",
 }
 
-# Which threshold of settings.Settings protects a metric's cells.
-CELL = "min_cell_count"
-PERCENTILE = "min_n_percentiles"
-SICK_LEAVE = "min_n_sick_leave"
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What a kind of figure discloses about the persons it counts, and so how its cells are
+    protected (metrics/disclosure.py; docs/disclosure.md gives each class's reason)."""
+
+    id: str
+    label_sv: str
+    setting: str
+    """The field of settings.Settings holding the class's threshold: a cell resting on fewer
+    persons is hidden."""
+    numerator_rule: bool
+    """Whether the persons a cell's numerator counts (Metric.numerators) must also be none or
+    at least the threshold: where the numerator tells something that is not public."""
+    reason: str
+    """Why, with the legal or official source: the catalogue and docs/disclosure.md say it."""
+
+
+# The classes, from the least to the most sensitive. Each metric declares one (Metric.discloses).
+COMPOSITION = "composition"
+PERSONAL = "personal"
+MOVEMENT = "movement"
+PAY = "pay"
+PAY_DISTRIBUTION = "pay_distribution"
+HEALTH = "health"
+PROTECTIONS: dict[str, Protection] = {p.id: p for p in (
+    Protection(
+        COMPOSITION, "Sammansättning (offentliga uppgifter)", "min_cell_count", False,
+        "Vem som är anställd, i vilken befattning och anställningsform, vem som är chef, och "
+        "kön och ålder, är offentliga uppgifter i en kommun (offentlighetsprincipen; kommunen "
+        "redovisar själv sina chefer). En fördelning av sju chefer på två kvinnor och fem män "
+        "röjer inget om någon. Bara regeln om minsta antal personer i gruppen gäller.",
+    ),
+    Protection(
+        PERSONAL, "Personliga förhållanden", "min_n_personal", True,
+        "Faktisk arbetstid (som speglar partiell ledighet), ledighet, utvecklingssamtal, "
+        "kompetensutveckling och omplacering är uppgifter om enskildas personliga "
+        "förhållanden som inte är offentliga: också antalet personer som har egenskapen ska "
+        "vara noll eller minst gränsen.",
+    ),
+    Protection(
+        MOVEMENT, "Rörlighet", "min_n_movement", True,
+        "Vem som har slutat är en uppgift om enskilda: antalet som har slutat ska vara noll "
+        "eller minst gränsen.",
+    ),
+    Protection(
+        PAY, "Lön (medelvärden)", "min_n_pay", True,
+        "Lönen i en liten grupp går att föra tillbaka på personerna; medelvärden visas för "
+        "minst fem personer och bara när varje jämförd grupp (t.ex. kvinnor och män) når "
+        "gränsen (SCB:s och kommunernas lönestatistik).",
+    ),
+    Protection(
+        PAY_DISTRIBUTION, "Lön (median och percentiler)", "min_n_percentiles", True,
+        "En percentil eller median är en enskild persons lön: den visas för minst tio "
+        "personer, som i kommunernas lönestatistik (t.ex. Malmö stad).",
+    ),
+    Protection(
+        HEALTH, "Hälsa", "min_n_sick_leave", True,
+        "Sjukfrånvaro är hälsouppgifter (en särskild kategori personuppgifter enligt GDPR). "
+        "Lagen om kommunal bokföring och redovisning (tidigare 4 kap. 1 a § lagen (1997:614) "
+        "om kommunal redovisning) säger att uppgiften inte lämnas för en grupp med högst tio "
+        "anställda: gruppen ska ha minst elva. Också antalet sjuka ska vara noll eller minst "
+        "gränsen.",
+    ),
+)}
 
 
 @dataclass(frozen=True)
@@ -63,7 +125,9 @@ class Metric:
     numerators: tuple[str, ...] = ()
     """SQL counts of the persons a cell's numerator counts (women among managers, leavers, the
     long-term sick): like n, each must be 0 or reach the threshold (disclosure.py)."""
-    threshold: str = CELL
+    discloses: str = ""
+    """What the figure discloses (PROTECTIONS: composition, personal, movement, pay,
+    pay_distribution, health): its threshold and whether the numerator rule applies."""
     breakdowns: tuple[str, ...] = ("forvaltning", "gender")
     """Breakdowns that mean something for this metric (the snapshot trend is always there)."""
     monthly: bool = False
@@ -87,7 +151,14 @@ class Metric:
         leave = LEAVE_TEXT.get(self.on_leave, "")
         return f"{self.population_sv} {leave}".strip()
 
+    @property
+    def protection(self) -> Protection:
+        return PROTECTIONS[self.discloses]
+
     def __post_init__(self) -> None:
+        if self.discloses not in PROTECTIONS:
+            raise ValueError(f"{self.id}: discloses is {self.discloses!r}, not one of "
+                             f"{', '.join(PROTECTIONS)}")
         if self.on_leave not in (*LEAVE_TEXT, None):
             raise ValueError(f"{self.id}: on_leave is {self.on_leave!r}")
         unknown = set(self.breakdowns) - set(BREAKDOWNS)

@@ -17,7 +17,7 @@ numerators, so that no cell says something about one or a few holders.
 
 from __future__ import annotations
 
-from metrics.definition import LEAVE_INCLUDED, Metric
+from metrics.definition import COMPOSITION, LEAVE_INCLUDED, PERSONAL, Metric
 from metrics.supply import PERMANENT
 
 
@@ -32,6 +32,7 @@ def _dated_share(metric_id: str, column: str, alias: str, **labels: str) -> Metr
     months up to the snapshot date (M10)."""
     return Metric(
         id=metric_id,
+        discloses=PERSONAL,
         **labels,
         population_sv=(
             "Månadsavlönade tillsvidareanställda personer på mätdagen; en person räknas en "
@@ -104,6 +105,7 @@ DEVELOPMENT_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="key_positions",
+        discloses=COMPOSITION,
         label_sv="Nyckelbefattningar",
         label_en="Key positions",
         definition_sv=(
@@ -124,6 +126,7 @@ DEVELOPMENT_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="key_positions_successor_share",
+        discloses=PERSONAL,
         label_sv="Nyckelbefattningar med efterträdare",
         label_en="Key positions with a named successor",
         definition_sv=(
@@ -148,6 +151,7 @@ DEVELOPMENT_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="key_positions_retiring_share",
+        discloses=PERSONAL,
         label_sv="Nyckelbefattningar nära pension",
         label_en="Key positions held by someone near retirement",
         definition_sv=(

@@ -35,7 +35,7 @@ null and suppressed = true, and is written as SUPPRESSED_MARK wherever a person 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
@@ -43,6 +43,8 @@ from itertools import combinations
 import numpy as np
 import polars as pl
 from threadpoolctl import threadpool_limits
+
+import settings
 
 # The equations are small (tens of rows, a few hundred cells). BLAS threads cost far more than
 # they give there, and while DuckDB or another session keeps the cores busy they wait on each
@@ -100,27 +102,78 @@ class Protected:
                 else pl.DataFrame(schema={"group": pl.Int64, "follows": pl.Boolean}))
 
 
-def protect_tables(cells: pl.DataFrame, threshold: int) -> Protected:
-    """Adds `suppressed` to the cells of one metric's tables, and `cell`, each cell's number
-    within its snapshot (for Protected.sums_follow).
+def threshold(metric, cfg=None) -> int:
+    """The threshold of the metric's disclosure class (Metric.discloses) in the settings."""
+    return int(getattr(cfg or settings.get(), metric.protection.setting))
 
-    `cells` has one row per snapshot and cell: [snapshot_date, scope_all, forvaltning, dim,
-    <the dimension columns>, n, value, numerator_0 ...] where scope_all is true for cells over
-    every förvaltning (T and X) and dim names the breakdown of X and FX cells (null for T, F).
+
+def numerator_rule(metric) -> bool:
+    """Whether the persons the metric's numerators count must be none or reach the threshold."""
+    return bool(metric.numerators) and metric.protection.numerator_rule
+
+
+def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, int],
+                   links: Sequence[tuple[str, tuple[str, ...]]] = (),
+                   keep: Mapping[str, int] | None = None) -> dict[str, Protected]:
+    """Decides disclosure over the tables of one metric, or of metrics whose populations are
+    linked (metrics.linked: `links` are (total, parts) whose persons add up, or the same
+    persons) and so are protected together, like linked tables in official statistics.
+    Adds `suppressed` to each metric's cells, and `cell`, each cell's number within its
+    snapshot over all the metrics (for Protected.sums_follow).
+
+    `keep` ranks the metrics: a further cell to hide is taken from the lowest rank first.
+    Each table has one row per snapshot and cell: [snapshot_date, scope_all, forvaltning,
+    dim, <the dimension columns>, n, value, numerator_0 ...] where scope_all is true for cells
+    over every förvaltning (T and X) and dim names the breakdown of X and FX cells (null for
+    T, F); numerator columns only where the metric's class has the numerator rule. A cell
+    without a value that passes the primary rule (women's pay where a förvaltning has no men)
+    is written as hidden but protects nothing: the equations take it as known.
     """
-    numerators = [c for c in cells.columns if c.startswith(NUMERATOR_PREFIX)]
-    frame = cells.with_columns(
-        (small(pl.col("n"), [pl.col(c) for c in numerators], threshold)
-         | pl.col("value").is_null()).alias("suppressed")
-    )
-    if frame.is_empty():
-        return Protected(frame.with_columns(pl.lit(0).alias("cell")), {})
-    parts, solutions = [], {}
-    for part in frame.partition_by("snapshot_date", maintain_order=True):
-        hidden, solutions[part["snapshot_date"][0]] = _secondary(part, numerators, threshold)
-        parts.append(part.with_columns(pl.Series("suppressed", hidden, dtype=pl.Boolean),
-                                       pl.int_range(pl.len()).alias("cell")))
-    return Protected(pl.concat(parts), solutions)
+    names = list(tables)
+    width = {m: [c for c in tables[m].columns if c.startswith(NUMERATOR_PREFIX)] for m in names}
+    offset, total_width = {}, 1
+    for m in names:
+        offset[m], total_width = total_width, total_width + len(width[m])
+    frames = {}
+    for m in names:
+        primary = small(pl.col("n"), [pl.col(c) for c in width[m]], thresholds[m])
+        frames[m] = tables[m].with_columns(
+            primary.fill_null(True).alias("_primary"),
+            (pl.col("value").is_null() & ~primary.fill_null(True)).alias("_empty"))
+    dates = sorted({d for f in frames.values() for d in f["snapshot_date"].unique().to_list()})
+    secondary = max(thresholds.values())
+    decided: dict[str, list] = {m: [] for m in names}
+    solutions = {}
+    for snapshot in dates:
+        parts = {m: f.filter(pl.col("snapshot_date") == snapshot) for m, f in frames.items()}
+        keys, sizes, hidden, empty, start = [], [], [], [], {}
+        for m in names:
+            part = parts[m]
+            start[m] = len(keys)
+            keys += [(m, *key) for key in _cell_keys(part)]
+            for row in part.select(pl.col("n").fill_null(0), *width[m]).iter_rows():
+                size = [0.0] * total_width
+                size[0] = float(row[0])
+                size[offset[m]:offset[m] + len(width[m])] = [float(v or 0) for v in row[1:]]
+                sizes.append(size)
+            hidden += part["_primary"].to_list()
+            empty += part["_empty"].to_list()
+        ranks = [(keep or {}).get(key[0], 0) for key in keys]
+        found, solutions[snapshot] = _secondary(keys, sizes, hidden, secondary, links, ranks)
+        for m in names:
+            count = parts[m].height
+            decided[m].append(parts[m].with_columns(
+                pl.Series("suppressed", [h or e for h, e in zip(
+                    found[start[m]:start[m] + count], empty[start[m]:start[m] + count],
+                    strict=True)], dtype=pl.Boolean),
+                pl.int_range(start[m], start[m] + count, dtype=pl.Int64).alias("cell")))
+    result = {}
+    for m in names:
+        done = (pl.concat(decided[m]) if decided[m]
+                else frames[m].with_columns(pl.col("_primary").alias("suppressed"),
+                                            pl.lit(0, dtype=pl.Int64).alias("cell")))
+        result[m] = Protected(done.drop("_primary", "_empty"), solutions)
+    return result
 
 
 def _cell_keys(part: pl.DataFrame) -> list[tuple]:
@@ -134,8 +187,37 @@ def _cell_keys(part: pl.DataFrame) -> list[tuple]:
     ]
 
 
-def equations(keys: list[tuple]) -> list[tuple[int, list[int]]]:
-    """The additive equations between the cells (row numbers): (total, parts)."""
+def equations(keys: list[tuple], links: Sequence[tuple[str, tuple[str, ...]]] = ()
+              ) -> list[tuple[int, list[int]]]:
+    """The additive equations between the cells (row numbers): (total, parts). Keys are
+    (metric, scope_all, forvaltning, dim, category): each metric's own tables, and for each
+    link (total metric, part metrics) the cell of the total beside the same cell of its parts,
+    wherever every part has that breakdown (a part without the cell holds nobody)."""
+    by_metric: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        by_metric[key[0]].append(i)
+    found = []
+    for rows in by_metric.values():
+        found += [(rows[t], [rows[p] for p in parts])
+                  for t, parts in _metric_equations([keys[i][1:] for i in rows])]
+    index = {key: i for i, key in enumerate(keys)}
+    dims = {m: {keys[i][3] for i in rows} for m, rows in by_metric.items()}
+    for total, parts in links:
+        if total not in by_metric or not all(p in by_metric for p in parts):
+            continue
+        for i in by_metric[total]:
+            _, *cell = keys[i]
+            if not all(cell[2] in dims[p] for p in parts):
+                continue
+            members = [index[key] for key in ((p, *cell) for p in parts) if key in index]
+            if members:
+                found.append((i, members))
+    return found
+
+
+def _metric_equations(keys: list[tuple]) -> list[tuple[int, list[int]]]:
+    """The equations within one metric's tables, over keys (scope_all, forvaltning, dim,
+    category)."""
     index = {key: i for i, key in enumerate(keys)}
     total = index.get((True, None, None, None))
     if total is None:
@@ -162,55 +244,110 @@ def equations(keys: list[tuple]) -> list[tuple[int, list[int]]]:
     return [(t, parts) for t, parts in found if parts]
 
 
-def _secondary(part: pl.DataFrame, numerators: list[str],
-               threshold: int) -> tuple[list[bool], tuple[dict[int, int], np.ndarray]]:
+def _secondary(keys: list[tuple], sizes: list[list[float]], primary: list[bool],
+               threshold: int, links, keep: list[int]
+               ) -> tuple[list[bool], tuple[dict[int, int], np.ndarray]]:
     """Which cells of one snapshot's tables are hidden, and the solution of the equations for
-    them (_null_space) that proves no hidden cell or small sum of them can be worked out."""
-    hidden = part["suppressed"].to_list()
-    sizes = [[float(v or 0) for v in row]
-             for row in part.select(pl.col("n").fill_null(0), *numerators).iter_rows()]
-    keys = _cell_keys(part)
-    eqs = equations(keys)
+    them (_null_space) that proves no hidden cell or small sum of them can be worked out.
+
+    Links add up persons (n), not what the numerators count. So with links the counts of
+    persons are protected over every equation, links included, taking as known the n of
+    every cell not hidden for its own n or for this (a cell hidden for a numerator, or to
+    protect one, may be shown by a linked metric over the same persons); and each metric's
+    n and numerators over its own equations. The two alternate until neither hides more."""
+    hidden = list(primary)
+    own = equations(keys)
     groups = subset_groups(keys)
+    if not links:
+        return hidden, _protect(own, hidden, sizes, keep, threshold, groups)
+    linked = equations(keys, links)
+    persons = [size[:1] for size in sizes]
+    at_key: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        at_key[key[1:]].append(i)
+    peers = [at_key[key[1:]] for key in keys]
+    counted = [p and size[0] < threshold for p, size in zip(primary, sizes, strict=True)]
     while True:
-        _hide_until_equations_hold(eqs, hidden, sizes, threshold)
-        solution = _null_space(eqs, hidden)
-        exposed = _exposed(solution, groups, hidden, sizes, threshold)
-        if not exposed:
+        before = sum(hidden)
+        _protect(linked, counted, persons, keep, threshold, groups, peers)
+        hidden = [h or c for h, c in zip(hidden, counted, strict=True)]
+        solution = _protect(own, hidden, sizes, keep, threshold, groups)
+        if sum(hidden) == before:
             return hidden, solution
+
+
+def _protect(eqs, hidden: list[bool], sizes: list[list[float]], keep: list[int],
+             threshold: int, groups, peers: list[list[int]] | None = None
+             ) -> tuple[dict[int, int], np.ndarray]:
+    """Hides cells (in `hidden`) until every equation holds and no hidden cell, or small sum
+    of them, follows from the shown ones; returns the solution that proves it.
+
+    With `peers` (across linked metrics: each cell's cells of the same key in the other
+    metrics), a hidden cell that is no small group itself may follow (it is then known, not
+    protecting; what it protected is checked itself), and an exposed cell gets a hidden peer
+    first: the same group in a linked metric, as consistent suppression of linked tables
+    does."""
+    while True:
+        _hide_until_equations_hold(eqs, hidden, sizes, keep, threshold)
+        solution = _null_space(eqs, hidden)
+        exposed = _exposed(solution, groups, hidden, sizes, threshold, strict=peers is None)
+        if not exposed:
+            return solution
         # Hide the smallest shown cell that shares an equation with the exposed cells.
-        near = [c for t, parts in eqs if t in exposed or set(parts) & exposed
-                for c in (t, *parts) if not hidden[c]]
+        touching = [(t, *parts) for t, parts in eqs if t in exposed or set(parts) & exposed]
+        near = []
+        if peers:  # the same groups, in the linked metrics, as the exposed and their partners
+            partners = exposed | {c for cells in touching for c in cells if hidden[c]}
+            near = [c for e in partners for c in peers[e] if not hidden[c]]
+        near = near or [c for cells in touching for c in cells if not hidden[c]]
         near = near or [i for i, h in enumerate(hidden) if not h]
         if not near:
-            return hidden, solution
-        hidden[_smallest(near, sizes)] = True
+            return solution
+        hidden[_freeing(near, exposed, eqs, hidden, sizes, keep, threshold, groups, peers)] = True
 
 
-def _smallest(cells: list[int], sizes: list[list[float]]) -> int:
-    """The cell resting on the fewest persons (the first of equals): the one to hide next."""
-    return min(cells, key=lambda i: (sizes[i][0], i))
+def _freeing(near: list[int], exposed: set[int], eqs, hidden: list[bool], sizes, keep,
+             threshold: int, groups, peers, tries: int = 24) -> int:
+    """The cell to hide for an exposed one: across linked metrics, the first of the cheapest
+    candidates (_smallest's order) that frees it, else the cheapest. Within one metric the
+    cheapest, as always."""
+    order = sorted(set(near), key=lambda i: (keep[i], sizes[i][0], i))
+    if peers is None:
+        return order[0]
+    for cell in order[:tries]:
+        hidden[cell] = True
+        still = _exposed(_null_space(eqs, hidden), groups, hidden, sizes, threshold, False)
+        hidden[cell] = False
+        if not still & exposed:
+            return cell
+    return order[0]
+
+
+def _smallest(cells: list[int], sizes: list[list[float]], keep: list[int]) -> int:
+    """The cell to hide next: of the metrics least kept (keep, metrics.linked.KEPT), the one
+    resting on the fewest persons (the first of equals)."""
+    return min(cells, key=lambda i: (keep[i], sizes[i][0], i))
 
 
 def subset_groups(keys: list[tuple]) -> list[list[int]]:
-    """The cells that a subset of förvaltningar adds up (the sidebar's filter): the
-    förvaltningar, and the förvaltningar of each category of a breakdown."""
+    """The cells that a subset of förvaltningar adds up (the sidebar's filter): per metric,
+    the förvaltningar, and the förvaltningar of each category of a breakdown."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, (scope_all, _, dim, category) in enumerate(keys):
+    for i, (metric, scope_all, _, dim, category) in enumerate(keys):
         if not scope_all:
-            groups[(dim, category)].append(i)
+            groups[(metric, dim, category)].append(i)
     return list(groups.values())
 
 
 def _exposed(solution: tuple[dict[int, int], np.ndarray], groups, hidden: list[bool],
-             sizes: list[list[float]], threshold: int) -> set[int]:
+             sizes: list[list[float]], threshold: int, strict: bool = True) -> set[int]:
     """Hidden cells a reader can work out from the shown ones: a single hidden cell, or hidden
     cells of one subset group whose sum would fail the primary rule. Empty when none. (The
     first such, in cell order and then in _subsets order, tested all at once per group.)"""
     column, null_space = solution
     fixed = np.all(np.abs(null_space) < 1e-9, axis=0)  # each hidden cell on its own
     for cell, j in column.items():
-        if fixed[j]:
+        if fixed[j] and (strict or _is_small(sizes[cell], threshold)):
             return {cell}
     for group in groups:
         members = [c for c in group if hidden[c]]
@@ -241,7 +378,7 @@ def _subsets(members: list[int], exhaustive_up_to: int = 12):
         yield from combinations(members, size)
 
 
-def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]],
+def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]], keep,
                                threshold: int) -> None:
     """The secondary rule, repeated until every equation holds (each pass hides a cell)."""
     changed = True
@@ -256,13 +393,14 @@ def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]]
                                                          strict=True)] if hidden_parts else []
             if unknown > 1 and (hidden[total] or not _is_small(hidden_sum, threshold)):
                 continue
+            # The smallest shown part, or the total when no part is left; across linked
+            # metrics the total too, when it is kept less than the parts.
             shown = [p for p in parts if not hidden[p]]
-            if shown:
-                hidden[_smallest(shown, sizes)] = True
-            elif not hidden[total]:
-                hidden[total] = True
-            else:
+            if not hidden[total] and (not shown or keep[total] < min(keep[p] for p in shown)):
+                shown.append(total)
+            if not shown:
                 continue
+            hidden[_smallest(shown, sizes, keep)] = True
             changed = True
 
 

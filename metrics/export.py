@@ -506,7 +506,7 @@ def workbook_bytes(
     for i, metric_id in enumerate(metric_ids, start=1):
         metric = registry.get(metric_id)
         values = [metric.label_sv, sheet_of[metric.label_sv], metric.definition_sv,
-                  metric.population_text, metric.unit, getattr(cfg, metric.threshold),
+                  metric.population_text, metric.unit, disclosure.threshold(metric, cfg),
                   metric.source, metric.note_sv]
         if load_log:
             values.append(metric.id)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from metrics.definition import AGE, CELL, SICK_LEAVE, Metric
+from metrics.definition import AGE, HEALTH, PERSONAL, Metric
 
 SICK_SOURCE = (
     "Den obligatoriska sjukfrånvaroredovisningen enligt lag (2018:597) om kommunal "
@@ -21,6 +21,7 @@ def _sick_leave(metric_id: str, key_figure: int, label_en: str, group_sv: str = 
                 group_sql: str = "TRUE", group_column: str | None = None) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=HEALTH,
         label_sv=f"Sjukfrånvaro, {group_sv}" if group_sv else "Sjukfrånvaro totalt",
         label_en=label_en,
         definition_sv=(
@@ -37,7 +38,6 @@ def _sick_leave(metric_id: str, key_figure: int, label_en: str, group_sv: str = 
         person_filter=f"ordinary > 0 AND {group_sql}",
         value=SICK_SHARE,
         numerators=("count(*) FILTER (sick > 0)",),
-        threshold=SICK_LEAVE,
         breakdowns=("forvaltning",),
         higher_is_better=False,
         source=SICK_SOURCE,
@@ -48,6 +48,7 @@ def _sick_leave(metric_id: str, key_figure: int, label_en: str, group_sv: str = 
 def _hme(metric_id: str, column: str, label_sv: str, label_en: str, what: str) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=PERSONAL,
         label_sv=label_sv,
         label_en=label_en,
         definition_sv=(
@@ -63,7 +64,6 @@ def _hme(metric_id: str, column: str, label_sv: str, label_en: str, what: str) -
         person_columns=f"sum({column} * n_respondents) AS weighted, sum(n_respondents) AS answers",
         value="sum(weighted) / sum(answers)",
         n="sum(answers)",
-        threshold=CELL,
         breakdowns=("forvaltning",),
         higher_is_better=True,
         source="SKR:s Hållbart medarbetarengagemang (HME), redovisat i Kolada",
@@ -78,6 +78,7 @@ HEALTH_METRICS: tuple[Metric, ...] = (
     _sick_leave("sick_leave_total", 1, "Sick leave, total"),
     Metric(
         id="sick_leave_long_share",
+        discloses=HEALTH,
         label_sv="Sjukfrånvaro, andel långtid (60 dagar eller mer)",
         label_en="Share of sick leave in spells of 60 days or more",
         definition_sv=(
@@ -94,7 +95,6 @@ HEALTH_METRICS: tuple[Metric, ...] = (
         person_filter="sick_long IS NOT NULL",
         value="100.0 * sum(sick_long) / nullif(sum(sick), 0)",
         numerators=("count(*) FILTER (sick_long > 0)",),
-        threshold=SICK_LEAVE,
         breakdowns=("forvaltning",),
         higher_is_better=False,
         source=SICK_SOURCE,

@@ -6,7 +6,7 @@ had to choose. All are counted on the snapshot date, in persons.
 
 from __future__ import annotations
 
-from metrics.definition import MAIN_EMPLOYMENT, PERCENTILE, Metric
+from metrics.definition import COMPOSITION, MAIN_EMPLOYMENT, PAY_DISTRIBUTION, PERSONAL, Metric
 
 MONTHLY = "pay_form = 'monthly'"
 # A manager has the extract's manager flag; an extract without the flag (NULL) falls back to
@@ -52,6 +52,7 @@ def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
     100, reaches 100."""
     return Metric(
         id=metric_id,
+        discloses=COMPOSITION if column == "contracted_rate" else PERSONAL,
         **labels,
         unit="%",
         columns=("pay_form", column, *extra_columns),
@@ -69,6 +70,7 @@ def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
 def _mean_rate(metric_id: str, column: str, **labels: str) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=COMPOSITION if column == "contracted_rate" else PERSONAL,
         **labels,
         unit="%",
         columns=("pay_form", column),
@@ -93,6 +95,7 @@ def _social_worker_salary(metric_id: str, value: str, label_sv: str, label_en: s
                           definition_sv: str, unit: str = "kr", decimals: int = 0) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=PAY_DISTRIBUTION,
         label_sv=label_sv,
         label_en=label_en,
         definition_sv=definition_sv,
@@ -105,7 +108,6 @@ def _social_worker_salary(metric_id: str, value: str, label_sv: str, label_en: s
         person_columns=SALARY_FTE,
         person_filter="salary IS NOT NULL",
         value=value,
-        threshold=PERCENTILE,
         decimals=decimals,
         source=(
             "SCB:s lönestrukturstatistik (primärkommunal sektor, SSYK 2012); percentiler "
@@ -136,6 +138,7 @@ def _percentile(p: int, label: str) -> Metric:
 MISSION_METRICS: tuple[Metric, ...] = (
     Metric(
         id="managers_women_share",
+        discloses=COMPOSITION,
         label_sv="Andel kvinnor bland chefer",
         label_en="Women's share of managers",
         definition_sv=(
@@ -159,6 +162,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="hourly_paid_persons",
+        discloses=COMPOSITION,
         label_sv="Timavlönade personer",
         label_en="Hourly-paid persons",
         definition_sv=(
@@ -177,6 +181,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="hourly_paid_fte",
+        discloses=COMPOSITION,
         label_sv="Timavlönade, årsarbetare",
         label_en="Hourly-paid full-time equivalents",
         definition_sv=(
@@ -220,6 +225,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="preschool_men_share",
+        discloses=COMPOSITION,
         label_sv="Andel män i förskolan",
         label_en="Men's share of preschool staff",
         definition_sv=(
@@ -271,6 +277,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="social_worker_entry_salary",
+        discloses=PAY_DISTRIBUTION,
         label_sv="Socialsekreterare, ingångslön (median)",
         label_en="Social workers' entry salary (median)",
         definition_sv=(
@@ -292,7 +299,6 @@ MISSION_METRICS: tuple[Metric, ...] = (
             " AND first_day <= snapshot_date"
         ),
         value="quantile_cont(salary, 0.5)",
-        threshold=PERCENTILE,
         decimals=0,
         higher_is_better=True,
         source=(
@@ -306,6 +312,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="hourly_paid_employments",
+        discloses=COMPOSITION,
         label_sv="Timanställningar",
         label_en="Hourly-paid employments",
         definition_sv=(
@@ -324,6 +331,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="hourly_hours_share",
+        discloses=PERSONAL,
         label_sv="Timavlönades andel av arbetad tid",
         label_en="Hourly-paid share of time worked",
         definition_sv=(
@@ -353,6 +361,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="full_time_gap",
+        discloses=PERSONAL,
         label_sv="Heltidsgap",
         label_en="Full-time gap",
         definition_sv=(
@@ -408,6 +417,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="preschool_men_fte_share",
+        discloses=COMPOSITION,
         label_sv="Andel män i förskolan, årsarbetare",
         label_en="Men's share of preschool staff, full-time equivalents",
         definition_sv=(

@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.definition import Metric
+from metrics.definition import PERSONAL, Metric
 
 HERE = Path(__file__).resolve().parent
 TRAINING_FILE = HERE / "training_courses.toml"
@@ -147,6 +147,7 @@ def _course_text(group: TargetGroup) -> str:
 def _coverage(metric_id: str, group: TargetGroup, label_sv: str, label_en: str) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=PERSONAL,
         label_sv=label_sv,
         label_en=label_en,
         definition_sv=(
@@ -183,6 +184,7 @@ def _crisis(metric_id: str, admin: tuple[str, ...], **fields) -> Metric:
     )
     base = dict(
         id=metric_id,
+        discloses=PERSONAL,
         population_sv=population_sv,
         columns=("core_service",),
         table="employment_crisis",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from metrics.definition import AGE, LEAVE_INCLUDED, Metric
+from metrics.definition import AGE, COMPOSITION, LEAVE_INCLUDED, MOVEMENT, Metric
 from metrics.mission import MONTHLY
 from metrics.workforce import EMPLOYED
 
@@ -13,6 +13,7 @@ PERMANENT = f"{MONTHLY} AND employment_form = 'tillsvidare'"
 def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
     return Metric(
         id=metric_id,
+        discloses=MOVEMENT,
         **labels,
         population_sv=(
             "Månadsavlönade tillsvidareanställda personer vid mätdagen ett år tidigare (samma "
@@ -46,6 +47,7 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
 SUPPLY_METRICS: tuple[Metric, ...] = (
     Metric(
         id="mean_age",
+        discloses=COMPOSITION,
         label_sv="Medelålder",
         label_en="Mean age",
         definition_sv="Medelvärdet av de anställdas ålder under mätåret.",
@@ -62,6 +64,7 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="retirements_forecast",
+        discloses=COMPOSITION,
         label_sv="Pensionsavgångar, prognos 10 år",
         label_en="Retirements, 10-year forecast",
         definition_sv=(

@@ -5,12 +5,13 @@ Definitions follow metric-definitions.md §0.4 and the support metrics S-a to S-
 
 from __future__ import annotations
 
-from metrics.definition import LEAVE_INCLUDED, Metric
+from metrics.definition import COMPOSITION, LEAVE_INCLUDED, PAY, PERSONAL, Metric
 from metrics.mission import (
     BY_GENDER,
     FTE_COLUMNS,
     FTE_SUM,
     HOURLY_WORKING,
+    KNOWN_GENDER,
     MONTHLY,
     SALARY_FTE,
 )
@@ -20,6 +21,7 @@ EMPLOYED = f"{MONTHLY} OR {HOURLY_WORKING}"
 WORKFORCE_METRICS: tuple[Metric, ...] = (
     Metric(
         id="headcount",
+        discloses=COMPOSITION,
         label_sv="Antal anställda",
         label_en="Headcount",
         definition_sv=(
@@ -39,6 +41,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="fte_total",
+        discloses=COMPOSITION,
         label_sv="Årsarbetare",
         label_en="Full-time equivalents",
         definition_sv=(
@@ -63,6 +66,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="tillsvidare_share",
+        discloses=COMPOSITION,
         label_sv="Andel tillsvidareanställda",
         label_en="Permanent employment share",
         definition_sv=(
@@ -86,6 +90,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="full_leave_persons",
+        discloses=PERSONAL,
         label_sv="Helt lediga",
         label_en="Persons on full leave",
         definition_sv=(
@@ -112,6 +117,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
     *(
         Metric(
             id=f"employees_per_manager_{statistic}",
+            discloses=COMPOSITION,
             label_sv=f"Medarbetare per chef ({label})",
             label_en=f"Employees per manager ({statistic})",
             definition_sv=(
@@ -142,6 +148,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         id="women_salary_share_of_men",
+        discloses=PAY,
         label_sv="Kvinnors lön i procent av mäns",
         label_en="Women's salary as a percentage of men's",
         definition_sv=(
@@ -155,7 +162,7 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         person_columns=SALARY_FTE,
         person_filter="salary IS NOT NULL",
         value="100.0 * avg(salary) FILTER (gender = 'K') / avg(salary) FILTER (gender = 'M')",
-        n="least(count(*) FILTER (gender = 'K'), count(*) FILTER (gender = 'M'))",
+        n=KNOWN_GENDER,
         numerators=BY_GENDER,
         breakdowns=("forvaltning", "occupation"),
         source="SCB:s lönestrukturstatistik: kvinnors lön i procent av mäns",

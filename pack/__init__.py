@@ -35,7 +35,7 @@ import polars as pl
 
 import settings
 import store
-from metrics import programme, registry, targets
+from metrics import disclosure, programme, registry, targets
 from metrics.compute import available_columns, compute, missing_columns, source_table
 from metrics.definition import Metric
 from metrics.disclosure import SUPPRESSED_MARK, decimals
@@ -114,8 +114,8 @@ def _change(latest: dict, previous: dict | None, shown: Metric) -> str:
 
 
 def _suppression_note(hidden: int, metric: Metric) -> str:
-    k = int(getattr(settings.get(), metric.threshold))
-    template = (texts.ABOUT_THRESHOLD_NUMERATOR if metric.numerators
+    k = disclosure.threshold(metric)
+    template = (texts.ABOUT_THRESHOLD_NUMERATOR if disclosure.numerator_rule(metric)
                 else texts.ABOUT_THRESHOLD_VALUE)
     rule = texts.PACK_THRESHOLD.format(rule=template.format(n=k, mark=SUPPRESSED_MARK))
     if hidden == 0:

@@ -143,22 +143,41 @@ def test_round_for_publication_like_scb():
 
 
 def test_a_share_is_hidden_when_its_numerator_is_small(con):
-    by_forv = compute(con, "full_time_share", by=["forvaltning"]).filter(snapshot_date=fx.S)
-    # A has 6 persons, which reaches 5, but only 4 of them at full time, which does not; B
-    # (3 persons) and Soc go with it. The whole municipality: 10 of 14.
+    # Actual work time is a personal circumstance: A has 6 persons, which reaches 5, but only
+    # 3 of them work full time, which does not; Soc (4 of 5) neither; B has 3 persons.
+    by_forv = compute(con, "working_full_time_share", by=["forvaltning"]).filter(
+        snapshot_date=fx.S)
     assert by_forv["suppressed"].to_list() == [True, True, True]
+    # The contracted rate is part of the employment, a public fact: no numerator rule. A's 4
+    # of 6 at full time is shown; B (3 persons) is hidden and Soc with it.
+    by_forv = compute(con, "full_time_share", by=["forvaltning"]).filter(snapshot_date=fx.S)
+    assert by_forv["suppressed"].to_list() == [False, True, True]
+    assert by_forv.row(0, named=True)["value"] == pytest.approx(400 / 6)
     total = compute(con, "full_time_share").filter(snapshot_date=fx.S)
     assert total.select("n", "value").row(0) == (14, pytest.approx(1000 / 14))
 
 
 def test_numerator_rule_holds_at_any_threshold(con, monkeypatch):
-    # Managers p1 K, p4 M, p5 K: at threshold 3, n = 3 reaches it, 2 women and 1 man do not.
+    # A's 6 persons, 3 working full time: at threshold 3 both reach it, at 4 the 3 do not.
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "3")
+    frame = compute(con, "working_full_time_share", by=["forvaltning"]).filter(
+        snapshot_date=fx.S, forvaltning="A")
+    assert frame["value"].to_list() == [pytest.approx(50.0)]
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "4")
+    frame = compute(con, "working_full_time_share", by=["forvaltning"]).filter(
+        snapshot_date=fx.S, forvaltning="A")
+    assert frame["suppressed"].to_list() == [True]
+
+
+def test_the_managers_gender_split_is_public(con, monkeypatch):
+    # Managers p1 K, p4 M, p5 K: who the managers are is public, so at threshold 3 the 3
+    # managers' split (2 women, 1 man) is shown; at 4 the 3 managers are too few.
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "3")
     frame = compute(con, "managers_women_share").filter(snapshot_date=fx.S)
-    assert frame["suppressed"].to_list() == [True]
-    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
-    frame = compute(con, "managers_women_share").filter(snapshot_date=fx.S)
     assert frame["value"].to_list() == [pytest.approx(200 / 3)]
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "4")
+    frame = compute(con, "managers_women_share").filter(snapshot_date=fx.S)
+    assert frame["suppressed"].to_list() == [True]
 
 
 def test_a_zero_numerator_is_not_a_small_group():

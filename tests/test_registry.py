@@ -25,7 +25,7 @@ def test_every_metric_is_complete(metric: Metric):
     stored = {name for name, _ in TABLES[SOURCE_TABLE[metric.table]][0]}
     for column in metric.columns:
         assert set(column.split("|")) <= stored, f"{metric.id}: unknown column {column}"
-    assert metric.threshold in {f.name for f in dataclasses.fields(settings.Settings)}
+    assert metric.protection.setting in {f.name for f in dataclasses.fields(settings.Settings)}
     assert set(metric.breakdowns) <= set(BREAKDOWNS)
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import settings
+from tests.conftest import LAW
 
 
 def test_every_variable_the_settings_read_is_in_the_key():
     """A variable read but not in settings._NAMES would be missed when it changes."""
     source = Path(settings.__file__).read_text(encoding="utf-8")
     read = set(re.findall(r'_env\(\s*"(PERSONALPANELEN_\w+)"', source))
+    read |= {f"PERSONALPANELEN_{name}" for name in re.findall(r'_threshold\(\s*"(\w+)"', source)}
     assert read and read <= set(settings._NAMES)
 
 
@@ -23,3 +27,27 @@ def test_a_changed_environment_gives_new_settings(monkeypatch):
     monkeypatch.setenv("HOME", "/nowhere")
     monkeypatch.delenv("PERSONALPANELEN_SECRET_FILE", raising=False)
     assert settings.get().secret_path.is_relative_to("/nowhere")
+
+
+def test_sick_leave_is_never_shown_for_ten_or_fewer(monkeypatch):
+    # The law: no sick-leave figure for a group of at most ten employees.
+    monkeypatch.setattr(settings, "LEGAL_MINIMUM", LAW)
+    settings._settings.cache_clear()
+    monkeypatch.delenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", raising=False)
+    assert settings.get().min_n_sick_leave == 11
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "15")
+    assert settings.get().min_n_sick_leave == 15  # stricter is allowed
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "10")
+    with pytest.raises(ValueError, match="får inte vara lägre än 11"):
+        settings.get()
+
+
+def test_each_class_can_be_made_stricter_on_its_own(monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "6")
+    monkeypatch.delenv("PERSONALPANELEN_MIN_N_PAY", raising=False)
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_MOVEMENT", "8")
+    cfg = settings.get()
+    assert (cfg.min_cell_count, cfg.min_n_pay, cfg.min_n_movement) == (6, 6, 8)
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_PAY", "noll")
+    with pytest.raises(ValueError, match="PERSONALPANELEN_MIN_N_PAY ska vara ett heltal"):
+        settings.get()

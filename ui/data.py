@@ -34,6 +34,7 @@ import settings
 import store
 from metrics import persons, registry
 from metrics.compute import available_columns, compute, reads_years
+from metrics.definition import PROTECTIONS
 from metrics.export import workbook_bytes
 from ui import texts
 
@@ -130,9 +131,7 @@ class DataKey:
 
     db_path: str
     version: int
-    min_cell_count: int
-    min_n_percentiles: int
-    min_n_sick_leave: int
+    thresholds: tuple[int, ...]
     fte_hours_divisor: float
 
 
@@ -148,8 +147,8 @@ def data_key() -> DataKey:
     cfg = settings.get()
     path = _shown_path()
     identity = _identity(path)
-    return DataKey(path, identity[1] if identity else 0, cfg.min_cell_count,
-                   cfg.min_n_percentiles, cfg.min_n_sick_leave, cfg.fte_hours_divisor)
+    thresholds = tuple(getattr(cfg, p.setting) for p in PROTECTIONS.values())
+    return DataKey(path, identity[1] if identity else 0, thresholds, cfg.fte_hours_divisor)
 
 
 is_yearly = reads_years

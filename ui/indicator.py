@@ -17,7 +17,7 @@ import settings
 from metrics import disclosure, kolada, registry, targets
 from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
-from metrics.disclosure import SUPPRESSED_MARK
+from metrics.disclosure import SUPPRESSED_MARK, numerator_rule
 from pipelines.schema import EXTRACTS
 from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
 
@@ -54,12 +54,12 @@ def column_list(names: list[str]) -> str:
 
 
 def threshold(metric: Metric) -> int:
-    return int(getattr(settings.get(), metric.threshold))
+    return disclosure.threshold(metric)
 
 
 def threshold_text(metric: Metric) -> str:
     """The disclosure threshold as the metric's about box says it."""
-    template = (texts.ABOUT_THRESHOLD_NUMERATOR if metric.numerators
+    template = (texts.ABOUT_THRESHOLD_NUMERATOR if numerator_rule(metric)
                 else texts.ABOUT_THRESHOLD_VALUE)
     return template.format(n=threshold(metric), mark=SUPPRESSED_MARK)
 

@@ -63,9 +63,9 @@ import pytest
 
 import settings
 import store
-from metrics import disclosure, persons, registry
+from metrics import disclosure, linked, persons, registry
 from metrics.compute import compute, reads_years, views
-from metrics.definition import BREAKDOWNS, Metric
+from metrics.definition import BREAKDOWNS, PAY, PAY_DISTRIBUTION, Metric
 from tests.test_attack import FORVALTNINGAR, THRESHOLDS, random_store
 
 ALL = "*"  # the scope of a cell over every förvaltning
@@ -75,11 +75,24 @@ MASK = (1 << 64) - 1
 # --- the one place that says how a metric is protected ------------------------------------------
 
 
-def disclosure_class(metric: Metric) -> tuple[int, bool]:
-    """The threshold that protects the metric's cells, and whether its numerator counts must
-    reach it too (the primary rule: n below the threshold, or a numerator counting 1 to
-    threshold - 1 persons, hides a cell). Adapt here when thresholds are declared otherwise."""
-    return getattr(settings.get(), metric.threshold), bool(metric.numerators)
+def disclosure_class(metric: Metric) -> tuple[int, int]:
+    """Below which counts a hidden cell's population and its numerators are secrets a reader
+    must not work out (0: never), from the metric's class (Metric.discloses).
+
+    A population under the cell rule's threshold is a group too small to show at all. One
+    between it and a higher class threshold (a salary median of 5 to 9, sick leave of 5 to
+    10 persons) is hidden for its value, not its size: the size is a count of employees.
+    A numerator is a secret under the class threshold where it counts what is not public
+    (the sick, the leavers, personal circumstances); for pay, under the cell rule's (women
+    among those whose pay is compared); for the composition of public facts, never."""
+    cfg = settings.get()
+    threshold = disclosure.threshold(metric, cfg)
+    cell = min(threshold, cfg.min_cell_count)
+    if not disclosure.numerator_rule(metric):
+        return cell, 0
+    if metric.discloses in (PAY, PAY_DISTRIBUTION):
+        return cell, cell
+    return cell, threshold
 
 
 # --- the truth: persons in each cell -------------------------------------------------------------
@@ -294,31 +307,33 @@ def _finder(have: np.ndarray):
     return lookup
 
 
-def attack(cells: dict[str, tuple[dict, dict]], reaches=operator.eq) -> list[Finding]:
+def attack(cells: dict[str, tuple[dict, dict]], reaches=operator.eq,
+           outside: frozenset[str] = linked.NOT_LINKED) -> list[Finding]:
     """The disclosures an attacker finds by putting two metrics' cells side by side: the two
     known sets at one key (a difference or a sum), or one known set, and a hidden target at a
     key `reaches(target key, key)` admits: the same key by default, since there the relation
     between the populations follows from the metrics' definitions. `within` also admits a
     target in a finer cell of the key's region (more findings, some of them coincidences of
-    the data rather than definitions)."""
+    the data rather than definitions). Relations among the metrics `outside` the model alone
+    (metrics.linked.NOT_LINKED) are not reported."""
     rng = random.Random(20251205)
     hashes: dict[str, int] = defaultdict(lambda: rng.getrandbits(64))
     known: dict[date, Sets] = defaultdict(lambda: Sets(hashes))
     targets: dict[date, Sets] = defaultdict(lambda: Sets(hashes))
     for metric_id, (shown, truth) in cells.items():
         metric = registry.get(metric_id)
-        threshold, numerator_rule = disclosure_class(metric)
+        n_below, numerator_below = disclosure_class(metric)
         countable = counted(metric.n) is not None
         share = disclosure.person_share(metric)
         for key, (n, value, suppressed) in shown.items():
             cell = truth[key]
             if suppressed:
-                if countable and 0 < len(cell.population) < threshold:
+                if countable and 0 < len(cell.population) < n_below:
                     targets[key[0]].add(cell.population,
                                         Label(metric_id, key, "n", len(cell.population)))
-                if numerator_rule:
+                if numerator_below:
                     for i, members in enumerate(cell.numerators):
-                        if 0 < len(members) < threshold:
+                        if 0 < len(members) < numerator_below:
                             targets[key[0]].add(members,
                                                 Label(metric_id, key, f"numerator_{i}",
                                                       len(members)))
@@ -361,16 +376,25 @@ def attack(cells: dict[str, tuple[dict, dict]], reaches=operator.eq) -> list[Fin
             for relation, first, second in pairs:
                 for target in target_labels:
                     for a in first[1]:
-                        if not reaches(target.key, a.key):
+                        if not reaches(target.key, a.key) or not _alike(a, target):
                             continue
                         for b in (second[1] if second else [None]):
-                            if b is not None and b.key != a.key:
+                            if b is not None and (b.key != a.key or not _alike(b, target)):
                                 continue
                             involved = {a.metric, target.metric, *([b.metric] if b else [])}
                             if len(involved) == 1:
                                 continue  # one metric alone: tests/test_attack.py
+                            if involved <= outside:
+                                continue  # declared outside the model (metrics.linked)
                             findings.append(Finding(relation, snapshot, a, b, target))
     return findings
+
+
+def _alike(known: Label, target: Label) -> bool:
+    """Whether a known set and a target are both populations or both numerators. The persons
+    a share counts (those at full time) are another metric's population (the preschool staff
+    of a förvaltning) only by chance of the data, which a reader cannot know."""
+    return (known.kind == "n") == (target.kind == "n")
 
 
 def summary(findings: list[Finding], examples: int = 15) -> str:
@@ -454,7 +478,7 @@ def test_the_attacker_finds_hourly_paid_as_headcount_minus_monthly_paid(
     try:
         cells = store_cells(con, ("headcount", "tillsvidare_share", "hourly_paid_persons"), 1)
         assert cells["hourly_paid_persons"][0][(date(2025, 11, 1), "Barn", None, None)][2]
-        findings = attack(cells)
+        findings = attack(cells, outside=frozenset())
     finally:
         con.close()
     barn = [f for f in findings if f.relation == "difference"
@@ -466,9 +490,9 @@ def test_the_attacker_finds_hourly_paid_as_headcount_minus_monthly_paid(
 
 
 def test_the_attacker_finds_each_relation_on_given_cells(monkeypatch):
-    # Cells given by hand, with the salary percentiles' threshold raised to 20 so that a sum
-    # of two shown groups can be a hidden one. Every cell at one key of one snapshot.
-    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "5")
+    # Cells given by hand (shown or hidden as given), with the thresholds raised to 20 so that
+    # a sum of two shown groups can be a hidden one. Every cell at one key of one snapshot.
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "20")
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "20")
     key = (date(2025, 11, 1), "Barn", None, None)
     people = [f"p{i}" for i in range(20)]
@@ -488,15 +512,15 @@ def test_the_attacker_finds_each_relation_on_given_cells(monkeypatch):
         # 12 + 7 = 19 social workers, under the raised threshold
         "full_time_share": (shown(7), {key: Cell(set(people[12:19]), [set()])}),
         "social_worker_salary_median": (hidden(), {key: Cell(set(people[:19]), [])}),
-        # the 6 permanent persons are a hidden group of another metric
-        "education_pay_median_long": (hidden(), {key: Cell(set(people[:6]), [])}),
+        # the 9 monthly-paid persons are a hidden group of another metric
+        "education_pay_median_long": (hidden(), {key: Cell(set(people[:9]), [])}),
     }
     found = {(f.relation, f.a.metric, f.b.metric if f.b else None, f.target.metric,
-              f.target.count) for f in attack(cells)}
+              f.target.count) for f in attack(cells, outside=frozenset())}
     assert found == {
         ("difference", "headcount", "tillsvidare_share", "hourly_paid_persons", 3),
         ("sum", "headcount", "full_time_share", "social_worker_salary_median", 19),
-        ("equal", "tillsvidare_share", None, "education_pay_median_long", 6),
+        ("equal", "tillsvidare_share", None, "education_pay_median_long", 9),
     }, found
 
 

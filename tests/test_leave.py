@@ -126,7 +126,58 @@ def test_a_person_with_a_working_employment_is_not_on_full_leave(con, monkeypatc
         "Sysselsättningsgrad": ["50", "50"], "Helt ledig": ["Ja", "Nej"]})
     assert ingest(con, [("två.csv", csv_bytes(frame))]).loaded
     assert compute(con, "full_leave_persons").is_empty()
-    assert compute(con, "full_time_share")["value"].to_list() == [0.0]  # 50 % at work
+    # a contract on leave is still a contract: 50 + 50 % contracted is full time
+    assert compute(con, "full_time_share")["value"].to_list() == [100.0]
+
+
+def contracts_on_leave() -> bytes:
+    """Five monthly-paid, permanent persons; Ledighetsgrad 100 % is full leave.
+    P0: 75 % at work in Vård + 25 % on full leave in Skola: contracted 100, actual 75, Vård.
+    P1: 100 % at work in Vård.
+    P2: 60 % at work in Vård.
+    P3: 100 % on full leave in Vård: on full leave in every contract, out of the population.
+    P4: 25 % at work in Vård + 75 % on full leave in Skola: contracted 100, actual 25, Skola
+        (its main employment is the 75 % one, on leave or not)."""
+    people = [personnummer(1970 + i, i, "K") for i in range(5)]
+    rows = [  # person, employment, förvaltning, contracted rate, leave rate
+        (0, "A0", "Vård", "75", ""), (0, "B0", "Skola", "25", "25"),
+        (1, "A1", "Vård", "100", ""), (2, "A2", "Vård", "60", ""),
+        (3, "A3", "Vård", "100", "100"),
+        (4, "A4", "Vård", "25", ""), (4, "B4", "Skola", "75", "75"),
+    ]
+    return csv_bytes(pl.DataFrame({
+        "Mätdatum": [DAY] * len(rows),
+        "Personnummer": [people[r[0]] for r in rows],
+        "Anställningsnummer": [r[1] for r in rows],
+        "Förvaltning": [r[2] for r in rows],
+        "Anställningsform": ["Tillsvidare"] * len(rows),
+        "Löneform": ["Månadslön"] * len(rows),
+        "Sysselsättningsgrad": [r[3] for r in rows],
+        "Ledighetsgrad": [r[4] for r in rows],
+    }))
+
+
+def test_the_contracted_rate_counts_every_contract_also_one_on_full_leave(con, monkeypatch):
+    """Hand-computed on contracts_on_leave: four persons at work (P3 is out). Contracted: P0
+    100, P1 100, P2 60, P4 100 -> 3 of 4 full time = 75 %, mean 360 / 4 = 90. Actual: P0 75,
+    P1 100, P2 60, P4 25 -> 1 of 4 works full time = 25 %, mean 260 / 4 = 65; gap 75 - 25 = 50.
+    The old step dropped the contracts on leave: contracted 75, 100, 60, 25 -> 25 %."""
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    assert ingest(con, [("avtal.csv", contracts_on_leave())]).loaded
+
+    def value(metric_id, **kwargs):
+        return compute(con, metric_id, **kwargs).select("n", "value").rows()
+
+    assert value("full_time_share") == [(4, 75.0)]
+    assert value("full_time_share_tillsvidare") == [(4, 75.0)]
+    assert value("mean_contracted_rate") == [(4, 90.0)]
+    assert value("working_full_time_share") == [(4, 25.0)]  # what is worked: unchanged
+    assert value("mean_actual_rate") == [(4, 65.0)]
+    assert value("full_time_gap") == [(4, 50.0)]
+    # the förvaltning is the main contract's, on leave or not: P4 is in Skola
+    by = compute(con, "full_time_share", by=["forvaltning"]).sort("forvaltning")
+    assert by.select("forvaltning", "n", "value").rows() == [
+        ("Skola", 1, 100.0), ("Vård", 3, pytest.approx(200 / 3))]
 
 
 def test_every_employment_metric_says_what_it_does_with_leave():
@@ -153,3 +204,4 @@ def test_a_store_from_before_the_leave_columns_gets_them(tmp_path):
         (None, None)]
     assert compute(con, "headcount")["snapshot_date"].to_list() == [date(2025, 11, 1)]
     con.close()
+

@@ -66,8 +66,9 @@ def query(metric: Metric) -> str:
 
 def name(metric: Metric) -> str:
     """The table holding the metric's step: named by its source and step, so a changed step
-    is a new table."""
-    digest = hashlib.sha256(f"{metric.table}\n{step(metric)}".encode()).hexdigest()
+    is a new table; a view's SQL is part of its source, so a changed view is one too."""
+    source = metric.table if metric.table == "employment" else store.relation(metric.table)
+    digest = hashlib.sha256(f"{metric.table}\n{source}\n{step(metric)}".encode()).hexdigest()
     return f"{PREFIX}{digest[:16]}"
 
 

@@ -205,3 +205,45 @@ def test_a_store_from_before_the_leave_columns_gets_them(tmp_path):
     assert compute(con, "headcount")["snapshot_date"].to_list() == [date(2025, 11, 1)]
     con.close()
 
+
+def team(links: bool) -> bytes:
+    """Monthly-paid, 100 %, one unit. Managers C0, C1 at work, C2 on full leave; employees
+    E0 E1 E2 (E2 on full leave), E3 E4 E5 E6 (E6 on full leave), E7. With `links`: E0-E2
+    report to C0, E3-E6 to C1, E7 to C2; without, the unit's staff are shared."""
+    rows = [  # employment, manager flag, closest manager, leave rate
+        ("C0", "Ja", "", ""), ("C1", "Ja", "", ""), ("C2", "Ja", "", "100"),
+        ("E0", "", "C0", ""), ("E1", "", "C0", ""), ("E2", "", "C0", "100"),
+        ("E3", "", "C1", ""), ("E4", "", "C1", ""), ("E5", "", "C1", ""),
+        ("E6", "", "C1", "100"), ("E7", "", "C2", ""),
+    ]
+    n = len(rows)
+    return csv_bytes(pl.DataFrame({
+        "Mätdatum": [DAY] * n,
+        "Personnummer": [personnummer(1970 + i, i, "K" if i % 2 else "M") for i in range(n)],
+        "Anställningsnummer": [r[0] for r in rows],
+        "Förvaltning": ["Vård"] * n,
+        "Enhet": ["Hemtjänst"] * n,
+        "Löneform": ["Månadslön"] * n,
+        "Sysselsättningsgrad": ["100"] * n,
+        "Chef": [r[1] for r in rows],
+        **({"Chefens anställningsnummer": [r[2] for r in rows]} if links else {}),
+        "Ledighetsgrad": [r[3] for r in rows],
+    }))
+
+
+def test_employees_on_full_leave_are_not_in_a_managers_span(con, monkeypatch):
+    """By link: C0 has E0 E1 (E2 on full leave) = 2, C1 has E3 E4 E5 (E6 on leave) = 3, C2
+    is on full leave and out: mean 2.5, median 2.5 (counting those on leave: 3 and 4, 3.5)."""
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    assert ingest(con, [("team.csv", team(links=True))]).loaded
+    for statistic in ("mean", "median"):
+        assert compute(con, f"employees_per_manager_{statistic}").select(
+            "n", "value").rows() == [(2, 2.5)]
+
+
+def test_a_units_staff_at_work_are_shared_among_its_managers_at_work(con, monkeypatch):
+    """Per unit: staff at work E0 E1 E3 E4 E5 E7 = 6, managers at work C0 C1 = 2: 3 each
+    (counting those on leave: 8 staff among 3 managers, 2.67 each)."""
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    assert ingest(con, [("team.csv", team(links=False))]).loaded
+    assert compute(con, "employees_per_manager_mean").select("n", "value").rows() == [(2, 3.0)]

@@ -89,6 +89,56 @@ def test_a_reason_without_extent_is_said_and_counted_as_at_work(con):
     assert [row[2:] for row in stored(con)] == [(None, "parental"), (None, None), (None, None)]
 
 
+def test_a_reason_with_a_blank_leave_rate_is_full_leave_and_said(con, monkeypatch):
+    """A file that records leave as a percentage: a reason with the percentage blank reads as
+    full leave (A0, A3), and the upload names the file, the rows (CSV lines 2 and 5) and the
+    column. A reason with a percentage (A2) is partial leave, as said; no reason, no leave."""
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    data = extract("Ledighetsorsak", ["Föräldraledig", "", "Tjänstledig", "Studieledig"],
+                   extra={"Ledighetsgrad": ["", "", "50", ""]})
+    report = ingest(con, [("orsak.csv", data)])
+    assert report.loaded, report.findings
+    assert stored(con) == [("A0", 0.0, True, "parental"), ("A1", 100.0, False, None),
+                           ("A2", 50.0, False, "leave_of_absence"), ("A3", 0.0, True, "studies")]
+    assert [(w.file, w.row, w.column) for w in report.warnings] == [
+        ("orsak.csv", 2, "Ledighetsorsak"), ("orsak.csv", 5, "Ledighetsorsak")]
+    assert all("Ledighetsgrad är tom" in w.message and "räknas som helt ledig" in w.message
+               for w in report.warnings)
+    # sysselsatta: A1 at 100 % and A2 at 50 %; the two on leave are not working full time
+    assert compute(con, "full_leave_persons").select("n", "value").rows() == [(2, 2)]
+    assert compute(con, "working_full_time_share").select("n", "value").rows() == [(2, 50.0)]
+
+
+def test_a_reason_with_a_blank_leave_rate_and_no_flag_is_at_work_with_no_actual_rate(con):
+    """With a Helt ledig column the flag decides: A0 is flagged (full leave, nothing to say);
+    A1 is not, so at work, but its actual rate is unknown rather than its contracted 100 %,
+    and the upload names the row (CSV line 3)."""
+    data = extract("Ledighetsorsak", ["Föräldraledig", "Föräldraledig", ""],
+                   extra={"Ledighetsgrad": ["", "", "25"], "Helt ledig": ["Ja", "", ""]})
+    report = ingest(con, [("flagga.csv", data)])
+    assert report.loaded, report.findings
+    # (A0's actual rate is its contracted rate less a blank leave rate, as before this rule:
+    # the flag, not the actual rate, says it is on full leave)
+    assert stored(con) == [("A0", 100.0, True, "parental"), ("A1", None, False, "parental"),
+                           ("A2", 75.0, False, None)]
+    (warning,) = report.warnings
+    assert (warning.file, warning.row, warning.column) == ("flagga.csv", 3, "Ledighetsorsak")
+    assert "Helt ledig är inte markerad" in warning.message
+
+
+def test_a_reason_with_an_actual_rate_is_what_the_actual_rate_says(con):
+    """A file with the actual rate: a reason with it (A0 at 80 %) is partial leave, as said;
+    a reason with it blank (A1) is full leave, and said."""
+    data = extract("Ledighetsorsak", ["Föräldraledig", "Tjänstledig", ""],
+                   extra={"Faktisk sysselsättningsgrad": ["80", "", "100"]})
+    report = ingest(con, [("faktisk.csv", data)])
+    assert report.loaded, report.findings
+    assert stored(con) == [("A0", 80.0, False, "parental"),
+                           ("A1", 0.0, True, "leave_of_absence"), ("A2", 100.0, False, None)]
+    assert [(w.row, w.column) for w in report.warnings] == [(3, "Ledighetsorsak")]
+    assert "Faktisk sysselsättningsgrad är tom" in report.warnings[0].message
+
+
 def test_an_unknown_reason_is_a_warning_and_the_row_loads(con):
     report = ingest(con, [("orsak.csv", extract("Ledighetsorsak", ["Sabbatsår", ""],
                                                 extra={"Helt ledig": ["Ja", ""]}))])

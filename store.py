@@ -116,7 +116,11 @@ FROM {employment} e JOIN pairs d ON e.snapshot_date = d.previous_date
 # One row per manager (monthly-paid, manager flag) and snapshot with `span`: the monthly-paid
 # persons whose closest manager they are (metric-definitions.md M9). Where a snapshot has
 # manager links (manager_employment_id) they count; otherwise the weaker per-unit method:
-# the unit's monthly-paid non-managers shared equally among the unit's managers.
+# the unit's monthly-paid non-managers shared equally among the unit's managers. Employments
+# on full leave count on neither side (sysselsatta, docs/definitions.md): an employee counts
+# when the employment linked to the manager (or in the unit) is at work, and a unit's staff are
+# shared among its managers at work. A manager on full leave keeps a row (with the staff
+# linked to them), which the metrics' person step leaves out.
 _BY_LINK = "count(manager_employment_id) > 0"
 """Whether a snapshot's employees per manager rests on manager links (over its rows)."""
 _MANAGER_SPAN_SQL = """
@@ -132,7 +136,7 @@ by_link AS (
     FROM managers m
     JOIN {employment} e ON e.snapshot_date = m.snapshot_date
      AND e.manager_employment_id = m.employment_id AND e.pay_form = 'monthly'
-     AND e.person_key <> m.person_key
+     AND e.person_key <> m.person_key AND NOT coalesce(e.on_full_leave, FALSE)
     WHERE m.snapshot_date IN (SELECT snapshot_date FROM linked)
     GROUP BY ALL
 ),
@@ -141,7 +145,7 @@ unit_staff AS (
            count(DISTINCT person_key) FILTER (NOT coalesce(is_manager, FALSE)) AS staff,
            count(DISTINCT employment_id) FILTER (is_manager) AS managers
     FROM {employment}
-    WHERE pay_form = 'monthly' AND org_unit IS NOT NULL
+    WHERE pay_form = 'monthly' AND org_unit IS NOT NULL AND NOT coalesce(on_full_leave, FALSE)
       AND snapshot_date NOT IN (SELECT snapshot_date FROM linked)
     GROUP BY ALL
 ),

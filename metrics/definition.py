@@ -144,6 +144,10 @@ class Metric:
     on_leave: str | None = LEAVE_EXCLUDED
     """Persons on full leave left out (LEAVE_EXCLUDED) or counted (LEAVE_INCLUDED); None for
     the yearly tables, which have no snapshot date to be on leave on."""
+    leave_by_person: bool = False
+    """With LEAVE_EXCLUDED: the person step keeps the population's employments on full leave
+    (a contract on leave is still a contract) and leaves out only the persons on full leave in
+    every one; the person columns say what an employment on leave counts for (persons.py)."""
 
     @property
     def population_text(self) -> str:

@@ -32,12 +32,34 @@ KNOWN_GENDER = "count(*) FILTER (gender IN ('K', 'M'))"
 BY_GENDER = ("count(*) FILTER (gender = 'K')", "count(*) FILTER (gender = 'M')")
 
 
-def person_rate(column: str, alias: str) -> str:
-    """A person's rate: summed over their employments in the population, capped at 100.
+AT_WORK = "NOT coalesce(on_full_leave, FALSE)"
+"""An employment not on full leave on the snapshot date (leave unknown: at work)."""
+
+
+def person_rate(column: str, alias: str, at_work: bool = False) -> str:
+    """A person's rate: summed over their employments in the population, capped at 100; with
+    `at_work`, over their employments not on full leave only.
+
+    The full-time records keep a person's employments on full leave (leave_by_person): the
+    contracted rate is every contract's, on leave or not, as SKR classifies by contract; the
+    actual rate is what the person works, so an employment on full leave adds nothing to it.
 
     least() skips NULLs, so an extract without the column must stay NULL explicitly."""
-    return (f"CASE WHEN count({column}) > 0 THEN least(round(sum({column}), 2), 100) END"
-            f" AS {alias}")
+    rows = f" FILTER ({AT_WORK})" if at_work else ""
+    return (f"CASE WHEN count({column}){rows} > 0"
+            f" THEN least(round(sum({column}){rows}, 2), 100) END AS {alias}")
+
+
+def _at_work(column: str) -> bool:
+    """Whether a rate column is what is worked (the actual rate), not what is contracted."""
+    return column == "actual_rate"
+
+
+CONTRACT_ON_LEAVE_SV = (
+    "Den avtalade sysselsättningsgraden räknar varje anställning, också en där personen är helt "
+    "ledig: 75 % i arbete och 25 % helt ledig är heltidsanställd. Den faktiska räknar det som "
+    "arbetas; en anställning där personen är helt ledig bidrar inte."
+)
 
 
 HELTID_SOURCE = (
@@ -57,13 +79,15 @@ def _rate_share(metric_id: str, column: str, population: str = MONTHLY,
         unit="%",
         columns=("pay_form", column, *extra_columns),
         population=population,
-        person_columns=person_rate(column, "rate"),
+        person_columns=person_rate(column, "rate", at_work=_at_work(column)),
+        leave_by_person=True,
         person_filter="rate IS NOT NULL",
         value="100.0 * avg(CASE WHEN rate >= 100 THEN 1 ELSE 0 END)",
         numerators=("count(*) FILTER (rate >= 100)",),
         monthly=True,
         higher_is_better=True,
         source=HELTID_SOURCE,
+        note_sv=CONTRACT_ON_LEAVE_SV,
     )
 
 
@@ -75,11 +99,13 @@ def _mean_rate(metric_id: str, column: str, **labels: str) -> Metric:
         unit="%",
         columns=("pay_form", column),
         population=MONTHLY,
-        person_columns=person_rate(column, "rate"),
+        person_columns=person_rate(column, "rate", at_work=_at_work(column)),
+        leave_by_person=True,
         person_filter="rate IS NOT NULL",
         value="avg(rate)",
         higher_is_better=True,
         source=HELTID_SOURCE,
+        note_sv=CONTRACT_ON_LEAVE_SV,
     )
 
 
@@ -372,7 +398,8 @@ MISSION_METRICS: tuple[Metric, ...] = (
         columns=("pay_form", "contracted_rate", "actual_rate"),
         population=MONTHLY,
         person_columns=", ".join((person_rate("contracted_rate", "contracted"),
-                                  person_rate("actual_rate", "actual"))),
+                                  person_rate("actual_rate", "actual", at_work=True))),
+        leave_by_person=True,
         person_filter="contracted IS NOT NULL AND actual IS NOT NULL",
         value=("100.0 * avg(CASE WHEN contracted >= 100 THEN 1 ELSE 0 END)"
                " - 100.0 * avg(CASE WHEN actual >= 100 THEN 1 ELSE 0 END)"),
@@ -382,6 +409,7 @@ MISSION_METRICS: tuple[Metric, ...] = (
             "SKR:s personalstatistik (novemberstatistiken); heltidsgapet som i "
             "Kommunalarbetarens granskningar"
         ),
+        note_sv=CONTRACT_ON_LEAVE_SV,
     ),
     _mean_rate(
         "mean_contracted_rate", "contracted_rate",

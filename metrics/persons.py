@@ -27,6 +27,7 @@ import duckdb
 import store
 from metrics import registry
 from metrics.definition import BREAKDOWNS, LEAVE_EXCLUDED, Metric
+from metrics.mission import AT_WORK
 
 PREFIX = "persons_"
 
@@ -35,17 +36,22 @@ def step(metric: Metric) -> str:
     """One row per person and snapshot of the metric's population, for every snapshot of the
     relation `source` (the rows of metric.table): the snapshot date, the person's birth year,
     breakdown values (a person with two employments counts once, in the förvaltning of the
-    main one) and the record's person columns."""
+    main one) and the record's person columns. A record that leaves out persons on full leave
+    drops its employments on full leave before the person is formed, or, with
+    `leave_by_person`, keeps them and drops the persons with no employment at work."""
     person_keys = "".join(f",\n       {b.person_sql} AS {name}"
                           for name, b in BREAKDOWNS.items() if not b.per_person
                           and (not b.tables or metric.table in b.tables))
     columns = f",\n       {metric.person_columns}" if metric.person_columns else ""
-    leave = ("\n  AND NOT coalesce(on_full_leave, FALSE)"
-             if metric.on_leave == LEAVE_EXCLUDED else "")
+    leave = having = ""
+    if metric.on_leave == LEAVE_EXCLUDED and metric.leave_by_person:
+        having = f"\nHAVING bool_or({AT_WORK})"
+    elif metric.on_leave == LEAVE_EXCLUDED:
+        leave = f"\n  AND {AT_WORK}"
     sql = f"""SELECT snapshot_date, first(birth_year) AS birth_year{person_keys}{columns}
 FROM source
 WHERE ({metric.population}){leave}
-GROUP BY snapshot_date, person_key"""
+GROUP BY snapshot_date, person_key{having}"""
     if "$" in sql:
         raise ValueError(f"{metric.id}: a person's step is worked out at load time and cannot "
                          "read a parameter; use it in person_filter, value or a per-person "
@@ -60,8 +66,9 @@ def query(metric: Metric) -> str:
 
 def name(metric: Metric) -> str:
     """The table holding the metric's step: named by its source and step, so a changed step
-    is a new table."""
-    digest = hashlib.sha256(f"{metric.table}\n{step(metric)}".encode()).hexdigest()
+    is a new table; a view's SQL is part of its source, so a changed view is one too."""
+    source = metric.table if metric.table == "employment" else store.relation(metric.table)
+    digest = hashlib.sha256(f"{metric.table}\n{source}\n{step(metric)}".encode()).hexdigest()
     return f"{PREFIX}{digest[:16]}"
 
 

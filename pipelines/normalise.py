@@ -691,6 +691,8 @@ def canonical(
     findings += _overlong(raw, table)
     parsed = full_leave(_present_defaults(parsed, raw))
     findings += _leave_without_extent(parsed, table)
+    parsed, alone = leave_reason_alone(parsed, raw, table)
+    findings += alone
     parsed, periods = readiness_periods(parsed, table)  # issue 13: training, crisis register
     findings += periods
     if "snapshot_date" in by_name and "snapshot_date" not in table.columns and snapshot_date:
@@ -774,6 +776,59 @@ def _leave_without_extent(parsed: pl.DataFrame, table: Table) -> list[Finding]:
                     f"{rows} rader har en ledighetsorsak men uttaget säger inte hur stor "
                     "ledigheten är (ledighetsgrad, Helt ledig eller faktisk "
                     "sysselsättningsgrad saknas). De räknas som i arbete.")]
+
+
+_RATES = ("leave_rate", "actual_rate")
+"""The columns that say how much of an employment is on leave, in percent."""
+
+
+def leave_reason_alone(parsed: pl.DataFrame, raw: pl.DataFrame,
+                       table: Table) -> tuple[pl.DataFrame, list[Finding]]:
+    """Rows with a leave reason whose leave rate and actual rate cells are blank, in an
+    extract that has one of those columns (it records how much leave, and says nothing here).
+
+    Where the extract has a full-leave flag, the flag decides: flagged, full leave; not
+    flagged, at work, but the actual rate is unknown (NULL: the blank leave rate does not
+    make the person work their full contracted rate). Without a flag, the reason alone is
+    read as full leave (actual rate 0), as an HR analyst reads "Föräldraledig" with no
+    percentage. Either way the upload names the rows. Only employments with a contracted rate
+    above 0 (monthly-paid) can be on leave from it; the rows of other employments are kept as
+    they are."""
+    rates = [name for name in _RATES if name in table.columns]
+    if "leave_reason" not in table.columns or not rates:
+        return parsed, []
+    blank = raw.select(pl.all_horizontal(~_text_present(pl.col(name)) for name in rates))
+    has_rate = (pl.col("contracted_rate") > 0).fill_null(False) \
+        if "contracted_rate" in parsed.columns else pl.col("pay_form") == "monthly"
+    alone = parsed.select(pl.col("leave_reason").is_not_null() & has_rate).to_series() \
+        & blank.to_series()
+    if not alone.any():
+        return parsed, []
+    flagged = "on_full_leave" in table.columns
+    actual = "actual_rate" in parsed.columns  # absent without a contracted rate to take from
+    if "on_full_leave" not in parsed.columns:
+        parsed = parsed.with_columns(pl.lit(False).alias("on_full_leave"))
+    reason = table.headers["leave_reason"]
+    said = " eller ".join(table.headers[name] for name in rates)
+    if flagged:
+        at_work = alone & ~parsed["on_full_leave"]
+        rows = parsed.filter(at_work)[ROW].to_list()
+        if actual:
+            parsed = parsed.with_columns(pl.when(at_work).then(None)
+                                         .otherwise(pl.col("actual_rate")).alias("actual_rate"))
+        message = (f"Raden har en ledighetsorsak men {said} är tom och "
+                   f"{table.headers['on_full_leave']} är inte markerad. Den räknas som i arbete "
+                   "med sin avtalade sysselsättningsgrad; den faktiska är okänd och räknas inte. "
+                   f"Ange {said} om ledigheten är partiell.")
+    else:
+        rows = parsed.filter(alone)[ROW].to_list()
+        parsed = parsed.with_columns((pl.col("on_full_leave") | alone).alias("on_full_leave"))
+        if actual:
+            parsed = parsed.with_columns(pl.when(alone).then(0.0).otherwise(pl.col("actual_rate"))
+                                         .alias("actual_rate"))
+        message = (f"Raden har en ledighetsorsak men {said} är tom. Den räknas som helt ledig; "
+                   f"ange {said} om ledigheten är partiell.")
+    return parsed, row_findings(rows, WARNING, table.grid.file, reason, message)
 
 
 def _unreadable(given: pl.DataFrame, parsed: pl.Series, kind: str, read: Reader, header: str,

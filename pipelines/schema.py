@@ -99,7 +99,9 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     # rate in percent of full time (actual rate = contracted rate - leave rate), a full-leave
     # flag, or a leave reason. A person is on full leave when the flag says so, when the leave
     # rate reaches the contracted rate, or when the actual rate is 0 at a contracted rate
-    # above 0. A reason alone does not say how much of the employment is on leave.
+    # above 0. A reason whose leave rate and actual rate are blank, in an extract with one of
+    # those columns, is full leave unless a flag column says otherwise
+    # (normalise.leave_reason_alone); in an extract with none of them it says nothing.
     Column("leave_rate", "DOUBLE", RATE,
            ("Ledighetsgrad", "Tjänstledighetsgrad", "Ledighet %", "Ledighetsomfattning",
             "Tjänstledig %", "Ledig %", "Frånvarograd"), label_sv="Ledighetsgrad"),
@@ -359,7 +361,8 @@ LEAVE_REASON_VALUES = {
     **{reason: reason for reason in ("parental", "leave_of_absence", "studies",
                                      "sickness_compensation", "other")},
 }
-"""Why a person is on leave; the reason is kept, and does not by itself decide full leave."""
+"""Why a person is on leave; the reason is kept, and decides full leave only where the extract
+records how much leave and leaves the row's percentages blank (normalise.leave_reason_alone)."""
 
 # Issue 13 (M13): the highest education level, in four levels: förgymnasial, gymnasial,
 # eftergymnasial shorter than 3 years, and 3 years or longer (forskarutbildning included).

@@ -163,3 +163,17 @@ def test_the_span_method_per_snapshot_is_the_view_s(fixture_con, demo_con):
         view = store.read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM "
                                "manager_span ORDER BY snapshot_date")
         assert view.height and store.manager_span_methods(con) == dict(view.iter_rows())
+
+
+def test_a_changed_view_is_a_new_derived_table(monkeypatch):
+    """A derived table over a view is named by the view's SQL too: a store built before the
+    view changed (employees per manager once counted employees on full leave) gets its table
+    rebuilt, not read stale."""
+    metric = registry.get("employees_per_manager_mean")
+    plain = registry.get("headcount")
+    before, before_plain = persons.name(metric), persons.name(plain)
+    views = {**store._EMPLOYMENT_VIEWS,
+             "manager_span": store._EMPLOYMENT_VIEWS["manager_span"] + "\nWHERE TRUE"}
+    monkeypatch.setattr(store, "_EMPLOYMENT_VIEWS", views)
+    assert persons.name(metric) != before
+    assert persons.name(plain) == before_plain  # the employment table's names are kept

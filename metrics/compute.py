@@ -231,7 +231,8 @@ def protected_tables(con, metric: Metric, params: dict,
     def decide() -> dict[str, disclosure.Protected]:
         return disclosure.protect_tables(
             {m: _member_tables(con, member, key, identity) for m, member in members.items()},
-            thresholds, linked.equations(tuple(members)), {m: linked.keep(m) for m in members})
+            thresholds, linked.equations(tuple(members)), {m: linked.keep(m) for m in members},
+            secondary=any(member.protection.secondary for member in members.values()))
 
     decided = _kept(identity, ("protected", tuple(members.values()),
                                tuple(sorted(key.items())), tuple(thresholds.items())), decide)

@@ -46,9 +46,13 @@ class Protection:
     at least the threshold: where the numerator tells something that is not public."""
     reason: str
     """Why, with the legal or official source: the catalogue and docs/disclosure.md say it."""
+    secondary: bool = True
+    """Whether a hidden cell is kept from being worked out from the shown ones (secondary
+    suppression): not where every figure of the class is published anyway."""
 
 
 # The classes, from the least to the most sensitive. Each metric declares one (Metric.discloses).
+PUBLISHED = "published"
 COMPOSITION = "composition"
 PERSONAL = "personal"
 MOVEMENT = "movement"
@@ -56,6 +60,15 @@ PAY = "pay"
 PAY_DISTRIBUTION = "pay_distribution"
 HEALTH = "health"
 PROTECTIONS: dict[str, Protection] = {p.id: p for p in (
+    Protection(
+        PUBLISHED, "Offentliggjorda uppgifter (chefer)", "min_cell_count", False,
+        "Kommunen publicerar sina chefer med namn, så könsfördelningen bland cheferna i en "
+        "förvaltning röjer inget om någon: sju chefer, två kvinnor och fem män, är en "
+        "offentliggjord uppgift. En grupp med färre än fem chefer visas inte, eftersom en "
+        "andel av så få säger lite, men den döljs inte för att skydda någon, så andra "
+        "förvaltningar döljs inte för att den inte ska kunna räknas fram.",
+        secondary=False,
+    ),
     Protection(
         COMPOSITION, "Sammansättning (offentliga uppgifter)", "min_cell_count", False,
         "Vem som är anställd, i vilken befattning och anställningsform, vem som är chef, och "

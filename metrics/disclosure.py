@@ -114,7 +114,8 @@ def numerator_rule(metric) -> bool:
 
 def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, int],
                    links: Sequence[tuple[str, tuple[str, ...]]] = (),
-                   keep: Mapping[str, int] | None = None) -> dict[str, Protected]:
+                   keep: Mapping[str, int] | None = None,
+                   secondary: bool = True) -> dict[str, Protected]:
     """Decides disclosure over the tables of one metric, or of metrics whose populations are
     linked (metrics.linked: `links` are (total, parts) whose persons add up, or the same
     persons) and so are protected together, like linked tables in official statistics.
@@ -122,6 +123,8 @@ def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, 
     snapshot over all the metrics (for Protected.sums_follow).
 
     `keep` ranks the metrics: a further cell to hide is taken from the lowest rank first.
+    Without `secondary` (a class whose figures are all published anyway) only the primary
+    rule hides cells.
     Each table has one row per snapshot and cell: [snapshot_date, scope_all, forvaltning,
     dim, <the dimension columns>, n, value, numerator_0 ...] where scope_all is true for cells
     over every förvaltning (T and X) and dim names the breakdown of X and FX cells (null for
@@ -141,7 +144,7 @@ def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, 
             primary.fill_null(True).alias("_primary"),
             (pl.col("value").is_null() & ~primary.fill_null(True)).alias("_empty"))
     dates = sorted({d for f in frames.values() for d in f["snapshot_date"].unique().to_list()})
-    secondary = max(thresholds.values())
+    largest = max(thresholds.values())
     decided: dict[str, list] = {m: [] for m in names}
     solutions = {}
     for snapshot in dates:
@@ -159,7 +162,12 @@ def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, 
             hidden += part["_primary"].to_list()
             empty += part["_empty"].to_list()
         ranks = [(keep or {}).get(key[0], 0) for key in keys]
-        found, solutions[snapshot] = _secondary(keys, sizes, hidden, secondary, links, ranks)
+        if secondary:
+            found, solutions[snapshot] = _secondary(keys, sizes, hidden, largest, links, ranks)
+        else:  # nothing is protected by keeping a hidden cell from being worked out
+            found = hidden
+            solutions[snapshot] = ({c: j for j, c in enumerate(i for i, h in enumerate(hidden)
+                                                              if h)}, np.eye(sum(hidden)))
         for m in names:
             count = parts[m].height
             decided[m].append(parts[m].with_columns(

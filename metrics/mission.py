@@ -6,7 +6,14 @@ had to choose. All are counted on the snapshot date, in persons.
 
 from __future__ import annotations
 
-from metrics.definition import COMPOSITION, MAIN_EMPLOYMENT, PAY_DISTRIBUTION, PERSONAL, Metric
+from metrics.definition import (
+    COMPOSITION,
+    MAIN_EMPLOYMENT,
+    PAY_DISTRIBUTION,
+    PERSONAL,
+    PUBLISHED,
+    Metric,
+)
 
 MONTHLY = "pay_form = 'monthly'"
 # A manager has the extract's manager flag; an extract without the flag (NULL) falls back to
@@ -164,7 +171,7 @@ def _percentile(p: int, label: str) -> Metric:
 MISSION_METRICS: tuple[Metric, ...] = (
     Metric(
         id="managers_women_share",
-        discloses=COMPOSITION,
+        discloses=PUBLISHED,
         label_sv="Andel kvinnor bland chefer",
         label_en="Women's share of managers",
         definition_sv=(

@@ -199,15 +199,16 @@ def test_heltid_values_chart_and_breakdowns(app):
     trend = specs[0]["data"][0]
     assert trend["x"] == ["2024", "2025"]  # one snapshot a year: labelled by year (issue 12)
     assert trend["y"] == pytest.approx([100.0, 1000 / 14])
-    # 2025-11-01: A has 6 persons but 4 at full time (the numerator rule), B 3 persons, and
-    # Soc goes with them.
+    # 2025-11-01: A has 6 persons, 4 of them at full time (the contracted rate is a public
+    # fact: no numerator rule); B has 3 persons, and Soc goes with it.
     by_forvaltning = specs[1]["data"][0]
     assert dict(zip(by_forvaltning["y"], by_forvaltning["x"], strict=True)) == {
-        "A": None, "B": None, "Soc": None}
-    assert any("3 värden döljs eftersom de vilar på färre än 5 personer" in c
+        "A": pytest.approx(400 / 6), "B": None, "Soc": None}
+    assert any("2 värden döljs eftersom de vilar på färre än 5 personer" in c
                for c in captions(app))
     about = [m.value for m in app.markdown if "Minsta antal personer" in m.value]
-    assert "och 0 eller minst 5 bland dem som täljaren räknar" in about[0]  # full-time share
+    assert "5 personer; färre visas som" in about[0]  # full-time share: the cell rule only
+    assert "täljaren" not in about[0]
     # 4 men < 5, so the women are hidden too (they would be the total minus the men)
     gender = {trace["name"]: trace["y"] for trace in specs[2]["data"]}
     assert gender == {"Kvinnor": [None, None], "Män": [None, None]}
@@ -371,8 +372,8 @@ def test_katalog_writes_a_metrics_details_when_its_expander_is_opened(app):
 def test_forvaltning_filter_persists_across_pages(app):
     open_page(app, "heltid")
     app.multiselect(key="filter_forvaltningar").set_value(["A"]).run()
-    # p1 p2 p3 p9 p10 p11, 4 of them at full time: fewer than 5 (the numerator rule)
-    assert values_table(app, "%")["2025-11-01"] == ("..", "..")
+    # p1 p2 p3 p9 p10 p11, 4 of them at full time (no numerator rule for a contract's rate)
+    assert values_table(app, "%")["2025-11-01"] == ("6", "66,7")
     open_page(app, "personalstruktur")
     assert app.multiselect(key="filter_forvaltningar").value == ["A"]
     assert values_table(app, "personer") == {"2024-11-01": ("..", ".."),  # p1 p2 x1

@@ -57,9 +57,11 @@ Hand-computed, 2025-11-01:
   headcount by age band    -29: p6 p8 p13; 30-39: p9 s2 s5 l1; 40-49: p3 p10 s3; 50-59: p5 p11 s4;
                            60-64: p2 p4 p12 s1; 65-: p1 (ages 2025 minus birth year)
   mean_age                 783 / 17 = 46.058824 without l1; with l1 (35): 818 / 18
-  retirements_forecast     tillsvidare persons reaching 65 in 2026-2035: p2 (1), p4 (2),
-                           p12 (3), s1 (4), s4 (6), p5 (10) = 6; at 67: p1 p2 p4 p12 s1 s4 = 6
-                           (p1 in 1 year, p5 beyond 10)
+  retirements_forecast     tillsvidare persons reaching 65 by 2035: p1 (66 in 2025: past it,
+                           year 0), p2 (1), p4 (2), p12 (3), s1 (4), s4 (6), p5 (10) = 7;
+                           at 67: p1 p2 p4 p12 s1 s4 = 6 (p1 in 1 year, p5 beyond 10).
+                           2024-11-01: p1 (65 in 2024) and x1 (66) at year 0, p2 (2), p4 (3)
+                           -> 4 (p9 x2 born 1990 beyond 10)
 2024-11-01: seven monthly persons at 100 % -> full_time_share 100 %: p1 p4 p2, p9 (then in B),
   and x1 (born 1958), x2, x3 (visstid), who are gone by 2025.
   turnover 2025            tillsvidare at 2024: p1 p2 p4 p9 x1 x2 = 6; gone: x1 x2 -> 33.333 %;
@@ -177,7 +179,7 @@ EXPECTED = {
     "full_leave_persons": 1,
     "employees_per_manager_mean": 13 / 3,
     "employees_per_manager_median": 5,
-    "retirements_forecast": 6,
+    "retirements_forecast": 7,
     "turnover": 200 / 6,
     "turnover_excl_retirement": 100 / 6,
     "development_plan_share": 600 / 11,

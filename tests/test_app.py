@@ -268,14 +268,16 @@ def test_personalstruktur(app):
 
 def test_kompetensforsorjning_and_retirement_age(app, monkeypatch):
     open_page(app, "kompetensforsorjning")
-    assert values_table(app, "personer")["2025-11-01"] == ("6", "6")  # retirements, 65
+    # retirements at 65: p1 (66, past the age) in year 0 and six in the coming ten years
+    assert values_table(app, "personer")["2025-11-01"] == ("7", "7")
     # Turnover 2 of 6: 2 leavers are fewer than 5, so hidden (the numerator rule).
     assert values_table(app, "%", index=0) == {"2025-11-01": ("..", "..")}
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     open_page(app, "kompetensforsorjning")
     assert values_table(app, "%", index=0) == {"2025-11-01": ("6", "33,3")}
     retirement_years = chart_specs(app)[1]
-    assert retirement_years["layout"]["xaxis"]["categoryarray"][0] == "1 år"
+    assert retirement_years["layout"]["xaxis"]["categoryarray"][:2] == [
+        "I år eller tidigare", "1 år"]
     assert retirement_years["layout"]["xaxis"]["categoryarray"][-1] == "10 år"
 
     app.selectbox(key="more_kompetensforsorjning").set_value("turnover_excl_retirement").run()

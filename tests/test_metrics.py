@@ -125,13 +125,24 @@ def test_age_structure(con):
 
 
 def test_retirement_forecast(con):
-    assert value(con, "retirements_forecast") == 6
+    assert value(con, "retirements_forecast") == 7
     by_year = latest(con, "retirements_forecast", by=["years_to_retirement"])
+    # p1 (born 1959) is 66 in 2025: past the age, counted in year 0 with what is closest.
     assert by_year.select("years_to_retirement", "value").rows() == [
-        (1, 1), (2, 1), (3, 1), (4, 1), (6, 1), (10, 1)
+        (0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (6, 1), (10, 1)
     ]
     at_67 = latest(con, "retirements_forecast", by=["years_to_retirement"], retirement_age=67)
     assert at_67["years_to_retirement"].to_list() == [1, 3, 4, 5, 6, 8]
+
+
+def test_retirement_forecast_counts_those_already_past_the_age(con):
+    # 2024-11-01: p1 turns 65 in 2024 and x1 (born 1958) is 66: both year 0; p2 (born 1961)
+    # and p4 (1962) reach 65 in 2026 and 2027; p9 and x2 (1990) are beyond ten years.
+    previous = compute(con, "retirements_forecast", by=["years_to_retirement"]).filter(
+        snapshot_date=fx.PREV)
+    assert previous.select("years_to_retirement", "value").rows() == [(0, 2), (2, 1), (3, 1)]
+    total = compute(con, "retirements_forecast").filter(snapshot_date=fx.PREV)
+    assert total["value"].to_list() == [4]
 
 
 def test_turnover_between_snapshots(con):

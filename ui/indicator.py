@@ -23,7 +23,7 @@ from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, text
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
-YEARS_TO_RETIREMENT = tuple(range(1, 11))
+YEARS_TO_RETIREMENT = tuple(range(0, 11))  # 0: reached this year or already passed
 
 
 # --- small helpers shared by the pages ---------------------------------------------------------
@@ -436,7 +436,8 @@ def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) 
     if by == "years_to_retirement":
         figure = charts.ordered_bars(frame, plotted, by, order=YEARS_TO_RETIREMENT,
                                      axis_title=texts.YEARS_TO_RETIREMENT_AXIS,
-                                     label=texts.YEARS_LABEL)
+                                     label=texts.YEARS_LABEL,
+                                     labels={0: texts.YEARS_TO_RETIREMENT_REACHED})
     elif by == "age_band":
         figure = charts.ordered_bars(frame, plotted, by, order=AGE_BAND_ORDER,
                                      axis_title=label)

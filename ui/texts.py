@@ -268,6 +268,8 @@ UNKNOWN = "Okänt"
 OCCUPATION_LABEL = "SSYK {code}"
 YEARS_TO_RETIREMENT_AXIS = "År till pensionsålder"
 YEARS_LABEL = "{} år"
+YEARS_TO_RETIREMENT_REACHED = "I år eller tidigare"
+"""Year 0 of the retirement forecast: reaches the age this year or has already passed it."""
 
 # --- overview --------------------------------------------------------------------------------
 OVERVIEW_DATA_BASIS = (

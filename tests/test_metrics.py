@@ -118,10 +118,22 @@ def test_hourly_share_needs_an_hours_column(tmp_path, monkeypatch):
 
 def test_age_structure(con):
     frame = latest(con, "headcount", by=["age_band"])
+    # monthly-paid persons only: the hourly-only p6 p8 p13 (all under 30) are not headcount
     assert dict(zip(frame["age_band"], frame["value"], strict=True)) == {
-        "-29": 3, "30-39": 4, "40-49": 3, "50-59": 3, "60-64": 4, "65-": 1
+        "30-39": 4, "40-49": 3, "50-59": 3, "60-64": 4, "65-": 1
     }
-    assert value(con, "mean_age") == pytest.approx(818 / 18)
+    assert value(con, "mean_age") == pytest.approx(818 / 18)  # employed incl. hourly-paid
+
+
+def test_headcount_counts_the_monthly_paid_and_the_hourly_paid_apart(con):
+    # SKR counts monthly-paid anställda (l1 on full leave included) and hourly-paid apart:
+    # p3 (monthly 50 % and hourly 10 h) is one of the 15; p6 p8 p13 (hourly only) are not.
+    assert value(con, "headcount") == 15
+    assert value(con, "hourly_paid_persons") == 4  # p3 p6 p8 p13
+    by_gender = latest(con, "headcount", by=["gender"])
+    assert dict(zip(by_gender["gender"], by_gender["value"], strict=True)) == {"K": 11, "M": 4}
+    # förvaltning A: p1 p2 p3 p9 p10 p11 l1 (p8 and p13, hourly in A, are not counted)
+    assert value(con, "headcount", forvaltningar=["A"]) == 7
 
 
 def test_retirement_forecast(con):

@@ -219,7 +219,8 @@ BREAKDOWNS: dict[str, Breakdown] = {
     ),
     "age_band": Breakdown("Åldersgrupp", AGE_BAND_SQL.format(unknown=UNKNOWN)),
     "years_to_retirement": Breakdown(
-        "År till pension", "birth_year + $retirement_age - year(snapshot_date)", per_person=True
+        "År till pension", "greatest(birth_year + $retirement_age - year(snapshot_date), 0)",
+        per_person=True
     ),
 }
 

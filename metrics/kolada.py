@@ -2,7 +2,8 @@
 
 - The mapping (kolada_kpis.toml) names the Kolada KPI behind a metric. A metric is compared
   only once a person has checked its KPI id (`verified_by`): a title search can pick the
-  wrong one (metric-definitions.md §2.3).
+  wrong one (metric-definitions.md §2.3). Each KPI also records Kolada's definition and
+  whether ours matches (`match`); a differing denominator carries the warning the pages show.
 - Import: from Kolada's API v2 (standard-library urllib, paged by `next_page`), or from a file:
   the API's JSON saved to disk, or a CSV/xlsx table with the columns kpi, municipality, year,
   gender, value (docs/kolada.md). Values go to the store's `kolada_value` as Kolada gives them
@@ -47,6 +48,10 @@ DEMO_SOURCE = "demo"
 API_SOURCE = "api"
 
 GENDERS = ("T", "K", "M")
+MATCHES = ("same", "close", "denominator", "different", "unverified", "none")
+"""How Kolada's definition compares with ours (kolada_kpis.toml, `match`)."""
+MISMATCHES = ("denominator", "different")
+"""The matches whose levels are not comparable: their `mismatch_sv` is shown as a warning."""
 MAX_PAGES = 200
 """Pages an API fetch follows at most (5 000 values each): more is a loop, not data."""
 MAX_RESPONSE_BYTES = 50 * 1024 * 1024
@@ -87,10 +92,23 @@ class KpiMap:
     """Where our definition differs from Kolada's (shown under the comparison)."""
     verified_by: str
     verified_on: str
+    match: str = "none"
+    """How Kolada's definition compares with ours (MATCHES)."""
+    kolada_definition_sv: str = ""
+    """Kolada's numerator, denominator and population, as far as stored sources show."""
+    definition_source: str = ""
+    """Where kolada_definition_sv comes from, and how firm it is."""
+    mismatch_sv: str = ""
+    """For a differing denominator or measure: the warning shown beside the comparison."""
 
     @property
     def verified(self) -> bool:
         return bool(self.kpi_id and self.verified_by.strip())
+
+    @property
+    def differs(self) -> bool:
+        """Whether the levels cannot be compared as they stand (a warning beside them)."""
+        return self.match in MISMATCHES
 
 
 @functools.cache
@@ -113,12 +131,31 @@ def mappings() -> dict[str, KpiMap]:
         gender = entry.get("gender", "T")
         if gender not in GENDERS:
             raise ValueError(f"{MAPPING_FILE.name}: {metric_id}: kön {gender!r} (T, K eller M)")
-        found[metric_id] = KpiMap(
+        found[metric_id] = _definition_checked(KpiMap(
             metric_id, entry.get("kpi_id", "").strip(), entry.get("expected_title", ""),
             entry.get("unit", ""), gender, entry.get("differs_sv", ""),
-            entry.get("verified_by", ""), str(entry.get("verified_on", "")))
+            entry.get("verified_by", ""), str(entry.get("verified_on", "")),
+            entry.get("match", ""), entry.get("kolada_definition_sv", "").strip(),
+            entry.get("definition_source", "").strip(), entry.get("mismatch_sv", "").strip()))
     order = list(registry.METRICS)
     return dict(sorted(found.items(), key=lambda item: order.index(item[0])))
+
+
+def _definition_checked(mapping: KpiMap) -> KpiMap:
+    """A mapping that records Kolada's definition: every KPI says what Kolada counts, where
+    that comes from and whether ours matches; a differing one says so in Swedish."""
+    where = f"{MAPPING_FILE.name}: {mapping.metric_id}"
+    if mapping.match not in MATCHES:
+        raise ValueError(f"{where}: match {mapping.match!r} ({', '.join(MATCHES)})")
+    if mapping.kpi_id and (mapping.match == "none" or not mapping.kolada_definition_sv
+                           or not mapping.definition_source):
+        raise ValueError(f"{where}: Koladas definition (match, kolada_definition_sv, "
+                         "definition_source) saknas")
+    if not mapping.kpi_id and mapping.match != "none":
+        raise ValueError(f"{where}: match {mapping.match!r} utan kpi_id")
+    if mapping.differs and not mapping.mismatch_sv:
+        raise ValueError(f"{where}: match {mapping.match!r} kräver mismatch_sv")
+    return mapping
 
 
 def verified(metric_id: str) -> KpiMap | None:

@@ -68,15 +68,16 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         label_sv="Pensionsavgångar, prognos 10 år",
         label_en="Retirements, 10-year forecast",
         definition_sv=(
-            "Antal tillsvidareanställda som fyller pensionsåldern (65 år; 67 och 69 kan väljas) "
-            "något av de kommande 1-10 åren."
+            "Antal tillsvidareanställda som når pensionsåldern (65 år; 67 och 69 kan väljas) "
+            "inom tio år: de som når den något av de kommande 1-10 åren, och de som når den i "
+            "år eller redan har passerat den (år 0)."
         ),
         population_sv="Månadsavlönade tillsvidareanställda personer på mätdagen.",
         on_leave=LEAVE_INCLUDED,
         unit="personer",
         columns=("pay_form", "employment_form", "birth_year"),
         population=PERMANENT,
-        person_filter="birth_year + $retirement_age - year(snapshot_date) BETWEEN 1 AND 10",
+        person_filter="birth_year + $retirement_age - year(snapshot_date) <= 10",
         value="count(*)",
         decimals=0,
         breakdowns=("years_to_retirement", "forvaltning", "occupation", "gender"),
@@ -84,7 +85,10 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
             "Egen prognos; LAS-åldern enligt lagen (1982:80) om anställningsskydd är 69 år "
             "sedan 2023"
         ),
-        note_sv="Den som redan har passerat pensionsåldern räknas inte.",
+        note_sv=(
+            "Den som är kvar efter pensionsåldern räknas med i år 0 (\"i år eller tidigare\"): "
+            "de avgångarna ligger närmast i tid. Ingen antas sluta av andra skäl."
+        ),
     ),
     _turnover(
         "turnover",

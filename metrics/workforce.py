@@ -25,19 +25,19 @@ WORKFORCE_METRICS: tuple[Metric, ...] = (
         label_sv="Antal anställda",
         label_en="Headcount",
         definition_sv=(
-            "Antal personer med en månadsavlönad anställning eller en timavlönad anställning "
-            "med arbetade timmar i mätmånaden; en person räknas en gång."
+            "Antal personer med minst en månadsavlönad anställning på mätdagen; en person "
+            "räknas en gång. Timavlönade räknas för sig (Timavlönade personer)."
         ),
-        population_sv="Anställda på mätdagen, månads- och timavlönade.",
+        population_sv="Månadsavlönade personer på mätdagen.",
         monthly=True,
         on_leave=LEAVE_INCLUDED,
         unit="personer",
         columns=("pay_form",),
-        population=EMPLOYED,
+        population=MONTHLY,
         value="count(*)",
         decimals=0,
         breakdowns=("forvaltning", "gender", "occupation", "age_band"),
-        source="SKR:s personalstatistik (novemberstatistiken)",
+        source="SKR:s personalstatistik (novemberstatistiken): månadsavlönade; timavlönade för sig",
     ),
     Metric(
         id="fte_total",

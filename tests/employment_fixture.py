@@ -34,9 +34,11 @@ Hand-computed, 2025-11-01:
   hourly_paid_fte          (10 + 20 + 8 + 30 + 12) / 165 = 80 / 165 = 0.484848
   fte_total                monthly actual rates 1 215 / 100 = 12.15, + 80 / 165 = 12.634848
   hourly_hours_share       (80 / 165) / 12.634848 = 3.8374 %
-  headcount                14 monthly persons + p6 p8 p13 (hourly only, with hours) = 17, and
-                           l1 on full leave, who is employed: 18 (the metrics of shares, pay
-                           and årsarbetare leave l1 out: sysselsatta; the figures above)
+  headcount                monthly-paid persons, as SKR counts anställda: the 14 above and l1
+                           on full leave, who is employed: 15 (the metrics of shares, pay and
+                           årsarbetare leave l1 out: sysselsatta; the figures above). The
+                           hourly-only p6 p8 p13 are hourly_paid_persons, not headcount (until
+                           December 2026 they were added: 18)
   full_leave_persons       l1 = 1
   full_time_gap            71.428571 - 50 = 21.428571 percentage points
   mean_contracted_rate     person sums capped at 100: 1 270 / 14 = 90.714286
@@ -54,12 +56,15 @@ Hand-computed, 2025-11-01:
                            P75 = 40 000; P90 = 40 000 + 0.6 * 10 000 = 46 000;
                            spread 46 000 / 30 800 = 1.493506;
                            relative spread (46 000 - 30 800) / 35 000 = 43.428571 %
-  headcount by age band    -29: p6 p8 p13; 30-39: p9 s2 s5 l1; 40-49: p3 p10 s3; 50-59: p5 p11 s4;
-                           60-64: p2 p4 p12 s1; 65-: p1 (ages 2025 minus birth year)
+  headcount by age band    30-39: p9 s2 s5 l1; 40-49: p3 p10 s3; 50-59: p5 p11 s4; 60-64: p2 p4
+                           p12 s1; 65-: p1 (ages 2025 minus birth year); none -29 (the young
+                           p6 p8 p13 are hourly-paid only)
   mean_age                 783 / 17 = 46.058824 without l1; with l1 (35): 818 / 18
-  retirements_forecast     tillsvidare persons reaching 65 in 2026-2035: p2 (1), p4 (2),
-                           p12 (3), s1 (4), s4 (6), p5 (10) = 6; at 67: p1 p2 p4 p12 s1 s4 = 6
-                           (p1 in 1 year, p5 beyond 10)
+  retirements_forecast     tillsvidare persons reaching 65 by 2035: p1 (66 in 2025: past it,
+                           year 0), p2 (1), p4 (2), p12 (3), s1 (4), s4 (6), p5 (10) = 7;
+                           at 67: p1 p2 p4 p12 s1 s4 = 6 (p1 in 1 year, p5 beyond 10).
+                           2024-11-01: p1 (65 in 2024) and x1 (66) at year 0, p2 (2), p4 (3)
+                           -> 4 (p9 x2 born 1990 beyond 10)
 2024-11-01: seven monthly persons at 100 % -> full_time_share 100 %: p1 p4 p2, p9 (then in B),
   and x1 (born 1958), x2, x3 (visstid), who are gone by 2025.
   turnover 2025            tillsvidare at 2024: p1 p2 p4 p9 x1 x2 = 6; gone: x1 x2 -> 33.333 %;
@@ -169,7 +174,7 @@ EXPECTED = {
     "mean_actual_rate": 1215 / 14,
     "full_time_share_tillsvidare": 1000 / 11,
     "preschool_men_fte_share": 100 * 100 / 350,
-    "headcount": 18,
+    "headcount": 15,
     "fte_total": 12.15 + 80 / 165,
     "tillsvidare_share": 1200 / 15,
     "women_salary_share_of_men": 100 * 36150 / 38250,
@@ -177,7 +182,7 @@ EXPECTED = {
     "full_leave_persons": 1,
     "employees_per_manager_mean": 13 / 3,
     "employees_per_manager_median": 5,
-    "retirements_forecast": 6,
+    "retirements_forecast": 7,
     "turnover": 200 / 6,
     "turnover_excl_retirement": 100 / 6,
     "development_plan_share": 600 / 11,

@@ -2,7 +2,7 @@
 
 Most tests open the hand-computed fixture (tests/employment_fixture.py), so each page can be
 checked against values worked out by hand there: full_time_share 2025-11-01 is 10/14 =
-71,4 %, 2024-11-01 is 100 %; headcount 18 and 7; and so on. The upload tests use their own
+71,4 %, 2024-11-01 is 100 %; headcount 15 and 7; and so on. The upload tests use their own
 copy of the store, the demo test an empty one.
 """
 
@@ -176,13 +176,14 @@ def test_overview_cards(app):
     full_time = registry.get("full_time_share").label_sv
     assert text(shown[full_time][0]) == "71,4 %"
     assert text(shown[full_time][1]) == "-28,6 procentenheter"  # 71,4 - 100,0
-    assert text(shown["Antal anställda"][0]) == "18"  # with l1, on full leave
-    assert text(shown["Antal anställda"][1]) == "+11 personer"
+    # the monthly-paid, with l1 on full leave; the hourly-only p6 p8 p13 are not counted
+    assert text(shown["Antal anställda"][0]) == "15"
+    assert text(shown["Antal anställda"][1]) == "+8 personer"
     assert shown[registry.get("managers_women_share").label_sv][0] == ".."  # 3 managers < 5
     # 10 persons with ordinary hours, but only 8 of them with sick hours (fewer than 10)
     assert shown["Sjukfrånvaro totalt"][0] == ".."
     basis = [c for c in captions(app) if c.startswith("Senaste mätdatum")]
-    assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 18 personer · källa: "
+    assert text(basis[0]).startswith("Senaste mätdatum 2025-11-01 · 15 personer · källa: "
                                      "inläsningsloggen")
     assert len(app.get("plotly_chart")) == len(sitemap.OVERVIEW_CARDS)
 
@@ -258,25 +259,28 @@ def test_mission_pages_with_thresholds_lowered(app, monkeypatch):
 
 def test_personalstruktur(app):
     open_page(app, "personalstruktur")
-    assert values_table(app, "personer") == {"2024-11-01": ("7", "7"), "2025-11-01": ("18", "18")}
+    assert values_table(app, "personer") == {"2024-11-01": ("7", "7"), "2025-11-01": ("15", "15")}
     # årsarbetare leave l1 (on full leave) out: 17 persons
     assert values_table(app, "årsarbetare")["2025-11-01"] == ("17", "12,6")  # 12,634848
     value, delta = metrics_shown(app)["Senaste värde (personer)"]
-    assert (value, text(delta)) == ("18", "+11 personer")
+    assert (value, text(delta)) == ("15", "+8 personer")
     gender = {t["name"]: t["y"] for t in chart_specs(app)[2]["data"]}
-    assert gender["Kvinnor"] == [None, 13.0] and gender["Män"] == [None, 5.0]
+    # 11 women and 4 men: the 4 men are under 5, so both are hidden (secondary suppression)
+    assert gender["Kvinnor"] == [None, None] and gender["Män"] == [None, None]
 
 
 def test_kompetensforsorjning_and_retirement_age(app, monkeypatch):
     open_page(app, "kompetensforsorjning")
-    assert values_table(app, "personer")["2025-11-01"] == ("6", "6")  # retirements, 65
+    # retirements at 65: p1 (66, past the age) in year 0 and six in the coming ten years
+    assert values_table(app, "personer")["2025-11-01"] == ("7", "7")
     # Turnover 2 of 6: 2 leavers are fewer than 5, so hidden (the numerator rule).
     assert values_table(app, "%", index=0) == {"2025-11-01": ("..", "..")}
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     open_page(app, "kompetensforsorjning")
     assert values_table(app, "%", index=0) == {"2025-11-01": ("6", "33,3")}
     retirement_years = chart_specs(app)[1]
-    assert retirement_years["layout"]["xaxis"]["categoryarray"][0] == "1 år"
+    assert retirement_years["layout"]["xaxis"]["categoryarray"][:2] == [
+        "I år eller tidigare", "1 år"]
     assert retirement_years["layout"]["xaxis"]["categoryarray"][-1] == "10 år"
 
     app.selectbox(key="more_kompetensforsorjning").set_value("turnover_excl_retirement").run()
@@ -377,7 +381,8 @@ def test_forvaltning_filter_persists_across_pages(app):
     open_page(app, "personalstruktur")
     assert app.multiselect(key="filter_forvaltningar").value == ["A"]
     assert values_table(app, "personer") == {"2024-11-01": ("..", ".."),  # p1 p2 x1
-                                             "2025-11-01": ("9", "9")}  # with l1
+                                             "2025-11-01": ("7", "7")}  # with l1
+    # (p1 p2 p3 p9 p10 p11 l1: the hourly-only p8 and p13 of A are not headcount)
 
 
 def test_period_filter(app):

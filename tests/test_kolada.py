@@ -104,6 +104,44 @@ def test_every_mapped_metric_exists_and_a_checked_one_names_its_kpi():
     assert kolada.verified("full_time_share").kpi_id == "N00206"
 
 
+DEFINITION_FIELDS = ("match", "kolada_definition_sv", "definition_source", "mismatch_sv")
+
+
+def test_every_kpi_records_koladas_definition_and_whether_ours_matches():
+    """The catalogue holds, as data, what Kolada counts and whether we count the same."""
+    raw = kolada._config()["metric"]
+    for metric_id, entry in raw.items():
+        assert set(DEFINITION_FIELDS) <= set(entry), metric_id
+    for mapping in kolada.mappings().values():
+        assert mapping.match in kolada.MATCHES
+        if mapping.kpi_id:
+            assert mapping.match != "none", mapping.metric_id
+            assert mapping.kolada_definition_sv and mapping.definition_source, mapping.metric_id
+        else:
+            assert mapping.match == "none"
+        assert bool(mapping.mismatch_sv) == mapping.differs, mapping.metric_id
+    # Kolada's N00200 counts the hourly-paid in its denominator (N00200-N00202 split all
+    # employees); ours is the monthly-paid only: marked, with a warning to show.
+    permanent = kolada.verified("tillsvidare_share")
+    assert permanent.match == "denominator" and permanent.differs
+    assert "timavlönade" in permanent.mismatch_sv
+    assert kolada.verified("full_time_share").match == "close"  # both on the monthly-paid
+    assert kolada.verified("sick_leave_total").match == "same"
+
+
+@pytest.mark.parametrize("changes", [
+    {"match": ""}, {"match": "maybe"}, {"kolada_definition_sv": ""},
+    {"definition_source": ""}, {"match": "denominator", "mismatch_sv": ""},
+    {"kpi_id": "", "match": "close"},
+])
+def test_a_kpi_without_its_definition_is_refused(changes):
+    import dataclasses
+
+    mapping = dataclasses.replace(kolada.mappings()["tillsvidare_share"], **changes)
+    with pytest.raises(ValueError, match="tillsvidare_share"):
+        kolada._definition_checked(mapping)
+
+
 def test_an_unchecked_kpi_is_not_compared(fx_con, kolada_env):
     kolada.import_file(fx_con, "s.csv", b"kpi;municipality;year;gender;value\n"
                                         b"N00090;1402;2025;K;8,5\n", actor=ACTOR)
@@ -401,6 +439,58 @@ def test_fetch_button_offline(kolada_app, monkeypatch):
     at = open_page(kolada_app, "kolada")
     at.button(key="kolada_fetch").click().run()
     assert any("Kunde inte nå Kolada" in text(e.value) for e in at.error)
+
+
+@pytest.fixture
+def permanent_app(tmp_path, monkeypatch, kolada_env) -> AppTest:
+    """The app on the employment fixture with Kolada's N00200 (permanent share) loaded:
+    1401 (ours) 85,0 in 2025, the group 80,0-88,0."""
+    path = tmp_path / "n00200.duckdb"
+    con = store.connect(path)
+    employment_fixture.load(con)
+    kolada.import_file(con, "n00200.csv", b"kpi;municipality;year;gender;value\n"
+                       b"N00200;1401;2025;T;85,0\nN00200;1402;2025;T;80,0\n"
+                       b"N00200;1407;2025;T;84,0\nN00200;1415;2025;T;88,0\n", actor=ACTOR)
+    con.close()
+    _point_app_at(monkeypatch, path, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_differing_denominator_is_said_beside_the_comparison(permanent_app):
+    at = open_page(permanent_app, "personalstruktur")
+    at.selectbox(key="more_personalstruktur").set_value("tillsvidare_share").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Jämförelse (Kolada)" in [t.label for t in at.tabs]
+    mapping = kolada.verified("tillsvidare_share")
+    warnings = [text(w.value) for w in at.warning]
+    assert any("Inte samma mått som Koladas" in w and mapping.mismatch_sv in w
+               for w in warnings), warnings
+    shown = [text(c) for c in captions(at)]
+    assert f"Koladas definition: {mapping.kolada_definition_sv}" in shown
+
+
+def test_a_matching_denominator_has_no_warning(kolada_app):
+    at = open_page(kolada_app, "heltid")  # full_time_share: N00206, monthly-paid both
+    assert "Jämförelse (Kolada)" in [t.label for t in at.tabs]
+    assert not [w for w in at.warning if "Inte samma mått" in w.value]
+    assert any(c.startswith("Koladas definition: Täljare") for c in captions(at))
+
+
+def test_the_kolada_page_names_the_differing_kpis_and_every_definition(permanent_app):
+    at = open_page(permanent_app, "kolada")
+    overview = table_with(at, "Gruppens median").set_index("Nyckeltal")
+    permanent = registry.get("tillsvidare_share").label_sv
+    assert overview.loc[permanent, "Definition"] == "annan nämnare"
+    assert overview.loc[registry.get("full_time_share").label_sv, "Definition"] == (
+        "nästan samma")
+    mapping = kolada.verified("tillsvidare_share")
+    assert any(permanent in text(w.value) and mapping.mismatch_sv in text(w.value)
+               for w in at.warning)
+    definitions = table_with(at, "Koladas definition").set_index("Kolada-id")
+    assert set(definitions.index) == {m.kpi_id for m in kolada.mappings().values() if m.kpi_id}
+    assert definitions.loc["N00200", "Jämfört med vårt"] == "annan nämnare"
 
 
 def test_no_comparison_tab_without_a_checked_kpi(kolada_app):

@@ -120,20 +120,43 @@ def test_hourly_share_needs_an_hours_column(tmp_path, monkeypatch):
 
 def test_age_structure(con):
     frame = latest(con, "headcount", by=["age_band"])
+    # monthly-paid persons only: the hourly-only p6 p8 p13 (all under 30) are not headcount
     assert dict(zip(frame["age_band"], frame["value"], strict=True)) == {
-        "-29": 3, "30-39": 4, "40-49": 3, "50-59": 3, "60-64": 4, "65-": 1
+        "30-39": 4, "40-49": 3, "50-59": 3, "60-64": 4, "65-": 1
     }
-    assert value(con, "mean_age") == pytest.approx(818 / 18)
+    assert value(con, "mean_age") == pytest.approx(818 / 18)  # employed incl. hourly-paid
+
+
+def test_headcount_counts_the_monthly_paid_and_the_hourly_paid_apart(con):
+    # SKR counts monthly-paid anställda (l1 on full leave included) and hourly-paid apart:
+    # p3 (monthly 50 % and hourly 10 h) is one of the 15; p6 p8 p13 (hourly only) are not.
+    assert value(con, "headcount") == 15
+    assert value(con, "hourly_paid_persons") == 4  # p3 p6 p8 p13
+    by_gender = latest(con, "headcount", by=["gender"])
+    assert dict(zip(by_gender["gender"], by_gender["value"], strict=True)) == {"K": 11, "M": 4}
+    # förvaltning A: p1 p2 p3 p9 p10 p11 l1 (p8 and p13, hourly in A, are not counted)
+    assert value(con, "headcount", forvaltningar=["A"]) == 7
 
 
 def test_retirement_forecast(con):
-    assert value(con, "retirements_forecast") == 6
+    assert value(con, "retirements_forecast") == 7
     by_year = latest(con, "retirements_forecast", by=["years_to_retirement"])
+    # p1 (born 1959) is 66 in 2025: past the age, counted in year 0 with what is closest.
     assert by_year.select("years_to_retirement", "value").rows() == [
-        (1, 1), (2, 1), (3, 1), (4, 1), (6, 1), (10, 1)
+        (0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (6, 1), (10, 1)
     ]
     at_67 = latest(con, "retirements_forecast", by=["years_to_retirement"], retirement_age=67)
     assert at_67["years_to_retirement"].to_list() == [1, 3, 4, 5, 6, 8]
+
+
+def test_retirement_forecast_counts_those_already_past_the_age(con):
+    # 2024-11-01: p1 turns 65 in 2024 and x1 (born 1958) is 66: both year 0; p2 (born 1961)
+    # and p4 (1962) reach 65 in 2026 and 2027; p9 and x2 (1990) are beyond ten years.
+    previous = compute(con, "retirements_forecast", by=["years_to_retirement"]).filter(
+        snapshot_date=fx.PREV)
+    assert previous.select("years_to_retirement", "value").rows() == [(0, 2), (2, 1), (3, 1)]
+    total = compute(con, "retirements_forecast").filter(snapshot_date=fx.PREV)
+    assert total["value"].to_list() == [4]
 
 
 def test_turnover_between_snapshots(con):

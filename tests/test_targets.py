@@ -268,7 +268,7 @@ def test_share_axes_start_at_zero_or_say_they_are_cut():
 @pytest.fixture
 def with_targets(own_store):
     """The fixture store with two targets: full time 71,4 % (2025) after 100 % (2024), two
-    points: at least 80 % by 2027 is unknown; headcount 18 (2025): at most 20 is reached."""
+    points: at least 80 % by 2027 is unknown; headcount 15 (2025): at most 20 is reached."""
     con = store.connect(own_store)
     targets.set_target(con, higher(80, 2027), ("ann", "analyst"))
     targets.set_target(con, lower(20, 2026, "headcount"), ("ann", "analyst"))

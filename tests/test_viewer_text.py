@@ -128,7 +128,7 @@ def viewer() -> AppTest:
 @pytest.fixture
 def with_targets(own_store):
     """The fixture store with two targets (as tests/test_targets.py): full time 71,4 % (2025)
-    after 100 % (2024), at least 80 % by 2027: unknown (two points); headcount 18: at most
+    after 100 % (2024), at least 80 % by 2027: unknown (two points); headcount 15: at most
     20 by 2026: reached."""
     con = store.connect(own_store)
     targets.set_target(con, targets.Target("full_time_share", targets.HIGHER, 80.0, None,

@@ -317,16 +317,21 @@ def group_bars(frame: pl.DataFrame, metric: Metric, column: str,
 
 def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
                  order: Sequence[str] | None = None, axis_title: str = "",
-                 label: str = "{}") -> go.Figure:
+                 label: str = "{}", labels: Mapping | None = None) -> go.Figure:
     """One snapshot broken down by an ordered category (age band, years to retirement):
-    vertical bars in that order."""
+    vertical bars in that order. A key in `labels` is named so; the others by `label`."""
+    labels = labels or {}
+
+    def name(key: object) -> str:
+        return labels.get(key, label.format(key))
+
     keys = frame[column].to_list()
-    names = [plain.chart(label.format(k) if k is not None else texts.UNKNOWN) for k in keys]
+    names = [plain.chart(name(k) if k is not None else texts.UNKNOWN) for k in keys]
     values = frame["value"].to_list()
     bars = _bars(values, metric, x=names, y=values,
                  hovertemplate="%{x}<br><b>%{customdata}</b><extra></extra>")
     marks = _hidden_marks(names, frame["suppressed"].to_list(), "x", yanchor="bottom")
-    categories = [plain.chart(label.format(k)) for k in order] if order is not None else names
+    categories = [plain.chart(name(k)) for k in order] if order is not None else names
     return _figure([bars], height=340, metric=metric, annotations=marks,
                    xaxis={"type": "category", "categoryorder": "array",
                           "categoryarray": categories,

@@ -23,7 +23,7 @@ from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, text
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
-YEARS_TO_RETIREMENT = tuple(range(1, 11))
+YEARS_TO_RETIREMENT = tuple(range(0, 11))  # 0: reached this year or already passed
 
 
 # --- small helpers shared by the pages ---------------------------------------------------------
@@ -321,6 +321,9 @@ def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
     if not frame["group_count"].sum() and frame["kolada_own"].is_null().all():
         st.info(none_loaded, icon=":material/info:")
         return
+    if mapping.differs:  # the levels are not comparable as they stand: say so first
+        st.warning(texts.KOLADA_MISMATCH.format(note=md(mapping.mismatch_sv)),
+                   icon=":material/warning:")
     st.plotly_chart(charts.kolada_comparison(frame, metric), config=charts.CONFIG,
                     key=f"kolada_{metric.id}")
     st.dataframe(kolada_table(frame, metric), hide_index=True, key=f"kolada_table_{metric.id}")
@@ -332,8 +335,13 @@ def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
                                            on=mapping.verified_on))
     else:
         st.caption(texts.KOLADA_KPI_VIEWER.format(title=md(mapping.expected_title)))
+    st.caption(texts.KOLADA_DEFINITION.format(definition=md(mapping.kolada_definition_sv)))
+    if mapping.match == "unverified":
+        st.caption(texts.KOLADA_UNVERIFIED)
     if mapping.differs_sv:
         st.caption(texts.KOLADA_DIFFERS.format(note=md(mapping.differs_sv)))
+    if analyst:
+        st.caption(texts.KOLADA_DEFINITION_SOURCE.format(source=md(mapping.definition_source)))
     st.caption(texts.KOLADA_MISSING_NOTE)
     if kolada.has_demo_values(data.connection()):
         st.caption(texts.KOLADA_DEMO_VALUES)
@@ -436,7 +444,8 @@ def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) 
     if by == "years_to_retirement":
         figure = charts.ordered_bars(frame, plotted, by, order=YEARS_TO_RETIREMENT,
                                      axis_title=texts.YEARS_TO_RETIREMENT_AXIS,
-                                     label=texts.YEARS_LABEL)
+                                     label=texts.YEARS_LABEL,
+                                     labels={0: texts.YEARS_TO_RETIREMENT_REACHED})
     elif by == "age_band":
         figure = charts.ordered_bars(frame, plotted, by, order=AGE_BAND_ORDER,
                                      axis_title=label)

@@ -268,6 +268,8 @@ UNKNOWN = "Okänt"
 OCCUPATION_LABEL = "SSYK {code}"
 YEARS_TO_RETIREMENT_AXIS = "År till pensionsålder"
 YEARS_LABEL = "{} år"
+YEARS_TO_RETIREMENT_REACHED = "I år eller tidigare"
+"""Year 0 of the retirement forecast: reaches the age this year or has already passed it."""
 
 # --- overview --------------------------------------------------------------------------------
 OVERVIEW_DATA_BASIS = (
@@ -762,6 +764,26 @@ KOLADA_RANGE = "Jämförelsegruppens spridning (lägst–högst)"
 KOLADA_KPI = "Koladas nyckeltal {id}: {title}. Kontrollerat: {checked} ({on})."
 KOLADA_KPI_VIEWER = "Koladas nyckeltal: {title}."
 KOLADA_DIFFERS = "Skillnad mot Koladas definition: {note}"
+KOLADA_MISMATCH = "**Inte samma mått som Koladas.** {note}"
+"""Beside a comparison whose denominator (or measure) differs from Kolada's: plainly, above
+the chart, so a level compared as it stands is not read as a gap."""
+KOLADA_DEFINITION = "Koladas definition: {definition}"
+KOLADA_DEFINITION_SOURCE = "Underlag för Koladas definition: {source}"
+KOLADA_UNVERIFIED = (
+    "Koladas täljare och nämnare har inte kunnat kontrolleras. Jämför med försiktighet."
+)
+KOLADA_MATCH = {"same": "samma", "close": "nästan samma", "denominator": "annan nämnare",
+                "different": "annat mått", "unverified": "inte kontrollerad", "none": "–"}
+"""How Kolada's definition compares with ours (metrics/kolada.py MATCHES), in a table."""
+KOLADA_MISMATCH_ROW = "**{metric} ({kpi}), {match}:** {note}"
+KOLADA_DEFINITIONS_HEADER = "Koladas definitioner"
+KOLADA_DEFINITIONS_INTRO = (
+    "Vad Kolada räknar i varje nyckeltal (täljare, nämnare, population) så långt de källor vi "
+    "har kunnat läsa visar, och om vårt nyckeltal räknar likadant."
+)
+KOLADA_DEFINITIONS_HEADERS = {"metric": "Nyckeltal", "kpi_id": "Kolada-id",
+                              "definition": "Koladas definition",
+                              "match": "Jämfört med vårt", "source": "Underlag"}
 KOLADA_WHOLE_MUNICIPALITY = (
     "Jämförelsen gäller hela kommunen, inte det valda urvalet av förvaltningar."
 )
@@ -820,7 +842,8 @@ KOLADA_OVERVIEW_HEADER = "Översikt: nyckeltal med ett Koladanyckeltal"
 KOLADA_OVERVIEW_HEADERS = {"metric": "Nyckeltal", "kpi_id": "Kolada-id", "year": "År",
                            "ours": "Vårt värde", "kolada_own": "Kolada, vår kommun",
                            "group_median": "Gruppens median",
-                           "group_range": "Gruppens spridning", "checked": "Id kontrollerat"}
+                           "group_range": "Gruppens spridning",
+                           "match": "Definition", "checked": "Id kontrollerat"}
 KOLADA_CHECKED = {True: "ja", False: "nej: jämförs inte"}
 
 

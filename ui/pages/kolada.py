@@ -119,9 +119,11 @@ else:
 
 st.header(texts.KOLADA_OVERVIEW_HEADER)
 overview = kolada.overview(con, publication=chosen.publication)
+mappings = kolada.mappings()
 rows = []
 for row in overview.iter_rows(named=True):
     metric = registry.get(row["metric_id"])
+    mapping = mappings[row["metric_id"]]
 
     def cell(value, metric=metric) -> str:
         return numbers.number(value, metric.decimals) if value is not None else texts.NO_CELL
@@ -135,10 +137,33 @@ for row in overview.iter_rows(named=True):
         "group_median": cell(row["group_median"]),
         "group_range": (f"{cell(row['group_min'])}–{cell(row['group_max'])}"
                         if row["group_min"] is not None else texts.NO_CELL),
+        "match": texts.KOLADA_MATCH[mapping.match],
         "checked": texts.KOLADA_CHECKED[row["verified"]],
     })
 heads = texts.KOLADA_OVERVIEW_HEADERS
 st.dataframe(pl.DataFrame(rows, schema=list(heads), orient="row")
              .rename(heads), hide_index=True, key="kolada_overview")
+for mapping in mappings.values():  # where a level is not comparable, say so beside it
+    if mapping.kpi_id and mapping.differs:
+        st.warning(texts.KOLADA_MISMATCH_ROW.format(
+            metric=registry.get(mapping.metric_id).label_sv, kpi=mapping.kpi_id,
+            match=texts.KOLADA_MATCH[mapping.match], note=plain.md(mapping.mismatch_sv)),
+            icon=":material/warning:")
 st.caption(texts.KOLADA_MISSING_NOTE)
+
+# --- Kolada's definitions (the catalogue's `match`, kolada_kpis.toml) --------------------------
+
+st.header(texts.KOLADA_DEFINITIONS_HEADER)
+st.markdown(texts.KOLADA_DEFINITIONS_INTRO)
+heads = texts.KOLADA_DEFINITIONS_HEADERS
+defined = [m for m in mappings.values() if m.kpi_id]
+st.dataframe(pl.DataFrame({
+    heads["metric"]: [registry.get(m.metric_id).label_sv for m in defined],
+    heads["kpi_id"]: [m.kpi_id for m in defined],
+    heads["definition"]: [m.kolada_definition_sv for m in defined],
+    heads["match"]: [texts.KOLADA_MATCH[m.match] for m in defined],
+    heads["source"]: [m.definition_source for m in defined],
+}), hide_index=True, key="kolada_definitions", row_height=80,
+    column_config={heads["definition"]: st.column_config.TextColumn(width=320),
+                   heads["source"]: st.column_config.TextColumn(width=320)})
 st.caption(texts.KOLADA_SOURCE)

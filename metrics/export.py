@@ -36,7 +36,7 @@ from metrics.compute import (
     reads_years,
     source_table,
 )
-from metrics.definition import BREAKDOWNS, Metric
+from metrics.definition import BREAKDOWNS, PROTECTIONS, Metric
 from metrics.disclosure import SUPPRESSED_MARK, decimals, round_as_shown
 from pipelines import schema
 
@@ -352,19 +352,25 @@ def _persons(k: int) -> str:
 def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
     """The disclosure rules in force, in plain Swedish, as (short title, text)."""
     k = cfg.min_cell_count
+    others = "".join(f", {getattr(cfg, p.setting)} för {p.label_sv.lower()}"
+                     for p in PROTECTIONS.values()
+                     if p.setting not in ("min_cell_count", "min_n_percentiles",
+                                          "min_n_sick_leave")
+                     and getattr(cfg, p.setting) != k)
     return [
         (
             "Minsta antal personer",
-            f'En uppgift som vilar på färre än k personer visas som "{SUPPRESSED_MARK}". '
-            f"Gränsen k är {_persons(k)}, {cfg.min_n_percentiles} för lönepercentiler "
-            f"och {cfg.min_n_sick_leave} för sjukfrånvaro.",
+            f'En uppgift som vilar på för få personer visas som "{SUPPRESSED_MARK}". Gränsen '
+            f"beror på vad uppgiften röjer: {_persons(k)}{others}, {cfg.min_n_percentiles} "
+            f"för lönens median och percentiler och {cfg.min_n_sick_leave} för sjukfrånvaro, "
+            "som enligt lag aldrig redovisas för en grupp med högst tio anställda.",
         ),
         (
             "Små täljare",
-            "En andel vars täljare räknar personer med en viss egenskap (till exempel kvinnor "
-            "bland chefer, personer som har slutat eller långtidssjuka) döljs när täljaren är "
-            "mellan 1 och k - 1 personer" + (f" (1–{k - 1} personer när k är {k})." if k > 2
-                                               else "."),
+            "En andel vars täljare räknar personer med en egenskap som inte är offentlig (till "
+            "exempel personer som har slutat, är sjuka eller lediga) döljs när täljaren är fler "
+            "än 0 men färre än gränsen. Andelar av offentliga uppgifter (kön, ålder, "
+            "anställningsform, vem som är chef) har ingen sådan regel.",
         ),
         (
             "Ingen uträkning baklänges",
@@ -372,7 +378,10 @@ def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
             f"för färre än {_persons(k)}, kan räknas fram ur de visade genom att addera eller "
             "subtrahera. Det gäller alla tabeller som Personalpanelen visar "
             "(per förvaltning, kön, yrke och ålder, och per förvaltning och kön, yrke eller "
-            "ålder) och varje urval av förvaltningar.",
+            "ålder), varje urval av förvaltningar och nyckeltal över samma personer eller "
+            "delar av dem (som sjukfrånvaron totalt, per kön och per ålder). Mellan antalen "
+            "anställda, timavlönade, lediga och i arbete skyddar avrundningen i "
+            "publiceringsläget.",
         ),
         (
             "Urval av förvaltningar",
@@ -497,7 +506,7 @@ def workbook_bytes(
                            "varje nyckeltal", ""))
     ws = wb.add_worksheet(name)
     columns = ["Nyckeltal", "Blad", "Definition", "Population", "Enhet",
-               "Minsta antal personer", "Källa", "Anmärkning"]
+               "Minsta antal personer", "Skydd", "Källa", "Anmärkning"]
     if load_log:  # the analyst's workbook: the id the command line takes
         columns.append("Id (kommandoraden)")
     for col, text in enumerate(columns):
@@ -507,6 +516,7 @@ def workbook_bytes(
         metric = registry.get(metric_id)
         values = [metric.label_sv, sheet_of[metric.label_sv], metric.definition_sv,
                   metric.population_text, metric.unit, disclosure.threshold(metric, cfg),
+                  f"{metric.protection.label_sv}. {metric.protection.reason}",
                   metric.source, metric.note_sv]
         if load_log:
             values.append(metric.id)

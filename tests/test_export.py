@@ -70,9 +70,9 @@ def test_full_time_sheet_cell_by_cell(con):
         (fx.S, "Hela kommunen", 14, 71.4),  # 1000 / 14 = 71.428..., stored to one decimal
         (fx.PREV, "A", "..", ".."),  # p1 p2 x1
         (fx.PREV, "B", "..", ".."),  # p4 p9 x2 x3
-        (fx.S, "A", "..", ".."),  # 6 persons, but 4 at full time: the numerator rule
+        (fx.S, "A", 6, 66.7),  # 4 of 6 at full time: a contract's rate is public, no numerator
         (fx.S, "B", "..", ".."),  # 3 persons
-        (fx.S, "Soc", "..", ".."),  # 5 persons, 4 at full time
+        (fx.S, "Soc", "..", ".."),  # hidden too, or B would be the total minus A and Soc
     ]
     assert ws.cell(row=7, column=4).number_format == "#,##0.0"
     assert ws.cell(row=7, column=3).number_format == "#,##0"
@@ -83,13 +83,14 @@ def test_definitions_sheet_lists_every_metric(con):
     ws = open_book(workbook_bytes(con))["Definitioner"]
     table = rows(ws)
     assert table[0][:3] == ("Nyckeltal", "Blad", "Definition")
-    assert table[0][8] == "Id (kommandoraden)"  # the analyst's workbook: the CLI's ids, last
-    ids = [r[8] for r in table[1 : 1 + len(registry.METRICS)]]
+    assert table[0][9] == "Id (kommandoraden)"  # the analyst's workbook: the CLI's ids, last
+    ids = [r[9] for r in table[1 : 1 + len(registry.METRICS)]]
     assert ids == list(registry.METRICS)
     assert [r[0] for r in table[1 : 1 + len(ids)]] == [m.label_sv for m in
                                                         registry.METRICS.values()]
     median = table[1 + ids.index("social_worker_salary_median")]
     assert median[5] == 10  # its threshold, from settings
+    assert median[6].startswith("Lön (median och percentiler). En percentil")  # its class
     committee = rows(open_book(workbook_bytes(con, load_log=False))["Definitioner"])
     assert "Id (kommandoraden)" not in committee[0]
 
@@ -181,9 +182,11 @@ def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, 
     assert facts["Mätmånad"].startswith("Värdena per år avser novemberuttagen")
     assert facts["Läge"] == "Publiceringsläge. " + disclosure.ROUNDING_NOTE
     rules = " ".join(str(v) for k, v in facts.items() if k not in ("Kommun", "Period"))
-    assert "färre än k personer" in rules and 'visas som ".."' in rules
-    assert "Gränsen k är 3 personer, 12 för lönepercentiler och 15 för sjukfrånvaro" in rules
-    assert "täljaren är mellan 1 och k - 1 personer (1–2 personer när k är 3)" in rules
+    assert 'visas som ".."' in rules
+    assert ("beror på vad uppgiften röjer: 3 personer, 12 för lönens median och percentiler "
+            "och 15 för sjukfrånvaro, som enligt lag aldrig redovisas för en grupp med högst "
+            "tio anställda") in rules
+    assert "döljs när täljaren är fler än 0 men färre än gränsen" in rules
     assert "addera eller subtrahera" in rules and "varje urval av förvaltningar" in rules
     assert "var och en av förvaltningarna i urvalet" in rules
 
@@ -194,9 +197,8 @@ def test_cover_sheet_in_analysis_mode_for_the_whole_municipality(con, monkeypatc
     assert facts["Förvaltningar"] == "Hela kommunen"
     assert facts["Läge"].startswith("Analysläge: exakta antal")
     assert facts["Uttaget skapat (svensk tid)"] == datetime(2025, 1, 16, 0, 30)  # CET, UTC+1
-    assert "5 personer, 10 för lönepercentiler och 10 för sjukfrånvaro" in " ".join(
-        str(v) for v in facts.values()
-    )
+    rules = " ".join(str(v) for v in facts.values())
+    assert "5 personer, 10 för lönens median och percentiler och 11 för sjukfrånvaro" in rules
 
 
 def test_municipality_without_the_setting(con, tmp_path, monkeypatch):

@@ -351,9 +351,13 @@ CATALOG_HEADERS = {
     "page": "Sida",
     "unit": "Enhet",
     "threshold": "Minsta antal",
+    "protection": "Skydd",
     "columns": "Kolumner som behövs",
     "status": "I inläst data",
 }
+CATALOG_PROTECTION = "Skydd"
+CATALOG_WHY = "Varför"
+CATALOG_PROTECTIONS = "Skydd efter vad uppgiften röjer"
 CATALOG_HAS_ALL = "✓"
 CATALOG_MISSING = "saknas: {columns}"
 CATALOG_NO_DATA = "ingen data inläst"

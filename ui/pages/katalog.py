@@ -9,12 +9,18 @@ page's run and, above all, the browser's drawing of it take seconds (issue 20)."
 import polars as pl
 import streamlit as st
 
+import settings
 from metrics import registry
 from metrics.compute import missing_columns, source_table, tables_sql
+from metrics.definition import PROTECTIONS
 from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
 DETAILS_KEY = "catalog_details_"  # + metric id: whether that metric's expander is open
+
+
+def threshold_of(protection) -> int:
+    return int(getattr(settings.get(), protection.setting))
 
 
 def _status(metric, available: frozenset[str]) -> str:
@@ -41,10 +47,21 @@ st.dataframe(
         headers["page"]: [sitemap.page_of(m.id).title for m in metrics],
         headers["unit"]: [m.unit for m in metrics],
         headers["threshold"]: [threshold(m) for m in metrics],
+        headers["protection"]: [m.protection.label_sv for m in metrics],
         headers["columns"]: [", ".join(column_label(c) for c in m.columns) for m in metrics],
         headers["status"]: [status[m.id] for m in metrics],
     }),
     hide_index=True, height="content", key="catalog_table",
+)
+
+st.subheader(texts.CATALOG_PROTECTIONS)
+st.dataframe(
+    pl.DataFrame({
+        headers["protection"]: [p.label_sv for p in PROTECTIONS.values()],
+        headers["threshold"]: [threshold_of(p) for p in PROTECTIONS.values()],
+        texts.CATALOG_WHY: [p.reason for p in PROTECTIONS.values()],
+    }),
+    hide_index=True, height="content", key="catalog_protections",
 )
 
 st.subheader(texts.CATALOG_DETAILS)
@@ -63,6 +80,8 @@ for page in sitemap.PAGES:
                 (texts.ABOUT_POPULATION, md(metric.population_text)),
                 (texts.ABOUT_UNIT, metric.unit),
                 (texts.ABOUT_THRESHOLD, threshold_text(metric)),
+                (texts.CATALOG_PROTECTION,
+                 f"{metric.protection.label_sv}. {metric.protection.reason}"),
                 (texts.CATALOG_COLUMNS, ", ".join(column_label(c) for c in metric.columns)),
                 (texts.CATALOG_HEADERS["status"], status[metric.id]),
                 (texts.ABOUT_SOURCE, md(metric.source)),

@@ -360,28 +360,24 @@ def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
     return [
         (
             "Minsta antal personer",
-            f'En uppgift som vilar på för få personer visas som "{SUPPRESSED_MARK}". Gränsen '
-            f"beror på vad uppgiften röjer: {_persons(k)}{others}, {cfg.min_n_percentiles} "
-            f"för lönens median och percentiler och {cfg.min_n_sick_leave} för sjukfrånvaro, "
-            "som enligt lag aldrig redovisas för en grupp med högst tio anställda.",
+            f'En uppgift som vilar på för få personer visas som "{SUPPRESSED_MARK}": färre än '
+            f"{_persons(k)}{others}, {cfg.min_n_percentiles} för lönens median och percentiler "
+            f"och {cfg.min_n_sick_leave} för sjukfrånvaro (lagen: aldrig för en grupp med högst "
+            "tio anställda).",
         ),
         (
             "Små täljare",
-            "En andel vars täljare räknar personer med en egenskap som inte är offentlig (till "
-            "exempel personer som har slutat, är sjuka eller lediga) döljs när täljaren är fler "
-            "än 0 men färre än gränsen. Andelar av offentliga uppgifter (kön, ålder, "
-            "anställningsform, vem som är chef) har ingen sådan regel.",
+            "En andel döljs också när dess täljare räknar färre personer än gränsen (men fler "
+            "än 0) med något som inte är offentligt, som att ha slutat, vara sjuk eller "
+            "ledig. Kön, ålder, anställningsform och chefskap är offentliga.",
         ),
         (
             "Ingen uträkning baklänges",
             "Fler uppgifter döljs, så att ingen dold uppgift, och ingen summa av dolda uppgifter "
-            f"för färre än {_persons(k)}, kan räknas fram ur de visade genom att addera eller "
-            "subtrahera. Det gäller alla tabeller som Personalpanelen visar "
-            "(per förvaltning, kön, yrke och ålder, och per förvaltning och kön, yrke eller "
-            "ålder), varje urval av förvaltningar och nyckeltal över samma personer eller "
-            "delar av dem (som sjukfrånvaron totalt, per kön och per ålder). Mellan antalen "
-            "anställda, timavlönade, lediga och i arbete skyddar avrundningen i "
-            "publiceringsläget.",
+            f"för färre än {_persons(k)}, kan räknas fram ur de visade: i någon tabell "
+            "(förvaltning, kön, yrke, ålder), urval av förvaltningar eller mellan nyckeltal "
+            "över samma personer (som sjukfrånvaron totalt, per kön och ålder). Mellan antalen "
+            "anställda, timavlönade och lediga skyddar avrundningen.",
         ),
         (
             "Urval av förvaltningar",

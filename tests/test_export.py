@@ -183,11 +183,10 @@ def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, 
     assert facts["Läge"] == "Publiceringsläge. " + disclosure.ROUNDING_NOTE
     rules = " ".join(str(v) for k, v in facts.items() if k not in ("Kommun", "Period"))
     assert 'visas som ".."' in rules
-    assert ("beror på vad uppgiften röjer: 3 personer, 12 för lönens median och percentiler "
-            "och 15 för sjukfrånvaro, som enligt lag aldrig redovisas för en grupp med högst "
-            "tio anställda") in rules
-    assert "döljs när täljaren är fler än 0 men färre än gränsen" in rules
-    assert "addera eller subtrahera" in rules and "varje urval av förvaltningar" in rules
+    assert ("färre än 3 personer, 12 för lönens median och percentiler och 15 för "
+            "sjukfrånvaro (lagen: aldrig för en grupp med högst tio anställda)") in rules
+    assert "täljare räknar färre personer än gränsen" in rules
+    assert "kan räknas fram ur de visade" in rules and "urval av förvaltningar" in rules
     assert "var och en av förvaltningarna i urvalet" in rules
 
 

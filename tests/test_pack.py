@@ -171,7 +171,7 @@ def test_cover_states_municipality_period_filter_time_and_rules(demo_pack):
     scope = ", ".join(sorted(forvaltningar)) if forvaltningar else "Hela kommunen"
     assert f"Förvaltningar {scope}" in lines
     assert "Skapat (svensk tid) 2026-03-09 13:05" in lines
-    assert "10 för lönens median och percentiler och 11 för sjukfrånvaro" in cover  # defaults
+    assert "percentiler och 11 för sjukfrånvaro (lagen" in cover  # the default thresholds
     assert "”..” i en tabell betyder att uppgiften inte visas" in cover
     assert "Publiceringsläge" in cover
     for i, text in enumerate(pages, start=1):

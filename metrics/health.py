@@ -41,7 +41,8 @@ def _sick_leave(metric_id: str, key_figure: int, label_en: str, group_sv: str = 
         breakdowns=("forvaltning",),
         higher_is_better=False,
         source=SICK_SOURCE,
-        note_sv="Hälsouppgifter: visas bara för grupper med minst 10 personer.",
+        note_sv=("Hälsouppgifter: lagen säger att sjukfrånvaron inte redovisas för en grupp med "
+                 "högst tio anställda, så en grupp visas först med elva."),
     )
 
 
@@ -98,7 +99,8 @@ HEALTH_METRICS: tuple[Metric, ...] = (
         breakdowns=("forvaltning",),
         higher_is_better=False,
         source=SICK_SOURCE,
-        note_sv="Hälsouppgifter: visas bara för grupper med minst 10 personer.",
+        note_sv=("Hälsouppgifter: lagen säger att sjukfrånvaron inte redovisas för en grupp med "
+                 "högst tio anställda, så en grupp visas först med elva."),
     ),
     _sick_leave("sick_leave_women", 3, "Sick leave, women", "kvinnor", "gender = 'K'", "gender"),
     _sick_leave("sick_leave_men", 4, "Sick leave, men", "män", "gender = 'M'", "gender"),

@@ -1,17 +1,15 @@
 """Metrics whose populations add up, or are the same persons, are protected together.
 
 Disclosure is decided over every table of a metric at once (disclosure.py). Two metrics over
-overlapping populations could still give away what each hides on its own: a förvaltning's
-headcount minus its monthly-paid persons is its hourly-paid persons, and a cell that one
+overlapping populations could still give away what each hides on its own: the women's and
+men's sick leave add up to the total's persons, and a cell that one
 full-time figure hides for a small numerator is shown, with its n, by another figure over the
 same persons. So the metrics of a family below are decided as one set of linked tables, the way
 official statistics protects tables that share cells: each link adds, for every cell the
 metrics share, the equation total = sum of parts to the equations the proof solves.
 
-Not linked yet: the sums between headcount, the monthly-paid (tillsvidare_share's persons),
-the hourly-paid, those at work and those on full leave. Declared as links, the greedy choice of
-further cells hid nearly every förvaltning of all eleven metrics on the demo (issue 21's note);
-those differences are covered by publication mode's rounding only (docs/disclosure.md).
+The sums between the employed, the hourly-paid, those at work and those on full leave are not
+linked (SUMS_NOT_LINKED below says why); publication mode's rounding covers them.
 
 A link is declared where its persons add up in the whole municipality. Within a förvaltning
 they add up only nearly (a person counts in the förvaltning of their main employment among the
@@ -50,15 +48,15 @@ LINKS: tuple[Link, ...] = (
 )
 
 
-# Metrics whose counts of persons add up or nest but are not linked: the employed, the
+# Metrics whose counts of persons add up or nest but whose sums are not linked: the employed, the
 # monthly-paid, the hourly-paid, those at work and those on full leave (and the figures over
 # the same persons), and the monthly-paid by level of education. Protecting them together
 # hides headcount or the full-time share of every förvaltning with one to four hourly-paid
-# persons and nobody on leave (headcount minus the monthly-paid at work is then the
+# persons or persons on leave (årsarbetare's persons minus the full-time share's are then the
 # hourly-paid), which the committee needs most (issue 21's note has the measurements). What a
 # difference of two of them gives is a count of persons by employment form, leave or
 # education; publication mode's rounding keeps it out of what the committee receives.
-NOT_LINKED = frozenset({
+SUMS_NOT_LINKED = frozenset({
     "headcount", "mean_age", "fte_total", "tillsvidare_share", "full_time_share",
     "working_full_time_share", "full_time_gap", "mean_contracted_rate", "mean_actual_rate",
     "full_time_share_tillsvidare", "hourly_paid_persons", "hourly_paid_fte",

@@ -308,14 +308,14 @@ def _finder(have: np.ndarray):
 
 
 def attack(cells: dict[str, tuple[dict, dict]], reaches=operator.eq,
-           outside: frozenset[str] = linked.NOT_LINKED) -> list[Finding]:
+           outside: frozenset[str] = linked.SUMS_NOT_LINKED) -> list[Finding]:
     """The disclosures an attacker finds by putting two metrics' cells side by side: the two
     known sets at one key (a difference or a sum), or one known set, and a hidden target at a
     key `reaches(target key, key)` admits: the same key by default, since there the relation
     between the populations follows from the metrics' definitions. `within` also admits a
     target in a finer cell of the key's region (more findings, some of them coincidences of
     the data rather than definitions). Relations among the metrics `outside` the model alone
-    (metrics.linked.NOT_LINKED) are not reported."""
+    (metrics.linked.SUMS_NOT_LINKED) are not reported."""
     rng = random.Random(20251205)
     hashes: dict[str, int] = defaultdict(lambda: rng.getrandbits(64))
     known: dict[date, Sets] = defaultdict(lambda: Sets(hashes))

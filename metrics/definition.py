@@ -71,10 +71,10 @@ PROTECTIONS: dict[str, Protection] = {p.id: p for p in (
     ),
     Protection(
         COMPOSITION, "Sammansättning (offentliga uppgifter)", "min_cell_count", False,
-        "Vem som är anställd, i vilken befattning och anställningsform, vem som är chef, och "
-        "kön och ålder, är offentliga uppgifter i en kommun (offentlighetsprincipen; kommunen "
-        "redovisar själv sina chefer). En fördelning av sju chefer på två kvinnor och fem män "
-        "röjer inget om någon. Bara regeln om minsta antal personer i gruppen gäller.",
+        "Vem som är anställd, i vilken befattning, anställningsform och sysselsättningsgrad, "
+        "och kön och ålder är offentliga uppgifter i en kommun (offentlighetsprincipen): en "
+        "andel av dem har ingen regel för täljaren. En grupp med färre än gränsen visas inte, "
+        "och kan inte räknas fram ur de uppgifter som visas.",
     ),
     Protection(
         PERSONAL, "Personliga förhållanden", "min_n_personal", True,

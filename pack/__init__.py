@@ -120,9 +120,9 @@ def _suppression_note(hidden: int, metric: Metric) -> str:
     rule = texts.PACK_THRESHOLD.format(rule=template.format(n=k, mark=SUPPRESSED_MARK))
     if hidden == 0:
         return f"{texts.PACK_NONE_HIDDEN} {rule}"
-    if hidden == 1:
-        return f"{texts.SUPPRESSED_CAPTION_ONE.format(k=k, below=k - 1)} {rule}"
-    return f"{texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=k, below=k - 1)} {rule}"
+    caption = texts.suppressed_caption(hidden, k, disclosure.numerator_rule(metric),
+                                       metric.protection.secondary)
+    return f"{caption} {rule}"
 
 
 def _target(target: targets.Target, total: pl.DataFrame, metric: Metric,

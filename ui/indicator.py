@@ -67,11 +67,9 @@ def threshold_text(metric: Metric) -> str:
 def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
     """Below a chart: how many of its cells are hidden by the disclosure rule."""
     hidden = int(frame["suppressed"].sum()) if frame.height else 0
-    k = threshold(metric)
-    if hidden == 1:
-        st.caption(texts.SUPPRESSED_CAPTION_ONE.format(k=k, below=k - 1))
-    elif hidden > 1:
-        st.caption(texts.SUPPRESSED_CAPTION_MANY.format(count=hidden, k=k, below=k - 1))
+    if hidden:
+        st.caption(texts.suppressed_caption(hidden, threshold(metric), numerator_rule(metric),
+                                            metric.protection.secondary))
 
 
 def period_label(day: date, yearly: bool) -> str:

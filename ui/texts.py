@@ -209,15 +209,21 @@ TABLE_N_HME = "Antal svarande"
 TABLE_VALUE = "Värde ({unit})"
 DOWNLOAD_METRIC = "Ladda ner som Excel"
 PREPARING_STORE = "Förbereder databasen (första gången efter en uppdatering kan det ta en minut) …"
-SUPPRESSED_CAPTION_ONE = (
-    "1 värde döljs eftersom det vilar på färre än {k} personer (eller räknar 1–{below} "
-    "personer i täljaren), eller annars skulle kunna räknas fram ur andra värden som visas."
-)
-SUPPRESSED_CAPTION_MANY = (
-    "{count} värden döljs eftersom de vilar på färre än {k} personer (eller räknar "
-    "1–{below} personer i täljaren), eller annars skulle kunna räknas fram ur andra värden som "
-    "visas."
-)
+SUPPRESSED_CAPTION_ONE = "1 värde döljs eftersom det vilar på färre än {k} personer"
+SUPPRESSED_CAPTION_MANY = "{count} värden döljs eftersom de vilar på färre än {k} personer"
+SUPPRESSED_CAPTION_NUMERATOR = " (eller räknar 1–{below} personer i täljaren)"
+SUPPRESSED_CAPTION_DERIVED = ", eller annars skulle kunna räknas fram ur andra värden som visas"
+
+
+def suppressed_caption(count: int, k: int, numerator_rule: bool, secondary: bool) -> str:
+    """Why `count` values are hidden, naming only the rules the metric's class has."""
+    text = (SUPPRESSED_CAPTION_ONE if count == 1 else SUPPRESSED_CAPTION_MANY).format(
+        count=count, k=k)
+    if numerator_rule:
+        text += SUPPRESSED_CAPTION_NUMERATOR.format(below=k - 1)
+    if secondary:
+        text += SUPPRESSED_CAPTION_DERIVED
+    return text + "."
 SUPPRESSED_LEGEND = "”{mark}” = värdet visas inte (för få personer)."
 PUBLICATION_ON = "Publiceringsläge. " + disclosure.ROUNDING_NOTE
 NO_DATA_FOR_TABLE = {
@@ -356,7 +362,7 @@ CATALOG_HEADERS = {
     "status": "I inläst data",
 }
 CATALOG_PROTECTION = "Skydd"
-CATALOG_WHY = "Varför"
+CATALOG_PROTECTION_LINE = "**{label}** (minst {n} personer): {reason}"
 CATALOG_PROTECTIONS = "Skydd efter vad uppgiften röjer"
 CATALOG_HAS_ALL = "✓"
 CATALOG_MISSING = "saknas: {columns}"

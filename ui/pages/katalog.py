@@ -55,14 +55,10 @@ st.dataframe(
 )
 
 st.subheader(texts.CATALOG_PROTECTIONS)
-st.dataframe(
-    pl.DataFrame({
-        headers["protection"]: [p.label_sv for p in PROTECTIONS.values()],
-        headers["threshold"]: [threshold_of(p) for p in PROTECTIONS.values()],
-        texts.CATALOG_WHY: [p.reason for p in PROTECTIONS.values()],
-    }),
-    hide_index=True, height="content", key="catalog_protections",
-)
+st.markdown("\n".join(
+    "- " + texts.CATALOG_PROTECTION_LINE.format(label=p.label_sv, n=threshold_of(p),
+                                               reason=p.reason)
+    for p in PROTECTIONS.values()))
 
 st.subheader(texts.CATALOG_DETAILS)
 for page in sitemap.PAGES:

@@ -150,16 +150,23 @@ def random_store(path, persons) -> store.duckdb.DuckDBPyConnection:
                 "employment_start": snapshot - timedelta(days=400),
                 "load_id": 1,
             })
+    return store_of_rows(path, rows, "random")
+
+
+def store_of_rows(path, rows: list[dict], source: str) -> store.duckdb.DuckDBPyConnection:
+    """A store holding employment rows given as dicts (columns left out are empty), with one
+    load-log entry naming `source` and the snapshot dates of the rows."""
     types = dict(EMPLOYMENT_COLUMNS)
     frame = pl.DataFrame(rows, infer_schema_length=None)
     frame = pl.DataFrame({name: frame[name] if name in frame.columns else None
                           for name in types})
+    dates = sorted({r["snapshot_date"] for r in rows})
     con = store.connect(path)
     with store.transaction(con) as cur:
         cur.register("incoming", frame)
         cur.execute("INSERT INTO employment BY NAME SELECT * FROM incoming")
-        cur.execute("INSERT INTO load_log VALUES (1, now(), 'random', 'x', "
-                    "[DATE '2024-11-01', DATE '2025-11-01'], 1, 0, 'test')")
+        cur.execute("INSERT INTO load_log VALUES (1, now(), $source, 'x', $dates, 1, 0, "
+                    "'test')", {"source": source, "dates": dates})
     return con
 
 

@@ -58,7 +58,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import polars as pl
 import pytest
 
 import settings
@@ -66,7 +65,7 @@ import store
 from metrics import disclosure, linked, persons, registry
 from metrics.compute import compute, reads_years, views
 from metrics.definition import BREAKDOWNS, PAY, PAY_DISTRIBUTION, Metric
-from tests.test_attack import FORVALTNINGAR, THRESHOLDS, random_store
+from tests.test_attack import FORVALTNINGAR, THRESHOLDS, random_store, store_of_rows
 
 ALL = "*"  # the scope of a cell over every förvaltning
 MASK = (1 << 64) - 1
@@ -445,19 +444,7 @@ def _hand_store(path, rows_of):
             "is_manager": False, "employment_start": snapshot - timedelta(days=400),
             "load_id": 1,
         })
-    from pipelines.schema import EMPLOYMENT_COLUMNS
-
-    types = dict(EMPLOYMENT_COLUMNS)
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    frame = pl.DataFrame({name: frame[name] if name in frame.columns else None
-                          for name in types})
-    con = store.connect(path)
-    with store.transaction(con) as cur:
-        cur.register("incoming", frame)
-        cur.execute("INSERT INTO employment BY NAME SELECT * FROM incoming")
-        cur.execute("INSERT INTO load_log VALUES (1, now(), 'hand', 'x', "
-                    "[DATE '2025-11-01'], 1, 0, 'test')")
-    return con
+    return store_of_rows(path, rows, "hand")
 
 
 @pytest.fixture
@@ -466,27 +453,30 @@ def no_threshold_overrides(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_the_attacker_finds_hourly_paid_as_headcount_minus_monthly_paid(
+def test_the_attacker_finds_hourly_paid_as_employed_at_work_minus_monthly_paid(
         tmp_path, no_threshold_overrides):
-    # Barn: 10 monthly-paid tillsvidare and 3 hourly-paid. Headcount 13 and tillsvidare_share's
-    # 10 monthly-paid persons are shown; hourly_paid_persons hides Barn's 3.
+    # Barn: 10 monthly-paid tillsvidare and 3 hourly-paid. Årsarbetare's 13 persons at work and
+    # the full-time share's 10 monthly-paid persons are shown; hourly_paid_persons hides
+    # Barn's 3.
     people = ([{"forvaltning": "Barn", "hourly": False}] * 10
               + [{"forvaltning": "Barn", "hourly": True}] * 3
               + [{"forvaltning": "Omsorg", "hourly": False}] * 10
               + [{"forvaltning": "Omsorg", "hourly": True}] * 6)
     con = _hand_store(tmp_path / "hand.duckdb", people)
     try:
-        cells = store_cells(con, ("headcount", "tillsvidare_share", "hourly_paid_persons"), 1)
+        cells = store_cells(con, ("fte_total", "full_time_share", "hourly_paid_persons"), 1)
         assert cells["hourly_paid_persons"][0][(date(2025, 11, 1), "Barn", None, None)][2]
         findings = attack(cells, outside=frozenset())
     finally:
         con.close()
     barn = [f for f in findings if f.relation == "difference"
-            and f.a.metric == "headcount" and f.b.metric == "tillsvidare_share"
+            and f.a.metric == "fte_total" and f.b.metric == "full_time_share"
             and f.target.metric == "hourly_paid_persons" and f.b.kind == "n"
             and f.a.key[1:] == f.b.key[1:] == f.target.key[1:] == ("Barn", None, None)]
     assert [(f.a.count, f.b.count, f.target.count) for f in barn] == [(13, 10, 3)], \
         summary(findings)
+    # The same relation is declared outside the model (metrics.linked.SUMS_NOT_LINKED).
+    assert not [f for f in attack(cells) if f.target.metric == "hourly_paid_persons"]
 
 
 def test_the_attacker_finds_each_relation_on_given_cells(monkeypatch):

@@ -6,10 +6,17 @@ ui/sitemap.py, who may open which page in ui/auth.py and ui/roles.py.
 
 import streamlit as st
 
+import settings
 import store
 from ui import auth, data, demo, filters, plain, roles, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
+
+try:
+    settings.get()
+except settings.SettingsError as exc:  # a threshold below the law, a month that is none
+    st.error(texts.SETTINGS_REFUSED.format(error=plain.md(exc)))
+    st.stop()
 
 user = auth.logged_in()  # with [auth] configured: nothing but the login screen until then
 

@@ -102,6 +102,10 @@ class Settings:
         return self.data_dir / "profiles"
 
 
+class SettingsError(ValueError):
+    """A setting the dashboard and the command line refuse, with a message for the operator."""
+
+
 LEGAL_MINIMUM = {"MIN_N_SICK_LEAVE": 11}
 """The lowest threshold the law allows a setting: sick-leave figures are not given for a group
 of at most ten employees (lag (2018:597) om kommunal bokföring och redovisning, before it
@@ -114,20 +118,21 @@ def _threshold(name: str, default: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"PERSONALPANELEN_{name} ska vara ett heltal, inte {text!r}") from None
+        raise SettingsError(f"PERSONALPANELEN_{name} ska vara ett heltal, inte {text!r}") \
+            from None
     floor = LEGAL_MINIMUM.get(name, 1)
     if value < floor:
         reason = (" (lagen om kommunal bokföring och redovisning: sjukfrånvaro redovisas inte "
                   "för en grupp med högst tio anställda)" if name in LEGAL_MINIMUM else "")
-        raise ValueError(f"PERSONALPANELEN_{name} får inte vara lägre än {floor}, men är "
-                         f"{value}{reason}")
+        raise SettingsError(f"PERSONALPANELEN_{name} får inte vara lägre än {floor}, men är "
+                            f"{value}{reason}")
     return value
 
 
 def _month(text: str) -> int:
     month = int(text)
     if not 1 <= month <= 12:
-        raise ValueError(f"PERSONALPANELEN_REFERENCE_MONTH ska vara 1-12, inte {text}")
+        raise SettingsError(f"PERSONALPANELEN_REFERENCE_MONTH ska vara 1-12, inte {text}")
     return month
 
 

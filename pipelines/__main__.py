@@ -170,6 +170,13 @@ def _counted(n: int, one: str, many: str, rules: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    import settings
+
+    try:
+        settings.get()
+    except settings.SettingsError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
     # The parsing child starts now, while this process loads polars and DuckDB.
     if args.command == "ingest":
         missing = [f for f in args.files if not Path(f).is_file()]

@@ -21,11 +21,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import settings
 import store
 from metrics import registry
 from metrics.compute import tables_sql
 from tests import employment_fixture as fx
 from tests import extracts
+from tests.conftest import LAW
 from tests.test_plain_text import markup, visible
 from ui import sitemap
 
@@ -764,3 +766,17 @@ def test_the_mapping_form_maps_values_as_well_as_headers(own_store, tmp_path):
     finally:
         con.close()
     assert genders.rows() == [("K", 8), ("M", 4)]  # every third of the 12 is a man
+
+
+def test_a_setting_below_the_law_stops_the_app_with_a_message(fixture_store, monkeypatch,
+                                                              tmp_path):
+    _point_app_at(monkeypatch, fixture_store, tmp_path)
+    monkeypatch.setattr(settings, "LEGAL_MINIMUM", LAW)
+    monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "8")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [visible(e.value) for e in at.error] == [
+        "Personalpanelen startar inte med den här inställningen: PERSONALPANELEN_MIN_N_SICK_LEAVE "
+        "får inte vara lägre än 11, men är 8 (lagen om kommunal bokföring och redovisning: "
+        "sjukfrånvaro redovisas inte för en grupp med högst tio anställda). Ändra den och starta "
+        "om."]

@@ -397,7 +397,8 @@ def test_cli_cannot_run_on_a_locked_store(env):
     holder = store.connect(db)  # this process holds the store, as the dashboard would
     try:
         environment = {**os.environ, "PERSONALPANELEN_DATA_DIR": str(env / "data"),
-                       "PERSONALPANELEN_SECRET_FILE": str(env / "key")}
+                       "PERSONALPANELEN_SECRET_FILE": str(env / "key"),
+                       "PERSONALPANELEN_MIN_N_SICK_LEAVE": "11"}  # the law's, outside pytest
         for args in (["delete", "1"], ["purge"]):
             result = subprocess.run([sys.executable, "-m", "pipelines", *args, "--db", str(db)],
                                     capture_output=True, text=True, env=environment)
@@ -414,3 +415,15 @@ def test_the_store_has_a_memory_limit(env, monkeypatch):
     limit = store.read(con, "SELECT current_setting('memory_limit') AS m")["m"][0]
     con.close()
     assert limit == "953.6 MiB"  # 1 GB as DuckDB writes it
+
+
+def test_a_setting_below_the_law_is_refused_with_a_message(env):
+    environment = {**os.environ, "PERSONALPANELEN_DATA_DIR": str(env / "data"),
+                   "PERSONALPANELEN_SECRET_FILE": str(env / "key"),
+                   "PERSONALPANELEN_MIN_N_SICK_LEAVE": "8"}
+    result = subprocess.run([sys.executable, "-m", "pipelines", "purge", "--db",
+                             str(env / "store.duckdb")],
+                            capture_output=True, text=True, env=environment)
+    assert result.returncode == 2
+    assert "PERSONALPANELEN_MIN_N_SICK_LEAVE får inte vara lägre än 11" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -361,6 +361,9 @@ CATALOG_HEADERS = {
     "columns": "Kolumner som behövs",
     "status": "I inläst data",
 }
+SETTINGS_REFUSED = (
+    "Personalpanelen startar inte med den här inställningen: {error}. Ändra den och starta om."
+)
 CATALOG_PROTECTION = "Skydd"
 CATALOG_PROTECTION_LINE = "**{label}** (minst {n} personer): {reason}"
 CATALOG_PROTECTIONS = "Skydd efter vad uppgiften röjer"

@@ -12,9 +12,10 @@ them together:
     FX[f, x]      förvaltning f and category x           F[f] = sum over x of FX[f, x]
                                                          X[x] = sum over f of FX[f, x]
 
-- Primary: a cell is hidden when it rests on fewer than k persons (n < k), when it has no
-  value, or when a count of persons it carries in its numerator (women among managers,
-  leavers, the long-term sick: Metric.numerators) is between 1 and k - 1.
+- Primary: a cell is hidden when it rests on fewer than k persons (n < k, k from the class
+  of what the metric discloses: Metric.discloses), or, where the class has the numerator rule,
+  when a count of persons it carries in its numerator (leavers, the long-term sick:
+  Metric.numerators) is between 1 and k - 1. A cell without a value is written hidden too.
 - Secondary: in each equation above, the hidden cells must be none, or at least two whose sum
   (n and every numerator) itself passes the primary rule. Where not, the smallest shown cell
   of the equation is hidden too (or its total, when no part is left), and the equations are
@@ -28,8 +29,10 @@ them together:
   up cells that are already public and two subsets never differ by a hidden förvaltning; its
   breakdowns follow the same rule cell by cell (metrics.compute).
 
-An absent cell (nobody in it) counts as a known zero. A hidden cell has n and value set to
-null and suppressed = true, and is written as SUPPRESSED_MARK wherever a person reads it.
+Metrics whose persons add up or are the same (metrics.linked) are decided together, with their
+links as further equations. An absent cell (nobody in it) counts as a known zero. A hidden cell
+has n and value set to null and suppressed = true, and is written as SUPPRESSED_MARK wherever a
+person reads it.
 """
 
 from __future__ import annotations
@@ -149,25 +152,18 @@ def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, 
     solutions = {}
     for snapshot in dates:
         parts = {m: f.filter(pl.col("snapshot_date") == snapshot) for m, f in frames.items()}
-        keys, sizes, hidden, empty, start = [], [], [], [], {}
+        keys, sizes, start = [], [], {}
         for m in names:
-            part = parts[m]
             start[m] = len(keys)
-            keys += [(m, *key) for key in _cell_keys(part)]
-            for row in part.select(pl.col("n").fill_null(0), *width[m]).iter_rows():
-                size = [0.0] * total_width
-                size[0] = float(row[0])
-                size[offset[m]:offset[m] + len(width[m])] = [float(v or 0) for v in row[1:]]
-                sizes.append(size)
-            hidden += part["_primary"].to_list()
-            empty += part["_empty"].to_list()
+            keys += [(m, *key) for key in _cell_keys(parts[m])]
+            sizes += _sizes(parts[m], width[m], offset[m], total_width)
+        hidden = [h for m in names for h in parts[m]["_primary"].to_list()]
+        empty = [e for m in names for e in parts[m]["_empty"].to_list()]
         ranks = [(keep or {}).get(key[0], 0) for key in keys]
         if secondary:
             found, solutions[snapshot] = _secondary(keys, sizes, hidden, largest, links, ranks)
         else:  # nothing is protected by keeping a hidden cell from being worked out
-            found = hidden
-            solutions[snapshot] = ({c: j for j, c in enumerate(i for i, h in enumerate(hidden)
-                                                              if h)}, np.eye(sum(hidden)))
+            found, solutions[snapshot] = hidden, _null_space([], hidden)
         for m in names:
             count = parts[m].height
             decided[m].append(parts[m].with_columns(
@@ -182,6 +178,19 @@ def protect_tables(tables: Mapping[str, pl.DataFrame], thresholds: Mapping[str, 
                                             pl.lit(0, dtype=pl.Int64).alias("cell")))
         result[m] = Protected(done.drop("_primary", "_empty"), solutions)
     return result
+
+
+def _sizes(part: pl.DataFrame, numerators: list[str], offset: int,
+           width: int) -> list[list[float]]:
+    """[n, numerators of every metric of the family] per cell of one metric: its own numerators
+    at its offset, the others' zero (a sum of hidden cells checks each metric's apart)."""
+    sizes = []
+    for n, *counts in part.select(pl.col("n").fill_null(0), *numerators).iter_rows():
+        size = [0.0] * width
+        size[0] = float(n)
+        size[offset:offset + len(counts)] = [float(v or 0) for v in counts]
+        sizes.append(size)
+    return sizes
 
 
 def _cell_keys(part: pl.DataFrame) -> list[tuple]:

@@ -856,7 +856,7 @@ KOLADA_OVERVIEW_HEADERS = {"metric": "Nyckeltal", "kpi_id": "Kolada-id", "year":
                            "ours": "Vårt värde", "kolada_own": "Kolada, vår kommun",
                            "group_median": "Gruppens median",
                            "group_range": "Gruppens spridning",
-                           "match": "Definition", "checked": "Id kontrollerat"}
+                           "checked": "Id kontrollerat"}
 KOLADA_CHECKED = {True: "ja", False: "nej: jämförs inte"}
 
 

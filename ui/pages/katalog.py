@@ -47,7 +47,6 @@ st.dataframe(
         headers["page"]: [sitemap.page_of(m.id).title for m in metrics],
         headers["unit"]: [m.unit for m in metrics],
         headers["threshold"]: [threshold(m) for m in metrics],
-        headers["protection"]: [m.protection.label_sv for m in metrics],
         headers["columns"]: [", ".join(column_label(c) for c in m.columns) for m in metrics],
         headers["status"]: [status[m.id] for m in metrics],
     }),

@@ -123,7 +123,6 @@ mappings = kolada.mappings()
 rows = []
 for row in overview.iter_rows(named=True):
     metric = registry.get(row["metric_id"])
-    mapping = mappings[row["metric_id"]]
 
     def cell(value, metric=metric) -> str:
         return numbers.number(value, metric.decimals) if value is not None else texts.NO_CELL
@@ -137,7 +136,6 @@ for row in overview.iter_rows(named=True):
         "group_median": cell(row["group_median"]),
         "group_range": (f"{cell(row['group_min'])}–{cell(row['group_max'])}"
                         if row["group_min"] is not None else texts.NO_CELL),
-        "match": texts.KOLADA_MATCH[mapping.match],
         "checked": texts.KOLADA_CHECKED[row["verified"]],
     })
 heads = texts.KOLADA_OVERVIEW_HEADERS
@@ -164,6 +162,6 @@ st.dataframe(pl.DataFrame({
     heads["match"]: [texts.KOLADA_MATCH[m.match] for m in defined],
     heads["source"]: [m.definition_source for m in defined],
 }), hide_index=True, key="kolada_definitions", row_height=80,
-    column_config={heads["definition"]: st.column_config.TextColumn(width=320),
-                   heads["source"]: st.column_config.TextColumn(width=320)})
+    column_config={heads["definition"]: st.column_config.TextColumn(width=250),
+                   heads["source"]: st.column_config.TextColumn(width=250)})
 st.caption(texts.KOLADA_SOURCE)

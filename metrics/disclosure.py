@@ -105,9 +105,14 @@ class Protected:
                 else pl.DataFrame(schema={"group": pl.Int64, "follows": pl.Boolean}))
 
 
+def class_threshold(protection, cfg=None) -> int:
+    """A disclosure class's threshold (metrics.definition.PROTECTIONS) in the settings."""
+    return int(getattr(cfg or settings.get(), protection.setting))
+
+
 def threshold(metric, cfg=None) -> int:
     """The threshold of the metric's disclosure class (Metric.discloses) in the settings."""
-    return int(getattr(cfg or settings.get(), metric.protection.setting))
+    return class_threshold(metric.protection, cfg)
 
 
 def numerator_rule(metric) -> bool:

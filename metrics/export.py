@@ -352,11 +352,11 @@ def _persons(k: int) -> str:
 def disclosure_rules(cfg: settings.Settings) -> list[tuple[str, str]]:
     """The disclosure rules in force, in plain Swedish, as (short title, text)."""
     k = cfg.min_cell_count
-    others = "".join(f", {getattr(cfg, p.setting)} för {p.label_sv.lower()}"
+    others = "".join(f", {disclosure.class_threshold(p, cfg)} för {p.label_sv.lower()}"
                      for p in PROTECTIONS.values()
                      if p.setting not in ("min_cell_count", "min_n_percentiles",
                                           "min_n_sick_leave")
-                     and getattr(cfg, p.setting) != k)
+                     and disclosure.class_threshold(p, cfg) != k)
     return [
         (
             "Minsta antal personer",

@@ -32,7 +32,7 @@ import streamlit as st
 
 import settings
 import store
-from metrics import persons, registry
+from metrics import disclosure, persons, registry
 from metrics.compute import available_columns, compute, reads_years
 from metrics.definition import PROTECTIONS
 from metrics.export import workbook_bytes
@@ -147,7 +147,7 @@ def data_key() -> DataKey:
     cfg = settings.get()
     path = _shown_path()
     identity = _identity(path)
-    thresholds = tuple(getattr(cfg, p.setting) for p in PROTECTIONS.values())
+    thresholds = tuple(disclosure.class_threshold(p, cfg) for p in PROTECTIONS.values())
     return DataKey(path, identity[1] if identity else 0, thresholds, cfg.fte_hours_divisor)
 
 

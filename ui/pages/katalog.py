@@ -9,18 +9,13 @@ page's run and, above all, the browser's drawing of it take seconds (issue 20)."
 import polars as pl
 import streamlit as st
 
-import settings
-from metrics import registry
+from metrics import disclosure, registry
 from metrics.compute import missing_columns, source_table, tables_sql
 from metrics.definition import PROTECTIONS
 from ui import auth, data, sitemap, texts
 from ui.indicator import column_label, column_list, md, threshold, threshold_text
 
 DETAILS_KEY = "catalog_details_"  # + metric id: whether that metric's expander is open
-
-
-def threshold_of(protection) -> int:
-    return int(getattr(settings.get(), protection.setting))
 
 
 def _status(metric, available: frozenset[str]) -> str:
@@ -55,7 +50,7 @@ st.dataframe(
 
 st.subheader(texts.CATALOG_PROTECTIONS)
 st.markdown("\n".join(
-    "- " + texts.CATALOG_PROTECTION_LINE.format(label=p.label_sv, n=threshold_of(p),
+    "- " + texts.CATALOG_PROTECTION_LINE.format(label=p.label_sv, n=disclosure.class_threshold(p),
                                                reason=p.reason)
     for p in PROTECTIONS.values()))
 

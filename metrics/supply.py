@@ -10,7 +10,10 @@ from metrics.workforce import EMPLOYED
 PERMANENT = f"{MONTHLY} AND employment_form = 'tillsvidare'"
 
 
-def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
+def _turnover(metric_id: str, leaver: str, *others: str, **labels: str) -> Metric:
+    """A turnover metric counting `leaver`s. `others` are leavers it does not count whose number
+    a reader still learns, by its difference with another turnover figure over the same
+    persons: numerators too, so that the numerator rule protects them (never shown)."""
     return Metric(
         id=metric_id,
         discloses=MOVEMENT,
@@ -26,7 +29,7 @@ def _turnover(metric_id: str, leaver: str, **labels: str) -> Metric:
         population=PERMANENT,
         person_columns=f"bool_and(left_employer) AS left_employer, {AGE} AS age",
         value=f"100.0 * avg(CASE WHEN {leaver} THEN 1 ELSE 0 END)",
-        numerators=(f"count(*) FILTER ({leaver})",),
+        numerators=tuple(f"count(*) FILTER ({who})" for who in (leaver, *others)),
         breakdowns=("forvaltning", "gender", "occupation", "age_band"),
         higher_is_better=False,
         source=(
@@ -68,7 +71,8 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
         label_sv="Pensionsavgångar, prognos 10 år",
         label_en="Retirements, 10-year forecast",
         definition_sv=(
-            "Antal tillsvidareanställda som når pensionsåldern (65 år; 67 och 69 kan väljas) "
+            "Antal tillsvidareanställda som når pensionsåldern (65 år om kommunen inte ställer "
+            "in en annan) "
             "inom tio år: de som når den något av de kommande 1-10 åren, och de som når den i "
             "år eller redan har passerat den (år 0)."
         ),
@@ -103,6 +107,8 @@ SUPPLY_METRICS: tuple[Metric, ...] = (
     _turnover(
         "turnover_excl_retirement",
         "left_employer AND age < $retirement_age",
+        # The retired leavers (and any of unknown age): turnover's leavers minus these.
+        "left_employer AND NOT coalesce(age < $retirement_age, FALSE)",
         label_sv="Personalomsättning utom pensionsavgångar",
         label_en="Staff turnover excluding retirements",
         definition_sv=(

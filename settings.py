@@ -195,7 +195,3 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
                            _env("PERSONALPANELEN_KOLADA_GROUP", "").split(",") if part.strip()),
     )
 
-
-# Retirement ages offered beside the default: the LAS age limit was raised to 68 (2020) and 69
-# (2023), so actual retirement ages vary (metric-definitions.md M12).
-RETIREMENT_AGE_CHOICES = (65, 67, 69)

@@ -170,9 +170,9 @@ DEVELOPMENT_METRICS: tuple[Metric, ...] = (
         numerators=(f"count(*) FILTER ({RETIRING})", f"count(*) FILTER (NOT ({RETIRING}))"),
         breakdowns=("forvaltning",),
         higher_is_better=False,
-        source=(f"{KEY_SOURCE}. Pensionsåldern är en inställning (65 år; 67 och 69 kan "
-                "väljas); LAS-åldern enligt lagen (1982:80) om anställningsskydd är 69 år "
-                "sedan 2023"),
+        source=(f"{KEY_SOURCE}. Pensionsåldern är en inställning (65 år om kommunen inte "
+                "ställer in en annan); LAS-åldern enligt lagen (1982:80) om "
+                "anställningsskydd är 69 år sedan 2023"),
         note_sv=("Den som redan har passerat pensionsåldern räknas som nära pension. "
                  f"{KEY_NOTE}"),
     ),

@@ -286,7 +286,13 @@ def test_kompetensforsorjning_and_retirement_age(app, monkeypatch):
 
     app.selectbox(key="more_kompetensforsorjning").set_value("turnover_excl_retirement").run()
     assert values_table(app, "%", index=1) == {"2025-11-01": ("6", "16,7")}  # x1 retired
-    app.selectbox(key="filter_retirement_age").set_value(69).run()
+    # One retirement age, the setting: no choice in the sidebar (docs/disclosure.md, "Limits").
+    assert not [box for box in app.sidebar.selectbox if "Pension" in box.label]
+    assert [c.value for c in app.sidebar.caption if "Pensionsålder" in c.value] == [
+        "Pensionsålder i prognosen: 65 år"]
+    monkeypatch.setenv("PERSONALPANELEN_RETIREMENT_AGE", "69")
+    open_page(app, "kompetensforsorjning")
+    app.selectbox(key="more_kompetensforsorjning").set_value("turnover_excl_retirement").run()
     assert not app.exception
     assert values_table(app, "%", index=1) == {"2025-11-01": ("6", "33,3")}  # x1 left at 67
 

@@ -17,7 +17,6 @@ KEY_FORVALTNINGAR = "filter_forvaltningar"
 KEY_PERIOD = "filter_period"
 KEY_PERIOD_OPTIONS = "filter_period_options"
 KEY_PUBLICATION = "filter_publication"
-KEY_RETIREMENT_AGE = "filter_retirement_age"
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,6 @@ class Filters:
     end: date | None
     """None: open end (the whole period in the store)."""
     publication: bool
-    retirement_age: int
 
     def compute_args(self, metric: Metric) -> dict:
         """Keyword arguments of compute() for a metric. The period is of snapshot dates; a
@@ -38,12 +36,7 @@ class Filters:
             start = date(start.year, 1, 1) if start else None
             end = date(end.year, 12, 31) if end else None
         return {"forvaltningar": self.forvaltningar, "start": start, "end": end,
-                "publication": self.publication, "retirement_age": self.retirement_age}
-
-
-def _default_retirement_age() -> int:
-    age = settings.get().retirement_age
-    return age if age in settings.RETIREMENT_AGE_CHOICES else settings.RETIREMENT_AGE_CHOICES[0]
+                "publication": self.publication}
 
 
 def _prepare_state(options: data.FilterOptions) -> None:
@@ -51,9 +44,6 @@ def _prepare_state(options: data.FilterOptions) -> None:
     period at its full range stays at the full range when a new snapshot arrives)."""
     state = st.session_state
     state.setdefault(KEY_PUBLICATION, False)
-    state.setdefault(KEY_RETIREMENT_AGE, _default_retirement_age())
-    if state[KEY_RETIREMENT_AGE] not in settings.RETIREMENT_AGE_CHOICES:
-        state[KEY_RETIREMENT_AGE] = _default_retirement_age()
     chosen = [f for f in state.get(KEY_FORVALTNINGAR, []) if f in options.forvaltningar]
     state[KEY_FORVALTNINGAR] = chosen
 
@@ -105,11 +95,10 @@ def sidebar() -> None:
         st.toggle(texts.FILTER_PUBLICATION, key=KEY_PUBLICATION, disabled=forced,
                   help=texts.FILTER_PUBLICATION_FORCED if forced
                   else texts.FILTER_PUBLICATION_HELP)
-        st.selectbox(
-            texts.FILTER_RETIREMENT_AGE, settings.RETIREMENT_AGE_CHOICES,
-            key=KEY_RETIREMENT_AGE, help=texts.FILTER_RETIREMENT_AGE_HELP,
-            format_func=lambda age: texts.RETIREMENT_AGE_OPTION.format(age=age),
-        )
+        # One retirement age for everyone, the municipality's setting: the same persons cut at
+        # two ages are tables the disclosure model does not protect together (docs/disclosure.md).
+        st.caption(texts.FILTER_RETIREMENT_AGE.format(age=settings.get().retirement_age),
+                   help=texts.FILTER_RETIREMENT_AGE_HELP)
 
 
 def subset_names(chosen: Filters) -> str:
@@ -140,5 +129,4 @@ def current() -> Filters:
         start=start,
         end=end,
         publication=bool(state.get(KEY_PUBLICATION, False)) or _publication_forced(),
-        retirement_age=int(state.get(KEY_RETIREMENT_AGE) or _default_retirement_age()),
     )

@@ -145,12 +145,13 @@ FILTER_REFERENCE_MONTH = (
 FILTER_PERIOD_SINGLE = "Mätdatum: {date}"
 FILTER_PUBLICATION = "Publiceringsläge (avrundat som SCB)"
 FILTER_PUBLICATION_HELP = "För handlingar som blir allmänna. " + disclosure.ROUNDING_NOTE
-FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen"
+FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen: {age} år"
 FILTER_RETIREMENT_AGE_HELP = (
     "Ålder då en pensionsavgång räknas i prognosen och i personalomsättningen utom "
-    "pensionsavgångar. LAS-åldern är 69 år sedan 2023."
+    "pensionsavgångar. LAS-åldern är 69 år sedan 2023. Åldern är en inställning för hela "
+    "kommunen, inte ett val i panelen: samma personer "
+    "räknade vid två åldrar skulle kunna röja grupper som annars döljs."
 )
-RETIREMENT_AGE_OPTION = "{age} år"
 SIDEBAR_NO_DATA = "Inga anställningsuppgifter är inlästa ännu."
 FILTER_SUBSET = "Urval: {names}"
 

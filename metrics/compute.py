@@ -164,7 +164,14 @@ def compute(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("n", "value")
     )
-    if publication:  # rounded, with the change since the previous snapshot from exact values
+    if (publication and forvaltningar is not None and "forvaltning" not in by
+            and "forvaltning" in metric.breakdowns):
+        shown = _published_subset(
+            shown, compute(con, metric, by=("forvaltning", *by), publication=True,
+                           retirement_age=retirement_age, monthly=monthly, identity=identity)
+            .filter(pl.col("forvaltning").is_in(sorted(set(forvaltningar)))),
+            metric, by)
+    elif publication:  # rounded, with the change since the previous snapshot from exact values
         shown = disclosure.round_for_publication(shown, metric, over=by)
     in_period = pl.lit(True)
     if start is not None:
@@ -302,6 +309,32 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
         .select(*keys, "n", "value", "suppressed")
         .sort(keys)
     )
+
+
+def _published_subset(exact: pl.DataFrame, parts: pl.DataFrame, metric: Metric,
+                      by: tuple[str, ...]) -> pl.DataFrame:
+    """A subset's totals in publication mode: its count of persons (and the value of a count)
+    is the sum of what is published for its förvaltningar, so that the totals of many subsets
+    give nothing the published förvaltningar do not (rounded afresh, six subsets' totals gave
+    a count back exactly). Hidden where any of its förvaltningar is hidden. Other values
+    (shares, means) are the subset's own, rounded; the change is worked out from what is
+    published."""
+    keys = ["snapshot_date", *by]
+    sums = parts.group_by(keys).agg(
+        pl.col("n").sum().alias("_n"), pl.col("value").sum().alias("_sum"),
+        pl.col("suppressed").any().alias("_hidden"))
+    joined = exact.join(sums, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    hidden = pl.col("suppressed") | pl.col("_hidden").fill_null(True)
+    count = metric.unit in disclosure.COUNT_UNITS
+    published = disclosure.round_for_publication(joined, metric).with_columns(
+        pl.when(hidden).then(None).otherwise(pl.col("_n")).alias("n"),
+        pl.when(hidden).then(None).otherwise(pl.col("_sum") if count else pl.col("value"))
+        .alias("value"),
+        hidden.alias("suppressed"))
+    base = published if count else joined.with_columns(
+        pl.when(hidden).then(None).otherwise(pl.col("value")).alias("value"))
+    return disclosure.with_change(base, published, metric, list(by)).select(
+        *exact.columns, "change")
 
 
 def compute_many(

@@ -567,10 +567,10 @@ def round_for_publication(frame: pl.DataFrame, metric,
                                    value.alias("value"))
     if over is None:
         return published
-    return _with_change(frame, published, metric, list(over))
+    return with_change(frame, published, metric, list(over))
 
 
-def _with_change(exact: pl.DataFrame, published: pl.DataFrame, metric,
+def with_change(exact: pl.DataFrame, published: pl.DataFrame, metric,
                  keys: list[str]) -> pl.DataFrame:
     """published with `change` (round_for_publication), each cell matched on `keys` with its
     cell at the frame's previous snapshot date."""

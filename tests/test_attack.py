@@ -98,7 +98,10 @@ def recoveries(con, monkeypatch, metric_id, names, max_subset=3):
 # --- the demo ----------------------------------------------------------------------------------
 
 
-DEMO_METRICS = ("managers_women_share", "hourly_paid_persons", "full_time_share", "mean_age",
+# Metrics of each class that keeps a hidden cell from being worked out (Protection.secondary).
+# The managers' gender balance (class "published") hides a group of under five managers without
+# protecting it: who the managers are is published (docs/disclosure.md).
+DEMO_METRICS = ("hourly_paid_persons", "full_time_share", "mean_age",
                 "tillsvidare_share", "fte_total", "headcount", "turnover",
                 "retirements_forecast", "sick_leave_long_share", "preschool_men_share")
 
@@ -171,7 +174,11 @@ def store_of_rows(path, rows: list[dict], source: str) -> store.duckdb.DuckDBPyC
     return con
 
 
-RANDOM_METRICS = ("headcount", "managers_women_share", "full_time_share", "turnover")
+RANDOM_METRICS = ("headcount", "tillsvidare_share", "full_time_share", "turnover")
+
+
+def test_the_attacked_metrics_are_protected_against_it():
+    assert all(registry.get(m).protection.secondary for m in (*DEMO_METRICS, *RANDOM_METRICS))
 
 
 @hsettings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])

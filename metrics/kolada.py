@@ -39,7 +39,7 @@ import settings
 import store
 from metrics import registry
 from metrics.compute import compute
-from pipelines.findings import mask_personnummer
+from pipelines.personnummer import mask_personnummer
 
 MAPPING_FILE = Path(__file__).with_name("kolada_kpis.toml")
 DEMO_FILE = Path(__file__).with_name("kolada_demo.json")

@@ -36,7 +36,7 @@ import xlsxwriter
 import store
 from metrics import registry
 from metrics.export import neutralise
-from pipelines.findings import mask_personnummer
+from pipelines.personnummer import mask_personnummer
 
 STATUSES: dict[str, str] = {
     "not_started": "Ej påbörjad",

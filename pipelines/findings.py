@@ -16,17 +16,10 @@ from datetime import date
 
 import polars as pl
 
+from pipelines.personnummer import mask_personnummer
 from settings import MONTH_NAMES
 
 ERROR, WARNING = "fel", "varning"
-
-_PNR_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}\d{0,2}(?!\d)")
-"""A personnummer's shape, also glued to a suffix of one or two digits (masked with it)."""
-
-
-def mask_personnummer(text: str) -> str:
-    return _PNR_LIKE.sub("[personnummer]", text)
-
 
 @dataclass(frozen=True)
 class Finding:

@@ -39,10 +39,10 @@ from pipelines.findings import (
     Finding,
     IngestReport,
     dates_text,
-    mask_personnummer,
     row_findings,
 )
 from pipelines.normalise import Table
+from pipelines.personnummer import mask_personnummer
 from pipelines.profiles import Profile
 from pipelines.schema import TABLES
 

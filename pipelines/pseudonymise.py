@@ -33,6 +33,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.personnummer import EMBEDDED, LEADING, WELL_FORMED
+
 PNR = "personnummer"
 PERSON_ID = "person_id"
 KEY_INPUT = "key_input"
@@ -82,10 +84,10 @@ def checked(frame: pl.DataFrame, reference_year: pl.Expr) -> pl.DataFrame:
     reference year ('+' instead of '-' means 100 or older, as Skatteverket writes it)."""
     parts = frame.with_columns(
         pl.col(PNR).str.strip_chars().alias("_raw"),
-        pl.col(PNR).str.replace_all(r"[\s\-+]", "").alias("_digits"),
+        pl.col(PNR).str.replace_all(r"[^0-9]", "").alias("_digits"),
     ).with_columns(
         pl.col("_digits").str.slice(-10).alias("_ten"),
-        pl.col("_raw").str.contains(r"^(\d{6}|\d{8})[-+ ]?\d{4}$").alias("_well_formed"),
+        pl.col("_raw").str.contains(WELL_FORMED).alias("_well_formed"),
     )
     raw, digits, ten = pl.col("_raw"), pl.col("_digits"), pl.col("_ten")
     yy = ten.str.slice(0, 2).cast(pl.Int32, strict=False)
@@ -164,29 +166,18 @@ def keyed(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
         PNR, "pnr12", PERSON_ID, KEY_INPUT, strict=False)
 
 
-_EMBEDDED = (r"(?:^|[^0-9])(?:(?:\d{6}|\d{8})[-+ ]?\d{4}"
-             r"|(?:\d{6}|\d{8})[-+ ]\d{4}\d{1,2}|(?:18|19|20)\d{10}\d{1,2})(?:[^0-9]|$)")
-"""A personnummer's shape standing alone or inside text, or glued to a suffix of one or two
-digits (an employment id made of the personnummer and a running number: 19850101-12341,
-1985010112342). Without a separator only the twelve-digit form with its century is read so,
-since an ordinary id of eleven or twelve digits is no ten-digit personnummer with a suffix."""
-_LEADING = r"^(\d{8}[-+ ]?\d{4}|\d{6}[-+ ]?\d{4})"
-"""The personnummer at the start of a candidate (eight digits before six: the twelve-digit
-form first), without the suffix."""
-
-
 def stray_personnummer(frame: pl.DataFrame, columns: list[str], row: str,
                        reference_year: int) -> pl.DataFrame:
     """The (row, column) pairs where one of the text `columns` holds a valid personnummer or
     samordningsnummer (form, date and Luhn digit), alone, inside other text or glued to a
-    suffix (_EMBEDDED)."""
+    suffix (personnummer.EMBEDDED)."""
     found = []
     for column in columns:
         candidates = (
-            frame.select(pl.col(row), pl.col(column).str.extract_all(_EMBEDDED).alias(PNR))
+            frame.select(pl.col(row), pl.col(column).str.extract_all(EMBEDDED).alias(PNR))
             .explode(PNR).drop_nulls(PNR)
             .with_columns(pl.col(PNR).str.replace_all(r"^[^0-9]+|[^0-9]+$", "")
-                          .str.extract(_LEADING, 1))
+                          .str.extract(LEADING, 1))
         )
         if candidates.is_empty():
             continue

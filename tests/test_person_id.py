@@ -281,7 +281,7 @@ def test_long_employment_ids_that_hold_no_personnummer_are_read(con):
 @pytest.mark.parametrize("text", ["198501011234", "19850101-1234", "8501011234",
                                   "1985010112342", "19850101-123412", "A-198501011234-1"])
 def test_a_message_never_shows_a_personnummer_glued_or_not(text):
-    from pipelines.findings import mask_personnummer
+    from pipelines.personnummer import mask_personnummer
 
     masked = mask_personnummer(f"Värdet {text} kan inte läsas.")
     assert "1234" not in masked and "[personnummer]" in masked

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pipelines.findings import mask_personnummer
+from pipelines.personnummer import mask_personnummer
 from ui import numbers, plain, texts
 
 

@@ -7,7 +7,8 @@ import polars as pl
 import streamlit as st
 
 import settings
-from pipelines.findings import dates_text, mask_personnummer
+from pipelines.findings import dates_text
+from pipelines.personnummer import mask_personnummer
 from ui import auth, data, numbers, plain, roles, texts, uploads
 
 # Session state keys. Comments, not docstrings: Streamlit's magic would write those on the page.

@@ -7,6 +7,7 @@ The real login through an OIDC provider is tests/test_auth_browser.py.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import time
 from pathlib import Path
@@ -568,3 +569,59 @@ def test_the_audit_log_names_a_targets_indicator_by_its_title(roles_file, own_st
     details = [d for d in log["Detalj"].tolist() if d and "år 2027" in d]
     assert details and details[0].startswith("Andel heltidsanställda: minst 80"), details
     assert not [d for d in log["Detalj"].tolist() if d and "full_time_share" in d]
+
+
+# --- serve.py's guard in front of Streamlit (issue 25) -----------------------------------------
+
+
+@pytest.fixture
+def signed_login(monkeypatch):
+    """Login configured, and a maker of Streamlit's signed login cookie for given claims."""
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+
+    monkeypatch.setattr(auth, "login_configured", lambda: True)
+    monkeypatch.setattr("streamlit.web.server.server_util.get_cookie_secret", lambda: "k" * 48)
+
+    def cookie(claims: dict, secret: str = "k" * 48) -> str:
+        value = create_signed_value(secret, "_streamlit_user", json.dumps(claims)).decode()
+        return f"_streamlit_xsrf=abc; _streamlit_user={value}"
+
+    return cookie
+
+
+def test_a_download_needs_a_valid_unexpired_login_with_a_role(roles_file, signed_login):
+    """The probe fetched the analyst's full export with a bare curl: serve.py asks this first."""
+    fresh = {"is_logged_in": True, "iat": int(time.time()) - 60}
+    assert auth.may_download(signed_login({**USERS[roles.VIEWER], **fresh}))
+    assert not auth.may_download("")  # a bare curl
+    assert not auth.may_download("_streamlit_user=forged")
+    assert not auth.may_download(signed_login({**USERS[roles.ANALYST], **fresh}, "x" * 48))
+    assert not auth.may_download(signed_login({**USERS[roles.ANALYST], "is_logged_in": True,
+                                               "iat": int(time.time()) - 2 * 3600}))
+    assert not auth.may_download(signed_login({**USERS[None], **fresh}))  # no role
+
+
+def test_the_guard_closes_metrics_and_refuses_uploads_and_downloads(roles_file, signed_login):
+    import serve
+
+    assert serve.refusal("GET", "/_stcore/metrics", "") == 404
+    assert serve.refusal("GET", "/panel/_stcore/metrics", "") == 404
+    assert serve.refusal("PUT", "/_stcore/upload_file/no-such-session/f1", "") == 403
+    assert serve.refusal("GET", "/media/abc123.xlsx", "") == 403
+    fresh = signed_login({**USERS[roles.ANALYST], "is_logged_in": True,
+                          "iat": int(time.time()) - 60})
+    assert serve.refusal("GET", "/media/abc123.xlsx", fresh) is None
+    for path in ("/", "/ladda-upp", "/_stcore/health", "/_stcore/host-config"):
+        assert serve.refusal("GET", path, "") is None
+
+
+def test_only_a_session_that_drew_an_uploader_may_upload(roles_file, own_store):
+    from ui import uploads
+
+    before = set(uploads._uploading)
+    open_page(as_user(roles.VIEWER), "oversikt")
+    assert set(uploads._uploading) == before  # no uploader: no upload
+    open_page(as_user(roles.ANALYST), "ladda-upp")
+    (drew,) = set(uploads._uploading) - before
+    assert uploads.may_upload(drew)
+    assert not uploads.may_upload("00000000-0000-0000-0000-000000000000")

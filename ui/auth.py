@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -139,6 +140,49 @@ def expired(claims: Mapping[str, object]) -> bool:
     counts as expired)."""
     issued = _login_at(claims)
     return issued is None or time.time() - issued > settings.get().login_minutes * 60
+
+
+def _cookies(header: str) -> dict[str, str]:
+    pairs = (part.strip().partition("=") for part in header.split(";"))
+    return {name: value.strip('"') for name, _, value in pairs if name}
+
+
+def login_cookie(cookie_header: str) -> dict | None:
+    """The claims in a request's login cookie (Streamlit's signed `_streamlit_user`), if it
+    has a valid one. Reads it as Streamlit's own auth routes do (internal functions of
+    Streamlit 1.67: check them when Streamlit is upgraded)."""
+    from streamlit.auth_util import get_cookie_with_chunks
+    from streamlit.web.server.server_util import get_cookie_secret
+    from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    cookies, secret = _cookies(cookie_header), get_cookie_secret()
+
+    def single(name: str) -> bytes | None:
+        value = cookies.get(name)
+        return None if value is None else decode_signed_value(secret, name, value)
+
+    try:
+        value = get_cookie_with_chunks(single, USER_COOKIE_NAME)
+        claims = json.loads(value) if value else None
+    except (ValueError, TypeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def may_download(cookie_header: str) -> bool:
+    """Whether a request with these cookies may fetch a download (serve.py's guard on
+    /media/): without login configured anyone who reaches the server (network_refusal keeps
+    others out), else a valid, unexpired login with a role."""
+    if not login_configured():
+        return True
+    claims = login_cookie(cookie_header)
+    if not claims or not claims.get("is_logged_in") or expired(claims):
+        return False
+    try:
+        return roles.load(settings.get().roles_file).role_of(claims) is not None
+    except roles.RolesFileError:
+        return False
 
 
 def current() -> User | None:

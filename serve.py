@@ -14,12 +14,19 @@ routes:
 - with login configured, a download (/media/...) is given only to a browser with a valid,
   unexpired login cookie: Streamlit serves its URLs to anyone who has one.
 
+And at its start it says in the log whether it serves without login on the network
+(ui/auth.py), and every minute it drops the uploaded files of sessions that have ended
+(ui/uploads.py: Streamlit 1.67 keeps them otherwise).
+
 `streamlit run app.py` still works (the tests run it so), without the guard: on a server, run
 this file (docs/operations.md).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import re
 
 import streamlit as st
@@ -84,4 +91,29 @@ def _header(scope: Scope, name: bytes) -> str:
     return b"; ".join(v for k, v in scope["headers"] if k.lower() == name).decode("latin-1")
 
 
-app = st.App("app.py", middleware=[Middleware(Guard)])
+SWEEP_SECONDS = 60
+_log = logging.getLogger("personalpanelen")
+
+
+async def _sweep_uploads() -> None:
+    from ui import uploads
+
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        if dropped := uploads.drop_orphaned_files():
+            _log.warning("dropped %d bytes of uploads from sessions that have ended", dropped)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    from ui import auth
+
+    auth.log_at_start()
+    sweeper = asyncio.create_task(_sweep_uploads())
+    try:
+        yield None
+    finally:
+        sweeper.cancel()
+
+
+app = st.App("app.py", middleware=[Middleware(Guard)], lifespan=lifespan)

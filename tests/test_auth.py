@@ -625,3 +625,39 @@ def test_only_a_session_that_drew_an_uploader_may_upload(roles_file, own_store):
     (drew,) = set(uploads._uploading) - before
     assert uploads.may_upload(drew)
     assert not uploads.may_upload("00000000-0000-0000-0000-000000000000")
+
+
+def test_the_files_of_ended_sessions_are_dropped(monkeypatch):
+    """Streamlit 1.67 forgets a session disconnected past its TTL without dropping its
+    uploads (the probe: 180 MB held minutes after the tab closed); serve.py's sweep drops
+    them, and keeps those of live and resumable sessions."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from ui import uploads
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    for session_id, size in (("live", 10), ("ended", 1000), ("resumable", 5)):
+        manager.add_file(session_id, UploadedFileRec("f1", "x.csv", "text/csv", b"a" * size))
+    listed = [SimpleNamespace(session=SimpleNamespace(id=s)) for s in ("live", "resumable")]
+    runtime = SimpleNamespace(uploaded_file_mgr=manager,
+                              _session_mgr=SimpleNamespace(list_sessions=lambda: listed))
+    monkeypatch.setattr(uploads, "Runtime", SimpleNamespace(exists=lambda: True,
+                                                            instance=lambda: runtime))
+    assert uploads.drop_orphaned_files() == 1000
+    assert set(manager.file_storage) == {"live", "resumable"}
+    assert uploads.drop_orphaned_files() == 0
+
+
+def test_the_server_says_at_its_start_that_it_refuses_the_network(server_address, monkeypatch,
+                                                                  caplog):
+    monkeypatch.delenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", raising=False)
+    auth._log_network.cache_clear()
+    server_address("192.168.1.20")
+    with caplog.at_level(logging.WARNING, logger="ui.auth"):
+        auth.log_at_start()  # serve.py's start, before any browser comes
+    assert [r.levelno for r in caplog.records if "192.168.1.20" in r.message] == [logging.ERROR]
+    caplog.clear()
+    server_address("localhost")
+    auth.log_at_start()
+    assert not caplog.records

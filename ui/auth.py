@@ -79,14 +79,30 @@ def local_address(address: str | None) -> bool:
 _FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
 
 
+def open_address() -> str | None:
+    """The server's address if other machines can reach it (not this machine's own)."""
+    address = st.get_option("server.address")
+    if local_address(address):
+        return None
+    return address or "0.0.0.0"  # unset: Streamlit listens on every interface
+
+
+def log_at_start() -> None:
+    """At the server's start (serve.py): without login on an address others reach, say in
+    the log whether it is refused or allowed."""
+    address = open_address()
+    if address is not None and not login_configured():
+        _log_network(address, not settings.get().allow_anonymous_network)
+
+
 def _network_address() -> str | None:
     """The address by which others than this machine reach the server, if they can: the
     server's address when it is not this machine's own, else the client's when it is another
     machine's or came through a proxy (a proxy on this machine opens it to the network);
     None when only this machine can reach it."""
+    if (open_at := open_address()) is not None:
+        return open_at
     address = st.get_option("server.address")
-    if not local_address(address):
-        return address or "0.0.0.0"  # unset: Streamlit listens on every interface
     client = st.context.ip_address  # None for a client on this machine
     headers = st.context.headers
     if (client and not local_address(client)) or any(h in headers for h in _FORWARDING_HEADERS):

@@ -4,10 +4,14 @@ Run with `uv run streamlit run app.py`. The pages live in ui/pages/, the metric-
 ui/sitemap.py, who may open which page in ui/auth.py and ui/roles.py.
 """
 
+import logging
+import traceback
+
 import streamlit as st
 
 import settings
 import store
+from pipelines.findings import mask_personnummer
 from ui import auth, data, demo, filters, plain, roles, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
@@ -18,6 +22,7 @@ except settings.SettingsError as exc:  # a threshold below the law, a month that
     st.error(texts.SETTINGS_REFUSED.format(error=plain.md(exc)))
     st.stop()
 
+auth.refuse_network()  # without login: this machine only, unless a setting says otherwise
 user = auth.logged_in()  # with [auth] configured: nothing but the login screen until then
 
 try:
@@ -57,8 +62,16 @@ if data.demo_missing() and not st.session_state.get(DEMO_FAILED_KEY):
     else:
         st.rerun()
 
-auth.sidebar(user)
-demo.sidebar()
-filters.sidebar()
-demo.banner()
-navigation.run()
+try:
+    auth.sidebar(user)
+    demo.sidebar()
+    filters.sidebar()
+    demo.banner()
+    navigation.run()
+except Exception:  # st.stop and st.rerun are no Exception: they pass through
+    # No traceback on the page (server paths, data): a Swedish line there, the whole of it in
+    # the server's log, a personnummer in it masked. client.showErrorDetails = "none" covers
+    # what fails outside the script run (a widget's callback).
+    logging.getLogger("personalpanelen").error(
+        "unhandled error in a page run:\n%s", mask_personnummer(traceback.format_exc()))
+    st.error(texts.UNEXPECTED_ERROR, icon=":material/error:")

@@ -67,6 +67,14 @@ class Settings:
     (PERSONALPANELEN_RETENTION_DAYS; 0 keeps files for ever)."""
     roles_file: Path
     """Who has which role when login is configured (PERSONALPANELEN_ROLES_FILE)."""
+    login_minutes: int
+    """How long a login lasts (PERSONALPANELEN_LOGIN_MINUTES, from the id token's issue time):
+    then the user logs in again, and the identity provider's groups are read afresh. The
+    browser's login cookie itself is Streamlit's and lasts 30 days; this is shorter."""
+    allow_anonymous_network: bool
+    """Serve without login on an address other than this machine's own
+    (PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK=1): everyone who reaches the server is then the
+    local analyst. Off by default: without [auth] the dashboard refuses such an address."""
     reference_month: int
     """The month whose snapshot a yearly indicator counts (PERSONALPANELEN_REFERENCE_MONTH;
     November, as SKR's personnel statistics). Snapshots of other months feed the monthly
@@ -129,6 +137,24 @@ def _threshold(name: str, default: str) -> int:
     return value
 
 
+def _minutes(name: str, default: str) -> int:
+    """A number of minutes (PERSONALPANELEN_<name>), at least 1."""
+    text = _env(f"PERSONALPANELEN_{name}", default)
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"PERSONALPANELEN_{name} ska vara ett antal minuter (minst 1), "
+                            f"inte {text!r}")
+    return int(text)
+
+
+def _flag(name: str) -> bool:
+    """An on/off setting (PERSONALPANELEN_<name>): 1 on, 0 or unset off."""
+    text = _env(f"PERSONALPANELEN_{name}", "0")
+    if text not in ("0", "1"):
+        raise SettingsError(f"PERSONALPANELEN_{name} ska vara 1 (på) eller 0 (av), "
+                            f"inte {text!r}")
+    return text == "1"
+
+
 def _month(text: str) -> int:
     month = int(text)
     if not 1 <= month <= 12:
@@ -153,7 +179,7 @@ _NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
     "MIN_N_MOVEMENT", "MIN_N_PAY", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE", "FTE_HOURS",
     "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
     "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY",
-    "KOLADA_MUNICIPALITY", "KOLADA_GROUP")))
+    "KOLADA_MUNICIPALITY", "KOLADA_GROUP", "LOGIN_MINUTES", "ALLOW_ANONYMOUS_NETWORK")))
 """The environment variables the settings read (HOME for the key file's default)."""
 
 
@@ -188,6 +214,8 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         memory_limit=_env("PERSONALPANELEN_MEMORY_LIMIT", "50%"),
         retention_days=int(_env("PERSONALPANELEN_RETENTION_DAYS", "90")),
         roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
+        login_minutes=_minutes("LOGIN_MINUTES", "60"),
+        allow_anonymous_network=_flag("ALLOW_ANONYMOUS_NETWORK"),
         reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),
         municipality=_env("PERSONALPANELEN_MUNICIPALITY", ""),
         kolada_municipality=_env("PERSONALPANELEN_KOLADA_MUNICIPALITY", ""),

@@ -160,6 +160,34 @@ def test_upload_limit_in_config_equals_the_setting():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == settings.get().max_upload_mb
     assert config["browser"]["gatherUsageStats"] is False
+    # no exception type, message or traceback in the browser, for what app.py does not catch
+    # (a widget's callback); Streamlit 1.67 reads "none" as that
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_an_error_in_a_page_shows_a_swedish_line_and_goes_to_the_log(fixture_store, tmp_path,
+                                                                      monkeypatch, caplog):
+    """The probe saw tracebacks with server paths on the page. app.py catches what a page
+    raises: the page says so in Swedish, the server's log has the traceback, with any
+    personnummer in it masked."""
+    import logging
+
+    from ui import data, texts
+
+    _point_app_at(monkeypatch, fixture_store, tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/personalpanelen/data/curated: 19121212-1212 saknas")
+
+    monkeypatch.setattr(data, "metric_frame", broken)
+    with caplog.at_level(logging.ERROR, logger="personalpanelen"):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception  # nothing of the exception reaches the page
+    assert [e.value for e in at.error] == [texts.UNEXPECTED_ERROR]
+    logged = [r.getMessage() for r in caplog.records if r.name == "personalpanelen"]
+    assert len(logged) == 1 and "RuntimeError: /srv/personalpanelen/data/curated" in logged[0]
+    assert "Traceback" in logged[0] and "19121212-1212" not in logged[0]
+    assert at.sidebar.children  # the sidebar, drawn before the page, stays
 
 
 # --- every page renders, with a chart and a value from the fixture -----------------------------

@@ -7,12 +7,17 @@ The real login through an OIDC provider is tests/test_auth_browser.py.
 from __future__ import annotations
 
 import io
+import json
+import logging
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import polars as pl
 import pytest
 import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 import store
@@ -149,15 +154,17 @@ def visible(navigation: dict) -> list[str]:
     return [by_title[title] for title, (_, shown) in navigation.items() if shown]
 
 
-def logged_in_as(at: AppTest, role: str | None) -> AppTest:
-    """`at` with [auth] configured and the user with `role` (USERS) logged in; not yet run."""
+def logged_in_as(at: AppTest, role: str | None, issued: float | None = None) -> AppTest:
+    """`at` with [auth] configured and the user with `role` (USERS) logged in `issued`
+    (the id token's 'iat'; default: a minute ago); not yet run."""
     at.secrets = dict(AUTH)
-    at.user = {"is_logged_in": True, "sub": f"sub-{role}", **USERS[role]}
+    at.user = {"is_logged_in": True, "sub": f"sub-{role}", **USERS[role],
+               "iat": int(issued if issued is not None else time.time() - 60)}
     return at
 
 
-def as_user(role: str | None) -> AppTest:
-    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), role)
+def as_user(role: str | None, issued: float | None = None) -> AppTest:
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), role, issued)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -300,14 +307,140 @@ def test_a_missing_roles_file_refuses_everyone(roles_file, navigation):
 
 
 def test_a_login_is_recorded_once_per_session_and_a_logout_too(roles_file, own_store):
-    at = as_user(roles.ANALYST)
+    issued = time.time() - 120
+    at = as_user(roles.ANALYST, issued)
     open_page(at, "heltid")
     open_page(at, "oversikt")
     assert audit_entries(own_store) == [("ann@kommun.se", "analyst", "login", "")]
     at.button(key="auth_logout").click().run()
     assert audit_entries(own_store)[-1] == ("ann@kommun.se", "analyst", "logout", "")
-    as_user(roles.ANALYST)  # a new session
+    as_user(roles.ANALYST, issued + 60)  # logged in again: a new login in a new session
     assert [e[2] for e in audit_entries(own_store)] == ["login", "logout", "login"]
+
+
+def test_pages_opened_in_new_tabs_of_one_login_record_it_once(roles_file, own_store):
+    """Each URL opened in a tab is a session of its own: the probe saw 19 'login' rows for one
+    person opening 19 URLs. The login (user and the token's issue time) is recorded once."""
+    issued = time.time() - 120
+    for url_path in ("oversikt", "heltid", "ladda-upp"):
+        open_page(as_user(roles.ANALYST, issued), url_path)
+    as_user(roles.VIEWER, issued)  # another user at the same second: their own login
+    assert audit_entries(own_store) == [("ann@kommun.se", "analyst", "login", ""),
+                                        ("nämnd@kommun.se", "viewer", "login", "")]
+
+
+def test_a_login_older_than_the_setting_shows_the_login_screen_again(roles_file, own_store,
+                                                                      navigation, monkeypatch):
+    """The browser's login cookie lasts 30 days with the groups in it; the dashboard takes a
+    login for PERSONALPANELEN_LOGIN_MINUTES only, so the groups are read again at the next."""
+    monkeypatch.setenv("PERSONALPANELEN_LOGIN_MINUTES", "30")
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), roles.ANALYST,
+                      time.time() - 31 * 60).run()
+    assert not at.exception
+    assert navigation == {}
+    assert [b.label for b in at.button] == [texts.LOGIN_BUTTON]
+    assert [i.value for i in at.info] == [texts.LOGIN_EXPIRED.format(minutes=30)]
+    at.switch_page(FILES["ladda-upp"]).run()  # a deep link too
+    assert not at.get("file_uploader") and [b.label for b in at.button] == [texts.LOGIN_BUTTON]
+    assert audit_entries(own_store) == []
+    # a login without an issue time is not taken either
+    at = logged_in_as(AppTest.from_file(APP, default_timeout=60), roles.ANALYST)
+    at.user = {k: v for k, v in at.user.items() if k != "iat"}
+    assert [b.label for b in at.run().button] == [texts.LOGIN_BUTTON]
+    # within the time: in
+    at = as_user(roles.ANALYST, time.time() - 29 * 60)
+    assert visible(navigation) == ANALYST_PAGES and not at.info
+    assert auth.expired({"iat": time.time() - 31 * 60})
+    monkeypatch.setenv("PERSONALPANELEN_LOGIN_MINUTES", "60")
+    assert not auth.expired({"iat": time.time() - 31 * 60})
+    assert auth.expired({"iat": True}) and auth.expired({"iat": "1700000000"})
+
+
+# --- without login on the network (issue 25) ---------------------------------------------------
+
+
+@pytest.fixture
+def server_address():
+    """Sets server.address (as --server.address would) for the test; restores it after."""
+    before = config.get_option("server.address")
+
+    def set_address(address: str | None) -> None:
+        config.set_option("server.address", address)
+
+    yield set_address
+    config.set_option("server.address", before)
+
+
+@pytest.mark.parametrize("address", ["localhost", "127.0.0.1", "127.0.1.1", "::1", "[::1]",
+                                     "LOCALHOST", "unix:///run/personalpanelen.sock"])
+def test_these_addresses_are_this_machine_only(address):
+    assert auth.local_address(address)
+
+
+@pytest.mark.parametrize("address", [None, "", "0.0.0.0", "::", "10.0.0.5", "192.168.1.20",
+                                     "panel.kommun.se", "localhost.evil.example"])
+def test_these_addresses_let_other_machines_in(address):
+    assert not auth.local_address(address)
+
+
+def test_without_login_on_a_network_address_nothing_is_served(own_store, server_address,
+                                                              navigation, monkeypatch, caplog):
+    """The probe: `--server.address 0.0.0.0` and no [auth] made every client the local
+    analyst, who could replace a snapshot; nothing said so."""
+    monkeypatch.delenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", raising=False)
+    auth._log_network.cache_clear()
+    server_address("0.0.0.0")
+    with caplog.at_level(logging.WARNING, logger="ui.auth"):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert [text(e.value) for e in at.error] == [
+            texts.NETWORK_REFUSED.format(address="0.0.0.0")]
+        assert navigation == {} and not at.sidebar.children and not at.button
+        at.switch_page(FILES["ladda-upp"]).run()  # a deep link too
+        assert not at.get("file_uploader") and len(at.error) == 1
+    refusals = [r for r in caplog.records if "refusing to serve without login" in r.message]
+    assert len(refusals) == 1 and refusals[0].levelno == logging.ERROR  # once per process
+    assert auth.current() is None  # a page's own check refuses too
+    assert audit_entries(own_store) == []
+
+
+def test_a_setting_allows_the_network_without_login_and_it_is_said(own_store, server_address,
+                                                                    navigation, monkeypatch,
+                                                                    caplog):
+    monkeypatch.setenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", "1")
+    auth._log_network.cache_clear()
+    server_address("10.0.0.5")
+    with caplog.at_level(logging.WARNING, logger="ui.auth"):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert visible(navigation) == ANALYST_PAGES
+    assert [text(w.value) for w in at.sidebar.warning] == [
+        texts.NETWORK_OPEN.format(address="10.0.0.5")]
+    assert any("serving WITHOUT LOGIN on 10.0.0.5" in r.message for r in caplog.records)
+
+
+def test_with_login_configured_a_network_address_is_served(roles_file, server_address,
+                                                           navigation):
+    server_address("0.0.0.0")
+    as_user(roles.ANALYST)
+    assert visible(navigation) == ANALYST_PAGES
+
+
+def test_a_proxy_or_another_machine_on_a_local_address_counts_as_the_network(
+        own_store, server_address, navigation, monkeypatch):
+    """A reverse proxy on this machine in front of `localhost` opens it to the network too:
+    its forwarding header (or a client address of another machine) tells."""
+    monkeypatch.delenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", raising=False)
+    server_address("localhost")
+    for ip_address, headers in ((None, {"X-Forwarded-For": "10.0.0.7"}),
+                                ("10.0.0.7", {})):
+        monkeypatch.setattr(st, "context", SimpleNamespace(ip_address=ip_address,
+                                                           headers=headers))
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert navigation == {} and len(at.error) == 1, (ip_address, headers)
+    monkeypatch.setattr(st, "context", SimpleNamespace(ip_address=None, headers={}))
+    AppTest.from_file(APP, default_timeout=60).run()
+    assert visible(navigation) == ANALYST_PAGES
 
 
 def test_each_excel_download_is_recorded_when_it_is_built(own_store, monkeypatch):
@@ -436,3 +569,95 @@ def test_the_audit_log_names_a_targets_indicator_by_its_title(roles_file, own_st
     details = [d for d in log["Detalj"].tolist() if d and "år 2027" in d]
     assert details and details[0].startswith("Andel heltidsanställda: minst 80"), details
     assert not [d for d in log["Detalj"].tolist() if d and "full_time_share" in d]
+
+
+# --- serve.py's guard in front of Streamlit (issue 25) -----------------------------------------
+
+
+@pytest.fixture
+def signed_login(monkeypatch):
+    """Login configured, and a maker of Streamlit's signed login cookie for given claims."""
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+
+    monkeypatch.setattr(auth, "login_configured", lambda: True)
+    monkeypatch.setattr("streamlit.web.server.server_util.get_cookie_secret", lambda: "k" * 48)
+
+    def cookie(claims: dict, secret: str = "k" * 48) -> str:
+        value = create_signed_value(secret, "_streamlit_user", json.dumps(claims)).decode()
+        return f"_streamlit_xsrf=abc; _streamlit_user={value}"
+
+    return cookie
+
+
+def test_a_download_needs_a_valid_unexpired_login_with_a_role(roles_file, signed_login):
+    """The probe fetched the analyst's full export with a bare curl: serve.py asks this first."""
+    fresh = {"is_logged_in": True, "iat": int(time.time()) - 60}
+    assert auth.may_download(signed_login({**USERS[roles.VIEWER], **fresh}))
+    assert not auth.may_download("")  # a bare curl
+    assert not auth.may_download("_streamlit_user=forged")
+    assert not auth.may_download(signed_login({**USERS[roles.ANALYST], **fresh}, "x" * 48))
+    assert not auth.may_download(signed_login({**USERS[roles.ANALYST], "is_logged_in": True,
+                                               "iat": int(time.time()) - 2 * 3600}))
+    assert not auth.may_download(signed_login({**USERS[None], **fresh}))  # no role
+
+
+def test_the_guard_closes_metrics_and_refuses_uploads_and_downloads(roles_file, signed_login):
+    import serve
+
+    assert serve.refusal("GET", "/_stcore/metrics", "") == 404
+    assert serve.refusal("GET", "/panel/_stcore/metrics", "") == 404
+    assert serve.refusal("PUT", "/_stcore/upload_file/no-such-session/f1", "") == 403
+    assert serve.refusal("GET", "/media/abc123.xlsx", "") == 403
+    fresh = signed_login({**USERS[roles.ANALYST], "is_logged_in": True,
+                          "iat": int(time.time()) - 60})
+    assert serve.refusal("GET", "/media/abc123.xlsx", fresh) is None
+    for path in ("/", "/ladda-upp", "/_stcore/health", "/_stcore/host-config"):
+        assert serve.refusal("GET", path, "") is None
+
+
+def test_only_a_session_that_drew_an_uploader_may_upload(roles_file, own_store, monkeypatch):
+    from ui import uploads
+
+    monkeypatch.setattr(uploads, "_uploading", set())
+    session = "test session id"  # AppTest's, every time
+    open_page(as_user(roles.VIEWER), "oversikt")
+    assert not uploads.may_upload(session)  # no uploader: no upload
+    open_page(as_user(roles.ANALYST), "ladda-upp")
+    assert uploads.may_upload(session)
+    assert not uploads.may_upload("00000000-0000-0000-0000-000000000000")
+
+
+def test_the_files_of_ended_sessions_are_dropped(monkeypatch):
+    """Streamlit 1.67 forgets a session disconnected past its TTL without dropping its
+    uploads (the probe: 180 MB held minutes after the tab closed); serve.py's sweep drops
+    them, and keeps those of live and resumable sessions."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from ui import uploads
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    for session_id, size in (("live", 10), ("ended", 1000), ("resumable", 5)):
+        manager.add_file(session_id, UploadedFileRec("f1", "x.csv", "text/csv", b"a" * size))
+    listed = [SimpleNamespace(session=SimpleNamespace(id=s)) for s in ("live", "resumable")]
+    runtime = SimpleNamespace(uploaded_file_mgr=manager,
+                              _session_mgr=SimpleNamespace(list_sessions=lambda: listed))
+    monkeypatch.setattr(uploads, "Runtime", SimpleNamespace(exists=lambda: True,
+                                                            instance=lambda: runtime))
+    assert uploads.drop_orphaned_files() == 1000
+    assert set(manager.file_storage) == {"live", "resumable"}
+    assert uploads.drop_orphaned_files() == 0
+
+
+def test_the_server_says_at_its_start_that_it_refuses_the_network(server_address, monkeypatch,
+                                                                  caplog):
+    monkeypatch.delenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", raising=False)
+    auth._log_network.cache_clear()
+    server_address("192.168.1.20")
+    with caplog.at_level(logging.WARNING, logger="ui.auth"):
+        auth.log_at_start()  # serve.py's start, before any browser comes
+    assert [r.levelno for r in caplog.records if "192.168.1.20" in r.message] == [logging.ERROR]
+    caplog.clear()
+    server_address("localhost")
+    auth.log_at_start()
+    assert not caplog.records

@@ -4,6 +4,9 @@ committee (viewer), an analyst and an admin, each seeing exactly what the role m
 
 The server runs on the hand-computed fixture store (tests/employment_fixture.py), so no demo
 load is waited for; its secrets file and roles file are written under the test's tmp folder.
+It runs serve.py, as a server should, so the guard in front of Streamlit (security headers,
+closed metrics, uploads and downloads only for the sessions and logins they belong to) is
+tested here against the real thing (issue 25).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -113,7 +117,7 @@ def server(provider, tmp_path_factory):
            "PERSONALPANELEN_SECRET_FILE": str(tmp / "secret.key"),
            "PERSONALPANELEN_ROLES_FILE": str(roles)}
     proc = _start(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "localhost",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          "--secrets.files", str(secrets)],
@@ -231,4 +235,91 @@ def test_an_admin_reads_the_audit_log_with_a_refused_login(server, browser):
                                                              timeout=10_000)
     page.get_by_text(texts.AUDIT_REFUSED, exact=True).first.wait_for(state="attached",
                                                                      timeout=10_000)
+    page.context.close()
+
+
+# --- the guard in front of Streamlit (serve.py, issue 25) ---------------------------------------
+
+
+def _status(url: str) -> int:
+    """The status of a bare GET (no cookie), as curl would get it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _session(page, url: str) -> str:
+    """Opens `url` in `page` and returns the id of the Streamlit session it gets."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    ids: list[str] = []
+
+    def frame(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "new_session":
+                ids.append(msg.new_session.initialize.session_id)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    page.goto(url)
+    _wait_for_app(page)
+    for _ in range(100):  # Playwright hands the frames over while the test waits
+        if ids:
+            return ids[-1]
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no session for {url}")
+
+
+def _put_file(page, server: str, session_id: str) -> int:
+    """A file sent to the session's upload endpoint as Streamlit's frontend sends it."""
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
+    response = page.context.request.put(
+        f"{server}/_stcore/upload_file/{session_id}/probe-1",
+        headers={"X-Xsrftoken": xsrf},
+        multipart={"UploadedFile": {"name": "x.csv", "mimeType": "text/csv",
+                                    "buffer": b"a;b\n1;2\n" * 1000}})
+    return response.status
+
+
+def test_security_headers_and_no_public_metrics(server):
+    with urllib.request.urlopen(server, timeout=10) as response:
+        headers = response.headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert _status(f"{server}/_stcore/metrics") == 404
+    assert _status(f"{server}/_stcore/health") == 200
+
+
+def test_an_upload_needs_a_session_that_may_upload(server, browser):
+    """The probe sent four 45 MB files from a session that was not logged in, and Streamlit
+    kept them: the guard refuses them before the body is read."""
+    context = browser.new_context()
+    page = context.new_page()
+    session_id = _session(page, server)
+    page.get_by_role("button", name=texts.LOGIN_BUTTON).wait_for(timeout=60_000)
+    assert _put_file(page, server, session_id) == 403
+    context.close()
+
+    page = _log_in(browser, server, "ann")
+    session_id = _session(page, f"{server}/ladda-upp")
+    page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached",
+                                                               timeout=60_000)
+    assert _put_file(page, server, session_id) == 204
+    page.context.close()
+
+
+def test_a_download_url_answers_only_a_logged_in_browser(server, browser):
+    page = _log_in(browser, server, "ann")
+    _open(page, server, "exportera")
+    button = page.get_by_test_id("stDownloadButton").first
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    url = download.value.url
+    assert "/media/" in url
+    assert page.context.request.get(url).status == 200  # the browser that asked
+    assert _status(url) == 403  # a bare curl
     page.context.close()

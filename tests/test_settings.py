@@ -15,7 +15,8 @@ def test_every_variable_the_settings_read_is_in_the_key():
     """A variable read but not in settings._NAMES would be missed when it changes."""
     source = Path(settings.__file__).read_text(encoding="utf-8")
     read = set(re.findall(r'_env\(\s*"(PERSONALPANELEN_\w+)"', source))
-    read |= {f"PERSONALPANELEN_{name}" for name in re.findall(r'_threshold\(\s*"(\w+)"', source)}
+    read |= {f"PERSONALPANELEN_{name}"
+             for name in re.findall(r'_(?:threshold|minutes|flag)\(\s*"(\w+)"', source)}
     assert read and read <= set(settings._NAMES)
 
 
@@ -50,4 +51,27 @@ def test_each_class_can_be_made_stricter_on_its_own(monkeypatch):
     assert (cfg.min_cell_count, cfg.min_n_pay, cfg.min_n_movement) == (6, 6, 8)
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_PAY", "noll")
     with pytest.raises(ValueError, match="PERSONALPANELEN_MIN_N_PAY ska vara ett heltal"):
+        settings.get()
+
+
+def test_a_login_lasts_an_hour_unless_set(monkeypatch):
+    monkeypatch.delenv("PERSONALPANELEN_LOGIN_MINUTES", raising=False)
+    assert settings.get().login_minutes == 60
+    monkeypatch.setenv("PERSONALPANELEN_LOGIN_MINUTES", "15")
+    assert settings.get().login_minutes == 15
+    for bad in ("0", "-5", "en timme", "1.5"):
+        monkeypatch.setenv("PERSONALPANELEN_LOGIN_MINUTES", bad)
+        with pytest.raises(settings.SettingsError, match="PERSONALPANELEN_LOGIN_MINUTES ska"):
+            settings.get()
+
+
+def test_anonymous_network_service_is_off_unless_set_to_1(monkeypatch):
+    monkeypatch.delenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", raising=False)
+    assert settings.get().allow_anonymous_network is False
+    monkeypatch.setenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", "1")
+    assert settings.get().allow_anonymous_network is True
+    monkeypatch.setenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", "0")
+    assert settings.get().allow_anonymous_network is False
+    monkeypatch.setenv("PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK", "ja")
+    with pytest.raises(settings.SettingsError, match="ska vara 1 \\(på\\) eller 0"):
         settings.get()

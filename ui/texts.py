@@ -466,6 +466,25 @@ LOCAL_MODE = (
     "inloggningstjänst (OIDC) är inställd."
 )
 LOGIN_INTRO = "Personalpanelen kräver inloggning. Logga in med ditt konto i kommunen."
+LOGIN_EXPIRED = (
+    "Din inloggning gäller i {minutes} minuter och har gått ut. Logga in igen, så läses även "
+    "dina behörighetsgrupper in på nytt."
+)
+NETWORK_REFUSED = (
+    "Personalpanelen visas inte: servern lyssnar på adressen {address}, som kan nås från "
+    "andra datorer, men ingen inloggning är inställd. Då skulle alla som når servern se och "
+    "ändra uppgifterna som analytiker. Ställ in inloggning ([auth] i .streamlit/secrets.toml), "
+    "eller starta med server.address = \"localhost\". Vill du ändå öppna panelen utan "
+    "inloggning i nätverket, sätt PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK=1."
+)
+NETWORK_OPEN = (
+    "Utan inloggning i nätverket: servern lyssnar på {address} och alla som når den är "
+    "analytiker (PERSONALPANELEN_ALLOW_ANONYMOUS_NETWORK=1)."
+)
+UNEXPECTED_ERROR = (
+    "Något gick fel när sidan skulle visas. Felet är skrivet i serverns logg; försök igen, "
+    "och hör av dig till den som driftar Personalpanelen om det händer igen."
+)
 LOGIN_BUTTON = "Logga in"
 LOGOUT_BUTTON = "Logga ut"
 SIGNED_IN = "Inloggad: {name} ({role})"

@@ -11,16 +11,72 @@ the chosen files with their sizes as Swedes write them ("115 kB").
 What stays English is what CSS cannot reach: the error tooltip on a file the browser refused
 ("File must be 50.0MB or smaller."; the Swedish line says the limit), and labels only a screen
 reader reads ("Add files", "Remove <file>").
+
+Streamlit keeps any file sent to its upload endpoint for any live session, logged in or not,
+with or without an uploader. So this module also lists the sessions that have drawn an
+uploader (only a page the user's role may open draws one), and serve.py's guard refuses an
+upload for any other session before a byte is kept (issue 25).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from pipelines.personnummer import mask_personnummer
 from ui import numbers, plain, texts
+
+_uploading: set[str] = set()
+"""The ids of the sessions that have drawn a file uploader."""
+_uploading_lock = threading.Lock()
+
+
+def _active(session_id: str) -> bool:
+    return not Runtime.exists() or Runtime.instance().is_active_session(session_id)
+
+
+def _allow_this_session() -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return
+    with _uploading_lock:
+        if len(_uploading) >= 256:  # forget the sessions that have ended
+            _uploading.difference_update([s for s in _uploading if not _active(s)])
+        _uploading.add(ctx.session_id)
+
+
+def may_upload(session_id: str) -> bool:
+    """Whether the server may take a file for the session: only if it is live and has drawn
+    a file uploader."""
+    with _uploading_lock:
+        listed = session_id in _uploading
+    return listed and _active(session_id)
+
+
+def drop_orphaned_files() -> int:
+    """Drop the uploaded files of sessions that have ended; the bytes dropped. Streamlit 1.67
+    forgets a session that stayed disconnected past server.disconnectedSessionTTL without
+    shutting it down, so its files stayed in memory until the server stopped (the probe: 180 MB
+    held 4 minutes after the tab closed). serve.py calls this every minute. Reads Streamlit's
+    session list and file store (internal in 1.67: check them when Streamlit is upgraded)."""
+    if not Runtime.exists():
+        return 0
+    runtime = Runtime.instance()
+    manager = runtime.uploaded_file_mgr
+    files = getattr(manager, "file_storage", None)
+    sessions = getattr(runtime, "_session_mgr", None)
+    if files is None or sessions is None:
+        return 0
+    live = {info.session.id for info in sessions.list_sessions()}  # active or resumable
+    dropped = 0
+    for session_id in [s for s in list(files) if s not in live]:
+        dropped += sum(len(f.data) for f in files.get(session_id, {}).values())
+        manager.remove_session_files(session_id)
+    return dropped
 
 
 def size_text(size: int) -> str:
@@ -70,6 +126,7 @@ def file_uploader(label: str, types: list[str], *, key: str, max_mb: int,
     """st.file_uploader (the same value: a file, a list of them or None) with Swedish texts,
     and under it the chosen files with their sizes (a personnummer in a name masked, as the
     load report does)."""
+    _allow_this_session()
     st.html(style_sheet(key, types, max_mb, multiple))
     value = st.file_uploader(label, type=types, accept_multiple_files=multiple, key=key,
                              help=help, max_upload_size=max_mb, on_change=on_change)

@@ -227,7 +227,7 @@ def test_anchors_are_numbered_when_a_heading_repeats():
 # (d) README is the landing page
 
 README_MAX_LINES = 150
-QUICK_START = ["uv run streamlit run app.py", "uv run pytest"]
+QUICK_START = ["uv run streamlit run serve.py", "uv run pytest"]
 
 
 def quick_start_commands(text: str) -> list[str]:

@@ -456,8 +456,9 @@ def _rewrite(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     wal = Path(f"{path}.wal")
     try:
         con.execute("CHECKPOINT")  # the log merged into the file: closing `con` writes nothing
-        if wal.exists():  # it would be replayed onto the new file
-            raise RewriteError(f"Databasens logg {wal} kunde inte föras in i databasen.")
+        if wal.exists() and wal.stat().st_size:  # it would be replayed onto the new file
+            raise RewriteError(f"Databasfilen {path} kunde inte skrivas om: loggen {wal} "
+                               "kunde inte föras in i den.")
         with tempfile.TemporaryDirectory(prefix=f"{REWRITE_PREFIX}{path.name}-",
                                          dir=path.parent) as folder:
             fresh = Path(folder) / path.name
@@ -482,11 +483,13 @@ def _identifier(name: str) -> str:
 
 
 def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    """Flush the folder's entries to disk, where the file system allows it."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def read(

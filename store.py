@@ -9,6 +9,9 @@ process-wide lock (stack-notes.md §3.1).
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -415,6 +418,78 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
         finally:
             cur.close()
+
+
+REWRITE_PREFIX = ".rewrite-"
+"""The private folder, beside the store, in which rewrite() writes the new file."""
+
+
+class RewriteError(RuntimeError):
+    """The store file could not be rewritten (the message says why, in Swedish); the store is
+    as it was before the rewrite, with the committed change."""
+
+
+def rewrite(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the store into a fresh file that takes the old one's place, then close `con` (open
+    the store again to go on). DuckDB leaves deleted rows in the file's free blocks until later
+    writes reuse them, and a checkpoint does not clear them; the copy holds only the rows
+    alive now, so an erased person's or a deleted load's rows leave the file
+    (docs/personal-data.md). `con` must be the process's only connection to the store, with no
+    cursor in use. It holds DuckDB's file lock until the new file is in place, so no other
+    process opens the old one meanwhile; the new file is written in a 0700 folder beside the
+    store and renamed over the old one whole, with its mode, and the old one's write-ahead
+    log is merged first. A rewrite that fails (RewriteError) leaves the old file. A store in
+    memory is only closed."""
+    with _WRITE_LOCK:
+        try:
+            name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                                     "WHERE database_name = current_database()").fetchone()
+            if path:
+                _rewrite(con, name, Path(path))
+        finally:
+            con.close()
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
+    for stale in path.parent.glob(f"{REWRITE_PREFIX}{path.name}-*"):  # a rewrite killed midway
+        shutil.rmtree(stale, ignore_errors=True)
+    wal = Path(f"{path}.wal")
+    try:
+        con.execute("CHECKPOINT")  # the log merged into the file: closing `con` writes nothing
+        if wal.exists() and wal.stat().st_size:  # it would be replayed onto the new file
+            raise RewriteError(f"Databasfilen {path} kunde inte skrivas om: loggen {wal} "
+                               "kunde inte föras in i den.")
+        with tempfile.TemporaryDirectory(prefix=f"{REWRITE_PREFIX}{path.name}-",
+                                         dir=path.parent) as folder:
+            fresh = Path(folder) / path.name
+            con.execute(f"ATTACH {_literal(fresh)} AS rewritten_store")
+            try:
+                con.execute(f"COPY FROM DATABASE {_identifier(name)} TO rewritten_store")
+            finally:
+                con.execute("DETACH rewritten_store")
+            fresh.chmod(path.stat().st_mode & 0o777)
+            os.replace(fresh, path)
+            _sync_folder(path.parent)  # the rename survives a power cut
+    except (duckdb.Error, OSError) as exc:
+        raise RewriteError(f"Databasfilen {path} kunde inte skrivas om: {exc}") from exc
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries to disk, where the file system allows it."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def read(

@@ -1,5 +1,5 @@
-"""Command line: python -m pipelines ingest FILE... | demo | delete LOAD_ID | purge, on the same
-code path as the dashboard.
+"""Command line: python -m pipelines ingest FILE... | demo | delete LOAD_ID | purge | erase ID |
+compact, on the same code path as the dashboard.
 
 Exit codes: 0 done, 1 refused (the findings or the reason are printed; the store is
 unchanged), 2 the command itself could not run (bad arguments, store locked, file not found).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     erase_cmd.add_argument("--archive", action="store_true",
                            help="ta också bort alla originalfiler i råarkivet")
     erase_cmd.add_argument("--db", default=None)
+    compact_cmd = commands.add_parser(
+        "compact", help="skriv om databasfilen så att borttagna rader inte finns kvar i den "
+                        "(erase och delete gör det själva; kör den efter en borttagning i "
+                        "instrumentpanelen)")
+    compact_cmd.add_argument("--db", default=None)
     return parser
 
 
@@ -90,8 +96,27 @@ def _actor() -> tuple[str, str]:
     return f"cli:{login}", "admin"
 
 
+def _rewritten(con) -> int:
+    """Rewrite the store file (store.rewrite, which closes `con`) so that removed rows leave
+    it; 2 when it cannot (the change before it stands)."""
+    import store
+
+    started = time.perf_counter()
+    try:
+        store.rewrite(con)
+    except store.RewriteError as exc:
+        print(f"Fel: {exc} Borttagna rader kan finnas kvar i filen: kör python -m pipelines "
+              "compact när felet är åtgärdat.", file=sys.stderr)
+        return 2
+    print(f"Databasfilen är omskriven på {time.perf_counter() - started:.1f} s: borttagna "
+          "rader finns inte kvar i den.")
+    return 0
+
+
 def _lifecycle(con, args) -> int:
-    """delete, purge or erase: prints what was done, in Swedish (never the identity)."""
+    """delete, purge, erase or compact: prints what was done, in Swedish (never the identity).
+    erase and delete rewrite the store file afterwards (their rows would stay in its free
+    blocks); purge removes archived files only."""
     import settings
     from pipelines import lifecycle
 
@@ -108,14 +133,16 @@ def _lifecycle(con, args) -> int:
         if not args.archive:
             print("Råarkivets originalfiler kan innehålla personen tills de rensas "
                   "(python -m pipelines purge, eller erase --archive).")
-        return 0
+        return _rewritten(con)
     if args.command == "delete":
         try:
             print(lifecycle.delete_load(con, args.load_id, _actor()).summary())
         except lifecycle.DeleteRefused as exc:
             print(f"Fel: {exc}", file=sys.stderr)
             return 1
-        return 0
+        return _rewritten(con)
+    if args.command == "compact":
+        return _rewritten(con)
     days = lifecycle.retention_days(con)
     removed = lifecycle.purge(con, _actor())
     if days <= 0:
@@ -203,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.command in ("delete", "purge", "erase"):
+        if args.command in ("delete", "purge", "erase", "compact"):
             return _lifecycle(con, args)
         if args.command == "demo":
             report = load_demo(con, monthly=args.monthly, actor=_actor())

@@ -17,7 +17,9 @@ purge() removes older ones, by the command `python -m pipelines purge` and once 
 when the dashboard starts (purge_on_start()). The demo's files
 (data/raw/demo/) are not part of the archive.
 
-Every change is written to the audit log in the transaction that makes it.
+Every change is written to the audit log in the transaction that makes it. Deleted rows stay
+in the store file's free blocks until store.rewrite() copies the store into a fresh file: the
+command line's erase and delete do so after their change (docs/personal-data.md).
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
 
     Refused (DeleteRefused, nothing changed) for an unknown or already deleted load, for a
     load that is not the newest of each of its periods (delete the later ones first), and for
-    a load with no rows left (replaced in a store from before replaced rows were kept)."""
+    a load with no rows left (replaced in a store from before replaced rows were kept). The
+    rows stay in the store file's free blocks until store.rewrite() (the delete command runs
+    it; the dashboard does not, docs/personal-data.md)."""
     with store.transaction(con) as cur:
         entry = cur.execute(
             "SELECT file_name, sha256, snapshot_dates, "
@@ -271,7 +275,8 @@ def erase_person(con: duckdb.DuckDBPyConnection, identity: str, actor: Actor, *,
     """Remove every row of one person from the store, also the rows kept for a load's
     undo, in one transaction; return the rows removed per table. With `archive`, also every
     archived original (which may hold the person; they are not searched). The audit log
-    records the erasure without the identity."""
+    records the erasure without the identity. The rows stay in the store file's free blocks
+    until store.rewrite() (which the erase command runs next) copies the store afresh."""
     key = person_key(identity, person_id=person_id)
     if key is None:
         raise ValueError("Personnumret är inte giltigt (form, datum eller kontrollsiffra).")

@@ -290,7 +290,7 @@ class _Batch:
         """Per table and period value, the keys of the files staged so far."""
         self.dates: set[tuple[str, date]] = set()
         self.distinct: dict[tuple, set] = {}
-        """Per limited column and period, the values the batch brings (validate.limits)."""
+        """Per table, limited columns and period, the values the batch brings (validate.limits)."""
         self.archived: list[Path] = []
         """The originals this batch put in the raw archive: removed again if it is refused."""
 

@@ -262,7 +262,7 @@ def limits(frame: pl.DataFrame, table: Table, seen: dict[tuple, set]) -> list[Fi
     """A file whose periods hold more distinct values of a limited column (LIMITS) than its
     limit is refused, naming the column and the count. A load replaces the periods it brings,
     so what a period holds after it is what the batch brings for it: `seen` keeps, across
-    the files of one batch, the values counted so far per (column, period)."""
+    the files of one batch, the values counted so far per (table, columns, period)."""
     target, period = table.extract.table, table.extract.period
     findings = []
     for limit in LIMITS.get(target, ()):
@@ -270,7 +270,7 @@ def limits(frame: pl.DataFrame, table: Table, seen: dict[tuple, set]) -> list[Fi
             continue
         values = frame.select(period, *limit.columns).drop_nulls().unique()
         for (value,), part in values.partition_by(period, as_dict=True).items():
-            known = seen.setdefault((limit.columns, value), set())
+            known = seen.setdefault((target, limit.columns, value), set())
             if len(known) > limit.most:
                 continue  # already refused in an earlier file of the batch
             known.update(part.select(limit.columns).iter_rows())

@@ -365,7 +365,7 @@ def _exposed(solution: tuple[dict[int, int], np.ndarray], groups, hidden: list[b
              sizes: list[list[float]], threshold: int, strict: bool = True) -> set[int]:
     """Hidden cells a reader can work out from the shown ones: a single hidden cell, or hidden
     cells of one subset group whose sum would fail the primary rule. Empty when none. (The
-    first such, in cell order and then in _subsets order, tested all at once per group.)"""
+    first such, in cell order and then in _subsets order.)"""
     column, null_space = solution
     fixed = np.all(np.abs(null_space) < 1e-9, axis=0)  # each hidden cell on its own
     for cell, j in column.items():
@@ -373,31 +373,92 @@ def _exposed(solution: tuple[dict[int, int], np.ndarray], groups, hidden: list[b
             return {cell}
     for group in groups:
         members = [c for c in group if hidden[c]]
-        chosen = list(_subsets(members))
-        if not chosen:
+        if len(members) < 2:
             continue
-        position = {cell: i for i, cell in enumerate(members)}
-        pick = np.zeros((len(chosen), len(members)))
-        for row, subset in enumerate(chosen):
-            pick[row, [position[c] for c in subset]] = 1.0
-        sums = (pick @ np.array([sizes[c] for c in members])).T
-        candidates = np.flatnonzero(_is_small(sums, threshold))  # only these need the proof
-        if not candidates.size:
-            continue
-        varies = null_space[:, [column[c] for c in members]] @ pick[candidates].T
-        found = candidates[np.all(np.abs(varies) < 1e-9, axis=0)]
-        if found.size:
-            return set(chosen[found[0]])
+        varies = null_space[:, [column[c] for c in members]]
+        amounts = np.array([sizes[c] for c in members])
+        found = (_first_pinned(varies, amounts, threshold) if len(members) > EXHAUSTIVE_UP_TO
+                 else _first_pinned_of_all(varies, amounts, threshold))
+        if found is not None:
+            return {members[i] for i in found}
     return set()
 
 
-def _subsets(members: list[int], exhaustive_up_to: int = 12):
+EXHAUSTIVE_UP_TO = 12
+"""A subset group of at most this many hidden cells has every subset of two or more tested;
+a larger one its pairs, triples, and all but two, all but one and all (_subsets)."""
+
+
+def _subsets(members: list[int], exhaustive_up_to: int = EXHAUSTIVE_UP_TO):
     """Every subset of two or more (beyond `exhaustive_up_to` members: pairs, triples, and
     all but one or two)."""
     n = len(members)
     sizes = range(2, n + 1) if n <= exhaustive_up_to else sorted({2, 3, n - 2, n - 1, n})
     for size in sizes:
         yield from combinations(members, size)
+
+
+def _pinned(varies: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Whether each chosen subset's sum (rows of 0/1 over the members) follows from the shown
+    cells: its columns of the solution (`varies`, how far each member can vary) add up to 0."""
+    return np.all(np.abs(varies @ chosen.T) < 1e-9, axis=0)
+
+
+def _first_pinned_of_all(varies: np.ndarray, amounts: np.ndarray, threshold: int):
+    """The first subset of _subsets (as member positions) whose sum fails the primary rule and
+    follows from the shown cells, testing every subset at once; None if none."""
+    chosen = list(_subsets(list(range(len(amounts)))))
+    pick = np.zeros((len(chosen), len(amounts)))
+    for row, subset in enumerate(chosen):
+        pick[row, list(subset)] = 1.0
+    candidates = np.flatnonzero(_is_small((pick @ amounts).T, threshold))
+    found = candidates[_pinned(varies, pick[candidates])] if candidates.size else candidates
+    return chosen[found[0]] if found.size else None
+
+
+def _first_pinned(varies: np.ndarray, amounts: np.ndarray, threshold: int):
+    """_first_pinned_of_all for a group past EXHAUSTIVE_UP_TO, without listing its subsets:
+    a sum over a subset S follows where its columns add up to 0, so where |sum of them|^2,
+    read off the members' Gram matrix G (e_S' G e_S), is 0. Pairs, triples (one member at a
+    time) and the complements of none, one or two members are screened this way, with their
+    sums of persons, in the order of _subsets; the screened ones are then proven as
+    _first_pinned_of_all proves them. Time m^3 and memory m^2 for m members, where listing the
+    triples took m^4 of both (a group of 5,000 hidden förvaltningar asked for terabytes)."""
+    m = len(amounts)
+    gram = varies.T @ varies
+    own = np.diag(gram)
+    loose = 1e-8  # only a screen: the proof below decides, as for the small groups
+    upper = np.triu(np.ones((m, m), dtype=bool), 1)
+    pair_norm = own[:, None] + own[None, :] + 2 * gram
+    pair_sum = amounts.T[:, :, None] + amounts.T[:, None, :]
+    ordered: list[tuple[int, ...]] = [
+        (int(i), int(j)) for i, j in np.argwhere(upper & (pair_norm < loose)
+                                                 & _is_small(pair_sum, threshold))]
+    for i in range(m):  # triples (i, j, k), i < j < k
+        norm = pair_norm + own[i] + 2 * (gram[i][:, None] + gram[i][None, :])
+        later = upper & (np.arange(m) > i)[:, None]
+        small = _is_small(pair_sum + amounts[i][:, None, None], threshold)
+        ordered += [(i, int(j), int(k)) for j, k in np.argwhere(later & (norm < loose) & small)]
+    everything = amounts.sum(axis=0)
+    total_norm, towards = gram.sum(), gram.sum(axis=1)
+    apart: list[tuple[int, ...]] = []  # complements, as the members left out
+    two_norm = total_norm - 2 * (towards[:, None] + towards[None, :]) + pair_norm
+    apart += [(int(i), int(j)) for i, j in np.argwhere(
+        upper & (two_norm < loose) & _is_small(everything[:, None, None] - pair_sum, threshold))]
+    one_norm = total_norm - 2 * towards + own
+    apart += [(int(i),) for i in np.flatnonzero(
+        (one_norm < loose) & _is_small((everything - amounts).T, threshold))]
+    if total_norm < loose and _is_small(everything, threshold):
+        apart.append(())
+    left: dict[int, list] = {2: [], 1: [], 0: []}
+    for out in apart:
+        left[len(out)].append(tuple(i for i in range(m) if i not in out))
+    for subset in [*ordered, *sorted(left[2]), *sorted(left[1]), *left[0]]:
+        pick = np.zeros((1, m))
+        pick[0, list(subset)] = 1.0
+        if _pinned(varies, pick)[0]:
+            return subset
+    return None
 
 
 def _hide_until_equations_hold(eqs, hidden: list[bool], sizes: list[list[float]], keep,

@@ -289,6 +289,8 @@ class _Batch:
         self.keys: dict[str, dict[object, list[pl.DataFrame]]] = {}
         """Per table and period value, the keys of the files staged so far."""
         self.dates: set[tuple[str, date]] = set()
+        self.distinct: dict[tuple, set] = {}
+        """Per table, limited columns and period, the values the batch brings (validate.limits)."""
         self.archived: list[Path] = []
         """The originals this batch put in the raw archive: removed again if it is refused."""
 
@@ -310,6 +312,7 @@ class _Batch:
             for (value,), keys in frame.select(key).unique().partition_by(
                     period, as_dict=True).items():
                 seen.setdefault(value, []).append(keys)
+        self.report.findings += validate.limits(frame, table, self.distinct)
         if target == "employment":
             self.dates |= {(name, day) for day
                            in frame["snapshot_date"].drop_nulls().unique().to_list()}

@@ -216,3 +216,76 @@ CHECKS["crisis_placement"] = (
 )
 KEYS["training"] = ("year", "person_key", "course", "course_date")
 KEYS["crisis_placement"] = ("year", "person_key", "week", "receiving_unit")
+
+
+# --- issue 25: bounded work for any upload -------------------------------------------------------
+# What one period (a snapshot, or a year) may hold of each breakdown and unit column. The
+# disclosure model decides over every förvaltning, every category and förvaltning x each
+# category of a snapshot at once, so its work grows with them far faster than with the rows:
+# one upload of 5,000 förvaltningar took the server to 23 GB. The limits are far above any
+# municipality (the largest have tens of förvaltningar, hundreds of units and a few hundred
+# SSYK codes) and keep the model to seconds (bench/disclosure_cost.py, docs/extracts.md).
+
+MAX_FORVALTNINGAR = 100
+MAX_UNITS = 5_000
+MAX_OCCUPATIONS = 1_000
+"""SSYK 2012 has 429 occupation codes; a local list may add some."""
+MAX_FORVALTNING_OCCUPATIONS = 5_000
+"""Förvaltning x occupation pairs: the largest table of cells the disclosure model solves."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    columns: tuple[str, ...]
+    """The canonical columns whose distinct values (combinations) are counted per period."""
+    most: int
+    what: str
+    """What is counted, in Swedish, plural."""
+
+
+_FORVALTNINGAR = Limit(("forvaltning",), MAX_FORVALTNINGAR, "förvaltningar")
+LIMITS: dict[str, tuple[Limit, ...]] = {
+    "employment": (
+        _FORVALTNINGAR,
+        Limit(("org_unit",), MAX_UNITS, "enheter"),
+        Limit(("ssyk_code",), MAX_OCCUPATIONS, "yrkeskoder"),
+        Limit(("forvaltning", "ssyk_code"), MAX_FORVALTNING_OCCUPATIONS,
+              "kombinationer av förvaltning och yrkeskod"),
+    ),
+    "absence_year": (_FORVALTNINGAR,),
+    "hme_result": (_FORVALTNINGAR, Limit(("unit",), MAX_UNITS, "enheter")),
+    "crisis_placement": (Limit(("receiving_unit",), MAX_UNITS, "mottagande enheter"),),
+}
+
+
+def limits(frame: pl.DataFrame, table: Table, seen: dict[tuple, set]) -> list[Finding]:
+    """A file whose periods hold more distinct values of a limited column (LIMITS) than its
+    limit is refused, naming the column and the count. A load replaces the periods it brings,
+    so what a period holds after it is what the batch brings for it: `seen` keeps, across
+    the files of one batch, the values counted so far per (table, columns, period)."""
+    target, period = table.extract.table, table.extract.period
+    findings = []
+    for limit in LIMITS.get(target, ()):
+        if period not in frame.columns or not set(limit.columns) <= set(frame.columns):
+            continue
+        values = frame.select(period, *limit.columns).drop_nulls().unique()
+        for (value,), part in values.partition_by(period, as_dict=True).items():
+            known = seen.setdefault((target, limit.columns, value), set())
+            if len(known) > limit.most:
+                continue  # already refused in an earlier file of the batch
+            known.update(part.select(limit.columns).iter_rows())
+            if len(known) > limit.most:
+                headers = [_header(table, c) for c in limit.columns]
+                named = (f"Kolumnen {headers[0]}" if len(headers) == 1
+                         else f"Kolumnerna {' och '.join(headers)}")
+                when = f"mätdatumet {value}" if period == "snapshot_date" else f"år {value}"
+                findings.append(Finding(
+                    ERROR, table.grid.file, None, ", ".join(headers),
+                    f"{named} har {_count(len(known))} olika {limit.what} för {when}; "
+                    f"högst {_count(limit.most)} tas emot. Så många har ingen kommun: "
+                    "kontrollera att rätt kolumn är kopplad och att filen är hel."))
+    return findings
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")

@@ -459,7 +459,7 @@ def server(installation, provider):  # noqa: F811 - the imported fixture
     roles_file.write_text(ROLES_TOML, encoding="utf-8")
     env = {**installation["env"], "PERSONALPANELEN_ROLES_FILE": str(roles_file)}
     proc = _start(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "localhost",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          "--secrets.files", str(secrets)],

@@ -43,7 +43,7 @@ import polars as pl
 import tomli_w
 
 import settings
-from pipelines import schema
+from pipelines import schema, visible
 
 FOLDER = Path(__file__).resolve().parent / "profiles"
 _DERIVATIONS = ("pattern", "patterns", "map", "multiply", "divide", "full_time",
@@ -114,7 +114,7 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
 
 
 def _profile(data: dict, name: str, source: Path | None) -> Profile:
-    label = data.get("name", name)
+    label = visible.text(str(data.get("name", name)))  # shown wherever the profile is named
     for key, kind in (("name", str), ("description", str), ("extract", str),
                       ("columns", dict), ("values", dict), ("derive", dict), ("numbers", dict),
                       ("dates", dict)):
@@ -128,7 +128,7 @@ def _profile(data: dict, name: str, source: Path | None) -> Profile:
             raise ProfileError(f"Profilen {label}: varje post under [{section}] ska vara en "
                                "tabell.")
     profile = Profile(
-        name=label, description=data.get("description", ""),
+        name=label, description=visible.text(data.get("description", "")),
         extract=data.get("extract", "employment"), sheet=data.get("sheet"),
         columns=dict(data.get("columns", {})),
         values={k: {str(a): str(b) for a, b in v.items()}
@@ -350,7 +350,7 @@ def scan() -> tuple[list[Profile], list[BrokenProfile]]:
         try:
             loaded.append(load(path))
         except ProfileError as exc:
-            broken.append(BrokenProfile(path, " ".join(str(exc).split())))
+            broken.append(BrokenProfile(path, " ".join(visible.text(str(exc)).split())))
     return loaded, broken
 
 

@@ -86,3 +86,23 @@ def test_a_loaded_name_is_stored_computed_and_printed_without_them(con, kind):
     printed, _ = pack.content(con, metric_ids=["headcount"])
     assert "Vård och omsorg" in json.dumps(printed, ensure_ascii=False)
     assert RLO not in json.dumps(printed, ensure_ascii=False)
+
+
+def test_a_profile_and_a_broken_profile_file_are_named_without_them(env, capsys):
+    from pipelines import profiles
+    from pipelines.__main__ import main
+
+    folder = profiles.settings.get().profiles_dir
+    folder.mkdir(parents=True)
+    (folder / "norr.toml").write_text(f'name = "Heroma {RLO}Norr"\ndescription = "a\u200bb"\n'
+                                      '[columns]\nperson_id = "Personid"\n', encoding="utf-8")
+    (folder / f"trasig{RLO}.toml").write_text("[columns\n", encoding="utf-8")
+    loaded = profiles.load(folder / "norr.toml")
+    assert (loaded.name, loaded.description) == ("Heroma Norr", "ab")
+    [broken] = profiles.broken()
+    assert broken.message.startswith("Profilen trasig är ingen giltig TOML-fil")
+    path = env / "bra.csv"
+    path.write_bytes(ex.csv_bytes(ex.small_extract(S)))
+    assert main(["ingest", str(path), "--db", str(env / "s.duckdb")]) == 0
+    err = capsys.readouterr().err
+    assert "trasig.toml hoppades över" in err and RLO not in err

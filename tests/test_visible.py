@@ -16,6 +16,7 @@ from metrics.compute import compute
 from pipelines import visible
 from pipelines.load import ingest
 from tests import extracts as ex
+from tests.test_app import fixture_store, own_store  # noqa: F401  (the AppTest fixtures)
 from ui import plain
 
 S = date(2025, 11, 1)
@@ -106,3 +107,29 @@ def test_a_profile_and_a_broken_profile_file_are_named_without_them(env, capsys)
     assert main(["ingest", str(path), "--db", str(env / "s.duckdb")]) == 0
     err = capsys.readouterr().err
     assert "trasig.toml hoppades över" in err and RLO not in err
+
+
+def test_a_personnummer_split_by_a_hidden_character_in_a_file_name_is_still_masked(con):
+    report = ingest(con, [("19800101\u200b-1234.csv", ex.csv_bytes(ex.small_extract(S)))])
+    assert report.loaded, [str(f) for f in report.findings]
+    assert store.load_log(con)["file_name"].to_list() == ["[personnummer].csv"]
+    assert all("1234" not in str(f) for f in report.findings)
+
+
+@pytest.mark.usefixtures("own_store")
+def test_the_upload_page_shows_the_file_and_its_names_without_them():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, _csv, tables_with, upload
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    content = _csv("2026-11-01").decode("utf-8").replace(";A;", f";A{RLO};").encode("utf-8")
+    upload(at, f"nov{RLO}ember_2026.csv", content)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [e.value for kind in ("success", "warning", "info", "caption", "markdown", "text")
+             for e in getattr(at, kind)]
+    assert any("ember\\_2026" in s.replace("\u2060", "") for s in shown), shown
+    assert not [s for s in shown if RLO in s]
+    log = tables_with(at, "Rader")[0]
+    assert log.iloc[0]["Fil"] == "november_2026.csv"
+    assert not log.map(lambda v: RLO in str(v)).any().any()

@@ -54,9 +54,13 @@ LOCAL_ACTOR: Actor = ("lokal", "analyst")
 """The one local analyst of the embedded default (no login configured)."""
 
 
+def _raw_name(file: FileInput) -> str:
+    return file[0] if isinstance(file, tuple) else Path(file).name
+
+
 def _given_name(file: FileInput) -> str:
     """The file's name without hidden characters (visible.py)."""
-    return visible.text(file[0] if isinstance(file, tuple) else Path(file).name)
+    return visible.text(_raw_name(file))
 
 
 def _name(file: FileInput) -> str:
@@ -64,11 +68,6 @@ def _name(file: FileInput) -> str:
     personnummer in it is masked, so it is never stored or shown in clear, and hidden
     characters (a right-to-left override ...) are removed."""
     return mask_personnummer(_given_name(file))
-
-
-def _hidden_in_name(file: FileInput) -> bool:
-    given = file[0] if isinstance(file, tuple) else Path(file).name
-    return visible.text(given) != given
 
 
 def _named(file: FileInput) -> tuple[str, bytes]:
@@ -133,7 +132,7 @@ def ingest(
         Finding(WARNING, _name(f), None, None, NAME_WITH_PERSONNUMMER)
         for f in files if _name(f) != _given_name(f)]
     report.findings += [Finding(WARNING, _name(f), None, None, NAME_WITH_HIDDEN)
-                        for f in files if _hidden_in_name(f)]
+                        for f in files if _given_name(f) != _raw_name(f)]
     step(0.05, "Läser filerna …")
     drop_abandoned_staging(con)
     batch = _Batch(con, source, started, report)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -222,4 +224,70 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         kolada_group=tuple(part.strip() for part in
                            _env("PERSONALPANELEN_KOLADA_GROUP", "").split(",") if part.strip()),
     )
+
+
+MAX_TOML_BYTES = 1024 * 1024
+"""The largest configuration file (profile, roles, rules) read: more is no hand-written file."""
+MAX_TOML_DEPTH = 10
+"""The deepest nesting of tables and lists a configuration file may have (a profile needs 4)."""
+
+
+def read_toml(source: str | Path, name: str, error: type[Exception]) -> dict:
+    """A configuration file an admin or analyst writes (TOML): `source` its text, or its path.
+    Whatever the file holds, what goes wrong is an `error` whose Swedish message names the
+    file (`name`): not TOML, not UTF-8, too large (MAX_TOML_BYTES, checked before it is read)
+    or too deeply nested (MAX_TOML_DEPTH; the parser itself recurses on nested lists and
+    inline tables). A missing file is the caller's to handle (FileNotFoundError)."""
+    if isinstance(source, Path):
+        try:
+            if source.stat().st_size > MAX_TOML_BYTES:
+                raise error(_too_large(name))
+            text = source.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise error(f"{name} är inte sparad som UTF-8.") from None
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise error(f"{name} kan inte läsas ({exc.strerror}).") from None
+    else:
+        text = source
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TOML_BYTES:
+        raise error(_too_large(name))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        place = f" (rad {where[1]}, kolumn {where[2]})" if where else ""
+        raise error(f"{name} är ingen giltig TOML-fil{place}.") from None
+    except RecursionError:
+        raise error(_too_deep(name)) from None
+    except ValueError:  # e.g. an integer of more than 4300 digits
+        raise error(f"{name} är ingen giltig TOML-fil (ett värde kan inte läsas).") from None
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise error(_too_deep(name))
+    return data
+
+
+def _too_large(name: str) -> str:
+    return (f"{name} är större än {MAX_TOML_BYTES // 1024 // 1024} MB och läses inte; en "
+            "inställningsfil är bara några rader.")
+
+
+def _too_deep(name: str) -> str:
+    return (f"{name} har tabeller eller listor i mer än {MAX_TOML_DEPTH} nivåer och läses "
+            "inte.")
+
+
+def _depth(value: object) -> int:
+    """How deeply tables and lists nest in `value` (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = (item.values() if isinstance(item, dict)
+                    else item if isinstance(item, list) else None)
+        if children is not None:
+            deepest = max(deepest, level + 1)
+            if level + 1 <= MAX_TOML_DEPTH:
+                stack.extend((child, level + 1) for child in children)
+    return deepest
 

@@ -23,7 +23,6 @@ import functools
 import json
 import math
 import re
-import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -113,7 +112,7 @@ class KpiMap:
 
 @functools.cache
 def _config() -> dict:
-    return tomllib.loads(MAPPING_FILE.read_text(encoding="utf-8"))
+    return settings.read_toml(MAPPING_FILE, MAPPING_FILE.name, KoladaError)
 
 
 def api_config() -> dict:

@@ -20,10 +20,10 @@ read as a fall to zero.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
 from metrics.definition import PERSONAL, Metric
 
 HERE = Path(__file__).resolve().parent
@@ -85,8 +85,7 @@ def target_group(rules: dict, name: str, where: str = "training_courses.toml") -
 
 
 def _read(path: Path) -> dict:
-    with path.open("rb") as file:
-        return tomllib.load(file)
+    return settings.read_toml(path, path.name, RuleError)
 
 
 def ssyk_rule(codes: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines import profiles, sandbox
+from pipelines import profiles, sandbox, visible
 
 if TYPE_CHECKING:
     from pipelines.findings import IngestReport
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             profile = profiles.load(args.profile) if args.profile else None
             if profile is None:  # a broken profile file is skipped, not a stop
                 for skipped in profiles.broken():
-                    print(f"VARNING: profilfilen {skipped.path} hoppades över: "
+                    print(f"VARNING: profilfilen {visible.text(str(skipped.path))} hoppades över: "
                           f"{skipped.message}", file=sys.stderr)
             report = ingest(con, args.files, snapshot_date=args.snapshot_date, source="cli",
                             profile=profile, actor=_actor())

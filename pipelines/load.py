@@ -31,7 +31,7 @@ import polars as pl
 
 import settings
 import store
-from pipelines import normalise, pseudonymise, read, validate
+from pipelines import normalise, pseudonymise, read, validate, visible
 from pipelines.findings import (
     ERROR,
     MISSING_SNAPSHOT_DATE,
@@ -54,13 +54,19 @@ LOCAL_ACTOR: Actor = ("lokal", "analyst")
 """The one local analyst of the embedded default (no login configured)."""
 
 
-def _given_name(file: FileInput) -> str:
+def _raw_name(file: FileInput) -> str:
     return file[0] if isinstance(file, tuple) else Path(file).name
+
+
+def _given_name(file: FileInput) -> str:
+    """The file's name without hidden characters (visible.py)."""
+    return visible.text(_raw_name(file))
 
 
 def _name(file: FileInput) -> str:
     """The file's name as the store, the audit log, the archive and every message know it: a
-    personnummer in it is masked, so it is never stored or shown in clear."""
+    personnummer in it is masked, so it is never stored or shown in clear, and hidden
+    characters (a right-to-left override ...) are removed."""
     return mask_personnummer(_given_name(file))
 
 
@@ -71,6 +77,10 @@ def _named(file: FileInput) -> tuple[str, bytes]:
 
 NAME_WITH_PERSONNUMMER = ("Filnamnet innehåller något som liknar ett personnummer. Det sparas "
                           "och visas som [personnummer].")
+NAME_WITH_HIDDEN = ("Filnamnet innehöll osynliga styrtecken (t.ex. ett som vänder textens "
+                    "riktning). De togs bort; namnet sparas och visas utan dem.")
+HIDDEN_CHARACTERS = ("Osynliga styrtecken (t.ex. ett som vänder textens riktning) togs bort ur "
+                     "{cells}, den första på den här raden. Texten sparas och visas utan dem.")
 
 GROUP_BYTES = 128 * 1024 * 1024
 """How much of a batch is read, checked and written at a time: a batch of ten years of monthly
@@ -121,6 +131,8 @@ def ingest(
     report.findings += [
         Finding(WARNING, _name(f), None, None, NAME_WITH_PERSONNUMMER)
         for f in files if _name(f) != _given_name(f)]
+    report.findings += [Finding(WARNING, _name(f), None, None, NAME_WITH_HIDDEN)
+                        for f in files if _given_name(f) != _raw_name(f)]
     step(0.05, "Läser filerna …")
     drop_abandoned_staging(con)
     batch = _Batch(con, source, started, report)
@@ -183,6 +195,7 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
     for grid in grids:
         if grid.note:
             report.findings.append(Finding("varning", file, None, None, grid.note))
+    report.findings += _hidden_characters(table)
     missing = table.missing()
     for column in missing:
         report.findings.append(Finding(
@@ -209,6 +222,18 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
     frame = _pseudonymised(frame, table)
     report.findings += validate.validate(frame, table)
     return table, frame
+
+
+def _hidden_characters(table: Table) -> list[Finding]:
+    """A warning per column of the table's grid from which read.py removed hidden characters,
+    naming the column's header and the first row."""
+    grid = table.grid
+    findings = []
+    for column, (cells, first) in grid.hidden.items():
+        findings.append(Finding(
+            WARNING, grid.file, grid.first_row + first, grid.frame[column][table.header_index],
+            HIDDEN_CHARACTERS.format(cells="1 cell" if cells == 1 else f"{cells} celler")))
+    return findings
 
 
 def _pseudonymised(frame: pl.DataFrame, table: Table) -> pl.DataFrame:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +43,7 @@ import polars as pl
 import tomli_w
 
 import settings
-from pipelines import schema
+from pipelines import schema, visible
 
 FOLDER = Path(__file__).resolve().parent / "profiles"
 _DERIVATIONS = ("pattern", "patterns", "map", "multiply", "divide", "full_time",
@@ -58,7 +57,6 @@ NUMBER_KEYS = {"decimal": (",", "."), "thousands": ("", " ", ".", ",", "'"), "cu
 """[numbers]: the decimal separator, the thousands separator ('' none, ' ' space: spaces
 between digit groups are always allowed) and the currency symbols a value may carry."""
 DATE_DIRECTIVES = ("%d", "%m", "%Y")
-_TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
 
 
 class ProfileError(ValueError):
@@ -111,13 +109,12 @@ def _merged(section: dict, column: str, keys) -> dict:
 
 
 def parse(text: str, name: str, source: Path | None = None) -> Profile:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = _TOML_WHERE.search(str(exc))
-        place = f" (rad {where[1]}, kolumn {where[2]})" if where else ""
-        raise ProfileError(f"Profilen {name} är ingen giltig TOML-fil{place}.") from exc
-    label = data.get("name", name)
+    """The profile a TOML text describes; ProfileError says what is wrong."""
+    return _profile(settings.read_toml(text, f"Profilen {name}", ProfileError), name, source)
+
+
+def _profile(data: dict, name: str, source: Path | None) -> Profile:
+    label = visible.text(str(data.get("name", name)))  # shown wherever the profile is named
     for key, kind in (("name", str), ("description", str), ("extract", str),
                       ("columns", dict), ("values", dict), ("derive", dict), ("numbers", dict),
                       ("dates", dict)):
@@ -131,7 +128,7 @@ def parse(text: str, name: str, source: Path | None = None) -> Profile:
             raise ProfileError(f"Profilen {label}: varje post under [{section}] ska vara en "
                                "tabell.")
     profile = Profile(
-        name=label, description=data.get("description", ""),
+        name=label, description=visible.text(data.get("description", "")),
         extract=data.get("extract", "employment"), sheet=data.get("sheet"),
         columns=dict(data.get("columns", {})),
         values={k: {str(a): str(b) for a, b in v.items()}
@@ -299,12 +296,10 @@ def load(name_or_path: str | Path) -> Profile:
         shipped_names = ", ".join(p.stem for p in _files())
         raise ProfileError(f"Hittar ingen profil '{name_or_path}'. Inbyggda: {shipped_names}.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProfileError(f"Profilen {path.stem} är inte sparad som UTF-8.") from exc
-    except OSError as exc:
-        raise ProfileError(f"Profilen {path.stem} kan inte läsas ({exc.strerror}).") from exc
-    return parse(text, path.stem, path)
+        data = settings.read_toml(path, f"Profilen {path.stem}", ProfileError)
+    except FileNotFoundError:  # removed since it was listed
+        raise ProfileError(f"Profilen {path.stem} finns inte längre.") from None
+    return _profile(data, path.stem, path)
 
 
 def _files() -> list[Path]:
@@ -355,7 +350,7 @@ def scan() -> tuple[list[Profile], list[BrokenProfile]]:
         try:
             loaded.append(load(path))
         except ProfileError as exc:
-            broken.append(BrokenProfile(path, " ".join(str(exc).split())))
+            broken.append(BrokenProfile(path, " ".join(visible.text(str(exc)).split())))
     return loaded, broken
 
 

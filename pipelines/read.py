@@ -15,13 +15,13 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 import settings
-from pipelines import sandbox
+from pipelines import sandbox, visible
 
 SPREADSHEET_SUFFIXES = sandbox.SUFFIXES
 TEXT_SUFFIXES = (".csv", ".txt")
@@ -52,6 +52,21 @@ class Grid:
     """The Excel row (or text line) number of the frame's first row."""
     note: str | None = None
     """Something the user should know about how the file was read (e.g. its encoding)."""
+    hidden: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Grid column -> (cells, index of the first) that held characters visible.py removes."""
+
+
+def _grid(file: str, sheet: str | None, frame: pl.DataFrame, first_row: int,
+          note: str | None = None) -> Grid:
+    """A grid of the cells as read: columns col_0..col_n, hidden characters removed (from the
+    sheet name too), and where they were."""
+    frame = frame.rename({c: f"col_{i}" for i, c in enumerate(frame.columns)})
+    strings = [c for c, kind in frame.schema.items() if kind == pl.String]
+    flags = frame.select(visible.has_hidden(pl.col(c)).fill_null(False) for c in strings)
+    hidden = {c: (count, flags[c].arg_max()) for c in strings if (count := flags[c].sum())}
+    frame = frame.with_columns(visible.expr(pl.col(c)) for c in hidden)
+    return Grid(file, None if sheet is None else visible.text(sheet), frame, first_row, note,
+                hidden)
 
 
 def read(name: str, data: bytes) -> list[Grid]:
@@ -172,7 +187,7 @@ def _read_text(name: str, data: bytes) -> Grid:
         )
     except pl.exceptions.PolarsError as exc:
         raise ReadError(f"filen kan inte läsas som CSV ({exc}).") from exc
-    return Grid(name, None, _numbered(frame), header_index + 1, note)
+    return _grid(name, None, frame, header_index + 1, note)
 
 
 # --- spreadsheets, parsed in a child process --------------------------------------------------
@@ -187,7 +202,7 @@ def _parse_in_child(files: list[tuple[int, str, bytes]]) -> dict[int, list[Grid]
             outcomes[index] = (
                 ReadError(f"arbetsboken kunde inte läsas ({answer}).")
                 if isinstance(answer, str)
-                else [Grid(name, sheet, _numbered(pl.read_ipc(ipc)), first_row)
+                else [_grid(name, sheet, pl.read_ipc(ipc), first_row)
                       for sheet, ipc, first_row in answer]
             )
         if len(answers) < len(files):
@@ -200,7 +215,3 @@ def _parse_in_child(files: list[tuple[int, str, bytes]]) -> dict[int, list[Grid]
         files = files[len(answers) + 1:]
     return outcomes
 
-
-def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns named col_0..col_n, whatever the reader called them."""
-    return frame.rename({c: f"col_{i}" for i, c in enumerate(frame.columns)})

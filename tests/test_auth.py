@@ -91,7 +91,13 @@ def test_the_claims_are_named_in_the_file():
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("[admin\n", "inte giltig TOML"),
+    ("[admin\n", "ingen giltig TOML-fil"),
+    pytest.param("a = " + "[" * 100_000 + "]" * 100_000,
+                 "roles.toml har tabeller eller listor i mer än", id="deep-list"),
+    pytest.param("[admin]\n" + "x." * 3_000 + "y = 1\n",
+                 "roles.toml har tabeller eller listor i mer än", id="deep-keys"),
+    pytest.param("a = " + "9" * 5_000, "roles.toml är ingen giltig TOML-fil", id="huge-int"),
+    pytest.param("# " + "x" * 1_100_000, "roles.toml är större än 1 MB", id="huge-file"),
     ("[superuser]\nemails = []\n", "okänd nyckel ”superuser”"),
     ("[admin]\nmails = []\n", "okända nycklar: mails"),
     ('[admin]\nemails = "a@k.se"\n', "[admin] emails ska vara en lista"),

@@ -14,6 +14,7 @@ from pipelines import profiles
 from pipelines.__main__ import main
 from pipelines.personnummer import mask_personnummer
 from tests import extracts as ex
+from tests.test_profiles import HOSTILE
 
 S = date(2025, 11, 1)
 
@@ -84,6 +85,7 @@ BROKEN = {
     "okand_kolumn.toml": 'name = "Okänd"\n[columns]\nlon = "Lön"\n',
     "okand_harledning.toml": 'name = "Härledning"\n[derive]\nis_manager = { from = "Titel", '
                              'guess = "chef" }\n',
+    **HOSTILE,
 }
 
 

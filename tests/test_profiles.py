@@ -230,6 +230,36 @@ def test_a_broken_saved_profile_is_skipped_and_named_not_a_stop(con):
     assert heroma.readings == {"h.csv": "profilen Heroma"}
 
 
+HOSTILE = {
+    "djup_lista.toml": "a = " + "[" * 100_000 + "]" * 100_000,
+    "djup_tabell.toml": "a = " + "{ b = " * 5_000 + "1" + " }" * 5_000,
+    "djupa_nycklar.toml": 'name = "Djup"\n[values.' + ".".join(["x"] * 3_000) + "]\n",
+    "stort_tal.toml": 'name = "Tal"\na = ' + "9" * 5_000 + "\n",
+    "enorm.toml": 'name = "Enorm"\n' + "# " + "x" * 1_100_000 + "\n",
+}
+"""Profile files the parser recurses on, that parse too deep, that hold a value it cannot read
+(an integer past Python's 4300 digits), or that are absurdly large."""
+
+
+def test_a_hostile_profile_file_is_one_message_naming_it_not_a_traceback(con):
+    folder = profiles.settings.get().profiles_dir
+    folder.mkdir(parents=True)
+    for name, text in HOSTILE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    broken = {b.path.name: b.message for b in profiles.broken()}
+    assert broken.keys() == HOSTILE.keys()
+    for name, message in broken.items():
+        assert message.startswith(f"Profilen {name.removesuffix('.toml')} "), message
+        assert len(message) < 200, message
+    assert "nivåer" in broken["djup_lista.toml"] and "nivåer" in broken["djupa_nycklar.toml"]
+    assert "större än 1 MB" in broken["enorm.toml"]
+    for name, text in HOSTILE.items():
+        with pytest.raises(profiles.ProfileError):
+            profiles.parse(text, name)
+    report = ingest(con, [("bra.csv", ex.csv_bytes(ex.small_extract(S)))])
+    assert report.loaded, [str(f) for f in report.findings]
+
+
 # --- the upload page ---------------------------------------------------------------------------
 
 @pytest.mark.usefixtures("own_store")
@@ -245,6 +275,22 @@ def test_the_upload_page_names_a_broken_profile_and_loads_on(tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     [warning] = [w.value for w in at.warning if "hoppades över" in w.value]
     assert r"\[trasig\]\(http\:x\)\.toml" in warning.replace("\u2060", "")
+    assert "Inläst: 12 rader från november_2026.csv" in app_tests.text(at.success[0].value)
+
+
+@pytest.mark.usefixtures("own_store")
+def test_the_upload_page_names_each_hostile_profile_and_loads_on(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    folder = tmp_path / "data" / "profiles"
+    folder.mkdir(parents=True)
+    for name, text in HOSTILE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    at = AppTest.from_file(app_tests.APP, default_timeout=60).run()
+    app_tests.upload(at, "november_2026.csv", app_tests._csv("2026-11-01"))
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [app_tests.text(w.value) for w in at.warning if "hoppades över" in w.value]
+    assert sorted(w.split()[1] for w in warnings) == sorted(HOSTILE), warnings
     assert "Inläst: 12 rader från november_2026.csv" in app_tests.text(at.success[0].value)
 
 

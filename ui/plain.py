@@ -15,12 +15,18 @@ Where Streamlit shows plain text anyway, data text goes in as it is, since escap
 show the backslashes: option labels of st.selectbox and st.multiselect (in 1.67 the tags,
 the input and the dropdown are plain text), st.text, st.code and dataframe cells. Our own
 texts (ui/texts.py, the metric registry) are not data and may use Markdown.
+
+Both also remove the hidden characters of pipelines/visible.py (a right-to-left override would
+turn the text around): the store holds none, since every file is read through it, but a file
+name, a profile's or a sheet's name reaches the screen without the store.
 """
 
 from __future__ import annotations
 
 import html
 import re
+
+from pipelines import visible
 
 # CommonMark lets any ASCII punctuation character be escaped with a backslash, and then reads
 # it as that character; that covers every Markdown, HTML, LaTeX and Streamlit directive opener.
@@ -35,11 +41,11 @@ WORD_JOINER = "\u2060"
 def md(text: object) -> str:
     """Data text for a Markdown context, shown literally: on one line (a newline or an indent
     would start a heading, a list or a code block), every punctuation character escaped."""
-    line = " ".join(str(text).split())
+    line = " ".join(visible.text(str(text)).split())
     return _PUNCTUATION.sub(r"\\\1", _LINK_JOINTS.sub(WORD_JOINER, line))
 
 
 def chart(text: object) -> str:
     """Data text for a Plotly figure, shown literally: '<', '>' and '&' as HTML entities,
     which Plotly turns back into the characters without reading any tag."""
-    return html.escape(str(text), quote=False)
+    return html.escape(visible.text(str(text)), quote=False)

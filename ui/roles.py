@@ -14,10 +14,11 @@ Streamlit): ui/auth.py applies it to st.user.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import settings
 
 VIEWER = "viewer"
 ANALYST = "analyst"
@@ -80,10 +81,10 @@ def _strings(value: object, where: str) -> list[str]:
 
 def parse(text: str, name: str = "roles.toml") -> RoleMap:
     """The role map a roles file's text describes; RolesFileError says what is wrong."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RolesFileError(f"{name} är inte giltig TOML: {exc}") from None
+    return _role_map(settings.read_toml(text, name, RolesFileError), name)
+
+
+def _role_map(raw: dict, name: str) -> RoleMap:
     claims = {}
     for key in ("group_claim", "email_claim"):
         if key in raw:
@@ -109,9 +110,7 @@ def parse(text: str, name: str = "roles.toml") -> RoleMap:
 def load(path: Path) -> RoleMap:
     """The role map in the file; NO_ROLES when there is no file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = settings.read_toml(path, path.name, RolesFileError)
     except FileNotFoundError:
         return NO_ROLES
-    except OSError as exc:
-        raise RolesFileError(f"{path.name} kan inte läsas: {exc.strerror}") from None
-    return parse(text, path.name)
+    return _role_map(raw, path.name)

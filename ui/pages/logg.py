@@ -11,6 +11,10 @@ from pipelines.lifecycle import MAX_RETENTION_DAYS
 from ui import auth, data, numbers, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Column widths (px) that keep the table within the page at 1280 px and wider, as on
+# Handlingsprogram: a long detail (a load's file name) is cut in its cell, not off the page;
+# the Excel download has it whole.
+WIDTHS = {"logged_at": 140, "user_id": 110, "role": 90, "action": 110, "detail": 380}
 
 
 
@@ -54,7 +58,8 @@ else:
                                                           strict=True)],
     })
     st.caption(texts.AUDIT_COUNT.format(count=table.height))
-    st.dataframe(table, hide_index=True, key="audit_table")
+    st.dataframe(table, hide_index=True, key="audit_table", column_config={
+        headers[key]: st.column_config.TextColumn(width=width) for key, width in WIDTHS.items()})
     file_name = texts.AUDIT_FILE_NAME.format(day=date.today().isoformat())
     st.download_button(
         texts.AUDIT_DOWNLOAD, data=auth.table_download(table, texts.AUDIT_SHEET, file_name),

@@ -100,7 +100,12 @@ async def _sweep_uploads() -> None:
 
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
-        if dropped := uploads.drop_orphaned_files():
+        try:  # Streamlit's internals (uploads.drop_orphaned_files): a failure must not end it
+            dropped = uploads.drop_orphaned_files()
+        except Exception:
+            _log.exception("could not drop the uploads of sessions that have ended")
+            continue
+        if dropped:
             _log.warning("dropped %d bytes of uploads from sessions that have ended", dropped)
 
 

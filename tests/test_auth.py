@@ -667,3 +667,29 @@ def test_the_server_says_at_its_start_that_it_refuses_the_network(server_address
     server_address("localhost")
     auth.log_at_start()
     assert not caplog.records
+
+
+def test_the_sweep_goes_on_after_a_failure(monkeypatch, caplog):
+    # drop_orphaned_files reads Streamlit's internals; if they change and it raises, the
+    # sweep logs it and tries again at the next turn instead of ending for good.
+    import asyncio
+
+    import serve
+    from ui import uploads
+
+    calls = []
+
+    def drop():
+        calls.append(1)
+        if len(calls) == 1:
+            raise AttributeError("internals changed")
+        if len(calls) == 3:
+            raise asyncio.CancelledError
+        return 0
+
+    monkeypatch.setattr(serve, "SWEEP_SECONDS", 0)
+    monkeypatch.setattr(uploads, "drop_orphaned_files", drop)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(serve._sweep_uploads())
+    assert len(calls) == 3
+    assert any("could not drop" in r.message for r in caplog.records)

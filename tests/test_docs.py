@@ -227,7 +227,7 @@ def test_anchors_are_numbered_when_a_heading_repeats():
 # (d) README is the landing page
 
 README_MAX_LINES = 150
-QUICK_START = ["uv run streamlit run serve.py", "uv run pytest"]
+QUICK_START = ["uv run streamlit run app.py", "uv run pytest"]
 
 
 def quick_start_commands(text: str) -> list[str]:
@@ -266,13 +266,13 @@ def test_readme_is_a_landing_page():
 
 
 def test_landing_page_check_finds_a_manual():
-    good = ("# P\n\n## Quick start\n\n```sh\nuv run streamlit run serve.py\nuv run pytest\n```\n\n"
+    good = ("# P\n\n## Quick start\n\n```sh\nuv run streamlit run app.py\nuv run pytest\n```\n\n"
             "See [docs/a.md](docs/a.md).\n")
     assert landing_page_problems(good, ["docs/a.md"]) == []
     assert landing_page_problems(good, ["docs/a.md", "docs/b.md"]) == ["does not link to docs/b.md"]
     three = good.replace("uv run pytest\n", "uv sync\nuv run pytest\n")
     assert landing_page_problems(three, ["docs/a.md"]) == [
-        f"Quick start runs {['uv run streamlit run serve.py', 'uv sync', 'uv run pytest']}, "
+        f"Quick start runs {['uv run streamlit run app.py', 'uv sync', 'uv run pytest']}, "
         f"not {QUICK_START}"]
     long = good + "More.\n" * README_MAX_LINES
     assert landing_page_problems(long, ["docs/a.md"]) == [

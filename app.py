@@ -11,7 +11,7 @@ import streamlit as st
 
 import settings
 import store
-from pipelines.findings import mask_personnummer
+from pipelines.personnummer import mask_personnummer
 from ui import auth, data, demo, filters, plain, roles, sitemap, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")

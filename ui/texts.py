@@ -149,8 +149,8 @@ FILTER_RETIREMENT_AGE = "Pensionsålder i prognosen: {age} år"
 FILTER_RETIREMENT_AGE_HELP = (
     "Ålder då en pensionsavgång räknas i prognosen och i personalomsättningen utom "
     "pensionsavgångar. LAS-åldern är 69 år sedan 2023. Åldern är en inställning för hela "
-    "kommunen, inte ett val i panelen: samma personer "
-    "räknade vid två åldrar skulle kunna röja grupper som annars döljs."
+    "kommunen, inte ett val i panelen: samma personer räknade vid två åldrar skulle kunna "
+    "röja grupper som annars döljs."
 )
 SIDEBAR_NO_DATA = "Inga anställningsuppgifter är inlästa ännu."
 FILTER_SUBSET = "Urval: {names}"

@@ -50,12 +50,13 @@ LINKS: tuple[Link, ...] = (
 
 # Metrics whose counts of persons add up or nest but whose sums are not linked: the employed, the
 # monthly-paid, the hourly-paid, those at work and those on full leave (and the figures over
-# the same persons), and the monthly-paid by level of education. Protecting them together
-# hides headcount or the full-time share of every förvaltning with one to four hourly-paid
-# persons or persons on leave (årsarbetare's persons minus the full-time share's are then the
-# hourly-paid), which the committee needs most (issue 21's note has the measurements). What a
-# difference of two of them gives is a count of persons by employment form, leave or
-# education; publication mode's rounding keeps it out of what the committee receives.
+# the same persons), and the monthly-paid by level of education. A difference of two of them
+# gives, in analysis mode, a count of persons by employment form, leave or education. Analysis
+# mode is for the analysts, who hold the extracts; the committee sees publication mode, whose
+# rounding keeps the counts out (docs/disclosure.md "Limits", tests/test_attack_pairs.py).
+# Protecting them together would hide headcount or the full-time share of every förvaltning,
+# and the municipality's headcount by gender, with one to four hourly-paid persons or persons
+# on leave.
 SUMS_NOT_LINKED = frozenset({
     "headcount", "mean_age", "fte_total", "tillsvidare_share", "full_time_share",
     "working_full_time_share", "full_time_gap", "mean_contracted_rate", "mean_actual_rate",

@@ -49,6 +49,7 @@ from metrics.export import (
     swedish_sorted,
     total_label,
 )
+from pipelines import visible
 from ui import charts, numbers, sitemap, texts
 
 TEMPLATE = Path(__file__).with_name("pack.typ")
@@ -371,12 +372,14 @@ def svg_charts(figures: Sequence[go.Figure]) -> list[str]:
 
 
 def pdf(document: dict) -> bytes:
-    """The document laid out by the Typst template: data only through sys.inputs."""
+    """The document laid out by the Typst template: data only through sys.inputs, without the
+    hidden characters (pipelines/visible.py) a name loaded before they were removed may hold."""
     import typst
 
+    data = json.dumps(visible.within(document), ensure_ascii=False)
     try:
         return typst.compile(TEMPLATE, format="pdf", root=TEMPLATE.parent,
-                             sys_inputs={"pack": json.dumps(document, ensure_ascii=False)})
+                             sys_inputs={"pack": data})
     except typst.TypstError as exc:
         raise PackError(f"{exc.message} {exc.diagnostic}".strip()) from exc
 

@@ -44,3 +44,15 @@ def expr(column: pl.Expr) -> pl.Expr:
 def has_hidden(column: pl.Expr) -> pl.Expr:
     """Whether each value of a String column holds a hidden character."""
     return column.str.contains(HIDDEN)
+
+
+def within(value):
+    """`value` with text() applied to every string in it, through dicts, lists and tuples (a
+    document made from a store loaded before this module existed)."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, dict):
+        return {within(k): within(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(within(v) for v in value)
+    return value

@@ -133,3 +133,43 @@ def test_the_upload_page_shows_the_file_and_its_names_without_them():
     log = tables_with(at, "Rader")[0]
     assert log.iloc[0]["Fil"] == "november_2026.csv"
     assert not log.map(lambda v: RLO in str(v)).any().any()
+
+
+def test_a_name_stored_before_they_were_removed_is_printed_and_offered_without_them(con,
+                                                                                   monkeypatch):
+    # A store loaded before pipelines/visible.py existed may hold the override in a name.
+    import typst
+
+    report = ingest(con, [("november.csv", ex.csv_bytes(_extract()))])
+    assert report.loaded, [str(f) for f in report.findings]
+    con.execute("UPDATE employment SET forvaltning = 'Vård och ' || chr(8238) || 'omsorg' "
+                "WHERE forvaltning = 'Vård och omsorg'")
+    document, _ = pack.content(con, metric_ids=["headcount"])
+    assert RLO in json.dumps(document, ensure_ascii=False)  # the store holds it
+    sent = []
+    compile_ = typst.compile
+
+    def compile_and_keep(*args, **kwargs):
+        sent.append(kwargs["sys_inputs"]["pack"])
+        return compile_(*args, **kwargs)
+
+    monkeypatch.setattr(typst, "compile", compile_and_keep)
+    assert pack.pdf(document).startswith(b"%PDF")
+    assert "Vård och omsorg" in sent[0] and RLO not in sent[0]
+    assert visible.within({"a": [f"x{RLO}", (f"{RLO}y", 3)]}) == {"a": ["x", ("y", 3)]}
+
+
+def test_the_filter_offers_a_name_stored_before_without_them(own_store):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP
+
+    con = store.connect(own_store)
+    [name] = store.read(con, "SELECT min(forvaltning) AS f FROM employment")["f"]
+    con.execute("UPDATE employment SET forvaltning = $hidden WHERE forvaltning = $name",
+                {"hidden": f"{name[:2]}{RLO}{name[2:]}", "name": name})
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    offered = at.sidebar.multiselect[0].options
+    assert name in offered and not [o for o in offered if RLO in o], offered

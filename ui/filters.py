@@ -11,6 +11,7 @@ import streamlit as st
 import settings
 from metrics.definition import Metric
 from metrics.export import swedish_sorted
+from pipelines import visible
 from ui import auth, data, plain, roles, texts
 
 KEY_FORVALTNINGAR = "filter_forvaltningar"
@@ -78,6 +79,7 @@ def sidebar() -> None:
         st.multiselect(
             texts.FILTER_FORVALTNING, options.forvaltningar, key=KEY_FORVALTNINGAR,
             placeholder=texts.FILTER_FORVALTNING_ALL, help=texts.FILTER_FORVALTNING_HELP,
+            format_func=visible.text,  # a name loaded before they were removed on reading
         )
         dates = options.snapshot_dates
         if len(dates) > 1:

@@ -44,6 +44,10 @@ for spec in sitemap.ALL_PAGES:
 
 navigation = st.navigation(sections, expanded=True)  # no English "View N more"
 
+# A store holding a load beyond validate.LIMITS (made before they existed) shows no page of
+# figures, which would take the disclosure model minutes, only these, where it is deleted.
+STORE_PAGES = ("ladda-upp", "logg")
+
 # After st.navigation, so that the rerun after the demo load keeps a deep-linked page.
 DEMO_FAILED_KEY = "demo_load_failed"
 
@@ -67,6 +71,12 @@ try:
     demo.sidebar()
     filters.sidebar()
     demo.banner()
+    over = data.over_limits()
+    if over and navigation.url_path not in STORE_PAGES:
+        st.error(texts.STORE_OVER_LIMITS, icon=":material/error:")
+        for message in over:
+            st.markdown(plain.md(message))
+        st.stop()
     navigation.run()
 except Exception:  # st.stop and st.rerun are no Exception: they pass through
     # No traceback on the page (server paths, data): a Swedish line there, the whole of it in

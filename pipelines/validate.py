@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+import store
 from pipelines import pseudonymise, schema
 from pipelines.findings import ERROR, WARNING, Finding, listed, row_findings
 from pipelines.normalise import ROW, Table
@@ -285,6 +286,35 @@ def limits(frame: pl.DataFrame, table: Table, seen: dict[tuple, set]) -> list[Fi
                     f"högst {_count(limit.most)} tas emot. Så många har ingen kommun: "
                     "kontrollera att rätt kolumn är kopplad och att filen är hel."))
     return findings
+
+
+def stored_over_limits(con) -> list[str]:
+    """A message for each period of the store beyond a limit (LIMITS), naming the loads that
+    brought it: a store loaded before the limits existed, whose figures the disclosure model
+    could not decide in bounded time. Empty for every store loaded since."""
+    periods = {e.table: e.period for e in schema.EXTRACTS}
+    messages = []
+    for table, table_limits in LIMITS.items():
+        period = periods[table]
+        counts = ", ".join(
+            f"count(DISTINCT ({', '.join(limit.columns)})) FILTER "
+            f"({' AND '.join(f'{c} IS NOT NULL' for c in limit.columns)}) AS n{i}"
+            for i, limit in enumerate(table_limits))
+        found = store.read(con, f"SELECT {period} AS period, {counts}, "
+                                f"list(DISTINCT load_id ORDER BY load_id) AS loads "
+                                f"FROM {table} GROUP BY {period} ORDER BY {period}")
+        for row in found.iter_rows(named=True):
+            for i, limit in enumerate(table_limits):
+                if row[f"n{i}"] > limit.most:
+                    when = (f"mätdatumet {row['period']}" if period == "snapshot_date"
+                            else f"år {row['period']}")
+                    loads = ", ".join(str(load) for load in row["loads"])
+                    messages.append(
+                        f"Databasen har {_count(row[f'n{i}'])} olika {limit.what} för {when}; "
+                        f"högst {_count(limit.most)} räknas. Ta bort inläsning {loads} (sidan "
+                        f"Ladda upp, eller python -m pipelines delete {row['loads'][-1]}) och "
+                        "läs in en rättad fil.")
+    return messages
 
 
 def _count(n: int) -> str:

@@ -14,7 +14,9 @@ from metrics.compute import compute
 from pipelines import validate
 from pipelines.load import ingest
 from tests import extracts as ex
+from tests.test_app import fixture_store, own_store  # noqa: F401  (the AppTest fixtures)
 from tests.test_pipeline import checksum
+from ui import texts
 
 S = date(2025, 11, 1)
 
@@ -89,3 +91,60 @@ def test_a_snapshot_split_over_files_counts_them_together(loaded):
     assert error.file == "del1.csv"
     assert f"{2 * half} olika förvaltningar" in error.message
     assert checksum(loaded) == before
+
+
+def test_a_store_loaded_beyond_the_limits_before_they_existed_names_the_load(loaded, env,
+                                                                           monkeypatch):
+    # Before the limits, such a load went in; every page of figures then took minutes.
+    with monkeypatch.context() as before:
+        before.setattr(validate, "LIMITS", {})
+        report = ingest(loaded, [("for_manga.csv", ex.csv_bytes(extract(300, 150)))])
+    assert report.loaded
+    [load_id] = loaded.execute("SELECT max(load_id) FROM load_log").fetchone()
+    [message] = validate.stored_over_limits(loaded)
+    assert "150 olika förvaltningar för mätdatumet 2025-11-01" in message
+    assert f"Ta bort inläsning {load_id} " in message
+    assert f"python -m pipelines delete {load_id})" in message
+    loaded.execute("DELETE FROM employment WHERE load_id = $id", {"id": load_id})
+    assert validate.stored_over_limits(loaded) == []
+
+
+def test_the_dashboard_on_such_a_store_shows_why_and_where_to_delete_it(own_store,  # noqa: F811
+                                                                         monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    import store
+    from tests.test_app import APP, open_page
+
+    con = store.connect(own_store)
+    with monkeypatch.context() as before:
+        before.setattr(validate, "LIMITS", {})
+        report = ingest(con, [("for_manga.csv", ex.csv_bytes(extract(300, 150)))])
+    assert report.loaded
+    [load_id] = con.execute("SELECT max(load_id) FROM load_log").fetchone()
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [texts.STORE_OVER_LIMITS]
+    assert any(f"delete {load_id}" in m.value for m in at.markdown)
+    assert not at.metric  # the overview's cards are not computed
+    open_page(at, "ladda-upp")  # where the load is deleted
+    assert not at.error and at.button(key="upload_go")
+
+
+def test_the_command_line_on_such_a_store_names_the_load(env, monkeypatch, capsys):
+    import store
+    from metrics.__main__ import main
+
+    db = env / "over.duckdb"
+    con = store.connect(db)
+    with monkeypatch.context() as before:
+        before.setattr(validate, "LIMITS", {})
+        assert ingest(con, [("for_manga.csv", ex.csv_bytes(extract(300, 150)))]).loaded
+    con.close()
+    monkeypatch.setenv("PERSONALPANELEN_DB", str(db))
+    monkeypatch.setattr("sys.argv", ["metrics", "compute", "headcount"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    assert "python -m pipelines delete 1)" in capsys.readouterr().err

@@ -36,6 +36,7 @@ from metrics import disclosure, persons, registry
 from metrics.compute import available_columns, compute, reads_years
 from metrics.definition import PROTECTIONS
 from metrics.export import workbook_bytes
+from pipelines import validate
 from ui import texts
 
 
@@ -212,6 +213,17 @@ def has_other_months() -> bool:
     monthly series differ from the yearly ones)."""
     month = settings.get().reference_month
     return any(day.month != month for day in filter_options().snapshot_dates)
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _over_limits(key: DataKey) -> list[str]:
+    return validate.stored_over_limits(connection())
+
+
+def over_limits() -> list[str]:
+    """Why the store's figures cannot be shown until a load is deleted (a load beyond the
+    limits, made before they existed): validate.stored_over_limits."""
+    return _over_limits(data_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=50)

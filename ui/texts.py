@@ -496,6 +496,11 @@ NO_ROLE = (
 PAGE_REFUSED = (
     "Den här sidan är inte tillgänglig för din roll. Den kräver rollen {role} eller högre."
 )
+STORE_OVER_LIMITS = (
+    "Databasen innehåller en inläsning med fler förvaltningar, enheter eller yrkeskoder än "
+    "någon kommun har. Den lästes in innan sådana filer stoppades, och sidorna med nyckeltal "
+    "kan inte visas förrän den är borttagen:"
+)
 FILTER_PUBLICATION_FORCED = (
     "Din roll visar alltid publiceringsläget: antal, löner och andelar avrundade som när SCB "
     "publicerar."

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -629,18 +629,24 @@ def _every_snapshot(source_table: str, step: str) -> str:
     return f"SELECT * FROM ({derived_query(source_table, step)}) ORDER BY snapshot_date"
 
 
-def set_derived(cur, tables: dict[str, tuple[str, str]]) -> None:
+def set_derived(cur, tables: dict[str, tuple[str, str]],
+                progress: Callable[[int, int, str], None] | None = None) -> set[str]:
     """Make the store's derived tables exactly `tables` (name -> (source table, step)), inside
-    the caller's transaction: drop the others, create the missing ones from every snapshot."""
+    the caller's transaction: drop the others, create the missing ones from every snapshot;
+    return the names created. `progress(done, of, name)` is told before each is built."""
     have = derived_tables(cur)
     for stale in have.keys() - tables.keys():
         cur.execute(f"DROP TABLE IF EXISTS {stale}")
         cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
-    for name in sorted(tables.keys() - have.keys()):
+    missing = sorted(tables.keys() - have.keys())
+    for done, name in enumerate(missing):
+        if progress is not None:
+            progress(done, len(missing), name)
         source, step = tables[name]
         cur.execute(f"CREATE OR REPLACE TABLE {name} AS {_every_snapshot(source, step)}")
         cur.execute("INSERT INTO derived_table VALUES ($name, $source, $step)",
                     {"name": name, "source": source, "step": step})
+    return set(missing)
 
 
 REFRESH_MONTHS = 12
@@ -648,12 +654,14 @@ REFRESH_MONTHS = 12
 time, so a statement's memory is that of a year's snapshots."""
 
 
-def refresh_derived(cur, months: Sequence[date] | None = None) -> None:
-    """Work out the derived tables again for the snapshots of `months` (any day of the month
-    names it), inside the caller's transaction; None: for every snapshot. The snapshot twelve
-    months after a touched month is refreshed too, since a year's transition (turnover) reads
-    both ends; each step reads only the employment rows of the months it needs."""
-    tables = derived_tables(cur)
+def refresh_derived(cur, months: Sequence[date] | None = None,
+                    skip: Collection[str] = ()) -> None:
+    """Work out the derived tables (but those in `skip`, just built) again for the snapshots
+    of `months` (any day of the month names it), inside the caller's transaction; None: for
+    every snapshot. The snapshot twelve months after a touched month is refreshed too, since
+    a year's transition (turnover) reads both ends; each step reads only the employment rows
+    of the months it needs."""
+    tables = {name: t for name, t in derived_tables(cur).items() if name not in skip}
     if months is None:
         for name, (source, step) in tables.items():
             cur.execute(f"DELETE FROM {name}")
@@ -692,12 +700,13 @@ counts for years after its date): a change to them refreshes those views' derive
 every snapshot (refresh_reading), not only in the months the change is dated in."""
 
 
-def refresh_reading(cur, tables) -> None:
-    """Inside the caller's transaction: the derived tables over the views that read any of
-    `tables` (READ_BY_VIEWS), afresh for every snapshot, a year of months per statement."""
+def refresh_reading(cur, tables, skip: Collection[str] = ()) -> None:
+    """Inside the caller's transaction: the derived tables (but those in `skip`) over the
+    views that read any of `tables` (READ_BY_VIEWS), afresh for every snapshot, a year of
+    months per statement."""
     views = {view for table in tables for view in READ_BY_VIEWS.get(table, ())}
     chosen = {name: (source, step) for name, (source, step) in derived_tables(cur).items()
-              if source in views}
+              if source in views and name not in skip}
     if not chosen:
         return
     months = [day for (day,) in cur.execute(

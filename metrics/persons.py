@@ -7,20 +7,24 @@ metric's cost, and it used to be repeated for every metric, breakdown, filter an
 
 Here each distinct step (records may share one: the eight social-worker salary metrics do) is
 written once, for every snapshot, into a table of the store named by a digest of its query,
-persons_<digest>. Loads, deletes and erasures refresh the months they touch inside their own
-transaction (store.refresh_derived), and compute() reads the table instead of the rows.
+persons_<digest>. Loads, deletes and erasures, from the command line or the dashboard, build
+the missing ones and refresh the months they touch inside their own transaction (refresh()),
+and compute() reads the table instead of the rows.
 
 The table's query is the record's step itself (query() below, which compute() also runs live),
 so reading the table and computing live cannot differ. A changed record or a new metric gives a
-new digest: ready() builds that table and drops the one no metric reads. A step takes no
-parameters: what depends on one (years to retirement) is worked out from the person's row when
-it is read.
+new digest: the next load, or ready() when asked (`python -m pipelines derive`), builds that
+table and drops the one no metric reads; until then compute() works that metric out live. A
+step takes no parameters: what depends on one (years to retirement) is worked out from the
+person's row when it is read.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
 
 import duckdb
 
@@ -82,40 +86,60 @@ def _steps(metrics: tuple[Metric, ...]) -> dict[str, tuple[str, str]]:
     return {name(metric): (metric.table, step(metric)) for metric in metrics}
 
 
-_READY: dict[tuple, frozenset[str]] = {}
+_PRESENT: dict[tuple, frozenset[str]] = {}
 
 
-def ready(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> frozenset[str]:
-    """The store's derived tables, after making them the ones the registry wants: the missing
-    ones are built from every snapshot in the store, the ones no metric reads any more are
-    dropped. Nothing is built on a read-only store (compute() then works live). Remembered per
-    store file and content version once complete (`identity`, store.identity, when the caller
-    has it)."""
-    goal = wanted()
+def present(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> frozenset[str]:
+    """The derived tables the registry wants that the store has. Remembered per store file
+    and content version (`identity`, store.identity, when the caller has it) until ready()."""
     identity = identity or store.identity(con)
-    key = (identity, frozenset(goal))
-    if identity is not None and key in _READY:
-        return _READY[key]
+    key = (identity, frozenset(wanted()))
+    if identity is not None and key in _PRESENT:
+        return _PRESENT[key]
     cur = con.cursor()
     try:
-        have = store.derived_tables(cur)
-        read_only = cur.execute("SELECT readonly FROM duckdb_databases() "
-                                "WHERE database_name = current_database()").fetchone()[0]
+        names = frozenset(store.derived_tables(cur)) & key[1]
     finally:
         cur.close()
-    if have.keys() != goal.keys() and not read_only:
-        with store.transaction(con) as cur:
-            store.set_derived(cur, goal)
-            have = store.derived_tables(cur)
-    names = frozenset(have)
-    if identity is not None and names == key[1]:  # a read-only store may get them later
-        _READY[key] = names
+    if identity is not None:
+        _PRESENT[key] = names
     return names
+
+
+def missing(con: duckdb.DuckDBPyConnection, identity: tuple | None = None) -> frozenset[str]:
+    """The derived tables the registry wants that the store lacks: a store from before them,
+    or from before a changed or new metric. Its metrics are computed live until ready()."""
+    return frozenset(wanted()) - present(con, identity)
+
+
+def ready(con: duckdb.DuckDBPyConnection,
+          progress: Callable[[int, int, str], None] | None = None) -> frozenset[str]:
+    """Make the store's derived tables the ones the registry wants, in one transaction: the
+    missing ones built from every snapshot (`progress(done, of, name)` before each), the ones
+    no metric reads any more dropped. Asked for explicitly (`python -m pipelines derive`, the
+    button on Ladda upp), never by a page view: a load, delete or erasure keeps them current
+    itself (refresh)."""
+    with store.transaction(con) as cur:
+        store.set_derived(cur, wanted(), progress)
+        names = frozenset(store.derived_tables(cur))
+    _PRESENT.clear()
+    return names
+
+
+def refresh(cur, months: Sequence[date] | None = None, read: Collection[str] = ()) -> None:
+    """Inside the transaction of a load, delete or erasure that changed the rows of `months`
+    (None: of any snapshot) and of the canonical tables `read`: the derived tables the
+    registry wants, built where missing (a store loaded before them, or a changed metric),
+    the others worked out again for those months and, for the views that read `read` every
+    snapshot, for all of them (store.refresh_reading)."""
+    built = store.set_derived(cur, wanted())
+    store.refresh_derived(cur, months, skip=built)
+    store.refresh_reading(cur, read, skip=built)
 
 
 def table(con: duckdb.DuckDBPyConnection, metric: Metric,
           identity: tuple | None = None) -> str | None:
     """The derived table that holds the metric's step, or None when the store has none (a
-    metric outside the registry, a read-only store from before derived tables)."""
+    metric outside the registry, a store from before the table: computed live)."""
     wanted_name = name(metric)
-    return wanted_name if wanted_name in ready(con, identity) else None
+    return wanted_name if wanted_name in present(con, identity) else None

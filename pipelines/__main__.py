@@ -1,5 +1,5 @@
 """Command line: python -m pipelines ingest FILE... | demo | delete LOAD_ID | purge | erase ID |
-compact, on the same code path as the dashboard.
+compact | derive, on the same code path as the dashboard.
 
 Exit codes: 0 done, 1 refused (the findings or the reason are printed; the store is
 unchanged), 2 the command itself could not run (bad arguments, store locked, file not found).
@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
                         "(erase och delete gör det själva; kör den efter en borttagning i "
                         "instrumentpanelen)")
     compact_cmd.add_argument("--db", default=None)
+    derive_cmd = commands.add_parser(
+        "derive", help="bygg de förberäknade persontabellerna som saknas (en databas från en "
+                       "äldre version, eller ett ändrat nyckeltal); en inläsning gör det själv")
+    derive_cmd.add_argument("--db", default=None)
     return parser
 
 
@@ -113,8 +117,29 @@ def _rewritten(con) -> int:
     return 0
 
 
+def _derived(con) -> int:
+    """Build the derived person tables the store lacks (metrics.persons.ready), a line per
+    table on stderr."""
+    from metrics import persons
+
+    started = time.perf_counter()
+    lacking = persons.missing(con)
+    if not lacking:
+        print("De förberäknade tabellerna är redan kompletta: inget att bygga.")
+        return 0
+
+    def progress(done: int, of: int, name: str) -> None:
+        print(f"Bygger tabell {done + 1} av {of} ({name}), "
+              f"{time.perf_counter() - started:.0f} s …", file=sys.stderr)
+
+    persons.ready(con, progress)
+    print(f"Byggde {len(lacking)} förberäknade tabeller på {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def _lifecycle(con, args) -> int:
-    """delete, purge, erase or compact: prints what was done, in Swedish (never the identity).
+    """delete, purge, erase, compact or derive: prints what was done, in Swedish (never the
+    identity).
     erase and delete rewrite the store file afterwards (their rows would stay in its free
     blocks); purge removes archived files only."""
     import settings
@@ -143,6 +168,8 @@ def _lifecycle(con, args) -> int:
         return _rewritten(con)
     if args.command == "compact":
         return _rewritten(con)
+    if args.command == "derive":
+        return _derived(con)
     days = lifecycle.retention_days(con)
     removed = lifecycle.purge(con, _actor())
     if days <= 0:
@@ -230,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.command in ("delete", "purge", "erase", "compact"):
+        if args.command in ("delete", "purge", "erase", "compact", "derive"):
             return _lifecycle(con, args)
         if args.command == "demo":
             report = load_demo(con, monthly=args.monthly, actor=_actor())

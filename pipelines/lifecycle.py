@@ -36,6 +36,7 @@ import polars as pl
 
 import settings
 import store
+from metrics import persons
 from pipelines.findings import dates_text
 from pipelines.load import ARCHIVE_MODE, Actor, drop_abandoned_staging, period_key
 from pipelines.schema import EXTRACTS
@@ -150,8 +151,8 @@ def delete_load(con: duckdb.DuckDBPyConnection, load_id: int, actor: Actor) -> D
             raise DeleteRefused(
                 f"Inläsning {load_id} ({file_name}) har inga rader kvar i databasen: en senare "
                 "inläsning ersatte dem innan databasen sparade ersatta rader.")
-        store.refresh_derived(cur, dates)  # the restored rows are of the same months
-        store.refresh_reading(cur, touched)  # issue 13: courses count for later snapshots
+        # The restored rows are of the same months; courses count for later snapshots too.
+        persons.refresh(cur, dates, touched)
         cur.execute("INSERT INTO load_deleted VALUES ($id, now()::TIMESTAMP)", {"id": load_id})
         store.audit(cur, *actor, "delete", deletion.summary())
         still_read = cur.execute(
@@ -288,7 +289,7 @@ def erase_person(con: duckdb.DuckDBPyConnection, identity: str, actor: Actor, *,
                             {"key": key}).fetchone()[0]
             cur.execute(f"DELETE FROM {table} WHERE person_key = $key", {"key": key})
             removed[table] = int(n)
-        store.refresh_derived(cur)  # every snapshot the person was in
+        persons.refresh(cur)  # every snapshot the person was in
         store.audit(cur, *actor, "erase",
                     f"{sum(removed.values())} rader för en person borttagna"
                     + (", och råarkivet" if archive else ""))

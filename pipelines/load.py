@@ -395,10 +395,12 @@ class _Batch:
         for target in dict.fromkeys(file.target for file in self.files):
             cur.execute(f"INSERT INTO {target} SELECT * REPLACE (load_id + $first AS load_id) "
                         f"FROM {self.prefix}{target}", {"first": first})
+        # The derived person tables (metrics/persons.py), built where missing and refreshed
+        # for the months the batch brings, in its transaction.
+        from metrics import persons
+
         touched = {day for file in self.files for day in file.dates}
-        if touched:
-            store.refresh_derived(cur, sorted(touched))
-        store.refresh_reading(cur, {file.target for file in self.files})  # issue 13
+        persons.refresh(cur, sorted(touched), {file.target for file in self.files})
 
     def drop(self) -> None:
         """The staging tables go, whatever became of the batch."""

@@ -84,6 +84,7 @@ from datetime import date
 import polars as pl
 
 import store
+from metrics import persons
 from pipelines.schema import EMPLOYMENT_COLUMNS
 
 S = date(2025, 11, 1)
@@ -367,10 +368,10 @@ def load(con, rows=ROWS) -> None:
     with store.transaction(con) as cur:
         cur.register("incoming", data)
         cur.execute("INSERT INTO employment BY NAME SELECT * FROM incoming")
-        cur.register("absence", absence)
-        cur.execute("INSERT INTO absence_year BY NAME SELECT * FROM absence")
-        cur.register("hme", hme)
-        cur.execute("INSERT INTO hme_result BY NAME SELECT * FROM hme")
+        cur.register("absence_rows", absence)  # not the views' names (absence, hme)
+        cur.execute("INSERT INTO absence_year BY NAME SELECT * FROM absence_rows")
+        cur.register("hme_rows", hme)
+        cur.execute("INSERT INTO hme_result BY NAME SELECT * FROM hme_rows")
         training = pl.DataFrame(TRAINING_ROWS, orient="row", schema=[
             "year", "person_key", "course", "course_date"]).with_columns(load_id=pl.lit(1))
         cur.register("training_rows", training)
@@ -385,4 +386,4 @@ def load(con, rows=ROWS) -> None:
             "$rows, 0, 'test')",
             {"rows": data.height},
         )
-        store.refresh_derived(cur)
+        persons.refresh(cur)

@@ -54,7 +54,7 @@ import polars as pl
 import pytest
 
 import store
-from metrics import registry
+from metrics import persons, registry
 from metrics.compute import compute, missing_columns
 from pipelines import mapping, normalise, profiles, schema
 from pipelines.load import ingest
@@ -122,7 +122,7 @@ def careers_con(tmp_path):
         cur.execute("INSERT INTO load_log VALUES (1, now(), 'careers', 'x', "
                     "[DATE '2024-11-01', DATE '2025-11-01'], $rows, 0, 'test')",
                     {"rows": data.height})
-        store.refresh_derived(cur)
+        persons.refresh(cur)
     yield connection
     connection.close()
 

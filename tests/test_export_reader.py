@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 import store
-from metrics import export, registry
+from metrics import export, persons, registry
 from metrics.export import workbook_bytes
 from tests import employment_fixture as fx
 
@@ -33,7 +33,7 @@ def fixture_store(tmp_path, *statements: str):
         with store.transaction(con) as cur:
             for statement in statements:
                 cur.execute(statement)
-            store.refresh_derived(cur)
+            persons.refresh(cur)
     return con
 
 

@@ -17,6 +17,8 @@ from metrics import compute, persons, registry
 from pipelines import lifecycle
 from pipelines.load import ingest
 from tests import extracts as ex
+from tests.test_app import fixture_store, own_store  # noqa: F401  (the AppTest fixtures)
+from ui import texts
 
 ADMIN = ("greta", "admin")
 
@@ -144,36 +146,103 @@ def test_another_retirement_age_reads_the_same_table(fixture_con, monkeypatch):
                                               retirement_age=69, by=["years_to_retirement"]))
 
 
-def test_a_read_only_store_without_derived_tables_is_computed_live(fixture_con):
+def _as_before_derived_tables(con) -> None:
+    """The store as a version before the derived tables (or before every metric's) left it."""
+    cur = con.cursor()
+    for name in store.derived_tables(cur):
+        cur.execute(f"DROP TABLE {name}")
+    cur.execute("DELETE FROM derived_table")
+    cur.close()
+    persons._PRESENT.clear()  # this process saw the tables under the same store version
+
+
+def test_a_store_without_derived_tables_is_computed_live_until_they_are_built(fixture_con):
     path = store.read(fixture_con, "SELECT path FROM duckdb_databases() "
                                    "WHERE database_name = current_database()")["path"][0]
-    fixture_con.close()  # written as a store from before derived tables: none yet
+    with_tables = compute.compute(fixture_con, "headcount", by=["forvaltning"])
+    _as_before_derived_tables(fixture_con)
+    fixture_con.close()
     read_only = store.connect(path, read_only=True)
-    from_rows = compute.compute(read_only, "headcount", by=["forvaltning"])
-    assert not persons.ready(read_only)
+    assert_frame_equal(compute.compute(read_only, "headcount", by=["forvaltning"]), with_tables)
+    assert persons.missing(read_only) == set(persons.wanted())
     read_only.close()
     writable = store.connect(path)
+    # Reading never builds them (a committee member's page view), on a writable store either.
+    assert_frame_equal(compute.compute(writable, "headcount", by=["forvaltning"]), with_tables)
+    assert persons.table(writable, registry.get("headcount")) is None
+    built = []
+    persons.ready(writable, lambda done, of, name: built.append((done, of, name)))
+    assert [done for done, _, _ in built] == list(range(len(persons.wanted())))
     assert persons.table(writable, registry.get("headcount")) is not None
-    assert_frame_equal(compute.compute(writable, "headcount", by=["forvaltning"]), from_rows)
+    assert not persons.missing(writable)
+    assert_frame_equal(compute.compute(writable, "headcount", by=["forvaltning"]), with_tables)
+    assert_fresh(writable)
     writable.close()
 
 
-def test_the_span_method_per_snapshot_is_the_view_s(fixture_con, demo_con):
-    for con in (fixture_con, demo_con):
-        view = store.read(con, "SELECT DISTINCT snapshot_date, by_manager_link FROM "
-                               "manager_span ORDER BY snapshot_date")
-        assert view.height and store.manager_span_methods(con) == dict(view.iter_rows())
+def test_the_next_load_builds_what_a_store_from_before_lacks(con):
+    assert ingest(con, [employment_file(date(2024, 11, 1), 40)]).loaded
+    _as_before_derived_tables(con)
+    assert persons.missing(con)
+    assert ingest(con, [employment_file(date(2025, 11, 1), 36, 4)]).loaded
+    assert not persons.missing(con)
+    assert_fresh(con)  # both snapshots, not only the one loaded
 
 
-def test_a_changed_view_is_a_new_derived_table(monkeypatch):
-    """A derived table over a view is named by the view's SQL too: a store built before the
-    view changed (employees per manager once counted employees on full leave) gets its table
-    rebuilt, not read stale."""
-    metric = registry.get("employees_per_manager_mean")
-    plain = registry.get("headcount")
-    before, before_plain = persons.name(metric), persons.name(plain)
-    views = {**store._EMPLOYMENT_VIEWS,
-             "manager_span": store._EMPLOYMENT_VIEWS["manager_span"] + "\nWHERE TRUE"}
-    monkeypatch.setattr(store, "_EMPLOYMENT_VIEWS", views)
-    assert persons.name(metric) != before
-    assert persons.name(plain) == before_plain  # the employment table's names are kept
+def test_a_store_loaded_by_the_command_line_alone_is_read_from_its_tables(env, tmp_path,
+                                                                          monkeypatch):
+    from pipelines.__main__ import main
+
+    files = []
+    for snapshot in (date(2024, 11, 1), date(2025, 11, 1)):
+        name, content = employment_file(snapshot, 40)
+        files.append(tmp_path / name)
+        files[-1].write_bytes(content)
+    db = tmp_path / "cli.duckdb"
+    assert main(["ingest", *map(str, files), "--db", str(db)]) == 0
+    con = store.connect(db, read_only=True)
+    try:
+        assert not persons.missing(con)
+        assert all(persons.table(con, m) is not None for m in registry.METRICS.values())
+        read = compute.compute(con, "full_time_share", by=["forvaltning"])
+        live(monkeypatch)
+        assert_frame_equal(compute.compute(con, "full_time_share", by=["forvaltning"]), read)
+    finally:
+        con.close()
+
+
+def test_derive_builds_them_with_a_line_per_table(fixture_con, capsys):
+    from pipelines.__main__ import main
+
+    path = store.read(fixture_con, "SELECT path FROM duckdb_databases() "
+                                   "WHERE database_name = current_database()")["path"][0]
+    _as_before_derived_tables(fixture_con)
+    fixture_con.close()
+    assert main(["derive", "--db", path]) == 0
+    out, err = capsys.readouterr()
+    wanted = len(persons.wanted())
+    assert f"Byggde {wanted} förberäknade tabeller" in out
+    assert err.count("Bygger tabell ") == wanted and f"av {wanted} " in err
+    assert main(["derive", "--db", path]) == 0
+    assert "redan kompletta" in capsys.readouterr().out
+
+
+def test_a_page_view_never_builds_them_and_ladda_upp_offers_to(own_store):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, open_page
+
+    con = store.connect(own_store)
+    _as_before_derived_tables(con)
+    at = AppTest.from_file(APP, default_timeout=60).run()  # the overview, computed live
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and persons.missing(con)
+    open_page(at, "ladda-upp")
+    lacking = len(persons.wanted())
+    assert [w.value for w in at.warning] == [
+        texts.STORE_UNPREPARED.format(count=lacking)]
+    at.button(key="prepare_store").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not persons.missing(con) and not at.warning
+    assert_fresh(con)
+    con.close()

@@ -137,7 +137,7 @@ KILLED_LOAD = textwrap.dedent("""
     from pipelines import load
 
     marker = Path(sys.argv[2])
-    def hang(*args):
+    def hang(*args, **kwargs):
         marker.write_text("inside the transaction")   # rows are moved in, not committed
         time.sleep(60)
     store.refresh_derived = hang

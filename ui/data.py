@@ -43,16 +43,18 @@ from ui import texts
 @st.cache_resource(show_spinner=texts.PREPARING_STORE)
 def _connection(db_path: str, own: bool) -> duckdb.DuckDBPyConnection:
     """A store, opened once per server; for the own store the raw archive's retention purge
-    runs then (never for the demo's, whose load log does not know the archive's files). A
-    store from before the derived person tables, or from before a changed metric, gets them
-    now, once (persons.ready: about 45 s for ten years of months of 50,000 persons)."""
+    runs then (never for the demo's, whose load log does not know the archive's files). The
+    pages' first views are worked out now (_warm), unless the store lacks derived person
+    tables (from before them, or a changed metric): those are built by the next load, by
+    `python -m pipelines derive` or the button on Ladda upp (prepare_store), never by a
+    page view, and until then every metric is computed live."""
     from pipelines.lifecycle import purge_on_start
 
     con = store.connect(db_path)
     if own:
         purge_on_start(con)
-    persons.ready(con)
-    _warm(con)
+    if not persons.missing(con):
+        _warm(con)
     return con
 
 
@@ -266,6 +268,20 @@ def _manager_span_methods(key: DataKey) -> dict:
 def manager_span_methods() -> dict:
     """Snapshot date -> whether employees per manager was counted by manager link."""
     return _manager_span_methods(data_key())
+
+
+def missing_tables() -> int:
+    """How many derived person tables the shown store lacks (persons.missing)."""
+    return len(persons.missing(connection(), _identity(_shown_path())))
+
+
+def prepare_store(progress: Callable[[float, str], None]) -> None:
+    """Build the derived person tables the shown store lacks (persons.ready), while no load
+    runs, then work out the pages' first views."""
+    con = connection()
+    with _load_lock(_shown_path()):
+        persons.ready(con, lambda done, of, name: progress(done / of, name))
+    after_load(con)
 
 
 def after_load(con: duckdb.DuckDBPyConnection) -> None:

@@ -496,6 +496,14 @@ NO_ROLE = (
 PAGE_REFUSED = (
     "Den här sidan är inte tillgänglig för din roll. Den kräver rollen {role} eller högre."
 )
+STORE_UNPREPARED = (
+    "Databasen saknar {count} förberäknade tabeller (den lästes in med en äldre version, eller "
+    "ett nyckeltal har ändrats). Nyckeltalen räknas fram direkt ur raderna tills de finns, vilket "
+    "tar längre tid i en stor databas. Nästa inläsning bygger dem, eller knappen här (eller "
+    "python -m pipelines derive)."
+)
+STORE_PREPARE_BUTTON = "Bygg tabellerna nu"
+STORE_PREPARING = "Bygger de förberäknade tabellerna …"
 STORE_OVER_LIMITS = (
     "Databasen innehåller en inläsning med fler förvaltningar, enheter eller yrkeskoder än "
     "någon kommun har. Den lästes in innan sådana filer stoppades, och sidorna med nyckeltal "

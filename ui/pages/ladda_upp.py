@@ -451,10 +451,25 @@ def _load_log_table(log: pl.DataFrame) -> pl.DataFrame:
     })
 
 
+def _unprepared_store() -> None:
+    """A store lacking derived person tables (loaded by an older version, or a metric changed
+    since): its figures are computed live, slowly on a large store, until they are built."""
+    lacking = data.missing_tables()
+    if not lacking:
+        return
+    st.warning(texts.STORE_UNPREPARED.format(count=numbers.number(lacking)),
+               icon=":material/speed:")
+    if st.button(texts.STORE_PREPARE_BUTTON, key="prepare_store"):
+        bar = st.progress(0.0, text=texts.STORE_PREPARING)
+        data.prepare_store(lambda share, _: bar.progress(share, text=texts.STORE_PREPARING))
+        st.rerun()
+
+
 spec = auth.require_page("ladda-upp")
 st.title(spec.title)
 st.markdown(spec.intro)
 _broken_profiles()
+_unprepared_store()
 
 max_mb = settings.get().max_upload_mb
 files = uploads.file_uploader(

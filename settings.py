@@ -69,6 +69,10 @@ class Settings:
     (PERSONALPANELEN_RETENTION_DAYS; 0 keeps files for ever)."""
     roles_file: Path
     """Who has which role when login is configured (PERSONALPANELEN_ROLES_FILE)."""
+    store_wait_seconds: int
+    """How long a process waits for the store while another holds it (the dashboard's page
+    runs, a command-line load) before it gives up with a message
+    (PERSONALPANELEN_STORE_WAIT_SECONDS)."""
     login_minutes: int
     """How long a login lasts (PERSONALPANELEN_LOGIN_MINUTES, from the id token's issue time):
     then the user logs in again, and the identity provider's groups are read afresh. The
@@ -181,7 +185,8 @@ _NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
     "MIN_N_MOVEMENT", "MIN_N_PAY", "MIN_N_PERCENTILES", "MIN_N_SICK_LEAVE", "FTE_HOURS",
     "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT",
     "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY",
-    "KOLADA_MUNICIPALITY", "KOLADA_GROUP", "LOGIN_MINUTES", "ALLOW_ANONYMOUS_NETWORK")))
+    "KOLADA_MUNICIPALITY", "KOLADA_GROUP", "LOGIN_MINUTES", "ALLOW_ANONYMOUS_NETWORK",
+    "STORE_WAIT_SECONDS")))
 """The environment variables the settings read (HOME for the key file's default)."""
 
 
@@ -216,6 +221,7 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         memory_limit=_env("PERSONALPANELEN_MEMORY_LIMIT", "50%"),
         retention_days=int(_env("PERSONALPANELEN_RETENTION_DAYS", "90")),
         roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
+        store_wait_seconds=int(_env("PERSONALPANELEN_STORE_WAIT_SECONDS", "60")),
         login_minutes=_minutes("LOGIN_MINUTES", "60"),
         allow_anonymous_network=_flag("ALLOW_ANONYMOUS_NETWORK"),
         reference_month=_month(_env("PERSONALPANELEN_REFERENCE_MONTH", "11")),

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -373,34 +375,92 @@ def _secure_store(db_path: str | Path | None) -> None:
 
 
 class StoreLockedError(RuntimeError):
-    """Another process (often the running dashboard) holds the store file."""
+    """Another process (the running dashboard, a command-line load) held the store file for
+    longer than the caller would wait."""
+
+
+WAITING_SUFFIX = ".waiting"
+"""A file beside the store, touched while a command waits for it: the dashboard then lets the
+store go as soon as its page runs end (ui/leases.py)."""
+WAITING_FRESH_SECONDS = 5.0
+"""A waiting file older than this is left behind by a command that stopped waiting."""
+
+
+def waiting_file(db_path: Path | str) -> Path:
+    return Path(f"{db_path}{WAITING_SUFFIX}")
+
+
+def someone_waits(db_path: Path | str) -> bool:
+    """Whether a command waits for the store now (its waiting file is fresh)."""
+    try:
+        age = time.time() - waiting_file(db_path).stat().st_mtime
+    except OSError:
+        return False
+    return age < WAITING_FRESH_SECONDS
 
 
 def connect(
-    path: Path | str | None = None, *, read_only: bool = False
+    path: Path | str | None = None, *, read_only: bool = False, wait: float = 0.0,
+    announce: bool = False, on_wait: Callable[[], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create) the store. Share the result; take a cursor per thread."""
+    """Open (and on first use create) the store. Share the result; take a cursor per thread.
+
+    DuckDB lets one process at a time hold the file. While another does, the open is retried
+    for up to `wait` seconds (`on_wait()` is told once, when the wait starts), and with
+    `announce` the wait is announced in the waiting file (someone_waits), so that the running
+    dashboard lets go of the store between page runs; then StoreLockedError."""
     cfg = settings.get()
     db_path = Path(path) if path is not None else cfg.db_path
     if not read_only and str(db_path) != ":memory:":
         private_dir(db_path.parent, owned=db_path.parent == cfg.data_dir / "curated")
+    deadline = time.monotonic() + wait
+    waited = False
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only,
-                             config={"autoinstall_known_extensions": False,
-                                     "autoload_known_extensions": False,
-                                     "memory_limit": settings.get().memory_limit})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLockedError(
-                f"Databasen {db_path} används av en annan process (t.ex. den körande "
-                "instrumentpanelen). Stäng den eller använd --db för en annan fil."
-            ) from exc
-        raise
+        while True:
+            try:
+                con = duckdb.connect(str(db_path), read_only=read_only,
+                                     config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False,
+                                             "memory_limit": settings.get().memory_limit})
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreLockedError(
+                        f"Databasen {db_path} används av en annan process (den körande "
+                        "instrumentpanelen eller en inläsning)"
+                        + (f" och blev inte ledig på {wait:.0f} s" if waited else "")
+                        + ". Försök igen om en stund, höj PERSONALPANELEN_STORE_WAIT_SECONDS "
+                        "eller använd --db för en annan fil.") from exc
+                if not waited and on_wait is not None:
+                    on_wait()
+                waited = True
+                if announce:
+                    waiting_file(db_path).touch()
+                time.sleep(0.1)
+    finally:
+        if waited and announce:
+            waiting_file(db_path).unlink(missing_ok=True)
     if not read_only:
         for ddl in DDL:
             con.execute(ddl)
     _secure_store(_path(con))
     return con
+
+
+def connect_command(path: Path | str | None = None, *,
+                    read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store for a command-line process (`python -m pipelines`, `python -m metrics`): it
+    waits up to the store_wait_seconds setting for the dashboard or another command to let
+    go, saying so on stderr, and announces the wait to the dashboard (connect)."""
+    wait = settings.get().store_wait_seconds
+
+    def say() -> None:
+        print(f"Väntar på databasen (högst {wait} s): instrumentpanelen eller en annan "
+              "inläsning använder den …", file=sys.stderr, flush=True)
+
+    return connect(path, read_only=read_only, wait=wait, announce=True, on_wait=say)
 
 
 @contextmanager

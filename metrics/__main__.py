@@ -88,7 +88,7 @@ def run(argv: list[str]) -> int:
                 f"Databasen {db_path} finns inte. Läs in data först: python -m pipelines demo"
             )
         try:
-            pdf = pack.build(_within_limits(store.connect(db_path, read_only=True)),
+            pdf = pack.build(_within_limits(store.connect_command(db_path, read_only=True)),
                              forvaltningar=args.forvaltning)
         except pack.PackError as exc:
             raise ValueError(str(exc)) from exc
@@ -110,7 +110,7 @@ def run(argv: list[str]) -> int:
         raise FileNotFoundError(
             f"Databasen {db_path} finns inte. Läs in data först: python -m pipelines demo"
         )
-    con = _within_limits(store.connect(db_path, read_only=True))
+    con = _within_limits(store.connect_command(db_path, read_only=True))
     if args.format == "xlsx":
         if not args.out:
             raise ValueError("--format xlsx kräver --out FIL.xlsx")
@@ -159,7 +159,7 @@ def _kolada(args) -> int:
     if bool(args.file) == bool(args.fetch):
         raise ValueError("Ange antingen en fil eller --fetch")
     db_path = args.db or (settings.get().demo_db_path if args.demo else settings.get().db_path)
-    con = store.connect(db_path)
+    con = store.connect_command(db_path)
     actor = (f"cli:{getpass.getuser()}", "analyst")
     if args.fetch:
         report = kolada.import_api(con, actor=actor)

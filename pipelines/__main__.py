@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     # The demo has a store of its own, so that it never shares a trend with real loads.
     db = args.db or (settings.get().demo_db_path if args.command == "demo" else None)
     try:
-        con = store.connect(db)
+        con = store.connect_command(db)
     except (store.StoreLockedError, OSError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2

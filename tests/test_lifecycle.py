@@ -398,12 +398,14 @@ def test_cli_cannot_run_on_a_locked_store(env):
     try:
         environment = {**os.environ, "PERSONALPANELEN_DATA_DIR": str(env / "data"),
                        "PERSONALPANELEN_SECRET_FILE": str(env / "key"),
-                       "PERSONALPANELEN_MIN_N_SICK_LEAVE": "11"}  # the law's, outside pytest
+                       "PERSONALPANELEN_MIN_N_SICK_LEAVE": "11",  # the law's, outside pytest
+                       "PERSONALPANELEN_STORE_WAIT_SECONDS": "1"}
         for args in (["delete", "1"], ["purge"]):
             result = subprocess.run([sys.executable, "-m", "pipelines", *args, "--db", str(db)],
                                     capture_output=True, text=True, env=environment)
             assert result.returncode == 2, result.stderr
             assert "används av en annan process" in result.stderr
+            assert "blev inte ledig på 1 s" in result.stderr
             assert "Traceback" not in result.stderr
     finally:
         holder.close()

@@ -12,6 +12,7 @@ import pytest
 
 import pack
 import store
+from metrics import persons
 from metrics.compute import compute
 from pipelines import visible
 from pipelines.load import ingest
@@ -142,8 +143,10 @@ def test_a_name_stored_before_they_were_removed_is_printed_and_offered_without_t
 
     report = ingest(con, [("november.csv", ex.csv_bytes(_extract()))])
     assert report.loaded, [str(f) for f in report.findings]
-    con.execute("UPDATE employment SET forvaltning = 'Vård och ' || chr(8238) || 'omsorg' "
-                "WHERE forvaltning = 'Vård och omsorg'")
+    with store.transaction(con) as cur:
+        cur.execute("UPDATE employment SET forvaltning = 'Vård och ' || chr(8238) || 'omsorg' "
+                    "WHERE forvaltning = 'Vård och omsorg'")
+        persons.refresh(cur)
     document, _ = pack.content(con, metric_ids=["headcount"])
     assert RLO in json.dumps(document, ensure_ascii=False)  # the store holds it
     sent = []

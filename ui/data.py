@@ -3,9 +3,10 @@
 - Two stores, never mixed: the municipality's own (settings.db_path), where uploads, deletions
   and the audit log go, and the demo's (settings.demo_db_path). The screen shows the demo while
   the own store is empty, or when the user asks for it (the sidebar's "Visa exempeldata").
-- One DuckDB connection per store file for the whole server (`st.cache_resource`). Every read
-  goes through `store.read` or `metrics.compute.compute`, which take a fresh cursor per call,
-  so sessions on different threads never share a cursor (stack-notes.md §3.1).
+- One DuckDB connection per store file, shared by the page runs of the moment and closed when
+  none has used it for a moment, so that the command line can use the file in between
+  (ui/leases.py). Every read goes through `store.read` or `metrics.compute.compute`, which
+  take a fresh cursor per call, so sessions on different threads never share a cursor.
 - Computed frames are cached with `st.cache_data`, keyed on `data_key()`: the store file, the
   load-log version and the disclosure thresholds. A new load changes the version, so every
   page computes afresh; `after_load()` also drops the old entries. When a store opens or
@@ -37,25 +38,43 @@ from metrics.compute import available_columns, compute, reads_years
 from metrics.definition import PROTECTIONS
 from metrics.export import workbook_bytes
 from pipelines import validate
-from ui import texts
+from ui import leases, texts
+
+_RUN = threading.local()
+"""What one page run found out about the stores (each run has a thread of its own): their
+identities, and whether they hold employment rows."""
+_WARMED: dict[str, tuple] = {}
+"""Per store file (as DuckDB names it), the identity whose pages' first views were last
+worked out (_warm)."""
 
 
-@st.cache_resource(show_spinner=texts.PREPARING_STORE)
-def _connection(db_path: str, own: bool) -> duckdb.DuckDBPyConnection:
-    """A store, opened once per server; for the own store the raw archive's retention purge
-    runs then (never for the demo's, whose load log does not know the archive's files). The
-    pages' first views are worked out now (_warm), unless the store lacks derived person
-    tables (from before them, or a changed metric): those are built by the next load, by
-    `python -m pipelines derive` or the button on Ladda upp (prepare_store), never by a
-    page view, and until then every metric is computed live."""
-    from pipelines.lifecycle import purge_on_start
+def _run_facts() -> dict:
+    if not hasattr(_RUN, "facts"):
+        _RUN.facts = {}
+    return _RUN.facts
 
-    con = store.connect(db_path)
-    if own:
-        purge_on_start(con)
-    if not persons.missing(con):
-        _warm(con)
-    return con
+
+def _opened(path: str, own: bool) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """What is done when a store file opens for a run (ui/leases.py): for the own store the
+    raw archive's retention purge, once per server (never for the demo's, whose load log does
+    not know the archive's files); and the pages' first views worked out (_warm) when the
+    store changed since, unless it lacks derived person tables (from before them, or a
+    changed metric): those are built by the next load, by `python -m pipelines derive` or the
+    button on Ladda upp (prepare_store), never by a page view, and until then every metric is
+    computed live."""
+    def opened(con: duckdb.DuckDBPyConnection) -> None:
+        from pipelines.lifecycle import purge_on_start
+
+        if own:
+            purge_on_start(con)
+        identity = store.identity(con)
+        key = identity[0] if identity else ""
+        if _WARMED.get(key) != identity and not persons.missing(con, identity):
+            with st.spinner(texts.PREPARING_STORE):
+                _warm(con)
+            _WARMED[key] = identity
+
+    return opened
 
 
 def _warm(con: duckdb.DuckDBPyConnection) -> None:
@@ -94,19 +113,16 @@ KEY_LEAVE_DEMO = "leave_demo"
 
 def own_connection() -> duckdb.DuckDBPyConnection:
     """The municipality's own store: where uploads, deletions and the audit log go."""
-    return _connection(str(settings.get().db_path), True)
-
-
-@st.cache_resource(show_spinner=False)
-def _own_data(db_path: str) -> bool:
-    return not store.is_empty(own_connection())
+    return _store_at(str(settings.get().db_path))
 
 
 def has_own_data() -> bool:
     """Whether the municipality's store holds employment rows. Asked on every run, by every
-    connection(): kept until the next load or delete (after_load; only this server writes the
-    store it holds open)."""
-    return _own_data(str(settings.get().db_path))
+    connection(): once per run (a command may load between runs)."""
+    facts = _run_facts()
+    if "own_data" not in facts:
+        facts["own_data"] = not store.is_empty(own_connection())
+    return facts["own_data"]
 
 
 def showing_demo() -> bool:
@@ -120,11 +136,13 @@ def _shown_path() -> str:
 
 
 def _store_at(path: str) -> duckdb.DuckDBPyConnection:
-    return _connection(path, path == str(settings.get().db_path))
+    own = path == str(settings.get().db_path)
+    return leases.lease(path, _opened(path, own))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The server's shared connection to the store on screen (take no cursor here)."""
+    """The connection to the store on screen, held for the rest of this run and shared by
+    the runs of the moment (ui/leases.py; take no cursor here)."""
     return _store_at(_shown_path())
 
 
@@ -138,15 +156,18 @@ class DataKey:
     fte_hours_divisor: float
 
 
-@st.cache_resource(show_spinner=False)
 def _identity(db_path: str) -> tuple[str, int] | None:
-    return store.identity(_store_at(db_path))
+    """The store's identity (file and version), asked once per run: a command may have
+    loaded since the last one."""
+    facts = _run_facts()
+    if ("identity", db_path) not in facts:
+        facts[("identity", db_path)] = store.identity(_store_at(db_path))
+    return facts[("identity", db_path)]
 
 
 def data_key() -> DataKey:
-    """Asked by every cached read of a run: the store's identity (file and version) is kept
-    until the next load or delete (after_load; only this server writes the store it holds
-    open)."""
+    """Asked by every cached read of a run: the store's identity (file and version), as the
+    run found it (or as its own load left it: after_load)."""
     cfg = settings.get()
     path = _shown_path()
     identity = _identity(path)
@@ -288,17 +309,23 @@ def after_load(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the cached frames of the previous store version (the version key moved on), and
     work out the changed store's (`con`) tables for the pages' first views (_warm)."""
     for cached in (_metric_frame, _available, _filter_options, _load_log,
-                   _manager_span_methods, _own_data, _identity, _empty):
+                   _manager_span_methods):
         cached.clear()
-    _warm(con)
+    _run_facts().clear()
+    identity = store.identity(con)
+    if not persons.missing(con, identity):
+        _warm(con)
+        _WARMED[identity[0] if identity else ""] = identity
 
 
 # --- loading -----------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
 def _empty(db_path: str) -> bool:
-    return store.is_empty(_store_at(db_path))
+    facts = _run_facts()
+    if ("empty", db_path) not in facts:
+        facts[("empty", db_path)] = store.is_empty(_store_at(db_path))
+    return facts[("empty", db_path)]
 
 
 def demo_missing() -> bool:
@@ -314,7 +341,7 @@ def load_demo_if_empty(progress: Callable[[float, str], None] | None = None):
 
     path = str(settings.get().demo_db_path)
     with _load_lock(path):
-        con = _connection(path, False)
+        con = _store_at(path)
         if not store.is_empty(con):
             return None
         report = load_demo(con, progress=progress, actor=("system", "admin"))

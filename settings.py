@@ -111,6 +111,11 @@ class Settings:
         return self.raw_dir / "demo"
 
     @property
+    def inbox_dir(self) -> Path:
+        """Where a scheduled export drops extracts for `python -m pipelines inbox`."""
+        return self.data_dir / "inbox"
+
+    @property
     def profiles_dir(self) -> Path:
         """Mapping profiles saved from the upload page (beside the shipped ones)."""
         return self.data_dir / "profiles"

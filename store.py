@@ -635,8 +635,9 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "export",
-                 "profile", "purge", "erase", "setting", "target", "programme", "kolada")
-"""The actions the audit log records (issue 11)."""
+                 "profile", "purge", "erase", "setting", "target", "programme", "kolada",
+                 "refuse")
+"""The actions the audit log records (issue 11; refuse: a batch the inbox refused)."""
 
 
 def audit(cur, user_id: str, role: str, action: str, detail: str = "") -> None:

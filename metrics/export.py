@@ -45,7 +45,8 @@ SUBSET_PREFIX = "Urval: "
 COVER_SHEET = "Om uttaget"
 DEFINITIONS_SHEET = "Definitioner"
 LOAD_LOG_SHEET = "Inläsningslogg"
-LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad"}
+LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad",
+                "inbox": "inkorg"}
 """How each load came in (load_log.source), as the load log's Källa column says it."""
 DEMO_MUNICIPALITY = "Exempelkommun (exempeldata)"
 UNNAMED_MUNICIPALITY = "Inte angivet i Personalpanelens inställningar"

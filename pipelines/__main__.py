@@ -1,5 +1,5 @@
-"""Command line: python -m pipelines ingest FILE... | demo | delete LOAD_ID | purge | erase ID |
-compact | derive, on the same code path as the dashboard.
+"""Command line: python -m pipelines ingest FILE... | inbox | demo | delete LOAD_ID | purge |
+erase ID | compact | derive, on the same code path as the dashboard.
 
 Exit codes: 0 done, 1 refused (the findings or the reason are printed; the store is
 unchanged), 2 the command itself could not run (bad arguments, store locked, file not found).
@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         "derive", help="bygg de förberäknade persontabellerna som saknas (en databas från en "
                        "äldre version, eller ett ändrat nyckeltal); en inläsning gör det själv")
     derive_cmd.add_argument("--db", default=None)
+    inbox_cmd = commands.add_parser(
+        "inbox", help="läs in filerna i inkorgen (data/inbox) som en inläsning; en avvisad "
+                      "inläsning flyttas till inkorgens mapp avvisade/ med en rapport")
+    inbox_cmd.add_argument("--folder", type=Path, default=None,
+                           help="en annan inkorg än data/inbox")
+    inbox_cmd.add_argument("--db", default=None)
     return parser
 
 
@@ -114,6 +120,27 @@ def _rewritten(con) -> int:
         return 2
     print(f"Databasfilen är omskriven på {time.perf_counter() - started:.1f} s: borttagna "
           "rader finns inte kvar i den.")
+    return 0
+
+
+def _inbox(con, args) -> int:
+    """Load the inbox's ready files (pipelines/inbox.py): 0 when loaded or none was ready,
+    1 when refused (moved to avvisade/, with its report)."""
+    import settings
+    from pipelines import inbox
+
+    folder = args.folder or settings.get().inbox_dir
+    run = inbox.take(con, folder, _actor())
+    for path in run.settling:
+        print(f"{visible.text(path.name)} ändrades nyss och läses in nästa gång.",
+              file=sys.stderr)
+    if run.report is None:
+        print(f"Inkorgen {folder} har inga filer att läsa in.")
+        return 0
+    _print(run.report)
+    if run.refused_to is not None:
+        print(f"Filerna flyttades till {run.refused_to} med rapport.txt.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -259,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("delete", "purge", "erase", "compact", "derive"):
             return _lifecycle(con, args)
+        if args.command == "inbox":
+            return _inbox(con, args)
         if args.command == "demo":
             report = load_demo(con, monthly=args.monthly, actor=_actor())
         else:

@@ -531,7 +531,7 @@ AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsn
                  "profile": "profiländring", "purge": "rensning av arkivet",
                  "erase": "radering av en person", "setting": "ändrad inställning",
                  "target": "ändrat mål", "programme": "ändrat handlingsprogram",
-                 "kolada": "hämtade Koladavärden"}
+                 "kolada": "hämtade Koladavärden", "refuse": "avvisad inläsning"}
 RETENTION_HEADER = "Lagringstid för råarkivet"
 RETENTION_DAYS = "Dagar som en inläst originalfil sparas (0: för alltid)"
 RETENTION_HELP = (

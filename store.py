@@ -387,7 +387,9 @@ WAITING_FRESH_SECONDS = 5.0
 
 
 def waiting_file(db_path: Path | str) -> Path:
-    return Path(f"{db_path}{WAITING_SUFFIX}")
+    """The store's waiting file, the same however its path is spelt (relative, a link)."""
+    path = Path(db_path).resolve()
+    return path.with_name(path.name + WAITING_SUFFIX)
 
 
 def someone_waits(db_path: Path | str) -> bool:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 import settings
-from metrics import registry
+import store
+from metrics import persons, registry
 from metrics.compute import compute
 from metrics.definition import PROTECTIONS
 from tests import employment_fixture as fx
@@ -32,14 +33,17 @@ def test_every_metric_declares_what_it_discloses():
     assert {m.discloses for m in registry.METRICS.values()} == set(PROTECTIONS)
 
 
-def _sick_leave(con, persons: int):
-    """The fixture's sick-leave year with `persons` employees with ordinary hours, all sick."""
-    con.execute("UPDATE absence_year SET ordinary_hours = 1700, sick_hours = 17 "
-                "WHERE person_key = 'a11'")
-    con.execute("UPDATE absence_year SET sick_hours = 17 WHERE sick_hours = 0")
-    keep = [f"a{i}" for i in range(1, persons + 1)]
-    con.execute("DELETE FROM absence_year WHERE NOT list_contains($keep, person_key)",
-                {"keep": keep})
+def _sick_leave(con, employees: int):
+    """The fixture's sick-leave year with `employees` employees with ordinary hours, all
+    sick."""
+    keep = [f"a{i}" for i in range(1, employees + 1)]
+    with store.transaction(con) as cur:
+        cur.execute("UPDATE absence_year SET ordinary_hours = 1700, sick_hours = 17 "
+                    "WHERE person_key = 'a11'")
+        cur.execute("UPDATE absence_year SET sick_hours = 17 WHERE sick_hours = 0")
+        cur.execute("DELETE FROM absence_year WHERE NOT list_contains($keep, person_key)",
+                    {"keep": keep})
+        persons.refresh(cur)  # as a load of the changed year would
     return compute(con, "sick_leave_total")
 
 

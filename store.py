@@ -695,20 +695,31 @@ def _every_snapshot(source_table: str, step: str) -> str:
 def set_derived(cur, tables: dict[str, tuple[str, str]],
                 progress: Callable[[int, int, str], None] | None = None) -> set[str]:
     """Make the store's derived tables exactly `tables` (name -> (source table, step)), inside
-    the caller's transaction: drop the others, create the missing ones from every snapshot;
-    return the names created. `progress(done, of, name)` is told before each is built."""
+    the caller's transaction: drop the others, create the missing ones and work them out for
+    every snapshot, a year of months per statement, so that memory stays a year's whatever
+    the store holds; return the names created. `progress(done, of, name)` is told before
+    each is worked out."""
     have = derived_tables(cur)
     for stale in have.keys() - tables.keys():
         cur.execute(f"DROP TABLE IF EXISTS {stale}")
         cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
     missing = sorted(tables.keys() - have.keys())
+    months = [day for (day,) in cur.execute(
+        "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
+        "ORDER BY 1").fetchall()] if missing else []
     for done, name in enumerate(missing):
         if progress is not None:
             progress(done, len(missing), name)
         source, step = tables[name]
-        cur.execute(f"CREATE OR REPLACE TABLE {name} AS {_every_snapshot(source, step)}")
+        cur.execute(f"CREATE OR REPLACE TABLE {name} AS "
+                    f"SELECT * FROM ({derived_query(source, step)}) LIMIT 0")
         cur.execute("INSERT INTO derived_table VALUES ($name, $source, $step)",
                     {"name": name, "source": source, "step": step})
+        if SOURCE_TABLE.get(source) in ("absence_year", "hme_result"):  # yearly and small
+            cur.execute(f"INSERT INTO {name} {_every_snapshot(source, step)}")
+            continue
+        for start in range(0, len(months), REFRESH_MONTHS):  # dated by employment's months
+            _refresh_months(cur, {name: (source, step)}, months[start:start + REFRESH_MONTHS])
     return set(missing)
 
 

@@ -311,9 +311,9 @@ def stored_over_limits(con) -> list[str]:
                     loads = ", ".join(str(load) for load in row["loads"])
                     messages.append(
                         f"Databasen har {_count(row[f'n{i}'])} olika {limit.what} för {when}; "
-                        f"högst {_count(limit.most)} räknas. Ta bort inläsning {loads} (sidan "
-                        f"Ladda upp, eller python -m pipelines delete {row['loads'][-1]}) och "
-                        "läs in en rättad fil.")
+                        f"högst {_count(limit.most)} räknas. Ta bort inläsning {loads} med "
+                        f"python -m pipelines delete {row['loads'][-1]} (eller som "
+                        "administratör på sidan Ladda upp) och läs in en rättad fil.")
     return messages
 
 

@@ -704,9 +704,7 @@ def set_derived(cur, tables: dict[str, tuple[str, str]],
         cur.execute(f"DROP TABLE IF EXISTS {stale}")
         cur.execute("DELETE FROM derived_table WHERE name = $name", {"name": stale})
     missing = sorted(tables.keys() - have.keys())
-    months = [day for (day,) in cur.execute(
-        "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
-        "ORDER BY 1").fetchall()] if missing else []
+    months = _employment_months(cur) if missing else []
     for done, name in enumerate(missing):
         if progress is not None:
             progress(done, len(missing), name)
@@ -718,8 +716,7 @@ def set_derived(cur, tables: dict[str, tuple[str, str]],
         if SOURCE_TABLE.get(source) in ("absence_year", "hme_result"):  # yearly and small
             cur.execute(f"INSERT INTO {name} {_every_snapshot(source, step)}")
             continue
-        for start in range(0, len(months), REFRESH_MONTHS):  # dated by employment's months
-            _refresh_months(cur, {name: (source, step)}, months[start:start + REFRESH_MONTHS])
+        _refresh_by_year(cur, {name: (source, step)}, months)  # dated by employment's months
     return set(missing)
 
 
@@ -781,13 +778,21 @@ def refresh_reading(cur, tables, skip: Collection[str] = ()) -> None:
     views = {view for table in tables for view in READ_BY_VIEWS.get(table, ())}
     chosen = {name: (source, step) for name, (source, step) in derived_tables(cur).items()
               if source in views and name not in skip}
-    if not chosen:
-        return
-    months = [day for (day,) in cur.execute(
+    if chosen:
+        _refresh_by_year(cur, chosen, _employment_months(cur))
+
+
+def _employment_months(cur) -> list[date]:
+    """The months (first days, in order) that employment has snapshots of."""
+    return [day for (day,) in cur.execute(
         "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
         "ORDER BY 1").fetchall()]
+
+
+def _refresh_by_year(cur, tables: dict[str, tuple[str, str]], months: list[date]) -> None:
+    """_refresh_months over `months`, REFRESH_MONTHS of them per statement."""
     for start in range(0, len(months), REFRESH_MONTHS):
-        _refresh_months(cur, chosen, months[start:start + REFRESH_MONTHS])
+        _refresh_months(cur, tables, months[start:start + REFRESH_MONTHS])
 
 
 def used(sql: str, params: dict) -> dict:

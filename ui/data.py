@@ -54,6 +54,14 @@ def _run_facts() -> dict:
     return _RUN.facts
 
 
+def _once_per_run(key: tuple, make: Callable[[], object]):
+    """make(), asked once per page run (a command may write the store between runs)."""
+    facts = _run_facts()
+    if key not in facts:
+        facts[key] = make()
+    return facts[key]
+
+
 def _opened(path: str, own: bool) -> Callable[[duckdb.DuckDBPyConnection], None]:
     """What is done when a store file opens for a run (ui/leases.py): for the own store the
     raw archive's retention purge, once per server (never for the demo's, whose load log does
@@ -119,10 +127,7 @@ def own_connection() -> duckdb.DuckDBPyConnection:
 def has_own_data() -> bool:
     """Whether the municipality's store holds employment rows. Asked on every run, by every
     connection(): once per run (a command may load between runs)."""
-    facts = _run_facts()
-    if "own_data" not in facts:
-        facts["own_data"] = not store.is_empty(own_connection())
-    return facts["own_data"]
+    return _once_per_run(("own_data",), lambda: not store.is_empty(own_connection()))
 
 
 def showing_demo() -> bool:
@@ -159,10 +164,7 @@ class DataKey:
 def _identity(db_path: str) -> tuple[str, int] | None:
     """The store's identity (file and version), asked once per run: a command may have
     loaded since the last one."""
-    facts = _run_facts()
-    if ("identity", db_path) not in facts:
-        facts[("identity", db_path)] = store.identity(_store_at(db_path))
-    return facts[("identity", db_path)]
+    return _once_per_run(("identity", db_path), lambda: store.identity(_store_at(db_path)))
 
 
 def data_key() -> DataKey:
@@ -322,10 +324,7 @@ def after_load(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _empty(db_path: str) -> bool:
-    facts = _run_facts()
-    if ("empty", db_path) not in facts:
-        facts[("empty", db_path)] = store.is_empty(_store_at(db_path))
-    return facts[("empty", db_path)]
+    return _once_per_run(("empty", db_path), lambda: store.is_empty(_store_at(db_path)))
 
 
 def demo_missing() -> bool:

@@ -61,9 +61,14 @@ class Settings:
     retirement_age: int
     """Default age at which the forecast counts a retirement (PERSONALPANELEN_RETIREMENT_AGE)."""
     memory_limit: str
-    """The most memory DuckDB may take for the store, e.g. "50%" of the machine or "8GB"
-    (PERSONALPANELEN_MEMORY_LIMIT); beyond it, large queries spill to disk or fail rather than
-    starve the server."""
+    """The most memory DuckDB may take for the store in the dashboard, e.g. "50%" of the
+    machine or "8GB" (PERSONALPANELEN_MEMORY_LIMIT); beyond it, large queries spill to disk or
+    fail rather than starve the server."""
+    command_memory_limit: str
+    """The same for a command-line process (PERSONALPANELEN_COMMAND_MEMORY_LIMIT, "1GB"): a
+    scheduled load runs beside the dashboard on the same server. DuckDB keeps what a load
+    writes in memory up to the limit and on disk beyond it, so a backfill of ten years takes
+    about 2 GB in all instead of 4."""
     retention_days: int
     """Days the raw archive keeps a delivered file before a purge deletes it
     (PERSONALPANELEN_RETENTION_DAYS; 0 keeps files for ever)."""
@@ -224,6 +229,7 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         max_upload_mb=int(_env("PERSONALPANELEN_MAX_UPLOAD_MB", "50")),
         retirement_age=int(_env("PERSONALPANELEN_RETIREMENT_AGE", "65")),
         memory_limit=_env("PERSONALPANELEN_MEMORY_LIMIT", "50%"),
+        command_memory_limit=_env("PERSONALPANELEN_COMMAND_MEMORY_LIMIT", "1GB"),
         retention_days=int(_env("PERSONALPANELEN_RETENTION_DAYS", "90")),
         roles_file=Path(_env("PERSONALPANELEN_ROLES_FILE", str(data_dir / "roles.toml"))),
         store_wait_seconds=int(_env("PERSONALPANELEN_STORE_WAIT_SECONDS", "60")),

@@ -404,13 +404,15 @@ def someone_waits(db_path: Path | str) -> bool:
 def connect(
     path: Path | str | None = None, *, read_only: bool = False, wait: float = 0.0,
     announce: bool = False, on_wait: Callable[[], None] | None = None,
+    memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and on first use create) the store. Share the result; take a cursor per thread.
 
     DuckDB lets one process at a time hold the file. While another does, the open is retried
     for up to `wait` seconds (`on_wait()` is told once, when the wait starts), and with
     `announce` the wait is announced in the waiting file (someone_waits), so that the running
-    dashboard lets go of the store between page runs; then StoreLockedError."""
+    dashboard lets go of the store between page runs; then StoreLockedError. DuckDB may take
+    `memory_limit` (default: the memory_limit setting)."""
     cfg = settings.get()
     db_path = Path(path) if path is not None else cfg.db_path
     if not read_only and str(db_path) != ":memory:":
@@ -423,7 +425,8 @@ def connect(
                 con = duckdb.connect(str(db_path), read_only=read_only,
                                      config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False,
-                                             "memory_limit": settings.get().memory_limit})
+                                             "memory_limit": memory_limit
+                                             or cfg.memory_limit})
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
@@ -455,14 +458,17 @@ def connect_command(path: Path | str | None = None, *,
                     read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """The store for a command-line process (`python -m pipelines`, `python -m metrics`): it
     waits up to the store_wait_seconds setting for the dashboard or another command to let
-    go, saying so on stderr, and announces the wait to the dashboard (connect)."""
-    wait = settings.get().store_wait_seconds
+    go, saying so on stderr, and announces the wait to the dashboard (connect). DuckDB may
+    take the command_memory_limit setting."""
+    cfg = settings.get()
+    wait = cfg.store_wait_seconds
 
     def say() -> None:
         print(f"Väntar på databasen (högst {wait} s): instrumentpanelen eller en annan "
               "inläsning använder den …", file=sys.stderr, flush=True)
 
-    return connect(path, read_only=read_only, wait=wait, announce=True, on_wait=say)
+    return connect(path, read_only=read_only, wait=wait, announce=True, on_wait=say,
+                   memory_limit=cfg.command_memory_limit)
 
 
 @contextmanager
@@ -729,9 +735,9 @@ def refresh_derived(cur, months: Sequence[date] | None = None,
                     skip: Collection[str] = ()) -> None:
     """Work out the derived tables (but those in `skip`, just built) again for the snapshots
     of `months` (any day of the month names it), inside the caller's transaction; None: for
-    every snapshot. The snapshot twelve months after a touched month is refreshed too, since
-    a year's transition (turnover) reads both ends; each step reads only the employment rows
-    of the months it needs."""
+    every snapshot. The snapshot twelve months after a touched month, where employment has
+    one, is refreshed too, since a year's transition (turnover) reads both ends; each step
+    reads only the employment rows of the months it needs."""
     tables = {name: t for name, t in derived_tables(cur).items() if name not in skip}
     if months is None:
         for name, (source, step) in tables.items():
@@ -739,7 +745,8 @@ def refresh_derived(cur, months: Sequence[date] | None = None,
             cur.execute(f"INSERT INTO {name} {_every_snapshot(source, step)}")
         return
     first_days = {day.replace(day=1) for day in months}
-    refreshed = sorted(first_days | {day.replace(year=day.year + 1) for day in first_days})
+    year_after = {day.replace(year=day.year + 1) for day in first_days} - first_days
+    refreshed = sorted(first_days | set(_employment_months(cur, year_after)))
     for start in range(0, len(refreshed), REFRESH_MONTHS):
         _refresh_months(cur, tables, refreshed[start:start + REFRESH_MONTHS])
 
@@ -748,22 +755,30 @@ def _refresh_months(cur, tables: dict[str, tuple[str, str]],
                     refreshed_months: list[date]) -> None:
     """The derived tables' snapshots of these months (first days, in order), afresh."""
     month = "date_trunc('month', snapshot_date)::DATE"
-    # The range lets DuckDB skip the row groups of other years (the tables are in date order).
+    # The range lets DuckDB skip the row groups of other years: a year of months is written by
+    # one statement, unsorted within it (sorting cost a sixth of a backfill and saves little).
     refreshed = (f"snapshot_date >= $first AND snapshot_date < $after "
                  f"AND list_contains($months::DATE[], {month})")
-    needed = (f"(SELECT * FROM employment WHERE snapshot_date >= $year_before "
-              f"AND snapshot_date < $after AND (list_contains($months::DATE[], {month}) OR "
-              f"list_contains($months::DATE[], ({month} + INTERVAL 12 MONTH)::DATE)))")
+    same_months = f"(SELECT * FROM employment WHERE {refreshed})"
+    # A year's transition (READS_YEAR_BEFORE) reads the snapshots twelve months before too.
+    with_year_before = (
+        f"(SELECT * FROM employment WHERE snapshot_date >= $year_before "
+        f"AND snapshot_date < $after AND (list_contains($months::DATE[], {month}) OR "
+        f"list_contains($months::DATE[], ({month} + INTERVAL 12 MONTH)::DATE)))")
     first, last = refreshed_months[0], refreshed_months[-1]
     scope = {"months": refreshed_months, "first": first,
              "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
     params = {**scope, "year_before": first.replace(year=first.year - 1)}
     for name, (source, step) in tables.items():
         cur.execute(f"DELETE FROM {name} WHERE {refreshed}", scope)
-        insert = (f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, needed)}) "
-                  f"WHERE {refreshed} ORDER BY snapshot_date")
+        rows = with_year_before if source in READS_YEAR_BEFORE else same_months
+        insert = (f"INSERT INTO {name} SELECT * FROM ({derived_query(source, step, rows)}) "
+                  f"WHERE {refreshed}")
         cur.execute(insert, used(insert, params))  # the yearly tables read no employment
 
+
+READS_YEAR_BEFORE = ("employment_transition",)
+"""The views over employment whose rows of a snapshot read the snapshot a year before."""
 
 READ_BY_VIEWS = {"training": ("employment_training",), "crisis_placement": ("employment_crisis",)}
 """Issue 13: canonical tables that views over employment read for every snapshot (a course
@@ -782,11 +797,19 @@ def refresh_reading(cur, tables, skip: Collection[str] = ()) -> None:
         _refresh_by_year(cur, chosen, _employment_months(cur))
 
 
-def _employment_months(cur) -> list[date]:
-    """The months (first days, in order) that employment has snapshots of."""
-    return [day for (day,) in cur.execute(
-        "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
-        "ORDER BY 1").fetchall()]
+def _employment_months(cur, within: Collection[date] = ()) -> list[date]:
+    """The months (first days, in order) that employment has snapshots of; with `within`
+    (first days), only those of them (reading only their part of the table)."""
+    scope, params = "", {}
+    if within:
+        last = max(within)
+        scope = "WHERE snapshot_date >= $first AND snapshot_date < $after"
+        params = {"first": min(within),
+                  "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
+    months = [day for (day,) in cur.execute(
+        f"SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment {scope} "
+        "ORDER BY 1", params).fetchall()]
+    return [day for day in months if day in within] if within else months
 
 
 def _refresh_by_year(cur, tables: dict[str, tuple[str, str]], months: list[date]) -> None:

@@ -37,6 +37,7 @@ person reads it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -404,13 +405,22 @@ def _pinned(varies: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     return np.all(np.abs(varies @ chosen.T) < 1e-9, axis=0)
 
 
+@functools.cache
+def _every_subset(m: int) -> tuple[list[tuple[int, ...]], np.ndarray]:
+    """_subsets of m members, and each as a row of 0/1 over them: the same for every group of
+    m hidden cells (a catalogue asks thousands of times)."""
+    chosen = list(_subsets(list(range(m))))
+    pick = np.zeros((len(chosen), m))
+    for row, subset in enumerate(chosen):
+        pick[row, list(subset)] = 1.0
+    pick.setflags(write=False)
+    return chosen, pick
+
+
 def _first_pinned_of_all(varies: np.ndarray, amounts: np.ndarray, threshold: int):
     """The first subset of _subsets (as member positions) whose sum fails the primary rule and
     follows from the shown cells, testing every subset at once; None if none."""
-    chosen = list(_subsets(list(range(len(amounts)))))
-    pick = np.zeros((len(chosen), len(amounts)))
-    for row, subset in enumerate(chosen):
-        pick[row, list(subset)] = 1.0
+    chosen, pick = _every_subset(len(amounts))
     candidates = np.flatnonzero(_is_small((pick @ amounts).T, threshold))
     found = candidates[_pinned(varies, pick[candidates])] if candidates.size else candidates
     return chosen[found[0]] if found.size else None

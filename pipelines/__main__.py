@@ -302,9 +302,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fel: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except duckdb.OutOfMemoryException:
-        print(f"Fel: databasen fick inte plats i minnesgränsen ({settings.get().memory_limit}); "
-              "ingenting lästes in. Höj PERSONALPANELEN_MEMORY_LIMIT eller läs in färre filer "
-              "åt gången.", file=sys.stderr)
+        print("Fel: inläsningen fick inte plats i minnesgränsen "
+              f"({settings.get().command_memory_limit}); ingenting lästes in. Höj "
+              "PERSONALPANELEN_COMMAND_MEMORY_LIMIT eller läs in färre filer åt gången.",
+              file=sys.stderr)
         return 2
     finally:
         con.close()

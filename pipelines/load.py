@@ -442,12 +442,20 @@ def _replace(cur, file: _Staged, load_id: int, first: int, report: IngestReport,
     (`first` and later: a snapshot split over several files) are not replaced."""
     target, period = file.target, file.period
     cur.register("loaded_periods", pl.DataFrame({period: file.periods}))
-    replaced = (f"{period_key(period)} IN (SELECT {period_key(period)} FROM loaded_periods) "
-                "AND load_id < $first")
+    # The range lets DuckDB skip the row groups of other periods (the tables are in period
+    # order): a month added to ten years reads none of them.
+    low, high = min(file.periods), max(file.periods)
+    if period == "snapshot_date":  # from the first day of the first month to the next month's
+        low, high = low.replace(day=1), date(high.year + high.month // 12, high.month % 12 + 1, 1)
+    else:
+        high += 1
+    replaced = (f"{period} >= $low AND {period} < $high AND {period_key(period)} IN "
+                f"(SELECT {period_key(period)} FROM loaded_periods) AND load_id < $first")
+    bounds = {"low": low, "high": high, "first": first}
     columns = ", ".join(store.columns(target))
     for value, earlier, count in cur.execute(
             f"SELECT {period}, load_id, count(*) FROM {target} WHERE {replaced} "
-            "GROUP BY ALL ORDER BY ALL", {"first": first}).fetchall():
+            "GROUP BY ALL ORDER BY ALL", bounds).fetchall():
         if target == "employment" and value not in file.periods:
             report.replaced_dates = sorted({*report.replaced_dates, value})
         store.audit(cur, *actor, "replace",
@@ -455,8 +463,8 @@ def _replace(cur, file: _Staged, load_id: int, first: int, report: IngestReport,
                     f"{_period_label(period)} {value} från inläsning {earlier} ({count} rader)")
     cur.execute(f"INSERT INTO {store.REPLACED[target]} ({columns}, replaced_by) "
                 f"SELECT {columns}, $load FROM {target} WHERE {replaced}",
-                {"first": first, "load": load_id})
-    cur.execute(f"DELETE FROM {target} WHERE {replaced}", {"first": first})
+                {**bounds, "load": load_id})
+    cur.execute(f"DELETE FROM {target} WHERE {replaced}", bounds)
     cur.unregister("loaded_periods")
 
 

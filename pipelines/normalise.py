@@ -628,21 +628,45 @@ class Reader:
     expected: str = ""
     ambiguous: Callable[[pl.Expr], pl.Expr] | None = None
     explain: Callable[[str], str] | None = None
+    plain: tuple[str, Callable[[pl.Expr], pl.Expr]] | None = None
+    """A shape (regex) and a quick parser that reads a value of that shape as `parse` does:
+    used when all of a column's values have it (_parse_distinct). `parse` is dozens of regular
+    expressions, whose set-up costs more than reading a file's few thousand distinct values."""
+
+
+_PLAIN_NUMBER_TEXT = r"^-?(\d+|\d*\.(\d{1,2}|\d{4,})|(0\d*|\d{4,})?\.\d{3})$"
+"""Digits with a decimal point where the point cannot separate thousands (not dot_3, '1.508'):
+number() reads every such value as the text it is, whatever the rest of the column holds."""
+_ISO_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _iso_date(raw: pl.Expr) -> pl.Expr:
+    """An ISO date as dates() reads it: the other readings need other text."""
+    day = raw.str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(day.dt.year().is_between(*_YEARS)).then(day)
+
+
+def _plain_number(raw: pl.Expr) -> pl.Expr:
+    return raw.cast(pl.Float64, strict=False)
 
 
 def reader_of(kind: str, number_format: Numbers = Numbers(),
            date_format: Dates = Dates()) -> Reader:
     """The reader of a column of the kind, with the declared (or inspected) formats."""
     if kind in (schema.NUMBER, schema.RATE):
-        parse = number_format.read if kind == schema.NUMBER else functools.partial(
-            rate, read=number_format.read)
+        parse, plain = number_format.read, _plain_number
+        if kind == schema.RATE:
+            parse, plain = (functools.partial(rate, read=parse),
+                            functools.partial(rate, read=plain))
         return Reader(parse, _EXPECTED[kind] + number_format.described(),
-                      number_format.ambiguous, number_format.explain)
+                      number_format.ambiguous, number_format.explain,
+                      None if number_format.decimal else (_PLAIN_NUMBER_TEXT, plain))
     if kind in (schema.DATE, schema.SNAPSHOT):
         parse = date_format.read if kind == schema.DATE else functools.partial(
             snapshot, read=date_format.read)
         return Reader(parse, _EXPECTED[kind] + date_format.described(), date_format.ambiguous,
-                      date_format.explain)
+                      date_format.explain,
+                      None if date_format.format else (_ISO_DATE_TEXT, _iso_date))
     return Reader(PARSERS[kind], _EXPECTED.get(kind, ""))
 
 
@@ -667,11 +691,11 @@ def canonical(
     readers = {name: table.reader(by_name[name]) for name in table.columns}
     raw = rows.select(ROW, *(expr.alias(name) for name, expr in table.columns.items()))
     parsed = raw.select(ROW).with_columns(
-        _parse_distinct(raw[name], readers[name].parse) for name in table.columns
+        _parse_distinct(raw[name], readers[name]) for name in table.columns
     )
     for header, (expr, read) in table.inputs.items():
         given = rows.select(ROW, expr.alias("raw"))
-        findings += _unreadable(given, _parse_distinct(given["raw"], read.parse),
+        findings += _unreadable(given, _parse_distinct(given["raw"], read),
                                 schema.NUMBER, read, header, grid.file)
     for name in table.columns:
         findings += _unreadable(raw.select(ROW, pl.col(name).alias("raw")), parsed[name],
@@ -700,16 +724,31 @@ def canonical(
     return parsed, findings
 
 
-def _parse_distinct(raw: pl.Series, parser) -> pl.Series:
-    """parser applied to each distinct value once (an extract repeats its dates, codes and
-    rates on thousands of rows), then spread back over the rows in their order."""
+def _parse_distinct(raw: pl.Series, reader: Reader) -> pl.Series:
+    """The reader's parser applied to each distinct value once (an extract repeats its dates,
+    codes and rates on thousands of rows), then spread back over the rows in their order. When
+    every value has the reader's plain shape, its quick parser does it (Reader.plain)."""
     distinct = raw.unique()
+    parser = _quick_parser(distinct, reader) or reader.parse
     if distinct.len() > raw.len() // 2:  # ids and personnummer: nothing to gain
         return raw.to_frame("raw").select(parser(pl.col("raw")).alias(raw.name)).to_series()
     lookup = distinct.to_frame("raw").with_columns(parser(pl.col("raw")).alias("value"))
     spread = raw.to_frame("raw").join(lookup, on="raw", how="left", nulls_equal=True,
                                       maintain_order="left")
     return spread["value"].alias(raw.name)
+
+
+def _quick_parser(distinct: pl.Series, reader: Reader) -> Callable[[pl.Expr], pl.Expr] | None:
+    """The reader's quick parser if every value has its plain shape and it reads them all (an
+    ISO-shaped '2025-02-30' is left to the full parser)."""
+    if reader.plain is None or distinct.dtype != pl.String:
+        return None
+    shape, quick = reader.plain
+    given = distinct.drop_nulls()
+    if not given.str.contains(shape).all():
+        return None
+    read = given.to_frame("raw").select(quick(pl.col("raw")))
+    return quick if read.to_series().null_count() == 0 else None
 
 
 def _drop_totals(rows: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[int]]:
@@ -930,7 +969,7 @@ def _mixed_rate_scales(raw: pl.DataFrame, table: Table,
     for name in table.columns:
         if by_name[name].kind != schema.RATE:
             continue
-        read = table.numbers.get(name, Numbers()).read
+        read = reader_of(schema.NUMBER, table.numbers.get(name, Numbers()))
         values = raw.select(ROW).with_columns(_parse_distinct(raw[name], read).alias("v"))
         fractions = values.filter((pl.col("v") > 0) & (pl.col("v") < 1))
         if not fractions.is_empty() and values["v"].max() > 1:

@@ -179,7 +179,7 @@ def test_a_load_beyond_the_memory_limit_says_so_and_leaves_the_store_as_it_was(e
     db = env / "s.duckdb"
     assert main(["ingest", str(path), "--db", str(db)]) == 2
     err = capsys.readouterr().err
-    assert "PERSONALPANELEN_MEMORY_LIMIT" in err and "Traceback" not in err
+    assert "PERSONALPANELEN_COMMAND_MEMORY_LIMIT" in err and "Traceback" not in err
     con = store.connect(db)
     left = store.read(con, "SELECT (SELECT count(*) FROM employment) AS rows, (SELECT count(*) "
                            "FROM duckdb_tables() WHERE starts_with(table_name, 'staged_')) AS "

@@ -419,6 +419,17 @@ def test_the_store_has_a_memory_limit(env, monkeypatch):
     assert limit == "953.6 MiB"  # 1 GB as DuckDB writes it
 
 
+def test_a_command_has_its_own_memory_limit(env, monkeypatch):
+    monkeypatch.setenv("PERSONALPANELEN_MEMORY_LIMIT", "50%")
+    monkeypatch.setenv("PERSONALPANELEN_COMMAND_MEMORY_LIMIT", "2GB")
+    limits = []
+    for connect in (store.connect, store.connect_command):
+        con = connect(env / "limited.duckdb")
+        limits.append(store.read(con, "SELECT current_setting('memory_limit') AS m")["m"][0])
+        con.close()
+    assert limits[1] == "1.8 GiB" and limits[0] != limits[1]  # 2 GB as DuckDB writes it
+
+
 def test_a_setting_below_the_law_is_refused_with_a_message(env):
     environment = {**os.environ, "PERSONALPANELEN_DATA_DIR": str(env / "data"),
                    "PERSONALPANELEN_SECRET_FILE": str(env / "key"),

@@ -105,9 +105,13 @@ def stages(path: Path, db: Path) -> dict[str, float]:
     lap("pseudonymise")
     validate.validate(frame, table)
     lap("validate")
-    load._write(con, [(path.name, data, table, frame)], "bench", started,
-                IngestReport(files=[path.name]))
-    lap("insert and commit in DuckDB")
+    batch = load._Batch(con, "bench", started, IngestReport(files=[path.name]))
+    batch.add(path.name, data, table, frame)
+    lap("check across files, stage in DuckDB")
+    with store.transaction(con) as cur:
+        batch.commit(cur, load.LOCAL_ACTOR)
+    batch.drop()
+    lap("insert, derived tables and commit in DuckDB")
     con.close()
     return times
 

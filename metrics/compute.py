@@ -187,7 +187,7 @@ _CACHE_ENTRIES = 256
 _CACHE_LOCK = threading.Lock()
 
 
-def _kept(identity: tuple | None, key: tuple, make: Callable[[], T]) -> T:
+def kept(identity: tuple | None, key: tuple, make: Callable[[], T]) -> T:
     """What depends on the store's content alone, made once per store `identity`
     (store.identity: file and load version) and kept until the next load or delete: every
     page and every filter asks for it again. A store in memory (identity None) keeps nothing."""
@@ -215,7 +215,7 @@ def _snapshots(con, identity: tuple | None, metric: Metric, derived: str | None,
     rest."""
     if derived is None or source_table(metric) != "employment":
         return None
-    every = _kept(identity, ("snapshots",), lambda: tuple(
+    every = kept(identity, ("snapshots",), lambda: tuple(
         d for (d,) in store.read(con, "SELECT DISTINCT snapshot_date FROM employment "
                                       "ORDER BY 1").iter_rows()))
     month = params["month"]
@@ -241,7 +241,7 @@ def protected_tables(con, metric: Metric, params: dict,
             thresholds, linked.equations(tuple(members)), {m: linked.keep(m) for m in members},
             secondary=any(member.protection.secondary for member in members.values()))
 
-    decided = _kept(identity, ("protected", tuple(members.values()),
+    decided = kept(identity, ("protected", tuple(members.values()),
                                tuple(sorted(key.items())), tuple(thresholds.items())), decide)
     return decided[metric.id]
 
@@ -285,7 +285,7 @@ def _subset_view(con, metric: Metric, by: tuple[str, ...], chosen: list[str], pa
     tables = protected.tables
     if "forvaltning" in by:
         return _view(tables, by).filter(pl.col("forvaltning").is_in(chosen))
-    subset = _kept(identity, ("subset", metric, tuple(sorted(params.items())), tuple(chosen)),
+    subset = kept(identity, ("subset", metric, tuple(sorted(params.items())), tuple(chosen)),
                    lambda: _read(con, tables_sql(metric, derived, subset=True),
                                  {**params, "forvaltningar": chosen}))
     keys = ["snapshot_date", *by]
@@ -389,7 +389,7 @@ def available_columns(con: duckdb.DuckDBPyConnection, table: str = "employment")
                                    "LIMIT 1)" for n in names)
         return set(store.read(con, first)["name"].to_list())
 
-    return set(_kept(store.identity(con), ("available_columns", table), found))
+    return set(kept(store.identity(con), ("available_columns", table), found))
 
 
 def missing_columns(metric: Metric, available: set) -> list[str]:

@@ -34,7 +34,7 @@ import streamlit as st
 import settings
 import store
 from metrics import disclosure, persons, registry
-from metrics.compute import available_columns, compute, reads_years
+from metrics.compute import available_columns, compute, kept, reads_years
 from metrics.definition import PROTECTIONS
 from metrics.export import workbook_bytes
 from pipelines import validate
@@ -91,6 +91,7 @@ def _warm(con: duckdb.DuckDBPyConnection) -> None:
     what a filter change costs (about 1.3 s for the demo or for ten years of monthly snapshots
     of 50,000 persons; that page's first view went from 0.6 to 0.3 s)."""
     identity = store.identity(con)
+    _stored_over_limits(con, identity)
     for metric_id in registry.METRICS:
         compute(con, metric_id, identity=identity)
     _settle()
@@ -240,15 +241,18 @@ def has_other_months() -> bool:
     return any(day.month != month for day in filter_options().snapshot_dates)
 
 
-@st.cache_data(show_spinner=False, max_entries=50)
-def _over_limits(key: DataKey) -> list[str]:
-    return validate.stored_over_limits(connection())
+def _stored_over_limits(con: duckdb.DuckDBPyConnection, identity: tuple | None) -> list[str]:
+    """validate.stored_over_limits, kept per store version with the metrics' tables: a scan
+    of every row (0.4 s on ten years of monthly snapshots), done by _warm when a store opens
+    or changes rather than by the first page view."""
+    return kept(identity, ("over limits",), lambda: validate.stored_over_limits(con))
 
 
 def over_limits() -> list[str]:
     """Why the store's figures cannot be shown until a load is deleted (a load beyond the
     limits, made before they existed): validate.stored_over_limits."""
-    return _over_limits(data_key())
+    return _once_per_run(("over limits", _shown_path()), lambda: _stored_over_limits(
+        connection(), _identity(_shown_path())))
 
 
 @st.cache_data(show_spinner=False, max_entries=50)

@@ -108,9 +108,14 @@ def page(server):
 
 
 def _wait_for_app(page) -> None:
+    """Until the script run has ended: Streamlit's own end-to-end tests wait for the app's
+    script state (its running indicator shows only after a delay, so its absence says
+    nothing about a run that has just started)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && !!document"
+        ".querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')",
+        timeout=180_000,
     )
 
 

@@ -148,3 +148,37 @@ def test_metrics_compute_runs_beside_the_dashboard(own_store, tmp_path):  # noqa
     assert not at.exception, [e.value for e in at.exception]
     assert "2027-11-01" in at.sidebar.select_slider[0].options
     assert "2027-11-01" not in shown
+
+
+def test_a_download_clicked_after_its_run_ended_borrows_the_store(own_store, monkeypatch):  # noqa: F811
+    """A download's data is built when its button is clicked, perhaps minutes after the run
+    that drew the button ended and the store closed: it borrows the store for the build."""
+    import io
+
+    import openpyxl
+
+    from ui import auth, roles
+
+    monkeypatch.setattr(auth, "current", lambda: auth.User("ann@kommun.se", "Ann",
+                                                           roles.ANALYST))
+    made, built = {}, {}
+
+    def page_run() -> None:
+        made["download"] = auth.metrics_download(["headcount"], "x.xlsx", forvaltningar=None,
+                                                 publication=True)
+
+    def closed() -> bool:
+        deadline = time.monotonic() + 5
+        while leases.is_open(str(own_store)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not leases.is_open(str(own_store))
+
+    run = threading.Thread(target=page_run)
+    run.start()
+    run.join()
+    assert closed()  # the run ended and its grace passed
+    click = threading.Thread(target=lambda: built.update(content=made["download"]()))
+    click.start()  # a server thread, no page run
+    click.join()
+    assert "Antal anställda" in openpyxl.load_workbook(io.BytesIO(built["content"])).sheetnames
+    assert closed()  # let go after the build

@@ -337,12 +337,13 @@ def require_page(url_path: str) -> sitemap.PageSpec:
 def audited_download(build: Callable[[], bytes], detail: str) -> Callable[[], bytes]:
     """A download button's data: builds the file on click (on another thread) and records
     the export, by the user of this run, in the audit log."""
-    by = actor()  # taken here, as the connection: the callable runs outside the script
-    con = data.connection()
+    by = actor()  # taken here, as the store: the callable runs outside the script
+    later = data.own_later()
 
     def download() -> bytes:
         content = build()
-        data.audit(by, "export", detail, con)
+        with later() as con:
+            data.audit(by, "export", detail, con)
         return content
 
     return download

@@ -23,6 +23,7 @@ import gc
 import io
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -144,6 +145,27 @@ def _shown_path() -> str:
 def _store_at(path: str) -> duckdb.DuckDBPyConnection:
     own = path == str(settings.get().db_path)
     return leases.lease(path, _opened(path, own))
+
+
+Later = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+"""`with later() as con:` the store, for a block that runs after the page run (_later)."""
+
+
+def _later(path: str) -> Later:
+    own = path == str(settings.get().db_path)
+    return lambda: leases.borrowed(path, _opened(path, own))
+
+
+def shown_later() -> Later:
+    """The store on screen now, for a callable that runs after this run, on another thread
+    (a download built when its button is clicked, perhaps minutes later, when the run's
+    lease has ended and the store may have closed)."""
+    return _later(_shown_path())
+
+
+def own_later() -> Later:
+    """The municipality's own store, as shown_later (the audit log of a download)."""
+    return _later(str(settings.get().db_path))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -279,7 +301,8 @@ def audit_log(actions: Sequence[str] = (), users: Sequence[str] = ()) -> pl.Data
 def audit(actor: tuple[str, str], action: str, detail: str = "",
           con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Record an action of (user id, role) in the audit log, on a fresh cursor (`con`: the
-    connection, when called outside the script, as a download's callable is)."""
+    own store borrowed, when called outside the script, as a download's callable is:
+    own_later)."""
     cur = (con or own_connection()).cursor()
     try:
         store.audit(cur, *actor, action, detail)
@@ -468,11 +491,12 @@ def metrics_workbook(metric_ids: Sequence[str], *, forvaltningar: Sequence[str] 
     `load_log`: no sheet of loaded files)."""
     ids = [registry.get(m).id for m in metric_ids]
     chosen = list(forvaltningar) if forvaltningar is not None else None
-    con = connection()  # taken here: the callable runs on another thread, outside the script
+    later = shown_later()  # the callable runs on another thread, after the run
 
     def build() -> bytes:
-        return workbook_bytes(con, ids, forvaltningar=chosen, publication=publication,
-                              load_log=load_log)
+        with later() as con:
+            return workbook_bytes(con, ids, forvaltningar=chosen, publication=publication,
+                                  load_log=load_log)
 
     return build
 

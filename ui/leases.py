@@ -8,6 +8,10 @@ Streamlit script run has a thread of its own, which ends with the run, and the l
 thread's. The store stays open while any run holds a lease, and for GRACE_SECONDS after the
 last one ended (a click or a filter change reuses it), then closes.
 
+A download is built when its button is clicked, on a server thread that is no page run and
+outlives it: it borrows the store for the length of the build (borrowed()), since the run that
+drew the button may have ended minutes before and its store closed.
+
 A command that finds the store held announces that it waits (store.someone_waits): the store
 then closes as soon as the runs holding it end, and a new run waits until the command has
 had it, within the store_wait_seconds setting; past that, the run ends with a Swedish message
@@ -19,7 +23,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -33,10 +38,21 @@ TICK_SECONDS = 0.1
 """How often the keeper looks for ended runs and waiting commands."""
 
 
+class _Borrow:
+    """A holder of a lease that is no page run's thread (borrowed()): alive until returned."""
+
+    def __init__(self) -> None:
+        self.returned = False
+
+    def is_alive(self) -> bool:
+        return not self.returned
+
+
 @dataclass
 class _Held:
     con: duckdb.DuckDBPyConnection
-    runs: set[threading.Thread] = field(default_factory=set)
+    runs: set[threading.Thread | _Borrow] = field(default_factory=set)
+    """What holds the store: page runs' threads, and borrows."""
     idle_since: float | None = None
 
 
@@ -46,11 +62,12 @@ _OPENING: dict[str, threading.Lock] = {}
 _keeper: threading.Thread | None = None
 
 
-def lease(path: str, opened: Callable[[duckdb.DuckDBPyConnection], None] | None = None
-          ) -> duckdb.DuckDBPyConnection:
-    """The store at `path`, open for the rest of the calling run (its thread). `opened(con)`
-    runs each time the file is opened. Waits while a command has it or waits for it."""
-    me = threading.current_thread()
+def lease(path: str, opened: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+          holder: _Borrow | None = None) -> duckdb.DuckDBPyConnection:
+    """The store at `path`, open for the rest of the calling run (its thread), or while
+    `holder` is alive. `opened(con)` runs each time the file is opened. Waits while a command
+    has it or waits for it."""
+    me = holder or threading.current_thread()
     deadline = time.monotonic() + settings.get().store_wait_seconds
     with _LOCK:
         _start_keeper()
@@ -82,6 +99,18 @@ def lease(path: str, opened: Callable[[duckdb.DuckDBPyConnection], None] | None 
             _HELD[path] = _Held(con, {me})
             _LOCK.notify_all()
         return con
+
+
+@contextmanager
+def borrowed(path: str, opened: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+             ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store at `path`, open for the block, on a thread that is no page run (a download's
+    data, built when its button is clicked); let go at the end of the block."""
+    holder = _Borrow()
+    try:
+        yield lease(path, opened, holder)
+    finally:
+        holder.returned = True
 
 
 def close_all() -> None:

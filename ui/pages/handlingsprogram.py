@@ -37,6 +37,14 @@ TABLE_COLUMNS = {headers[key]: st.column_config.TextColumn(width=width)
                  for key, width in WIDTHS.items()}
 
 
+def _export(later: data.Later, day: date):
+    """The programme as Excel, built when the download button is clicked (after this run)."""
+    def build() -> bytes:
+        with later() as store:
+            return programme.export_xlsx(store, day)
+    return build
+
+
 def _points_table(frame: pl.DataFrame, key: str, **kwargs) -> None:
     """programme.table's frame on screen: the deadline as text, '(passerat)' after it when
     past; an empty cell left empty, not Streamlit's "None"."""
@@ -104,7 +112,7 @@ else:
     file_name = texts.PROGRAMME_FILE_NAME.format(day=today.isoformat())
     st.download_button(
         texts.PROGRAMME_DOWNLOAD,
-        data=auth.audited_download(lambda: programme.export_xlsx(con, today),
+        data=auth.audited_download(_export(data.shown_later(), today),
                                    texts.AUDIT_EXPORT_TABLE.format(file=file_name,
                                                                    rows=shown.height)),
         file_name=file_name, mime=MIME_XLSX, on_click="ignore", icon=":material/download:",

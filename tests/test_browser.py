@@ -24,6 +24,7 @@ import polars as pl
 import pytest
 
 from tests import extracts
+from ui import leases
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
@@ -150,6 +151,9 @@ def test_upload_then_chart_then_excel_download(server, page, tmp_path):
 
     page.goto(f"{server}/exportera")
     _wait_for_app(page)
+    # Clicked after the run that drew the button has ended and the store's grace has passed
+    # (ui/leases.py): the workbook is built then, on a store borrowed for it.
+    page.wait_for_timeout(1000 * (leases.GRACE_SECONDS + 1.5))
     with page.expect_download(timeout=120_000) as info:
         page.get_by_test_id("stDownloadButton").first.locator("button").click()
     target = tmp_path / info.value.suggested_filename

@@ -766,8 +766,7 @@ def _refresh_months(cur, tables: dict[str, tuple[str, str]],
         f"AND snapshot_date < $after AND (list_contains($months::DATE[], {month}) OR "
         f"list_contains($months::DATE[], ({month} + INTERVAL 12 MONTH)::DATE)))")
     first, last = refreshed_months[0], refreshed_months[-1]
-    scope = {"months": refreshed_months, "first": first,
-             "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
+    scope = {"months": refreshed_months, "first": first, "after": next_month(last)}
     params = {**scope, "year_before": first.replace(year=first.year - 1)}
     for name, (source, step) in tables.items():
         cur.execute(f"DELETE FROM {name} WHERE {refreshed}", scope)
@@ -797,19 +796,25 @@ def refresh_reading(cur, tables, skip: Collection[str] = ()) -> None:
         _refresh_by_year(cur, chosen, _employment_months(cur))
 
 
-def _employment_months(cur, within: Collection[date] = ()) -> list[date]:
+def _employment_months(cur, within: Collection[date] | None = None) -> list[date]:
     """The months (first days, in order) that employment has snapshots of; with `within`
     (first days), only those of them (reading only their part of the table)."""
-    scope, params = "", {}
-    if within:
-        last = max(within)
-        scope = "WHERE snapshot_date >= $first AND snapshot_date < $after"
-        params = {"first": min(within),
-                  "after": date(last.year + last.month // 12, last.month % 12 + 1, 1)}
-    months = [day for (day,) in cur.execute(
-        f"SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment {scope} "
-        "ORDER BY 1", params).fetchall()]
-    return [day for day in months if day in within] if within else months
+    if within is None:
+        return [day for (day,) in cur.execute(
+            "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
+            "ORDER BY 1").fetchall()]
+    if not within:
+        return []
+    months = cur.execute(
+        "SELECT DISTINCT date_trunc('month', snapshot_date)::DATE FROM employment "
+        "WHERE snapshot_date >= $first AND snapshot_date < $after ORDER BY 1",
+        {"first": min(within), "after": next_month(max(within))}).fetchall()
+    return [day for (day,) in months if day in within]
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _refresh_by_year(cur, tables: dict[str, tuple[str, str]], months: list[date]) -> None:

@@ -446,7 +446,7 @@ def _replace(cur, file: _Staged, load_id: int, first: int, report: IngestReport,
     # order): a month added to ten years reads none of them.
     low, high = min(file.periods), max(file.periods)
     if period == "snapshot_date":  # from the first day of the first month to the next month's
-        low, high = low.replace(day=1), date(high.year + high.month // 12, high.month % 12 + 1, 1)
+        low, high = low.replace(day=1), store.next_month(high)
     else:
         high += 1
     replaced = (f"{period} >= $low AND {period} < $high AND {period_key(period)} IN "

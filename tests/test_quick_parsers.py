@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,19 +24,14 @@ def _both(values: list[str | None], reader: normalise.Reader) -> tuple[list, lis
     return normalise._parse_distinct(raw, reader).to_list(), full.to_list()
 
 
+@pytest.mark.parametrize("text, kinds", [(NUMBER_TEXT, (schema.NUMBER, schema.RATE)),
+                                         (DATE_TEXT, (schema.DATE, schema.SNAPSHOT))],
+                         ids=["plain numbers", "ISO dates"])
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(NUMBER_TEXT, st.none()), min_size=1, max_size=12),
-       st.sampled_from([schema.NUMBER, schema.RATE]))
-def test_plain_numbers_read_as_the_full_parser_reads_them(values, kind):
-    quick, full = _both(values, normalise.reader_of(kind))
-    assert quick == full
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(DATE_TEXT, st.none()), min_size=1, max_size=12),
-       st.sampled_from([schema.DATE, schema.SNAPSHOT]))
-def test_iso_dates_read_as_the_full_parser_reads_them(values, kind):
-    quick, full = _both(values, normalise.reader_of(kind))
+@given(data=st.data())
+def test_plain_values_read_as_the_full_parser_reads_them(text, kinds, data):
+    values = data.draw(st.lists(st.one_of(text, st.none()), min_size=1, max_size=12))
+    quick, full = _both(values, normalise.reader_of(data.draw(st.sampled_from(kinds))))
     assert quick == full
 
 

@@ -63,14 +63,16 @@ def _once_per_run(key: tuple, make: Callable[[], object]):
     return facts[key]
 
 
-def _opened(path: str, own: bool) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    """What is done when a store file opens for a run (ui/leases.py): for the own store the
+def _opened(path: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """What is done when the store file at `path` opens (ui/leases.py): for the own store the
     raw archive's retention purge, once per server (never for the demo's, whose load log does
     not know the archive's files); and the pages' first views worked out (_warm) when the
     store changed since, unless it lacks derived person tables (from before them, or a
     changed metric): those are built by the next load, by `python -m pipelines derive` or the
     button on Ladda upp (prepare_store), never by a page view, and until then every metric is
     computed live."""
+    own = path == str(settings.get().db_path)
+
     def opened(con: duckdb.DuckDBPyConnection) -> None:
         from pipelines.lifecycle import purge_on_start
 
@@ -143,8 +145,7 @@ def _shown_path() -> str:
 
 
 def _store_at(path: str) -> duckdb.DuckDBPyConnection:
-    own = path == str(settings.get().db_path)
-    return leases.lease(path, _opened(path, own))
+    return leases.lease(path, _opened(path))
 
 
 Later = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
@@ -152,8 +153,7 @@ Later = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 def _later(path: str) -> Later:
-    own = path == str(settings.get().db_path)
-    return lambda: leases.borrowed(path, _opened(path, own))
+    return lambda: leases.borrowed(path, _opened(path))
 
 
 def shown_later() -> Later:
@@ -273,8 +273,7 @@ def _stored_over_limits(con: duckdb.DuckDBPyConnection, identity: tuple | None) 
 def over_limits() -> list[str]:
     """Why the store's figures cannot be shown until a load is deleted (a load beyond the
     limits, made before they existed): validate.stored_over_limits."""
-    return _once_per_run(("over limits", _shown_path()), lambda: _stored_over_limits(
-        connection(), _identity(_shown_path())))
+    return _stored_over_limits(connection(), _identity(_shown_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=50)

@@ -101,6 +101,14 @@ class Settings:
     """The comparison group's Kolada municipality ids, comma-separated, e.g. the members of
     SKR's kommungrupp (PERSONALPANELEN_KOLADA_GROUP). Empty: every municipality whose Kolada
     values are loaded, except our own (metrics/kolada.py)."""
+    women_dominated_share: float
+    """The share of women (percent) from which a group of equal work is women-dominated in the
+    pay survey (PERSONALPANELEN_WOMEN_DOMINATED_SHARE, 60: the Discrimination Act's
+    "kvinnodominerat" as DO's guidance reads it)."""
+    pay_gap_flag: float
+    """The gap in mean pay (percent, either way) from which a category of workers is flagged in
+    the pay report and a group difference in the pay survey (PERSONALPANELEN_PAY_GAP_FLAG, 5:
+    the Pay Transparency Directive's joint pay assessment, Art. 10)."""
 
     @property
     def reference_month_name(self) -> str:
@@ -196,7 +204,7 @@ _NAMES = ("HOME", *(f"PERSONALPANELEN_{name}" for name in (
     "MAX_UPLOAD_MB", "RETIREMENT_AGE", "MEMORY_LIMIT", "COMMAND_MEMORY_LIMIT",
     "RETENTION_DAYS", "ROLES_FILE", "REFERENCE_MONTH", "MUNICIPALITY",
     "KOLADA_MUNICIPALITY", "KOLADA_GROUP", "LOGIN_MINUTES", "ALLOW_ANONYMOUS_NETWORK",
-    "STORE_WAIT_SECONDS")))
+    "STORE_WAIT_SECONDS", "WOMEN_DOMINATED_SHARE", "PAY_GAP_FLAG")))
 """The environment variables the settings read (HOME for the key file's default)."""
 
 
@@ -240,6 +248,8 @@ def _settings(environment: tuple[str | None, ...]) -> Settings:
         kolada_municipality=_env("PERSONALPANELEN_KOLADA_MUNICIPALITY", ""),
         kolada_group=tuple(part.strip() for part in
                            _env("PERSONALPANELEN_KOLADA_GROUP", "").split(",") if part.strip()),
+        women_dominated_share=float(_env("PERSONALPANELEN_WOMEN_DOMINATED_SHARE", "60")),
+        pay_gap_flag=float(_env("PERSONALPANELEN_PAY_GAP_FLAG", "5")),
     )
 
 

@@ -338,9 +338,41 @@ CREATE TABLE IF NOT EXISTS programme_point (
 )
 """
 
+# The pay survey (issue 23, metrics/pay_survey.py). Both are only appended to, so their history
+# stays: an occupation's current category is its row of the highest version (`removed`: the
+# rule was taken away), and a survey item's current explanation or action its highest version.
+_PAY_CATEGORY_DDL = """
+CREATE TABLE IF NOT EXISTS pay_category_rule (
+    occupation  VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    set_at      TIMESTAMP NOT NULL,
+    set_by      VARCHAR NOT NULL,
+    category    VARCHAR,
+    value_level INTEGER,
+    removed     BOOLEAN NOT NULL,
+    PRIMARY KEY (occupation, version)
+)
+"""
+_PAY_NOTE_DDL = """
+CREATE TABLE IF NOT EXISTS pay_survey_note (
+    year     INTEGER NOT NULL,
+    item     VARCHAR NOT NULL,
+    version  INTEGER NOT NULL,
+    set_at   TIMESTAMP NOT NULL,
+    set_by   VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL CHECK (kind IN ('explanation', 'action')),
+    text     VARCHAR NOT NULL,
+    cost     DOUBLE,
+    due      DATE,
+    status   VARCHAR NOT NULL CHECK (status IN ('planned', 'done', 'not_done')),
+    PRIMARY KEY (year, item, version)
+)
+"""
+
 DDL = (*_TABLE_DDL, *_COLUMN_DDL, _LOAD_LOG_DDL, _LOAD_DELETED_DDL, _AUDIT_DDL,
        _APP_SETTING_DDL, _DERIVED_DDL, *_VIEW_DDL, _ABSENCE_VIEW_DDL, _HME_VIEW_DDL,
-       _KOLADA_DDL, _METRIC_TARGET_DDL, _PROGRAMME_VERSION_DDL, _PROGRAMME_POINT_DDL)
+       _KOLADA_DDL, _METRIC_TARGET_DDL, _PROGRAMME_VERSION_DDL, _PROGRAMME_POINT_DDL,
+       _PAY_CATEGORY_DDL, _PAY_NOTE_DDL)
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 """Modes of the folders and files holding personal data: the owner's only."""

@@ -254,7 +254,7 @@ def purge_on_start(con: duckdb.DuckDBPyConnection, actor: Actor = SYSTEM_ACTOR) 
 
 # --- erasing one person -------------------------------------------------------------------------
 
-_PERSON_TABLES = ("employment", "absence_year", "training", "crisis_placement")
+_PERSON_TABLES = ("employment", "absence_year", "training", "crisis_placement", "pay_year")
 """The tables with a person_key (HME results are per unit)."""
 
 

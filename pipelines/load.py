@@ -31,7 +31,7 @@ import polars as pl
 
 import settings
 import store
-from pipelines import normalise, pseudonymise, read, validate, visible
+from pipelines import normalise, pseudonymise, read, schema, validate, visible
 from pipelines.findings import (
     ERROR,
     MISSING_SNAPSHOT_DATE,
@@ -221,7 +221,7 @@ def _prepare(grids: list[read.Grid], snapshot_date: date | None, profile: Profil
     report.findings += validate.stray_personnummer(frame, table)
     frame = _pseudonymised(frame, table)
     report.findings += validate.validate(frame, table)
-    return table, frame
+    return table, _per_person(frame, table)
 
 
 def _hidden_characters(table: Table) -> list[Finding]:
@@ -253,6 +253,31 @@ def _pseudonymised(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     else:
         return frame
     return keyed.drop("birth_date", strict=False)
+
+
+def _per_person(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """One row per person and period where the extract may give several
+    (schema.SUMMED_PER_PERSON, e.g. the pay extract's row per employment): the summed columns
+    added up (blank where all of the person's rows are blank), every other column from the
+    row with the most hours paid, and the first row's Excel row number."""
+    summed = schema.SUMMED_PER_PERSON.get(table.extract.table)
+    if summed is None or "person_key" not in frame.columns:
+        return frame
+    key = [table.extract.period, "person_key"]
+    if frame.select(key).is_unique().all():
+        return frame
+    added = [c for c in summed if c in frame.columns]
+    others = [c for c in frame.columns if c not in (*key, *added, normalise.ROW)]
+    return (
+        frame.sort("hours_paid", descending=True, nulls_last=True)
+        .group_by(key, maintain_order=True)
+        .agg(pl.col(normalise.ROW).min(),
+             *(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
+               for c in added),
+             *(pl.col(c).first() for c in others))
+        .sort(normalise.ROW)
+        .select(frame.columns)
+    )
 
 
 def _one_snapshot_per_month(dated: set[tuple[str, date]]) -> list[Finding]:

@@ -474,3 +474,84 @@ CORE_SERVICE_VALUES = {
 }
 """Keys as written in Swedish; normalise.py folds them as it folds the values."""
 CORE_SERVICES = ("skola", "vard_och_omsorg", "annan")
+
+# --- Issue 23: the yearly pay extract (lönerapport and lönekartläggning) -------------------------
+# One row per person and calendar year: the pay paid in the year and the hours it paid for. A
+# file with a row per employment is summed per person when it is loaded (load._per_person):
+# the pay and hours added up, the person's category, occupation and förvaltning taken from the
+# row with the most hours paid (SUMMED_PER_PERSON). Pay in kronor, gross; the complementary and variable components
+# come either as one sum or as a column per component (or both: the sum column wins).
+PAY_COMPONENTS = ("ob_pay", "on_call_pay", "standby_pay", "overtime_pay", "other_pay")
+"""The complementary and variable components a file may give one column each."""
+PAY_SUMMED = ("basic_pay", "complementary_pay", *PAY_COMPONENTS, "hours_paid")
+"""The pay extract's columns added up over a person's rows of a year."""
+PAY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "INTEGER NOT NULL"),
+    ("person_key", "VARCHAR NOT NULL"),
+    ("birth_year", "INTEGER"),
+    ("gender", "VARCHAR"),
+    ("forvaltning", "VARCHAR"),
+    ("ssyk_code", "VARCHAR"),
+    ("job_title", "VARCHAR"),
+    ("work_category", "VARCHAR"),
+    ("value_level", "INTEGER"),
+    ("basic_pay", "DOUBLE NOT NULL"),
+    ("complementary_pay", "DOUBLE"),
+    *((name, "DOUBLE") for name in PAY_COMPONENTS),
+    ("hours_paid", "DOUBLE NOT NULL"),
+    ("load_id", "INTEGER NOT NULL"),
+)
+PAY_KEY = ("year", "person_key")
+TABLES["pay_year"] = (PAY_COLUMNS, PAY_KEY)
+SUMMED_PER_PERSON = {"pay_year": PAY_SUMMED}
+"""Tables whose extract may give a person several rows of one period: load._per_person adds up
+these columns over them (and the duplicate check leaves them alone)."""
+
+
+def _money(name: str, label_sv: str, *aliases: str, required: bool = False) -> Column:
+    return Column(name, "DOUBLE", NUMBER, (label_sv, *aliases), required=required,
+                  label_sv=label_sv)
+
+
+PAY_INPUT_COLUMNS: tuple[Column, ...] = (
+    Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
+    _PNR,
+    _PERSON_ID,
+    INPUT_BY_NAME["gender"],
+    _BIRTH_YEAR,
+    _BIRTH_DATE,
+    _FORVALTNING,
+    INPUT_BY_NAME["ssyk_code"],
+    INPUT_BY_NAME["job_title"],
+    Column("work_category", "VARCHAR", TEXT,
+           ("Arbetstagarkategori", "Kategori", "Kategori av arbetstagare", "Arbetskategori",
+            "Lönekartläggningsgrupp", "Kartläggningsgrupp", "Grupp lika arbete", "Lika arbete",
+            "Likvärdighetsgrupp", "Work category", "Category of workers"),
+           label_sv="Arbetstagarkategori"),
+    Column("value_level", "INTEGER", NUMBER,
+           ("Arbetsvärderingsnivå", "Värderingsnivå", "Arbetsvärdering", "Nivå", "Kravnivå",
+            "Svårighetsnivå", "Värdenivå", "Value level"), label_sv="Arbetsvärderingsnivå"),
+    _money("basic_pay", "Utbetald grundlön", "Grundlön utbetald", "Grundlön (år)",
+           "Utbetald grundlön (år)", "Utbetald fast lön", "Fast lön (år)", "Årslön utbetald",
+           "Utbetald lön", "Basic pay", required=True),
+    _money("complementary_pay", "Utbetalda tillägg", "Tillägg och rörliga ersättningar",
+           "Utbetalda tillägg och rörliga ersättningar", "Rörliga ersättningar",
+           "Rörliga tillägg", "Summa tillägg", "Kompletterande ersättningar", "Tillägg (år)",
+           "Complementary pay"),
+    _money("ob_pay", "OB-tillägg", "OB", "OB-ersättning", "Ersättning obekväm arbetstid",
+           "Obekväm arbetstid"),
+    _money("on_call_pay", "Jourersättning", "Jour", "Jourtillägg"),
+    _money("standby_pay", "Beredskapsersättning", "Beredskap", "Beredskapstillägg"),
+    _money("overtime_pay", "Övertidsersättning", "Övertid", "Mer- och övertid",
+           "Övertid och mertid", "Mertid och övertid", "Övertidstillägg"),
+    _money("other_pay", "Övriga tillägg", "Andra tillägg", "Övriga ersättningar",
+           "Övrigt tillägg"),
+    Column("hours_paid", "DOUBLE", NUMBER,
+           ("Betalda timmar", "Utbetalda timmar (år)", "Betalda timmar (år)",
+            "Antal betalda timmar", "Timmar betalda", "Lönegrundande timmar", "Hours paid"),
+           required=True, label_sv="Betalda timmar"),
+)
+
+EXTRACTS += (
+    Extract("pay_year", "löneuttag", PAY_INPUT_COLUMNS, "year", IDENTITY),
+)

@@ -116,7 +116,8 @@ def validate(frame: pl.DataFrame, table: Table) -> list[Finding]:
             broken = frame.filter(check.condition.fill_null(False))[ROW].to_list()
             findings += row_findings(broken, check.severity, file,
                                      _header(table, check.column), check.message)
-    findings += _duplicates(frame, table, KEYS[name])
+    if name not in schema.SUMMED_PER_PERSON:  # a person's rows are added up when loaded
+        findings += _duplicates(frame, table, KEYS[name])
     return findings
 
 
@@ -219,6 +220,19 @@ KEYS["training"] = ("year", "person_key", "course", "course_date")
 KEYS["crisis_placement"] = ("year", "person_key", "week", "receiving_unit")
 
 
+# --- issue 23: the yearly pay extract ------------------------------------------------------------
+
+CHECKS["pay_year"] = (
+    *(_range(c, 0, None, "Utbetald lön") for c in ("basic_pay", "complementary_pay",
+                                                  *schema.PAY_COMPONENTS)),
+    _range("hours_paid", 0, 8784, "Antalet betalda timmar under året"),
+    _range("value_level", 0, None, "Arbetsvärderingsnivån"),
+    Check(WARNING, "hours_paid", (pl.col("hours_paid") == 0) & (pl.col("basic_pay") > 0),
+          "Lön utan betalda timmar: personen räknas inte i lönerapporten (timlönen går inte "
+          "att räkna fram).", ("hours_paid", "basic_pay")),
+)
+KEYS["pay_year"] = ("year", "person_key")
+
 # --- issue 25: bounded work for any upload -------------------------------------------------------
 # What one period (a snapshot, or a year) may hold of each breakdown and unit column. The
 # disclosure model decides over every förvaltning, every category and förvaltning x each
@@ -254,6 +268,7 @@ LIMITS: dict[str, tuple[Limit, ...]] = {
               "kombinationer av förvaltning och yrkeskod"),
     ),
     "absence_year": (_FORVALTNINGAR,),
+    "pay_year": (_FORVALTNINGAR,),
     "hme_result": (_FORVALTNINGAR, Limit(("unit",), MAX_UNITS, "enheter")),
     "crisis_placement": (Limit(("receiving_unit",), MAX_UNITS, "mottagande enheter"),),
 }

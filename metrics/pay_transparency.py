@@ -1,0 +1,273 @@
+"""The yearly pay-gap report (lönerapport, issue 23): the figures of the Pay Transparency
+Directive (EU 2023/970) Art. 9(1)(a)-(g), as the Discrimination Act's chapter on pay
+transparency takes them over, computed from the yearly pay extract (`pay_year`). No Streamlit:
+the page, the CLI (`python -m metrics lonerapport`), the Excel for DO and the PDF call these.
+
+Definitions (docs/pay-transparency.md has them in full, with the articles):
+
+- A person's *hourly pay* is the year's gross pay divided by the hours paid: basic pay plus the
+  complementary and variable components (OB, jour, beredskap, overtime, other supplements),
+  over `hours_paid`. Persons without hours paid, and persons of unknown gender, are left out
+  (counted in `Report.excluded`).
+- A *pay gap* is (men's pay - women's pay) / men's pay x 100, on the mean or on the median: a
+  positive gap means that women are paid less.
+- The gaps in complementary and variable components (Art. 9(1)(b), (d)) are computed among the
+  persons who received such pay in the year (hourly: the components over hours paid); how many
+  women and men received them is Art. 9(1)(e).
+- Quartile pay bands (Art. 9(1)(f)): the persons ranked by hourly pay, lowest first, split in
+  four bands of equal size (the first bands take one more person when the count does not divide
+  by four); a band's shares are of its women and men.
+- Categories of workers (Art. 9(1)(g)): per category, the mean hourly basic pay and the mean
+  hourly complementary pay (over everyone in the category, so that they add up to the pay
+  level) by gender, and their gaps; a category is flagged when the gap in its mean hourly pay
+  is `settings.pay_gap_flag` percent or more either way (Art. 10's joint pay assessment).
+
+A person's category and value level come from the extract's own columns, else from the
+analyst's table of occupations (metrics/pay_survey.py), else the person's befattning (or SSYK
+code) is the category, without a value level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+import settings
+import store
+from pipelines import schema
+
+WOMEN, MEN = "K", "M"
+
+# The persons of a year: one row each, with category, value level and hourly pay. The
+# category rule of an occupation is its newest version (pay_category_rule); the extract's own
+# category wins, and a value level from the rules goes with a category from the rules only.
+_PERSONS = f"""
+WITH rule AS (
+    SELECT occupation, category, value_level FROM (
+        SELECT *, row_number() OVER (PARTITION BY occupation ORDER BY version DESC) AS newest
+        FROM pay_category_rule)
+    WHERE newest = 1 AND NOT removed
+)
+SELECT p.person_key, p.gender, p.forvaltning, p.ssyk_code, p.job_title,
+       coalesce(nullif(trim(p.work_category), ''), by_title.category, by_code.category,
+                p.job_title, 'SSYK ' || p.ssyk_code, 'Okänd') AS category,
+       CASE WHEN nullif(trim(p.work_category), '') IS NOT NULL THEN p.value_level
+            ELSE coalesce(p.value_level, by_title.value_level, by_code.value_level)
+       END AS value_level,
+       p.basic_pay,
+       coalesce(p.complementary_pay,
+                CASE WHEN coalesce({", ".join(schema.PAY_COMPONENTS)}) IS NOT NULL
+                     THEN {" + ".join(f"coalesce({c}, 0)" for c in schema.PAY_COMPONENTS)}
+                END) AS complementary_pay,
+       p.hours_paid
+FROM pay_year p
+LEFT JOIN rule by_title ON by_title.occupation = p.job_title
+LEFT JOIN rule by_code ON by_code.occupation = p.ssyk_code
+WHERE p.year = $year
+"""
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The years the store has pay data for, oldest first."""
+    return store.read(con, "SELECT DISTINCT year FROM pay_year ORDER BY year")["year"].to_list()
+
+
+def persons(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """One row per person with pay in `year`: person_key, gender (K, M or null), forvaltning,
+    ssyk_code, job_title, category, value_level, basic_pay, complementary_pay (null for every
+    person when the year's extracts had no complementary column; a blank of a file that had
+    one is 0), hours_paid, and the hourly pay: hourly (basic and complementary),
+    hourly_basic, hourly_complementary (null where hours_paid is 0)."""
+    frame = store.read(con, _PERSONS, {"year": year})
+    given = frame["complementary_pay"].is_not_null().any()
+    hours = pl.when(pl.col("hours_paid") > 0).then(pl.col("hours_paid"))
+    return frame.with_columns(
+        pl.col("complementary_pay").fill_null(0.0) if given else pl.col("complementary_pay"),
+    ).with_columns(
+        ((pl.col("basic_pay") + pl.col("complementary_pay").fill_null(0.0)) / hours)
+        .alias("hourly"),
+        (pl.col("basic_pay") / hours).alias("hourly_basic"),
+        (pl.col("complementary_pay") / hours).alias("hourly_complementary"),
+    )
+
+
+def gap(men: float | None, women: float | None) -> float | None:
+    """(men - women) / men x 100; None when either is missing or men's is 0."""
+    if men is None or women is None or men == 0:
+        return None
+    return (men - women) / men * 100
+
+
+def _by_gender(frame: pl.DataFrame, column: str, how: str) -> dict[str, float | None]:
+    """The mean or median of `column` for women and for men (None: nobody)."""
+    out = {}
+    for gender in (WOMEN, MEN):
+        values = frame.filter(pl.col("gender") == gender)[column].drop_nulls()
+        out[gender] = (getattr(values, how)() if values.len() else None)
+    return out
+
+
+def _gaps(frame: pl.DataFrame, column: str) -> tuple[float | None, float | None]:
+    """The mean gap and the median gap of `column`."""
+    return tuple(gap(v[MEN], v[WOMEN]) for v in (_by_gender(frame, column, "mean"),
+                                                 _by_gender(frame, column, "median")))
+
+
+@dataclass(frozen=True)
+class Category:
+    category: str
+    value_level: int | None
+    women: int
+    men: int
+    mean_basic: dict[str, float | None]
+    """Mean hourly basic pay, {"K": ..., "M": ...}."""
+    mean_complementary: dict[str, float | None]
+    """Mean hourly complementary pay over everyone in the category (None: no data)."""
+    mean_gap: float | None
+    """The gap in mean hourly pay (basic and complementary)."""
+    mean_gap_basic: float | None
+    mean_gap_complementary: float | None
+    flagged: bool
+    """mean_gap is settings.pay_gap_flag or more, either way."""
+
+
+@dataclass(frozen=True)
+class Band:
+    women: int
+    men: int
+    lowest: float
+    highest: float
+    """The band's lowest and highest hourly pay (kr)."""
+
+    @property
+    def women_share(self) -> float:
+        return self.women / (self.women + self.men) * 100
+
+    @property
+    def men_share(self) -> float:
+        return self.men / (self.women + self.men) * 100
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    women: int
+    men: int
+    excluded: int
+    """Persons with pay in the year left out: unknown gender, or no hours paid."""
+    mean_gap: float | None
+    median_gap: float | None
+    mean_gap_complementary: float | None
+    median_gap_complementary: float | None
+    receiving_complementary: dict[str, float | None]
+    """The share (%) of women and of men who received complementary or variable pay."""
+    receiving: dict[str, int]
+    """How many women and men received it."""
+    quartiles: list[Band]
+    """Four bands, lowest first (fewer when there are fewer than four persons)."""
+    categories: list[Category] = field(default_factory=list)
+    complementary_given: bool = True
+    """False when the year's extracts had no complementary or variable pay at all."""
+    min_n: int = 0
+    """The threshold under which a figure rests on too few persons (settings.min_n_pay)."""
+
+    def json(self) -> dict:
+        """The report as the CLI's JSON (percent, unrounded)."""
+        return {
+            "year": self.year, "women": self.women, "men": self.men, "excluded": self.excluded,
+            "mean_gap": self.mean_gap, "median_gap": self.median_gap,
+            "mean_gap_complementary": self.mean_gap_complementary,
+            "median_gap_complementary": self.median_gap_complementary,
+            "receiving_complementary": self.receiving_complementary,
+            "quartiles": [{"women_share": b.women_share, "men_share": b.men_share,
+                           "women": b.women, "men": b.men, "lowest_hourly": b.lowest,
+                           "highest_hourly": b.highest} for b in self.quartiles],
+            "categories": [{"category": c.category, "value_level": c.value_level,
+                            "women": c.women, "men": c.men, "mean_gap": c.mean_gap,
+                            "mean_gap_basic": c.mean_gap_basic,
+                            "mean_gap_complementary": c.mean_gap_complementary,
+                            "flagged": c.flagged} for c in self.categories],
+        }
+
+
+def report(con: duckdb.DuckDBPyConnection, year: int) -> Report:
+    """The report's figures for `year` (see the module docstring)."""
+    everyone = persons(con, year)
+    frame = everyone.filter(pl.col("gender").is_in([WOMEN, MEN]) & pl.col("hourly").is_not_null())
+    counts = {g: frame.filter(pl.col("gender") == g).height for g in (WOMEN, MEN)}
+    given = frame["complementary_pay"].is_not_null().any()
+    recipients = frame.filter(pl.col("complementary_pay") > 0)
+    receiving = {g: recipients.filter(pl.col("gender") == g).height for g in (WOMEN, MEN)}
+    mean_gap, median_gap = _gaps(frame, "hourly")
+    mean_c, median_c = _gaps(recipients, "hourly_complementary") if given else (None, None)
+    return Report(
+        year=year, women=counts[WOMEN], men=counts[MEN],
+        excluded=everyone.height - frame.height,
+        mean_gap=mean_gap, median_gap=median_gap,
+        mean_gap_complementary=mean_c, median_gap_complementary=median_c,
+        receiving_complementary={g: (receiving[g] / counts[g] * 100 if given and counts[g]
+                                     else None) for g in (WOMEN, MEN)},
+        receiving=receiving,
+        quartiles=quartiles(frame),
+        categories=categories(frame),
+        complementary_given=bool(given),
+        min_n=settings.get().min_n_pay,
+    )
+
+
+def quartiles(frame: pl.DataFrame) -> list[Band]:
+    """The quartile pay bands of hourly pay, lowest first (ties ordered by person key, so
+    that the bands do not depend on the file's order)."""
+    ranked = frame.sort("hourly", "person_key").with_row_index("rank")
+    n = ranked.height
+    if n == 0:
+        return []
+    bands = ranked.with_columns(
+        (pl.col("rank") * 4 // n).alias("band") if n >= 4 else pl.col("rank").alias("band"))
+    out = []
+    for part in bands.partition_by("band", maintain_order=True):
+        out.append(Band(women=part.filter(pl.col("gender") == WOMEN).height,
+                        men=part.filter(pl.col("gender") == MEN).height,
+                        lowest=part["hourly"].min(), highest=part["hourly"].max()))
+    return out
+
+
+def categories(frame: pl.DataFrame) -> list[Category]:
+    """Art. 9(1)(g) per category of workers, ordered by value level (highest first, none
+    last) and name."""
+    flag = settings.get().pay_gap_flag
+    out = []
+    for part in frame.partition_by("category", maintain_order=False):
+        levels = part["value_level"].drop_nulls()
+        mean = _by_gender(part, "hourly", "mean")
+        basic = _by_gender(part, "hourly_basic", "mean")
+        comp = _by_gender(part, "hourly_complementary", "mean")
+        mean_gap = gap(mean[MEN], mean[WOMEN])
+        out.append(Category(
+            category=part["category"][0],
+            value_level=int(levels.mode().min()) if levels.len() else None,
+            women=part.filter(pl.col("gender") == WOMEN).height,
+            men=part.filter(pl.col("gender") == MEN).height,
+            mean_basic=basic, mean_complementary=comp, mean_gap=mean_gap,
+            mean_gap_basic=gap(basic[MEN], basic[WOMEN]),
+            mean_gap_complementary=gap(comp[MEN], comp[WOMEN]),
+            flagged=mean_gap is not None and abs(mean_gap) >= flag))
+    return sorted(out, key=lambda c: (c.value_level is None, -(c.value_level or 0), c.category))
+
+
+def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The gaps of every year with pay data: year, women, men, mean_gap, median_gap,
+    mean_gap_complementary, median_gap_complementary."""
+    rows = []
+    for year in years(con):
+        r = report(con, year)
+        rows.append({"year": year, "women": r.women, "men": r.men, "mean_gap": r.mean_gap,
+                     "median_gap": r.median_gap,
+                     "mean_gap_complementary": r.mean_gap_complementary,
+                     "median_gap_complementary": r.median_gap_complementary})
+    return pl.DataFrame(rows, schema={"year": pl.Int32, "women": pl.Int64, "men": pl.Int64,
+                                      "mean_gap": pl.Float64, "median_gap": pl.Float64,
+                                      "mean_gap_complementary": pl.Float64,
+                                      "median_gap_complementary": pl.Float64})

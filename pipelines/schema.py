@@ -479,8 +479,9 @@ CORE_SERVICES = ("skola", "vard_och_omsorg", "annan")
 # One row per person and calendar year: the pay paid in the year and the hours it paid for. A
 # file with a row per employment is summed per person when it is loaded (load._per_person):
 # the pay and hours added up, the person's category, occupation and förvaltning taken from the
-# row with the most hours paid (SUMMED_PER_PERSON). Pay in kronor, gross; the complementary and variable components
-# come either as one sum or as a column per component (or both: the sum column wins).
+# row with the most hours paid (SUMMED_PER_PERSON). Pay in kronor, gross; the complementary and
+# variable components come either as one sum or as a column per component (or both: the sum
+# column wins).
 PAY_COMPONENTS = ("ob_pay", "on_call_pay", "standby_pay", "overtime_pay", "other_pay")
 """The complementary and variable components a file may give one column each."""
 PAY_SUMMED = ("basic_pay", "complementary_pay", *PAY_COMPONENTS, "hours_paid")

@@ -676,8 +676,9 @@ def manager_span_methods(con: duckdb.DuckDBPyConnection) -> dict:
 
 AUDIT_ACTIONS = ("login", "logout", "load", "replace", "delete", "export",
                  "profile", "purge", "erase", "setting", "target", "programme", "kolada",
-                 "refuse")
-"""The actions the audit log records (issue 11; refuse: a batch the inbox refused)."""
+                 "refuse", "pay_categories", "pay_survey")
+"""The actions the audit log records (issue 11; refuse: a batch the inbox refused;
+pay_categories and pay_survey: the pay survey's table of categories and its notes)."""
 
 
 def audit(cur, user_id: str, role: str, action: str, detail: str = "") -> None:

@@ -271,3 +271,33 @@ def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                                       "mean_gap": pl.Float64, "median_gap": pl.Float64,
                                       "mean_gap_complementary": pl.Float64,
                                       "median_gap_complementary": pl.Float64})
+
+
+def _few(count: int, k: int) -> bool:
+    """The product's numerator rule: 1 to k - 1 persons (none is not a person)."""
+    return 0 < count < k
+
+
+def too_few(report: Report, k: int | None = None) -> dict[str, bool]:
+    """Which of the report's figures rest on too few persons (k: settings.min_n_pay) and are
+    not shown to viewers (the committee's summary): "gap" (the mean and median gaps: fewer
+    than k women or men), "complementary" (the gaps in complementary pay: fewer than k women
+    or men receiving it), "receiving" (the shares receiving it: 1 to k - 1 women or men
+    receiving it or not), "quartiles" (the bands: any band with 1 to k - 1 women or men; all
+    four together, since each is the total less the other three). The report to DO and the
+    analyst's pages show them all, with this as the note."""
+    k = report.min_n if k is None else k
+    genders = (WOMEN, MEN)
+    counts = {WOMEN: report.women, MEN: report.men}
+    return {
+        "gap": any(counts[g] < k for g in genders),
+        "complementary": any(report.receiving[g] < k for g in genders),
+        "receiving": any(_few(report.receiving[g], k) or _few(counts[g] - report.receiving[g], k)
+                         for g in genders),
+        "quartiles": any(_few(band.women, k) or _few(band.men, k) for band in report.quartiles),
+    }
+
+
+def category_too_few(category: Category, k: int) -> bool:
+    """A category's figures rest on fewer than k women or men."""
+    return category.women < k or category.men < k

@@ -531,7 +531,9 @@ AUDIT_ACTIONS = {"login": "inloggning", "logout": "utloggning", "load": "inläsn
                  "profile": "profiländring", "purge": "rensning av arkivet",
                  "erase": "radering av en person", "setting": "ändrad inställning",
                  "target": "ändrat mål", "programme": "ändrat handlingsprogram",
-                 "kolada": "hämtade Koladavärden", "refuse": "avvisad inläsning"}
+                 "kolada": "hämtade Koladavärden", "refuse": "avvisad inläsning",
+                 "pay_categories": "ändrade lönekategorier",
+                 "pay_survey": "anteckning i lönekartläggningen"}
 RETENTION_HEADER = "Lagringstid för råarkivet"
 RETENTION_DAYS = "Dagar som en inläst originalfil sparas (0: för alltid)"
 RETENTION_HELP = (

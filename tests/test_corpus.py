@@ -118,6 +118,20 @@ def by_person_id(header: str, values: list[str], persons: int = 6) -> bytes:
 def person_ids(prefix: str = "", width: int = 0) -> list[str]:
     return [f"{prefix}{str(1000 + i).zfill(width)}" for i in range(6)]
 
+def pay(basic: str = "400000", hours: str = "1700", level: str = "3", pnr: str | None = None,
+        drop: tuple[str, ...] = ()) -> bytes:
+    """Issue 23: a pay extract of six persons, the first person's basic pay, hours paid, value
+    level and personnummer as given, without the columns in `drop`."""
+    pnrs = [ex.personnummer(1970 + i, i, "KM"[i % 2]) for i in range(6)]
+    rows = [("2025", pnr_ if i or pnr is None else pnr, "Undersköterska", level if i == 0 else "3",
+             basic if i == 0 else "380000", "12000", hours if i == 0 else "1700")
+            for i, pnr_ in enumerate(pnrs)]
+    frame = pl.DataFrame(rows, orient="row", schema=[
+        "År", "Personnummer", "Befattning", "Arbetsvärderingsnivå", "Utbetald grundlön",
+        "OB-tillägg", "Betalda timmar"])
+    return ex.csv_bytes(frame.drop(drop))
+
+
 # (id, file name, bytes, expected message fragment, expected exit code)
 def training(rows: list[tuple[str, str]], drop: tuple[str, ...] = ()) -> bytes:
     """Issue 13: a training extract, one row per (course, date) for six persons, without the
@@ -283,6 +297,15 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int]] = [
      "saknas i utbildningsuttaget", 1),
     ("training-course-blank", "kurs.csv", lambda: training([("", "2025-03-01")]),
      "Kurs saknas på raden", 1),
+    # issue 23: the yearly pay extract
+    ("pay-text", "lon.csv", lambda: pay(basic="trettiotusen"), "kan inte läsas som ett tal", 1),
+    ("pay-negative", "lon.csv", lambda: pay(basic="-100"), "minst 0", 1),
+    ("pay-hours-over-a-year", "lon.csv", lambda: pay(hours="9000"), "mellan 0 och 8784", 1),
+    ("pay-missing-hours", "lon.csv", lambda: pay(drop=("Betalda timmar",)),
+     "Kolumnen Betalda timmar saknas i löneuttaget", 1),
+    ("pay-blank-basic", "lon.csv", lambda: pay(basic=""), "Utbetald grundlön saknas", 1),
+    ("pay-level-negative", "lon.csv", lambda: pay(level="-1"), "minst 0", 1),
+    ("pay-pnr-luhn", "lon.csv", lambda: pay(pnr="19750301-1234"), "fel kontrollsiffra", 1),
     # the command itself
     ("missing-file", None, lambda: b"", "filen finns inte", 2),
 ]
@@ -292,7 +315,7 @@ def checksum(db) -> str:
     con = store.connect(db, read_only=True)
     digest = hashlib.sha256()
     for table in ("employment", "absence_year", "hme_result", "load_log", "training",
-                  "crisis_placement"):
+                  "crisis_placement", "pay_year"):
         digest.update(repr(store.read(con, f"SELECT * FROM {table} ORDER BY ALL").rows()).encode())
     con.close()
     return digest.hexdigest()

@@ -251,3 +251,30 @@ def needing_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
     noted = set(notes(con, year)["item"].to_list())
     return [item for item in items if item not in noted]
 
+
+
+# --- the demo -------------------------------------------------------------------------------------
+
+
+def seed_demo(con: duckdb.DuckDBPyConnection, actor: tuple[str, str]) -> int:
+    """The demo municipality's two recorded actions, once: in the survey of the year before
+    the latest, a raise for the first comparison of work of equal value (carried out); in the
+    latest survey, a raise for its first flagged item (planned, so that it is followed up next
+    year). Returns how many notes it wrote."""
+    known = pay_transparency.years(con)
+    if len(known) < 2 or store.read(con, "SELECT count(*) AS n FROM pay_survey_note")["n"][0]:
+        return 0
+    written = 0
+    for year, status in ((known[-2], "done"), (known[-1], "planned")):
+        found = survey(con, year)
+        items = (found.comparisons["item"].to_list()
+                 + found.groups.filter("flagged")["item"].to_list())
+        if not items:
+            continue
+        save_note(con, Note(year, items[0], "action",
+                            f"Riktad lönesatsning i löneöversynen {year + 1}: gruppens löner höjs "
+                            "mot jämförelsegruppens, i två steg.",
+                            cost=450_000.0, due=date(year + 1, 4, 1), status=status),
+                  actor, at=datetime(year + 1, 2, 15))
+        written += 1
+    return written

@@ -246,3 +246,13 @@ def test_a_reloaded_year_replaces_and_an_erased_person_is_gone(pay_con):
     lifecycle.erase_person(pay_con, pnr("K1"), ("anna", "admin"))
     assert store.read(pay_con, "SELECT count(*) AS n FROM pay_year")["n"][0] == 7
     assert pay_transparency.report(pay_con, 2025).women == 3
+
+
+def test_the_demo_seeding_records_two_actions_once(con):
+    assert ingest(con, [("lon_2025.csv", pay_csv())]).loaded
+    assert ingest(con, [("lon_2026.csv", pay_csv(year=2026))]).loaded
+    actor = ("system", "admin")
+    assert pay_survey.seed_demo(con, actor) == 2
+    assert pay_survey.seed_demo(con, actor) == 0
+    assert pay_survey.notes(con, 2025)["status"].to_list() == ["done"]
+    assert pay_survey.follow_up(con, 2027)["status"].to_list() == ["planned"]

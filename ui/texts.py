@@ -919,6 +919,7 @@ VALUE_LABELS.update({"skola": "Skola", "vard_och_omsorg": "Vård och omsorg", "a
 BREAKDOWN_TAB["core_service"] = "Per kärnverksamhet"
 PAGE_INTROS["ladda-upp"] = (
     "Läs in uttag från lönesystemet: anställningsuttag (xlsx eller csv), sjukfrånvarouttag, "
-    "HME-sammanställning, utbildningsuttag och krisplaceringsregister. Filerna kontrolleras "
-    "innan något sparas; en fil med fel ändrar ingenting."
+    "HME-sammanställning, utbildningsuttag, krisplaceringsregister och löneuttag per år "
+    "(lönekartläggning och lönerapport). Filerna kontrolleras innan något sparas; en fil med "
+    "fel ändrar ingenting."
 )

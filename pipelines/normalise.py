@@ -123,6 +123,17 @@ def _aliases(extract: Extract) -> dict[str, Column]:
             for alias in (column.name, column.label_sv, *column.aliases)}
 
 
+def recognised_headers(headers: list[str], extract: Extract) -> dict[str, str]:
+    """canonical column -> the first header that is one of its aliases in `extract`."""
+    aliases = _aliases(extract)
+    found: dict[str, str] = {}
+    for header in headers:
+        column = aliases.get(fold(header))
+        if column is not None:
+            found.setdefault(column.name, header)
+    return found
+
+
 def _by_aliases(grid: Grid, index: int, header: dict[str, tuple[str, str]],
                 extract: Extract) -> Table:
     """The table as the alias table of schema.py reads it. `header` maps a folded header to

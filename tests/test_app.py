@@ -559,7 +559,7 @@ def map_own_layout(at: AppTest, profile_name: str) -> None:
     assert list(preview["Rubrik i filen"])[:3] == ["Mätdatum", "Id-nr", "Löpnummer"]
     for column, header in (("personnummer", "Id-nr"), ("employment_id", "Löpnummer"),
                            ("pay_form", "Betalform")):
-        at.selectbox(key=f"mapping_{column}").set_value(header)
+        at.selectbox(key=f"mapping_employment_{column}").set_value(header)
     at.text_input(key="mapping_name").set_value(profile_name)
     next(b for b in at.button if b.label == "Läs in med mappningen").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -570,7 +570,7 @@ def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store
     upload(at, "egen.csv", _own_csv("2026-11-01"))
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and at.error[0].value.startswith("Ingenting lästes in")
-    assert at.selectbox(key="mapping_forvaltning").value == "Förvaltning"  # recognised
+    assert at.selectbox(key="mapping_employment_forvaltning").value == "Förvaltning"  # recognised
     map_own_layout(at, "Vår lönelista")
     assert "Inläst: 12 rader från egen.csv" in text(at.success[0].value)
     saved = tmp_path / "data" / "profiles" / "var_lonelista.toml"
@@ -579,6 +579,40 @@ def test_unrecognised_columns_are_mapped_by_hand_and_kept_as_a_profile(own_store
     # the next file in the same layout is read with the saved profile, without the form
     upload(at, "egen_2.csv", _own_csv("2027-11-01"))
     assert "Inläst: 12 rader från egen_2.csv" in text(at.success[0].value)
+
+
+def test_a_pay_extract_in_an_unknown_layout_is_mapped_as_one_and_gives_the_pay_report(own_store):
+    """Issue 23: a pay file whose headers are all unknown is taken for an employment extract;
+    the analyst picks the kind, maps the columns and loads it, and the year's report exists."""
+    from tests.extracts import personnummer
+
+    lines = ["Id-nr;Löneår;Kön;Grundlön utbet. kr;Tillägg totalt;Tim. betalda;Lönegrupp"]
+    for i in range(6):
+        gender = "KM"[i % 2]
+        lines.append(f"{personnummer(1970 + i, i, gender)};2026;{gender};"
+                     f"{340000 + 20000 * (i % 2)};{10000};1700;Vård")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    upload(at, "lonelista.csv", "\n".join(lines).encode())
+    assert at.error and at.error[0].value.startswith("Ingenting lästes in")
+    assert at.selectbox(key="mapping_kind").value == "employment"
+    at.selectbox(key="mapping_kind").set_value("pay_year").run()
+    for column, header in (("personnummer", "Id-nr"), ("year", "Löneår"),
+                           ("basic_pay", "Grundlön utbet. kr"),
+                           ("complementary_pay", "Tillägg totalt"),
+                           ("hours_paid", "Tim. betalda"), ("work_category", "Lönegrupp")):
+        at.selectbox(key=f"mapping_pay_year_{column}").set_value(header)
+    # Kön is recognised once the kind is the pay extract
+    assert at.selectbox(key="mapping_pay_year_gender").value == "Kön"
+    next(b for b in at.button if b.label == "Läs in med mappningen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Inläst: 6 rader från lonelista.csv" in text(at.success[0].value)
+    from metrics import pay_transparency
+    from ui import data
+
+    report = pay_transparency.report(data.own_connection(), 2026)
+    # women 350000 / 1700, men 370000 / 1700: (370 - 350) / 370
+    assert report.mean_gap == pytest.approx(20 / 370 * 100)
+    assert [c.category for c in report.categories] == ["Vård"]
 
 
 def test_the_sheet_with_the_data_is_chosen_by_hand_and_kept_in_the_profile(own_store, tmp_path):

@@ -286,7 +286,8 @@ def test_a_file_named_with_a_personnummer_is_mapped_and_loaded_under_its_masked_
     at = AppTest.from_file(test_app.APP, default_timeout=60).run()
     upload(at, "egen_19700504-1234.csv", _own_csv("2026-11-01"))
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="mapping_forvaltning").value == "Förvaltning"  # the form is there
+    # the form is there
+    assert at.selectbox(key="mapping_employment_forvaltning").value == "Förvaltning"
     test_app.map_own_layout(at, "Vår lista")
     assert "Inläst: 12 rader från egen_[personnummer].csv" in text(at.success[0].value)
     shown = " ".join(markdown_sources(at)) + " ".join(

@@ -114,7 +114,8 @@ def test_unrecognised_columns_are_sent_to_the_mapping_form(own_store):
     assert message.endswith("Välj i formuläret nedan vilken kolumn i egen.csv som är vilken."), \
         message
     assert "Rätta felen" not in message
-    assert at.selectbox(key="mapping_forvaltning").value == "Förvaltning"  # the form is there
+    # the form is there
+    assert at.selectbox(key="mapping_employment_forvaltning").value == "Förvaltning"
 
 
 def test_fixes_of_a_report_in_the_order_to_do_them():

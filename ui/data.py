@@ -466,6 +466,22 @@ def save_profile(profile) -> Path:
     return profiles.save(profile)
 
 
+def extract_kinds() -> dict[str, str]:
+    """Every kind of extract: its table -> its Swedish name (pipelines.schema.EXTRACTS)."""
+    from pipelines import schema
+
+    return {e.table: e.label_sv for e in schema.EXTRACTS}
+
+
+def recognised_headers(headers: list[str], table: str) -> dict[str, str]:
+    """canonical column -> the first of `headers` that is one of its aliases in the extract
+    `table` fills: the mapping form's defaults when the analyst picks another kind."""
+    from pipelines import normalise, schema
+
+    extract = next(e for e in schema.EXTRACTS if e.table == table)
+    return normalise.recognised_headers(headers, extract)
+
+
 def extract_columns(table: str) -> tuple:
     """The canonical columns (pipelines.schema.Column) of the extract a profile fills."""
     from pipelines import schema

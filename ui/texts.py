@@ -391,6 +391,10 @@ MAPPING_INTRO = (
 )
 MAPPING_PREVIEW_HEADERS = ("Rubrik i filen", "Exempelvärden")
 MAPPING_NONE = "– saknas i filen –"
+MAPPING_KIND = "Slags uttag"
+MAPPING_KIND_HELP = ("Vad filen innehåller. Förvalet är det slags uttag vars rubriker filen "
+                     "liknar mest; välj ett annat om det är fel, t.ex. löneuttag per år för "
+                     "lönekartläggningen.")
 MAPPING_SHEET = "Blad"
 MAPPING_SHEET_HELP = ("Arbetsboken har flera blad. Välj bladet med personaluttaget; valet sparas "
                       "i profilen.")

@@ -100,8 +100,15 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
                                sample_name: [", ".join(v) for v in heads.samples.values()]}),
                  hide_index=True, key="mapping_preview")
     choices = [texts.MAPPING_NONE, *heads.samples]
+    kinds = data.extract_kinds()
+    kind = st.selectbox(texts.MAPPING_KIND, list(kinds), index=list(kinds).index(
+        heads.extract.table), format_func=lambda table: kinds[table].capitalize(),
+        key="mapping_kind", help=texts.MAPPING_KIND_HELP)
+    columns = data.extract_columns(kind)
+    recognised = (heads.recognised if kind == heads.extract.table
+                  else data.recognised_headers(list(heads.samples), kind))
     with st.form("mapping_form"):
-        mapping = _column_choices(heads.extract.columns, choices, heads.recognised, "mapping")
+        mapping = _column_choices(columns, choices, recognised, f"mapping_{kind}")
         name = st.text_input(texts.MAPPING_NAME, value=texts.MAPPING_NAME_DEFAULT,
                              key="mapping_name")
         save = st.checkbox(texts.MAPPING_SAVE, value=True, key="mapping_save")
@@ -111,14 +118,15 @@ def _mapping_form(files, file_name: str, snapshot_date) -> None:
             return
         st.session_state[MAPPING_KEY] = {
             "file": file_name, "name": name, "save": save, "columns": mapping,
-            "extract": heads.extract.table,
+            "extract": kind,
             "sheet": heads.sheet if len(heads.sheets) > 1 else None}
     pending = st.session_state.get(MAPPING_KEY)
     if not pending or pending["file"] != file_name:
         return
     unknown = data.unknown_values(file_name, upload.getvalue(), pending["columns"],
                                   pending["sheet"])
-    values = _value_form(unknown, {c.name: c.label_sv for c in heads.extract.columns})
+    values = _value_form(unknown, {c.name: c.label_sv for c in data.extract_columns(
+        pending["extract"])})
     if values is None:
         return
     del st.session_state[MAPPING_KEY]

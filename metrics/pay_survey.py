@@ -31,6 +31,7 @@ import settings
 import store
 from metrics import pay_transparency
 from metrics.pay_transparency import MEN, WOMEN
+from pipelines.personnummer import mask_personnummer
 
 ITEM_EQUAL, ITEM_VALUE, ITEM_SEPARATOR = "lika:", "likvärdigt:", " | "
 """Item keys: 'lika:Undersköterska' and 'likvärdigt:Undersköterska | Drifttekniker'."""
@@ -65,7 +66,8 @@ def rule_history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def _clean(text: object) -> str:
-    return " ".join(str(text).split()) if text is not None else ""
+    """Spaces tidied, and a personnummer typed in masked: none is ever stored."""
+    return mask_personnummer(" ".join(str(text).split())) if text is not None else ""
 
 
 def save_rules(con: duckdb.DuckDBPyConnection, edited: pl.DataFrame, actor: tuple[str, str],
@@ -193,8 +195,9 @@ class Note:
 
 def save_note(con: duckdb.DuckDBPyConnection, note: Note, actor: tuple[str, str],
               at: datetime | None = None) -> int:
-    """A new version of the note of (note.year, note.item), audited; returns its version."""
-    text = note.text.strip()
+    """A new version of the note of (note.year, note.item), audited; returns its version. A
+    personnummer in the text is masked."""
+    text = mask_personnummer(note.text.strip())
     if note.kind not in KINDS:
         raise SurveyError(f"Okänd sorts anteckning: {note.kind!r}.")
     if not text:

@@ -256,3 +256,16 @@ def test_the_demo_seeding_records_two_actions_once(con):
     assert pay_survey.seed_demo(con, actor) == 0
     assert pay_survey.notes(con, 2025)["status"].to_list() == ["done"]
     assert pay_survey.follow_up(con, 2027)["status"].to_list() == ["planned"]
+
+
+def test_a_personnummer_typed_into_a_note_or_rule_is_not_stored(con):
+    number = pnr("K1")
+    pay_survey.save_note(con, pay_survey.Note(2025, "lika:Vård", "explanation",
+                                              f"Gäller {number} som bytt tjänst"),
+                         ("anna", "analyst"))
+    pay_survey.save_rules(con, pl.DataFrame({"occupation": ["Tekniker"],
+                                             "category": [f"Teknik {number}"],
+                                             "value_level": [2]}), ("anna", "analyst"))
+    stored = (store.read(con, "SELECT text FROM pay_survey_note").rows()
+              + store.read(con, "SELECT category FROM pay_category_rule").rows())
+    assert all(number not in value and "[personnummer]" in value for (value,) in stored)

@@ -224,8 +224,11 @@ def quartiles(frame: pl.DataFrame) -> list[Band]:
     n = ranked.height
     if n == 0:
         return []
+    # band sizes n // 4, the first n % 4 bands one more: 7 persons are 2, 2, 2, 1
+    sizes = [n // 4 + (i < n % 4) for i in range(4)]
+    starts = [sum(sizes[:i]) for i in range(1, 4)]
     bands = ranked.with_columns(
-        (pl.col("rank") * 4 // n).alias("band") if n >= 4 else pl.col("rank").alias("band"))
+        pl.sum_horizontal(pl.col("rank") >= start for start in starts).alias("band"))
     out = []
     for part in bands.partition_by("band", maintain_order=True):
         out.append(Band(women=part.filter(pl.col("gender") == WOMEN).height,

@@ -269,3 +269,14 @@ def test_a_personnummer_typed_into_a_note_or_rule_is_not_stored(con):
     stored = (store.read(con, "SELECT text FROM pay_survey_note").rows()
               + store.read(con, "SELECT category FROM pay_category_rule").rows())
     assert all(number not in value and "[personnummer]" in value for (value,) in stored)
+
+
+@pytest.mark.parametrize(("n", "sizes"), [(4, [1, 1, 1, 1]), (6, [2, 2, 1, 1]),
+                                          (7, [2, 2, 2, 1]), (9, [3, 2, 2, 2]), (3, [1, 1, 1])])
+def test_the_quartile_bands_are_as_equal_as_can_be_the_lower_ones_larger(n, sizes):
+    frame = pl.DataFrame({"person_key": [f"p{i}" for i in range(n)],
+                          "gender": ["K", "M"] * (n // 2) + ["K"] * (n % 2),
+                          "hourly": [float(200 + i) for i in range(n)]})
+    bands = pay_transparency.quartiles(frame)
+    assert [b.women + b.men for b in bands] == sizes
+    assert bands[0].lowest == 200 and bands[-1].highest == 200 + n - 1

@@ -2,11 +2,14 @@
 [--monthly] [--format csv|json|xlsx] [--out PATH] [--db PATH] [--publication]: metric tables
 from the store, the same views with the same protected cells as the dashboard and its Excel
 export. python -m metrics pack --out FILE.pdf [--forvaltning NAME...] [--db PATH | --demo]: the
-committee's meeting pack (pack/), always in publication mode."""
+committee's meeting pack (pack/), always in publication mode. python -m metrics lonerapport
+[--year YEAR] [--format json|xlsx|csv] [--output FILE] [--db PATH | --demo]: the yearly pay-gap
+report of the Pay Transparency Directive, Art. 9(1)(a)-(g) (metrics/pay_export.py)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -57,6 +60,27 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--db", type=Path)
     pack.add_argument("--demo", action="store_true",
                       help="exempelkommunens databas i stället för kommunens egen")
+    pay = sub.add_parser(
+        "lonerapport", help="lönerapporten: löneskillnader mellan kvinnor och män enligt "
+        "lönetransparensdirektivet, artikel 9.1 a–g",
+        description="Lönerapporten för ett år: löneskillnader mellan kvinnor och män enligt "
+        "EU:s lönetransparensdirektiv (2023/970), artikel 9.1 a–g. Alla uppgifter visas; en "
+        "uppgift som vilar på för få personer har en anmärkning. Felkod 2 när året saknar "
+        "lönedata.")
+    pay.add_argument("--year", type=int, metavar="ÅR",
+                     help="året rapporten gäller (standard: det senaste året med lönedata)")
+    pay.add_argument("--format", choices=("json", "xlsx", "csv"), default="json",
+                     help="json (standard), xlsx (arbetsbok till DO och de fackliga "
+                          "organisationerna) eller csv (semikolon, decimalkomma, UTF-8 med BOM)")
+    pay.add_argument("--output", "--out", type=Path, metavar="FIL",
+                     help="skriv rapporten till FIL. Utan --output skrivs json och csv till "
+                          "standard ut och xlsx till lonerapport-ÅR.xlsx i aktuell mapp; "
+                          "filens namn skrivs på standard fel")
+    where = pay.add_mutually_exclusive_group()
+    where.add_argument("--db", type=Path, metavar="FIL",
+                       help="databasen (standard: kommunens egen)")
+    where.add_argument("--demo", action="store_true",
+                       help="exempelkommunens databas i stället för kommunens egen")
     return parser
 
 
@@ -70,6 +94,8 @@ def run(argv: list[str]) -> int:
         return 0
     if args.command == "kolada":
         return _kolada(args)
+    if args.command == "lonerapport":
+        return _pay_report(args)
 
     import settings
 
@@ -168,6 +194,40 @@ def _kolada(args) -> int:
     print(f"Inläst: {report.summary()}", file=sys.stderr)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
+    return 0
+
+
+def _pay_report(args) -> int:
+    """The pay-gap report of a year (metrics/pay_export.py), from the store opened read-only:
+    JSON or CSV to stdout or --output, the workbook to --output or lonerapport-YEAR.xlsx. A
+    year without pay data is a ValueError naming the years there are (exit 2)."""
+    import settings
+    import store
+    from metrics import pay_export, pay_transparency
+
+    db_path = args.db or (settings.get().demo_db_path if args.demo else settings.get().db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"Databasen {db_path} finns inte. Läs in ett löneuttag först: "
+                                "python -m pipelines ingest FIL")
+    con = store.connect_command(db_path, read_only=True)
+    try:
+        year = pay_export.report_year(con, args.year)
+        if args.format == "xlsx":
+            data = pay_export.report_xlsx(con, year)
+        elif args.format == "csv":
+            data = pay_export.report_csv(con, year)
+        else:
+            report = pay_transparency.report(con, year)
+            data = (json.dumps(report.json(), ensure_ascii=False, indent=2) + "\n").encode()
+    finally:
+        con.close()
+    out = args.output or (Path(f"lonerapport-{year}.xlsx") if args.format == "xlsx" else None)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+        print(f"Skrev {out}", file=sys.stderr)
     return 0
 
 

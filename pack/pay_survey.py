@@ -153,6 +153,11 @@ def _few(count: int, k: int) -> bool:
     return 0 < count < k
 
 
+def _setting(percent: float) -> str:
+    """A percentage of the settings as written: '60 %', '62,5 %'."""
+    return numbers.with_unit(percent, "%", 0 if float(percent).is_integer() else PERCENT_PLACES)
+
+
 def _names(values: list[str]) -> str:
     return ", ".join(values)
 
@@ -271,10 +276,7 @@ def content(con: duckdb.DuckDBPyConnection, year: int,
     report = _report(con, year)
     women, men = int(found.groups["women"].sum()), int(found.groups["men"].sum())
     excluded = pay_transparency.persons(con, year).height - women - men
-    share = numbers.with_unit(cfg.women_dominated_share, "%", 0 if float(
-        cfg.women_dominated_share).is_integer() else PERCENT_PLACES)
-    flag = numbers.with_unit(cfg.pay_gap_flag, "%", 0 if float(
-        cfg.pay_gap_flag).is_integer() else PERCENT_PLACES)
+    share, flag = _setting(cfg.women_dominated_share), _setting(cfg.pay_gap_flag)
     dominated = found.groups.filter("women_dominated")["category"].to_list()
     name = municipality_name(con) or UNNAMED
     title = TITLE.format(year=year)

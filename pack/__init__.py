@@ -229,6 +229,12 @@ def _period(sections: Sequence[dict]) -> str:
     return first if first == last else f"{first}–{last}"
 
 
+def colours() -> dict[str, str]:
+    """The dashboard's colours, as the templates' `colours` (style.typ's palette)."""
+    return {"primary": charts.PRIMARY, "light": charts.PRIMARY_LIGHT, "text": charts.TEXT,
+            "muted": charts.MUTED, "grid": charts.GRID, "target": charts.TARGET}
+
+
 def content(con: duckdb.DuckDBPyConnection, *, forvaltningar: Sequence[str] | None = None,
             metric_ids: Sequence[str] | None = None,
             created: datetime | None = None) -> tuple[dict, list[go.Figure | None]]:
@@ -272,14 +278,7 @@ def content(con: duckdb.DuckDBPyConnection, *, forvaltningar: Sequence[str] | No
             "population": texts.PACK_POPULATION,
             "protection": texts.PACK_PROTECTION,
         },
-        "colours": {
-            "primary": charts.PRIMARY,
-            "light": charts.PRIMARY_LIGHT,
-            "text": charts.TEXT,
-            "muted": charts.MUTED,
-            "grid": charts.GRID,
-            "target": charts.TARGET,
-        },
+        "colours": colours(),
         "sections": sections,
         "target_rule": texts.TARGET_RULE.replace("**", "") if any(
             "target" in part for part in sections) else "",
@@ -371,17 +370,25 @@ def svg_charts(figures: Sequence[go.Figure]) -> list[str]:
 # --- layout ------------------------------------------------------------------------------------
 
 
-def pdf(document: dict) -> bytes:
-    """The document laid out by the Typst template: data only through sys.inputs, without the
-    hidden characters (pipelines/visible.py) a name loaded before they were removed may hold."""
+def compile_pdf(template: Path, document: dict) -> bytes:
+    """`document` laid out by a Typst template of this folder (pack.typ, pay_survey.typ): the
+    data only through sys.inputs (the template reads `sys.inputs.pack` as JSON and places its
+    strings as text), without the hidden characters (pipelines/visible.py) a name loaded
+    before they were removed may hold. The PDF is tagged (typst's default) and its fonts are
+    the system's (style.typ names them)."""
     import typst
 
     data = json.dumps(visible.within(document), ensure_ascii=False)
     try:
-        return typst.compile(TEMPLATE, format="pdf", root=TEMPLATE.parent,
+        return typst.compile(template, format="pdf", root=template.parent,
                              sys_inputs={"pack": data})
     except typst.TypstError as exc:
         raise PackError(f"{exc.message} {exc.diagnostic}".strip()) from exc
+
+
+def pdf(document: dict) -> bytes:
+    """The meeting pack's document laid out by pack.typ."""
+    return compile_pdf(TEMPLATE, document)
 
 
 def build(con: duckdb.DuckDBPyConnection, *, forvaltningar: Sequence[str] | None = None,

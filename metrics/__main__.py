@@ -4,7 +4,9 @@ from the store, the same views with the same protected cells as the dashboard an
 export. python -m metrics pack --out FILE.pdf [--forvaltning NAME...] [--db PATH | --demo]: the
 committee's meeting pack (pack/), always in publication mode. python -m metrics lonerapport
 [--year YEAR] [--format json|xlsx|csv] [--output FILE] [--db PATH | --demo]: the yearly pay-gap
-report of the Pay Transparency Directive, Art. 9(1)(a)-(g) (metrics/pay_export.py)."""
+report of the Pay Transparency Directive, Art. 9(1)(a)-(g) (metrics/pay_export.py). python -m
+metrics lonekartlaggning [--year YEAR] --out FILE.pdf [--db PATH | --demo]: the pay survey's
+written documentation (pack/pay_survey.py)."""
 
 from __future__ import annotations
 
@@ -81,6 +83,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="databasen (standard: kommunens egen)")
     where.add_argument("--demo", action="store_true",
                        help="exempelkommunens databas i stället för kommunens egen")
+    survey = sub.add_parser(
+        "lonekartlaggning", help="lönekartläggningens skriftliga dokumentation som PDF",
+        description="Lönekartläggningen för ett år som PDF: grupper av lika arbete, "
+        "kvinnodominerade grupper jämförda med likvärdiga, registrerade förklaringar och "
+        "åtgärder och uppföljningen av förra årets åtgärder. Felkod 2 när året saknar lönedata.")
+    survey.add_argument("--year", type=int, metavar="ÅR",
+                        help="året kartläggningen gäller (standard: det senaste året med lönedata)")
+    survey.add_argument("--out", type=Path, required=True, metavar="FIL.pdf")
+    where = survey.add_mutually_exclusive_group()
+    where.add_argument("--db", type=Path, metavar="FIL",
+                       help="databasen (standard: kommunens egen)")
+    where.add_argument("--demo", action="store_true",
+                       help="exempelkommunens databas i stället för kommunens egen")
     return parser
 
 
@@ -94,7 +109,7 @@ def run(argv: list[str]) -> int:
         return 0
     if args.command == "kolada":
         return _kolada(args)
-    if args.command == "lonerapport":
+    if args.command in ("lonerapport", "lonekartlaggning"):
         return _pay_report(args)
 
     import settings
@@ -199,8 +214,9 @@ def _kolada(args) -> int:
 
 def _pay_report(args) -> int:
     """The pay-gap report of a year (metrics/pay_export.py), from the store opened read-only:
-    JSON or CSV to stdout or --output, the workbook to --output or lonerapport-YEAR.xlsx. A
-    year without pay data is a ValueError naming the years there are (exit 2)."""
+    JSON or CSV to stdout or --output, the workbook to --output or lonerapport-YEAR.xlsx; or
+    (lonekartlaggning) the pay survey's PDF to --out. A year without pay data is a ValueError
+    naming the years there are (exit 2)."""
     import settings
     import store
     from metrics import pay_export, pay_transparency
@@ -212,7 +228,15 @@ def _pay_report(args) -> int:
     con = store.connect_command(db_path, read_only=True)
     try:
         year = pay_export.report_year(con, args.year)
-        if args.format == "xlsx":
+        if args.command == "lonekartlaggning":
+            from pack import PackError, pay_survey
+
+            args.output, args.format = args.out, "pdf"
+            try:
+                data = pay_survey.survey_pdf(con, year)
+            except PackError as exc:
+                raise ValueError(str(exc)) from exc
+        elif args.format == "xlsx":
             data = pay_export.report_xlsx(con, year)
         elif args.format == "csv":
             data = pay_export.report_csv(con, year)

@@ -105,8 +105,9 @@ def cli_env(folder: Path) -> dict[str, str]:
                   "PYTHONPATH": str(ROOT)}
 
 
-def run(folder: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", "lonerapport", *args],
+def run(folder: Path, *args: str, cwd: Path | None = None,
+        command: str = "lonerapport") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "metrics", command, *args],
                           capture_output=True, env=cli_env(folder), cwd=cwd or ROOT)
 
 
@@ -273,3 +274,12 @@ def test_csv_has_a_row_per_item_band_gender_and_category_part(con):
 def test_a_year_without_data_is_refused(con):
     with pytest.raises(pay_export.NoPayData, match="År med lönedata: 2024, 2025"):
         pay_export.report_csv(con, 2023)
+
+
+def test_the_pay_survey_s_pdf_from_the_command_line(folder, tmp_path):
+    out = tmp_path / "kartlaggning.pdf"
+    result = run(folder, "--year", "2025", "--out", str(out), command="lonekartlaggning")
+    assert result.returncode == 0, result.stderr.decode()
+    assert out.read_bytes().startswith(b"%PDF")
+    missing = run(folder, "--year", "1999", "--out", str(out), command="lonekartlaggning")
+    assert missing.returncode == 2 and "2025" in missing.stderr.decode()

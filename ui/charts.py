@@ -526,4 +526,6 @@ def pay_quartiles(bands: Sequence) -> go.Figure:
                           "title": {"text": pay_texts.QUARTILE_AXIS,
                                     "font": {"color": MUTED, "size": 13}}},
                    yaxis={"range": [0, 100], "ticksuffix": " %", "dtick": 25},
-                   barmode="stack", bargap=0.35, showlegend=True)
+                   barmode="stack", bargap=0.35, showlegend=True,
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                           "title": None, "traceorder": "normal"})  # women first, as drawn

@@ -116,17 +116,19 @@ QUARTILE_HEADERS = {"band": "Kvartil", "women": "Kvinnor", "men": "Män",
 
 REPORT_CATEGORIES = "Kategorier av arbetstagare"
 CATEGORIES_CAPTION = (
-    "Medeltimlön per kategori, uppdelad på grundlön och tillägg (tilläggen i snitt över alla "
-    "i kategorin). Flaggad: skillnaden i medeltimlön är minst {flag} % åt något håll och ska "
-    "bedömas och förklaras i lönekartläggningen."
+    "Löneskillnaden per kategori i medeltimlön, och uppdelad på grundlön och tillägg; "
+    "längst till höger medel i kronor per timme (tilläggen i snitt över alla i kategorin). "
+    "Flaggad: skillnaden i medeltimlön är minst {flag} % åt något håll och ska bedömas och "
+    "förklaras i lönekartläggningen."
 )
 CATEGORY_HEADERS = {
-    "category": "Kategori", "value_level": "Värderingsnivå", "women": "Kvinnor", "men": "Män",
-    "basic_women": "Grundlön/tim kvinnor", "basic_men": "Grundlön/tim män",
-    "complementary_women": "Tillägg/tim kvinnor", "complementary_men": "Tillägg/tim män",
+    "category": "Kategori", "value_level": "Nivå", "women": "Kvinnor", "men": "Män",
     "mean_gap": "Skillnad timlön", "mean_gap_basic": "Skillnad grundlön",
     "mean_gap_complementary": "Skillnad tillägg", "flagged": "Flaggad", "note": "Anmärkning",
+    "basic_women": "Grundlön kvinnor", "basic_men": "Grundlön män",
+    "complementary_women": "Tillägg kvinnor", "complementary_men": "Tillägg män",
 }
+"""In this order on screen: the gaps in view, the means (kr per hour) after them."""
 YES = "Ja"
 
 REPORT_TREND = "Alla år"
@@ -138,18 +140,20 @@ TREND_HEADERS = {"year": "År", "women": "Kvinnor", "men": "Män",
 # --- the survey ---------------------------------------------------------------------------------
 SURVEY_EQUAL = "Grupper med lika arbete {year}"
 SURVEY_EQUAL_CAPTION = (
-    "Lönen i lönekartläggningen är grundlön per betald timme (tilläggen följer avtal och "
-    "finns i lönerapporten). Flaggad: skillnaden mellan kvinnors och mäns medellön i gruppen "
-    "är minst {flag} % åt något håll. Kvinnodominerad: minst {share} % kvinnor."
+    "Lönen i lönekartläggningen är grundlön per betald timme, i kronor (tilläggen följer "
+    "avtal och finns i lönerapporten). Skillnad: hur mycket lägre kvinnornas medellön är än "
+    "männens, i procent av männens. Flaggad: minst {flag} % åt något håll. Kvinnodominerad: "
+    "minst {share} % kvinnor."
 )
 GROUP_HEADERS = {
-    "category": "Grupp", "value_level": "Värderingsnivå", "women": "Kvinnor", "men": "Män",
+    "category": "Grupp", "value_level": "Nivå", "women": "Kvinnor", "men": "Män",
     "women_share": "Andel kvinnor", "women_dominated": "Kvinnodominerad",
-    "mean_women": "Medel kvinnor", "mean_men": "Medel män", "median_women": "Median kvinnor",
-    "median_men": "Median män", "difference": "Skillnad", "flagged": "Flaggad",
-    "note": "Anmärkning",
+    "difference": "Skillnad", "flagged": "Flaggad", "mean_women": "Medel kvinnor",
+    "mean_men": "Medel män", "median_women": "Median kvinnor", "median_men": "Median män",
 }
+"""In this order on screen: the difference and the flag in view, the pay (kr per hour) after."""
 UNVALUED = "Utan värderingsnivå, jämförs inte med andra grupper: {names}."
+RULES_UNVALUED = "Grupper utan värderingsnivå i lönekartläggningen {year}: {names}."
 SURVEY_VALUE = "Kvinnodominerade grupper jämförda med likvärdigt arbete"
 SURVEY_VALUE_CAPTION = (
     "Varje kvinnodominerad grupp jämförd med de grupper som inte är kvinnodominerade, har "
@@ -178,19 +182,19 @@ NOTES_CAPTION = (
     "en ny version; de gamla finns kvar i historiken."
 )
 NOTES_NONE = "Inga skillnader att förklara för {year}."
-NOTES_MISSING = "{count} av {total} skillnader saknar förklaring eller åtgärd."
-NOTES_ALL_DONE = "Alla {total} skillnader har en förklaring eller åtgärd."
+NOTES_MISSING = "Skillnader utan förklaring eller åtgärd: {count} av {total}."
+NOTES_ALL_DONE = "Alla skillnader ({total}) har en förklaring eller åtgärd."
 ITEM_EQUAL = "Lika arbete: {group}"
 ITEM_VALUE = "Likvärdigt arbete: {group} jämfört med {other}"
-NOTE_HEADERS = {"item": "Skillnad", "difference": "Skillnad (%)", "kind": "Anteckning",
-                "text": "Förklaring eller åtgärd", "cost": "Kostnad (kr)",
+NOTE_HEADERS = {"item": "Grupp eller jämförelse", "difference": "Skillnad",
+                "kind": "Anteckning", "text": "Förklaring eller åtgärd", "cost": "Kostnad",
                 "due": "Klart senast", "status": "Status", "set_at": "Sparad",
                 "set_by": "Av", "version": "Version", "year": "År"}
 NOTE_MISSING = "Saknas"
 NOTE_ITEM = "Skillnad att anteckna"
 NOTE_ITEM_HELP = "Skillnaderna utan anteckning står först."
 NOTE_ITEM_MISSING = "{label} (saknar anteckning)"
-NOTE_KIND = "Sort"
+NOTE_KIND = "Typ av anteckning"
 NOTE_TEXT = "Förklaring eller åtgärd"
 NOTE_TEXT_HELP = (
     "En förklaring: varför skillnaden är saklig (t.ex. marknadsläge, erfarenhet). En åtgärd: "
@@ -231,9 +235,10 @@ RULE_OCCUPATION_HELP = "Befattningen eller SSYK-koden, stavad som i löneuttaget
 RULE_LEVEL_HELP = "Ett heltal 0–100; lämna tomt om gruppen inte är värderad."
 RULES_SAVE = "Spara kategoritabellen"
 RULES_SAVED = (
-    "Kategoritabellen är sparad: {count} ändringar. Rapporten och kartläggningen är räknade "
+    "Kategoritabellen är sparad: {count} {changes}. Rapporten och kartläggningen är räknade "
     "på nytt."
 )
+CHANGE, CHANGES = "ändring", "ändringar"
 RULES_UNCHANGED = "Inget ändrades i kategoritabellen."
 RULES_HISTORY = "Kategoritabellens historik"
 RULES_HISTORY_NONE = "Tabellen har inte ändrats ännu."

@@ -18,7 +18,7 @@ from metrics import pay_survey, pay_transparency
 from ui import auth, charts, data, filters, numbers, plain, roles, texts
 from ui import pay_texts as words
 
-FLASH_KEY = "pay_flash"  # session state: (tab, message) of a save, shown after the rerun
+FLASH_KEY = "pay_flash"  # session state: (place, message) of a save, shown after the rerun
 TABS_KEY = "pay_tabs"  # session state: the analyst's open tab, kept across the rerun
 
 spec = auth.require_page("lonekartlaggning")
@@ -37,7 +37,7 @@ if chosen.forvaltningar is not None or chosen.start is not None or chosen.end is
     st.caption(words.FILTERS_NOT_USED)
 
 newest_first = list(reversed(years))
-year = st.selectbox(words.YEAR, newest_first, key="pay_year", help=words.YEAR_HELP)
+year = st.selectbox(words.YEAR, newest_first, key="pay_year", help=words.YEAR_HELP, width=200)
 report = pay_transparency.report(con, year)
 few = pay_transparency.too_few(report)
 k = report.min_n
@@ -94,16 +94,20 @@ def _label(item: str) -> str:
     return words.ITEM_EQUAL.format(group=item.removeprefix(pay_survey.ITEM_EQUAL))
 
 
-def _flash(tab: str) -> None:
-    """The message of the save made in this tab, after its rerun."""
+NOTE, FOLLOW_UP, RULES = "note", "follow_up", "rules"  # where a save's message shows
+
+
+def _flash(place: str) -> None:
+    """The message of the save made here, after its rerun: beside the form that made it,
+    where the analyst is on the page."""
     saved = st.session_state.get(FLASH_KEY)
-    if saved and saved[0] == tab:
+    if saved and saved[0] == place:
         st.session_state.pop(FLASH_KEY)
         st.success(saved[1], icon=":material/check_circle:")
 
 
-def _saved(tab: str, message: str) -> None:
-    st.session_state[FLASH_KEY] = (tab, message)
+def _saved(place: str, message: str) -> None:
+    st.session_state[FLASH_KEY] = (place, message)
     st.rerun()
 
 
@@ -228,8 +232,8 @@ def _categories() -> pl.DataFrame:
         "note": [words.FEW_NOTE_CATEGORY.format(k=k)
                  if pay_transparency.category_too_few(c, k) else "" for c in found],
     }
-    return pl.DataFrame({headers[key]: values for key, values in columns.items()},
-                        schema={headers[key]: pl.String for key in columns})
+    return pl.DataFrame({header: columns[key] for key, header in headers.items()},
+                        schema={header: pl.String for header in headers.values()})
 
 
 def _report_tab() -> None:
@@ -267,9 +271,12 @@ def _note_form(items: pl.DataFrame) -> None:
     a note chosen; filled in with the item's current note, if it has one."""
     rows = {row["item"]: row for row in items.iter_rows(named=True)}
     order = list(rows)
-    first_missing = next((i for i, item in enumerate(order) if rows[item]["kind"] is None), 0)
+    missing = [item for item in order if rows[item]["kind"] is None]
+    # Keyed by how many items are noted: after a first note the choice moves on to the next
+    # item without one (and its label loses "saknar anteckning").
     item = st.selectbox(
-        words.NOTE_ITEM, order, index=first_missing, key=f"pay_note_item_{year}",
+        words.NOTE_ITEM, order, index=order.index(missing[0]) if missing else 0,
+        key=f"pay_note_item_{year}_{len(order) - len(missing)}",
         help=words.NOTE_ITEM_HELP,
         format_func=lambda i: (words.NOTE_ITEM_MISSING.format(label=_label(i))
                                if rows[i]["kind"] is None else _label(i)))
@@ -309,17 +316,23 @@ def _note_form(items: pl.DataFrame) -> None:
         except pay_survey.SurveyError as exc:
             st.error(plain.md(exc), icon=":material/error:")
         else:
-            _saved(words.TAB_SURVEY, words.NOTE_SAVED.format(label=plain.md(_label(item)),
-                                                             version=version))
+            _saved(NOTE, words.NOTE_SAVED.format(label=plain.md(_label(item)),
+                                                 version=version))
+    _flash(NOTE)
 
 
-ITEM_COLUMNS = ("item", "difference", "kind", "text", "cost", "due", "status", "set_at",
-                "set_by")
+ITEM_COLUMNS = ("item", "difference", "kind", "text", "cost", "due", "status")
 HISTORY_COLUMNS = ("set_at", "set_by", "item", "version", "kind", "text", "cost", "due",
                    "status")
+# The notes' tables fit a 1280 px window (a table 820 px wide beside the sidebar) with every
+# column in view: fixed widths (px), the texts wrapped in rows tall enough for three lines
+# (Streamlit wraps above 4rem).
+NOTE_WIDTHS = {"item": 200, "difference": 64, "kind": 84, "text": 200, "cost": 90,
+               "due": 90, "status": 92, "set_at": 110, "set_by": 110, "version": 60}
+NOTE_ROW_HEIGHT = 76
 
 
-def _notes_table(frame: pl.DataFrame, columns: tuple[str, ...], key: str) -> None:
+def _notes_table(frame: pl.DataFrame, columns: tuple[str, ...], key: str, **kwargs) -> None:
     """Notes (or flagged items with their notes) as text: an item without a note says so, and
     the status is an action's only (an explanation's stored "planned" is not shown)."""
     headers = {column: words.NOTE_HEADERS[column] for column in columns}
@@ -331,7 +344,10 @@ def _notes_table(frame: pl.DataFrame, columns: tuple[str, ...], key: str) -> Non
         pay_survey.STATUSES.get(status, "") if kind == "action" else ""
         for status, kind in zip(frame["status"].to_list(), frame["kind"].to_list(),
                                 strict=True)]))
-    st.dataframe(table, hide_index=True, key=key, placeholder=texts.NO_CELL)
+    st.dataframe(table, hide_index=True, key=key, placeholder=texts.NO_CELL,
+                 row_height=NOTE_ROW_HEIGHT, **kwargs, column_config={
+                     header: st.column_config.TextColumn(width=NOTE_WIDTHS[column])
+                     for column, header in headers.items()})
 
 
 def _follow_up() -> None:
@@ -355,6 +371,7 @@ def _follow_up() -> None:
             column_config={headers["status"]: st.column_config.SelectboxColumn(
                 options=list(pay_survey.STATUSES.values()), required=True)})
         submitted = st.form_submit_button(words.FOLLOW_UP_SAVE, icon=":material/save:")
+    _flash(FOLLOW_UP)
     if not submitted:
         return
     by_label = {label: code for code, label in pay_survey.STATUSES.items()}
@@ -370,13 +387,11 @@ def _follow_up() -> None:
             cost=row["cost"], due=row["due"], status=status), auth.actor())
         changed += 1
     if changed:
-        _saved(words.TAB_SURVEY, words.FOLLOW_UP_SAVED.format(count=changed))
+        _saved(FOLLOW_UP, words.FOLLOW_UP_SAVED.format(count=changed))
     st.info(words.FOLLOW_UP_UNCHANGED)
 
 
-def _survey_tab() -> None:
-    _flash(words.TAB_SURVEY)
-    found = pay_survey.survey(con, year)
+def _survey_tab(found: pay_survey.Survey) -> None:
     limits = settings.get()
 
     st.markdown(f"##### {words.SURVEY_EQUAL.format(year=year)}")
@@ -416,7 +431,7 @@ def _survey_tab() -> None:
         else:
             st.success(words.NOTES_ALL_DONE.format(total=items.height),
                        icon=":material/check_circle:")
-        _notes_table(items, ITEM_COLUMNS, "pay_items_table")
+        _notes_table(items, ITEM_COLUMNS, "pay_items_table", height="content")
         _note_form(items)
 
     _follow_up()
@@ -432,10 +447,12 @@ def _survey_tab() -> None:
 # --- the table of occupations -> categories (analysts) ------------------------------------------
 
 
-def _rules_tab() -> None:
-    _flash(words.TAB_RULES)
+def _rules_tab(found: pay_survey.Survey) -> None:
     st.markdown(f"##### {words.RULES_HEADER}")
     st.caption(words.RULES_CAPTION)
+    if found.unvalued:
+        st.caption(words.RULES_UNVALUED.format(
+            year=year, names=", ".join(plain.md(n) for n in found.unvalued)))
     headers = words.RULE_HEADERS
     history = pay_survey.rule_history(con)
     current = pay_survey.rules(con).select(list(headers)).rename(headers)
@@ -465,9 +482,11 @@ def _rules_tab() -> None:
             st.error(plain.md(exc), icon=":material/error:")
         else:
             if count:
-                _saved(words.TAB_RULES, words.RULES_SAVED.format(count=count))
+                _saved(RULES, words.RULES_SAVED.format(
+                    count=count, changes=words.CHANGE if count == 1 else words.CHANGES))
             st.info(words.RULES_UNCHANGED)
 
+    _flash(RULES)
     with st.expander(words.RULES_HISTORY):
         if history.is_empty():
             st.caption(words.RULES_HISTORY_NONE)
@@ -478,10 +497,11 @@ def _rules_tab() -> None:
                 placeholder=texts.NO_CELL)
 
 
+survey = pay_survey.survey(con, year)
 report_tab, survey_tab, rules_tab = st.tabs(list(words.TABS), key=TABS_KEY, on_change="rerun")
 with report_tab:
     _report_tab()
 with survey_tab:
-    _survey_tab()
+    _survey_tab(survey)
 with rules_tab:
-    _rules_tab()
+    _rules_tab(survey)

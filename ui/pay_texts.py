@@ -51,6 +51,7 @@ RECEIVING_HELP = (
 )
 HIDDEN_VALUE = "Visas inte"
 HIDDEN_NOTE = "Visas inte: vilar på för få personer (färre än {k} kvinnor eller män)."
+HIDDEN_WHY = "Vilar på för få personer (färre än {k} kvinnor eller män)."
 NOT_COMPUTED = "–"
 GAP_NOT_COMPUTED = "Kan inte beräknas: underlaget saknar kvinnor eller män."
 NO_COMPLEMENTARY = "Löneuttaget för året har inga uppgifter om tillägg."

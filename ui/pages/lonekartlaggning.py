@@ -117,9 +117,9 @@ def _saved(place: str, message: str) -> None:
 def _card(column, label: str, value: float | None, hidden: bool, help_text: str,
           missing: str = words.GAP_NOT_COMPUTED) -> None:
     with column:
-        if hidden:
+        if hidden:  # "Visas inte" as the value, why under it
             st.metric(label, words.HIDDEN_VALUE, help=help_text)
-            st.caption(words.HIDDEN_NOTE.format(k=k))
+            st.caption(words.HIDDEN_WHY.format(k=k))
         elif value is None:
             st.metric(label, words.NOT_COMPUTED, help=help_text)
             st.caption(missing)
@@ -239,7 +239,10 @@ def _categories() -> pl.DataFrame:
 def _report_tab() -> None:
     st.markdown(f"##### {words.REPORT_FIGURES}")
     st.caption(words.REPORT_FIGURES_CAPTION)
-    st.dataframe(_figures(), hide_index=True, key="pay_figures", width="content")
+    # The value column wide enough for "1 234 av 5 678 (21,7 %)", which its auto width cut.
+    st.dataframe(_figures(), hide_index=True, key="pay_figures", width="content",
+                 column_config={words.FIGURE_HEADERS["value"]:
+                                st.column_config.TextColumn(width=170)})
 
     st.markdown(f"##### {words.REPORT_QUARTILES}")
     if few["quartiles"]:

@@ -156,6 +156,19 @@ def test_the_committee_sees_the_gap_and_no_categories(paid):
     assert pay_texts.HIDDEN_VALUE not in page_strings(at)
 
 
+def test_another_year_is_chosen_and_a_year_the_store_lacks_is_not_kept(paid):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.session_state["pay_year"] = 2019  # the demo's year, say, before the own store
+    open_page(at)
+    assert at.selectbox(key="pay_year").options == ["2025", "2024"]
+    assert at.selectbox(key="pay_year").value == 2025
+    at.selectbox(key="pay_year").set_value(2024).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # 2024: women 190 and 200, men 210 and 220 kr an hour: (215 - 195) / 215 = 9,3 %
+    assert cards(at)[pay_texts.MEAN_GAP] == "9,3 %"
+    assert at.subheader[0].value == pay_texts.SUMMARY_HEADER.format(year=2024)
+
+
 def test_with_three_women_the_committee_sees_no_gap(fixture_store, tmp_path, monkeypatch):
     """Three women (below k = 5) and ten men: the gap rests on three women (200 kr an hour;
     the men 220 kr, half of them 230 kr with supplements: (225 - 200) / 225 = 11,1 %); so do

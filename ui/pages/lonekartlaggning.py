@@ -37,6 +37,8 @@ if chosen.forvaltningar is not None or chosen.start is not None or chosen.end is
     st.caption(words.FILTERS_NOT_USED)
 
 newest_first = list(reversed(years))
+if st.session_state.get("pay_year") not in years:  # a year of the other store (the demo's)
+    st.session_state.pop("pay_year", None)
 year = st.selectbox(words.YEAR, newest_first, key="pay_year", help=words.YEAR_HELP, width=200)
 report = pay_transparency.report(con, year)
 few = pay_transparency.too_few(report)

@@ -486,13 +486,17 @@ def pay_gap_trend(frame: pl.DataFrame) -> go.Figure:
     years = [str(y) for y in frame["year"].to_list()]
     hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
     traces = []
-    for column, name, dash, colour in (("mean_gap", pay_texts.TREND_MEAN, "solid", PRIMARY),
-                                       ("median_gap", pay_texts.TREND_MEDIAN, "dash", KOLADA)):
+    # The median's markers are open diamonds, larger than the mean's dots: where the two are
+    # equal, both stay in sight.
+    for column, name, dash, colour, marker in (
+            ("mean_gap", pay_texts.TREND_MEAN, "solid", PRIMARY, {"size": 9}),
+            ("median_gap", pay_texts.TREND_MEDIAN, "dash", KOLADA,
+             {"size": 13, "symbol": "diamond-open", "line": {"width": 2}})):
         values = frame[column].to_list()
         traces.append({"type": "scatter", "x": years, "y": values, "mode": "lines+markers",
                        "name": name, "connectgaps": False,
                        "line": {"color": colour, "width": 3, "dash": dash},
-                       "marker": {"size": 9, "color": colour}, "customdata": _percent(values),
+                       "marker": {**marker, "color": colour}, "customdata": _percent(values),
                        "hovertemplate": hover})
     shown = [v for trace in traces for v in trace["y"] if v is not None]
     # Zero always in view, with room on both sides, so a gap of 2 % does not fill the height.

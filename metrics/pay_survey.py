@@ -256,6 +256,20 @@ def needing_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
 
 
 
+def flagged(con: duckdb.DuckDBPyConnection, year: int,
+            found: Survey | None = None) -> pl.DataFrame:
+    """Every item of `year`'s survey that calls for a note (a flagged difference within a
+    group of equal work, then each comparison of work of equal value), in the survey's order,
+    with its difference (%) and its current note, if any: item, difference, version, set_at,
+    set_by, kind, text, cost, due, status (null from version on: no note yet). `found`: the
+    year's survey, when the caller has it already."""
+    found = found if found is not None else survey(con, year)
+    items = pl.concat([found.groups.filter("flagged").select("item", "difference"),
+                       found.comparisons.select("item", "difference")])
+    current = notes(con, year).drop("year")
+    return items.join(current, on="item", how="left", maintain_order="left")
+
+
 # --- the demo -------------------------------------------------------------------------------------
 
 

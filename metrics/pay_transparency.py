@@ -304,3 +304,22 @@ def too_few(report: Report, k: int | None = None) -> dict[str, bool]:
 def category_too_few(category: Category, k: int) -> bool:
     """A category's figures rest on fewer than k women or men."""
     return category.women < k or category.men < k
+
+
+def trend_too_few(frame: pl.DataFrame, k: int | None = None) -> pl.DataFrame:
+    """trend()'s frame with `too_few`: the year's gaps rest on fewer than k women or men (k:
+    settings.min_n_pay), as too_few()'s "gap" says of one year."""
+    k = settings.get().min_n_pay if k is None else k
+    return frame.with_columns(((pl.col("women") < k) | (pl.col("men") < k)).alias("too_few"))
+
+
+def committee_trend(frame: pl.DataFrame, k: int | None = None) -> pl.DataFrame:
+    """The trend of the gaps in hourly pay as the committee sees it: year, mean_gap,
+    median_gap (null in a year whose gaps rest on too few persons), too_few."""
+    marked = trend_too_few(frame, k)
+    hidden = pl.col("too_few")
+    return marked.select(
+        "year",
+        *(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("mean_gap", "median_gap")),
+        "too_few")

@@ -145,7 +145,7 @@ def test_pages_and_url_paths():
     assert [p.url_path for p in sitemap.PAGES] == [
         "oversikt", "mal", "handlingsprogram", "chefer", "timavlonade", "heltid", "forskolan",
         "socialsekreterare", "utveckling", "personalstruktur", "kompetensforsorjning", "halsa",
-        "ladda-upp", "exportera", "katalog", "kolada",
+        "lonekartlaggning", "ladda-upp", "exportera", "katalog", "kolada",
     ]
     assert [p.url_path for p in sitemap.PAGES if p.default] == ["oversikt"]
     for spec in sitemap.PAGES:

@@ -32,7 +32,7 @@ _fresh_caches = test_app._fresh_caches
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {spec.url_path: spec.file for spec in sitemap.ALL_PAGES}
 INDICATOR_PAGES = [p.url_path for p in sitemap.PAGES if p.metric_ids]
-VIEWER_PAGES = ["oversikt", "mal", "handlingsprogram", *INDICATOR_PAGES]
+VIEWER_PAGES = ["oversikt", "mal", "handlingsprogram", *INDICATOR_PAGES, "lonekartlaggning"]
 ANALYST_PAGES = [p.url_path for p in sitemap.PAGES]
 ADMIN_PAGES = [p.url_path for p in sitemap.ALL_PAGES]
 

@@ -20,7 +20,7 @@ import polars as pl
 from metrics import targets
 from metrics.definition import Metric
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import numbers, plain, texts
+from ui import numbers, pay_texts, plain, texts
 
 # A calm palette: municipal blue for the whole municipality, a consistent pair for women and
 # men on every page, greys for what is unknown or hidden.
@@ -470,3 +470,66 @@ def kolada_comparison(frame: pl.DataFrame, metric: Metric) -> go.Figure:
     return _figure(traces, height=360, metric=metric, xaxis={"type": "category"},
                    yaxis=yaxis, annotations=notes, showlegend=True, bargap=0.55,
                    hovermode="x unified")
+
+
+# --- the pay report (issue 23: ui/pages/lonekartlaggning.py) ------------------------------------
+
+
+def _percent(values: Sequence[float | None]) -> list[str]:
+    return [numbers.with_unit(v, SHARE_UNIT, 1) if v is not None else "" for v in values]
+
+
+def pay_gap_trend(frame: pl.DataFrame) -> go.Figure:
+    """The gap in hourly pay between women and men per year (year, mean_gap, median_gap as
+    metrics.pay_transparency.committee_trend gives them): the mean a solid line, the median
+    a dashed one, a hidden year a gap; a zero line, since a gap may be negative."""
+    years = [str(y) for y in frame["year"].to_list()]
+    hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
+    traces = []
+    # The median's markers are open diamonds, larger than the mean's dots: where the two are
+    # equal, both stay in sight.
+    for column, name, dash, colour, marker in (
+            ("mean_gap", pay_texts.TREND_MEAN, "solid", PRIMARY, {"size": 9}),
+            ("median_gap", pay_texts.TREND_MEDIAN, "dash", KOLADA,
+             {"size": 13, "symbol": "diamond-open", "line": {"width": 2}})):
+        values = frame[column].to_list()
+        traces.append({"type": "scatter", "x": years, "y": values, "mode": "lines+markers",
+                       "name": name, "connectgaps": False,
+                       "line": {"color": colour, "width": 3, "dash": dash},
+                       "marker": {**marker, "color": colour}, "customdata": _percent(values),
+                       "hovertemplate": hover})
+    shown = [v for trace in traces for v in trace["y"] if v is not None]
+    # Zero always in view, with room on both sides, so a gap of 2 % does not fill the height.
+    low, high = min([0.0, *shown]), max([0.0, *shown])
+    pad = max((high - low) * 0.15, 1.0)
+    return _figure(traces, height=320, xaxis={"type": "category"},
+                   yaxis={"ticksuffix": " %", "tickformat": ",~f", "zeroline": True,
+                          "zerolinecolor": MUTED, "range": [low - pad, high + pad],
+                          "title": {"text": pay_texts.TREND_AXIS,
+                                    "font": {"color": MUTED, "size": 13}}},
+                   showlegend=True)
+
+
+def pay_quartiles(bands: Sequence) -> go.Figure:
+    """The quartile pay bands (metrics.pay_transparency.Band, lowest first) as stacked bars of
+    the shares of women and men in each band, each 100 %, with the share written inside."""
+    names = (list(pay_texts.QUARTILE_NAMES) if len(bands) == 4
+             else [str(i) for i in range(1, len(bands) + 1)])
+    hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
+    traces = []
+    for attribute, name, colour in (("women_share", pay_texts.WOMEN, WOMEN),
+                                    ("men_share", pay_texts.MEN, MEN)):
+        values = [getattr(band, attribute) for band in bands]
+        traces.append({"type": "bar", "x": names, "y": values, "name": name,
+                       "marker": {"color": colour}, "customdata": _percent(values),
+                       "text": _percent(values), "textposition": "inside",
+                       "insidetextanchor": "middle", "textfont": {"color": "white"},
+                       "hovertemplate": hover})
+    return _figure(traces, height=340,
+                   xaxis={"type": "category",
+                          "title": {"text": pay_texts.QUARTILE_AXIS,
+                                    "font": {"color": MUTED, "size": 13}}},
+                   yaxis={"range": [0, 100], "ticksuffix": " %", "dtick": 25},
+                   barmode="stack", bargap=0.35, showlegend=True,
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                           "title": None, "traceorder": "normal"})  # women first, as drawn

@@ -112,6 +112,10 @@ PAGES: tuple[PageSpec, ...] = (
                    "sick_leave_age_29", "sick_leave_age_30_49", "sick_leave_age_50",
                    "hme_motivation", "hme_leadership", "hme_governance"),
     ),
+    # The yearly pay report and pay survey (issue 23): no metric of the registry; the report's
+    # figures for everyone, the survey and the category table for analysts.
+    PageSpec("lonekartlaggning", "ui/pages/lonekartlaggning.py", texts.SECTION_REPORT,
+             ":material/balance:"),
     # Data
     PageSpec("ladda-upp", "ui/pages/ladda_upp.py", texts.SECTION_DATA, ":material/upload:",
              role=roles.ANALYST),

@@ -35,6 +35,7 @@ PAGE_TITLES = {
     "handlingsprogram": "Handlingsprogram",
     "kolada": "Kolada",
     "utveckling": "Utveckling och beredskap",
+    "lonekartlaggning": "Lönekartläggning och lönerapport",
 }
 
 PAGE_INTROS = {
@@ -102,6 +103,12 @@ PAGE_INTROS = {
     "kolada": (
         "Jämförelse med andra kommuner: hämta Koladas värden för samma nyckeltal och år, "
         "och jämförelsegruppens median och spridning."
+    ),
+    "lonekartlaggning": (
+        "Skillnaden i lön mellan kvinnor och män, som lönetransparensdirektivet och "
+        "diskrimineringslagen kräver att kommunen redovisar: skillnaden i timlön i medelvärde "
+        "och median, utvecklingen över åren, kvinnor och män i lönekvartilerna och hur många "
+        "som får tillägg och rörliga ersättningar."
     ),
 }
 

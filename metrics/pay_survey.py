@@ -248,12 +248,7 @@ def follow_up(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
 def needing_notes(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
     """The items of `year`'s survey that are flagged (a difference within a group of equal
     work, or any comparison of work of equal value) and have no note yet."""
-    found = survey(con, year)
-    items = (found.groups.filter("flagged")["item"].to_list()
-             + found.comparisons["item"].to_list())
-    noted = set(notes(con, year)["item"].to_list())
-    return [item for item in items if item not in noted]
-
+    return flagged(con, year).filter(pl.col("version").is_null())["item"].to_list()
 
 
 def flagged(con: duckdb.DuckDBPyConnection, year: int,

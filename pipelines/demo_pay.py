@@ -212,8 +212,8 @@ class PayYears:
             else:  # November's hours through the seasons of a year; some in any case
                 november = row["Arbetade timmar"] or rng.uniform(0.3, 6)
                 pace = november * SEASONS * rng.uniform(0.8, 1.2)
-                hours = max(2.0, min(pace, DAY_HOURS) * share)
-                basic = row["Timlön"] * hours
+                hours = round(max(2.0, min(pace, DAY_HOURS) * share), 1)
+                basic = row["Timlön"] * hours  # for the hours as the file gives them
             parts = self.components(occupation, row, year, basic)
             rows.append((
                 year, row["Personnummer"], row["Kön"], row["Förvaltning"], row["Befattning"],

@@ -8,19 +8,20 @@ up (load._per_person). The pay is the year's:
 
 - *Utbetald grundlön*: the full-time monthly salary x the contracted rate x 12 (the hourly
   wage x the year's hours for the hourly-paid), for the months of the year the employment ran.
-- *Betalda timmar*: a full-time year of 1 740-1 800 hours by kind of work x the rate; the
-  hourly-paid about ten times their November hours.
+- *Betalda timmar*: a full-time year of 1 740-1 800 hours by kind of work x the rate; for
+  the hourly-paid their November hours through a year's seasons (about 14 Novembers, at most
+  a full-time year), so fewer.
 - The complementary and variable components, each in a column of its own and blank for those
   who received none: *OB-tillägg* for shift work in care, *Jourersättning* for some care and
   health jobs, *Beredskapsersättning* for a few technical jobs, *Övertidsersättning* (not for
   managers), and *Övriga tillägg*: personal and market supplements, the socialsekreterare's
   retention supplement, and the hourly-paid's holiday pay (semesterersättning).
 - *Arbetstagarkategori* (the befattning: the same work) and *Arbetsvärderingsnivå* (1-8, the
-  municipality's job evaluation, higher = more demanding), so that the pay survey can set
-  women-dominated categories beside others of equal or lower value that are paid more:
-  Undersköterska (3) beside Fastighetsskötare (3), Förskollärare and Socialsekreterare (5)
-  beside Byggnadsinspektör (5) and the technicians on standby, Drifttekniker and IT-tekniker
-  (4).
+  municipality's job evaluation, higher = more demanding), so that the pay survey sets
+  women-dominated categories beside others of equal or lower value, several of them paid
+  more: Undersköterska (3) beside Fastighetsskötare (3), Förskollärare and Socialsekreterare
+  (5) beside Byggnadsinspektör (5) and the technicians on standby, Drifttekniker and
+  IT-tekniker (4).
 
 The story the ten years tell: in 2015 men were paid about a tenth more per hour than women.
 Part of it is where they work (most of the care jobs, paid less, are women's; the technical

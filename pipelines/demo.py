@@ -4,7 +4,8 @@ generate() writes what an HR analyst would upload: eleven November employment sn
 (2015-2025, one xlsx each; with monthly=True every month's from November 2015 to November
 2025, ten years in 121 extracts, the Novembers the same), a sick-leave extract for the same
 years (csv), an HME survey summary (xlsx), a training extract (csv: the courses taken in the
-12 months before each snapshot) and a crisis placement register (csv, from 2023). The headers
+12 months before each snapshot), a crisis placement register (csv, from 2023) and a pay
+extract per snapshot year (csv; pipelines/demo_pay.py). The headers
 are the Swedish ones the payroll and survey systems use (see pipelines/schema.py). The same
 persons are followed across the years: hires, leavers, retirements, internal moves and
 promotions, yearly pay reviews, the "Heltid som norm" shift from part time to full time (from
@@ -1432,7 +1433,8 @@ def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> 
     """Write the demo extracts to out_dir (created if missing) and return their paths:
     first the 11 November employment extracts in date order (with `monthly`, every month's
     from November 2015 to November 2025: 121), then the sick-leave extract, the HME summary,
-    the training extract and the crisis placement register. Any other exempelkommun_* file
+    the training extract, the crisis placement register and a pay extract per snapshot year
+    (pipelines/demo_pay.py, oldest first). Any other exempelkommun_* file
     in out_dir (a demo of other years) is removed, as load_demo reads every such file in the
     folder."""
     out_dir = Path(out_dir)
@@ -1468,6 +1470,9 @@ def generate(out_dir: Path, seed: int = DEMO_SEED, *, monthly: bool = False) -> 
         pl.DataFrame(rows, schema=schema, orient="row").write_csv(
             path, include_bom=True, separator=";")
         paths.append(path)
+    from pipelines import demo_pay  # the yearly pay extracts (issue 23)
+
+    paths += demo_pay.write(out_dir, snapshots, seed)
     for path in stale.difference(paths):
         path.unlink()
     return paths

@@ -558,7 +558,8 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
     folder = settings.get().demo_dir / ("monthly" if monthly else "")
     files = sorted(folder.glob("exempelkommun_*")) if folder.exists() else []
     expected = (12 * (len(demo.SNAPSHOT_YEARS) - 1) + 1 if monthly
-                else len(demo.SNAPSHOT_YEARS)) + 4  # sick leave, HME, training, crisis
+                else len(demo.SNAPSHOT_YEARS)) + 4 + len(demo.SNAPSHOT_YEARS)
+    # sick leave, HME, training, crisis, and a pay extract per year
     if len(files) < expected:
         step(0.0, "Skapar exempelkommunen …")
         files = demo.generate(folder, monthly=monthly)

@@ -33,6 +33,8 @@ PLAN_HEADER = "Utvecklingsplan upprättad"
 """Recorded from 2019: the earlier extracts are written without the column."""
 TRAINING_NAME = "exempelkommun_utbildningar_2014-2025.csv"
 CRISIS_NAME = "exempelkommun_krisplaceringar_2023-2025.csv"
+PAY_NAMES = [f"exempelkommun_loneuttag_{year}.csv" for year in YEARS]
+"""The yearly pay extracts (issue 23; tests/test_demo_pay.py reads them through the store)."""
 ABSENCE_HEADERS = ["År", "Personnummer", "Förvaltning", "Ordinarie arbetstid (tim)",
                    "Sjukfrånvaro (tim)", "Varav långtidssjukfrånvaro (tim)"]
 HME_HEADERS = ["År", "Enhet", "Förvaltning", "Motivationsindex", "Ledarskapsindex",
@@ -118,9 +120,9 @@ def hme(frames) -> pl.DataFrame:
 
 # --- files and determinism -----------------------------------------------------------------
 
-def test_fifteen_files_in_the_documented_order(paths):
+def test_the_files_in_the_documented_order(paths):
     assert [p.name for p in paths] == [*EMPLOYMENT_NAMES, ABSENCE_NAME, HME_NAME,
-                                       TRAINING_NAME, CRISIS_NAME]
+                                       TRAINING_NAME, CRISIS_NAME, *PAY_NAMES]
     assert all(p.is_file() for p in paths)
 
 
@@ -180,7 +182,7 @@ def test_a_demo_of_other_years_is_replaced_not_added_to(tmp_path):
     written = generate(folder)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [*(p.name for p in written), "mina_anteckningar.txt"])
-    assert len(written) == N + 4 and not any(p.exists() for p in old)
+    assert len(written) == N + 4 + N and not any(p.exists() for p in old)
 
 
 # --- persons and employments ---------------------------------------------------------------

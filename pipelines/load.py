@@ -565,7 +565,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
         files = demo.generate(folder, monthly=monthly)
     report = ingest(con, files, source="demo", actor=actor,
                     progress=lambda fraction, text: step(0.1 + 0.9 * fraction, text))
-    if report.loaded:  # the demo's committee material: example targets, programme, Kolada
+    if report.loaded:  # the demo's committee material: targets, programme, Kolada, pay survey
         from metrics import targets
 
         targets.seed_demo(con, actor)
@@ -575,4 +575,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, progress: Progress | None = None, 
         from metrics import programme
 
         programme.seed_demo(con, actor)
+        from metrics import pay_survey
+
+        pay_survey.seed_demo(con, actor)
     return report

@@ -403,3 +403,9 @@ def test_the_flagged_items_carry_their_current_note(paid):
     assert items.select("item", "version", "kind", "text").rows() == [
         ("lika:Undersköterska", 2, "action", "Lönelyft")]
     assert items["difference"].to_list() == pytest.approx([2000 / 220])
+
+
+def test_the_report_and_the_survey_download_for_analysts_only(paid):
+    labels = [b.proto.label for b in analyst().get("download_button")]
+    assert labels == [pay_texts.DOWNLOAD_REPORT, pay_texts.DOWNLOAD_SURVEY]
+    assert not viewer().get("download_button")

@@ -250,3 +250,8 @@ RULE_HISTORY_HEADERS = {"set_at": "Sparad", "set_by": "Av",
 
 KINDS = pay_survey.KINDS
 STATUSES = pay_survey.STATUSES
+
+# Downloads (analysts)
+DOWNLOAD_REPORT = "Lönerapport till DO (Excel)"
+DOWNLOAD_SURVEY = "Lönekartläggningens dokumentation (PDF)"
+AUDIT_DOWNLOAD = "{file}: alla uppgifter, också de som vilar på få personer"

@@ -18,6 +18,8 @@ from metrics import pay_survey, pay_transparency
 from ui import auth, charts, data, filters, numbers, plain, roles, texts
 from ui import pay_texts as words
 
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME_PDF = "application/pdf"
 FLASH_KEY = "pay_flash"  # session state: (place, message) of a save, shown after the rerun
 TABS_KEY = "pay_tabs"  # session state: the analyst's open tab, kept across the rerun
 
@@ -163,7 +165,43 @@ with right:
 if not analyst:
     st.stop()
 
-# Downloads: wired by the lead (metrics.pay_export.report_xlsx, pack.pay_survey.survey_pdf)
+# --- downloads (analysts): the report for DO and the unions, the survey's documentation ----------
+
+
+def _download(build: Callable[[object, int], bytes], day: int) -> Callable[[], bytes]:
+    """`build(store, year)` when the download button is clicked (after this run)."""
+    later = data.shown_later()
+
+    def make() -> bytes:
+        with later() as store:
+            return build(store, day)
+    return make
+
+
+def _report_xlsx(store, day: int) -> bytes:
+    from metrics import pay_export
+
+    return pay_export.report_xlsx(store, day)
+
+
+def _survey_pdf(store, day: int) -> bytes:
+    from pack import pay_survey as survey_document
+
+    return survey_document.survey_pdf(store, day)
+
+
+left, right = st.columns(2)
+for column, (label, build, file_name, mime, key) in zip((left, right), (
+        (words.DOWNLOAD_REPORT, _report_xlsx, f"lonerapport-{year}.xlsx", MIME_XLSX,
+         "pay_report_download"),
+        (words.DOWNLOAD_SURVEY, _survey_pdf, f"lonekartlaggning-{year}.pdf", MIME_PDF,
+         "pay_survey_download")), strict=True):
+    with column:
+        st.download_button(
+            label, data=auth.audited_download(_download(build, year), words.AUDIT_DOWNLOAD.format(
+                file=file_name)),
+            file_name=file_name, mime=mime, on_click="ignore", icon=":material/download:",
+            key=key, width="stretch")
 
 
 # --- the report's every figure (analysts) -------------------------------------------------------

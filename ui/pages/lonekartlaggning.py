@@ -303,7 +303,7 @@ def _report_tab() -> None:
         "median_gap_complementary": _percent,
     }).with_columns(pl.Series(words.TREND_HEADERS["note"],
                               [note if hidden else "" for hidden in marked["too_few"]])),
-        hide_index=True, key="pay_trend_table", width="content")
+        hide_index=True, key="pay_trend_table", width="content", height="content")
 
 
 # --- the pay survey (analysts) ------------------------------------------------------------------
@@ -474,7 +474,9 @@ def _survey_tab(found: pay_survey.Survey) -> None:
         else:
             st.success(words.NOTES_ALL_DONE.format(total=items.height),
                        icon=":material/check_circle:")
-        _notes_table(items, ITEM_COLUMNS, "pay_items_table", height="content")
+        # all items in view when they are few; a scrolled table of about eight when many
+        _notes_table(items, ITEM_COLUMNS, "pay_items_table",
+                     height="content" if items.height <= 8 else 8 * NOTE_ROW_HEIGHT + 40)
         _note_form(items)
 
     _follow_up()

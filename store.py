@@ -634,7 +634,15 @@ def identity(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """No employment rows (the demo's store is loaded when it has none)."""
     return read(con, "SELECT count(*) AS n FROM employment")["n"][0] == 0
+
+
+def holds_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rows in any canonical table: a municipality whose first upload is a pay or sick-leave
+    extract has a store of its own."""
+    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in TABLES)
+    return bool(read(con, f"SELECT {exists} AS held")["held"][0])
 
 
 def load_log(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pl.DataFrame:

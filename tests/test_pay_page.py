@@ -409,3 +409,20 @@ def test_the_report_and_the_survey_download_for_analysts_only(paid):
     labels = [b.proto.label for b in analyst().get("download_button")]
     assert labels == [pay_texts.DOWNLOAD_REPORT, pay_texts.DOWNLOAD_SURVEY]
     assert not viewer().get("download_button")
+
+
+def test_a_store_with_only_pay_data_is_the_municipality_s_own(tmp_path, monkeypatch):
+    """A first upload that is a pay extract starts the municipality's store: the page shows
+    its figures, not the demo's."""
+    path = tmp_path / "own.duckdb"
+    test_app._point_app_at(monkeypatch, path, tmp_path)
+    con = store.connect(path)
+    try:
+        assert ingest(con, [("löner.csv", extracts.csv_bytes(pl.DataFrame(PAY_2025)))]).loaded
+        assert store.is_empty(con) and store.holds_data(con)
+    finally:
+        con.close()
+    at = analyst()
+    assert not [w for w in at.warning if "Exempeldata" in w.value]
+    assert at.selectbox(key="pay_year").options == ["2025"]
+    assert cards(at)[pay_texts.MEAN_GAP] == "8,9 %"

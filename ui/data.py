@@ -129,9 +129,10 @@ def own_connection() -> duckdb.DuckDBPyConnection:
 
 
 def has_own_data() -> bool:
-    """Whether the municipality's store holds employment rows. Asked on every run, by every
-    connection(): once per run (a command may load between runs)."""
-    return _once_per_run(("own_data",), lambda: not store.is_empty(own_connection()))
+    """Whether the municipality's store holds rows of any extract (a first upload may be a
+    pay or sick-leave extract). Asked on every run, by every connection(): once per run (a
+    command may load between runs)."""
+    return _once_per_run(("own_data",), lambda: store.holds_data(own_connection()))
 
 
 def showing_demo() -> bool:

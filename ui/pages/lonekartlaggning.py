@@ -168,26 +168,26 @@ if not analyst:
 # --- downloads (analysts): the report for DO and the unions, the survey's documentation ----------
 
 
-def _download(build: Callable[[object, int], bytes], day: int) -> Callable[[], bytes]:
-    """`build(store, year)` when the download button is clicked (after this run)."""
+def _download(build: Callable[[object, int], bytes], for_year: int) -> Callable[[], bytes]:
+    """`build(store, for_year)` when the download button is clicked (after this run)."""
     later = data.shown_later()
 
     def make() -> bytes:
         with later() as store:
-            return build(store, day)
+            return build(store, for_year)
     return make
 
 
-def _report_xlsx(store, day: int) -> bytes:
+def _report_xlsx(store, for_year: int) -> bytes:
     from metrics import pay_export
 
-    return pay_export.report_xlsx(store, day)
+    return pay_export.report_xlsx(store, for_year)
 
 
-def _survey_pdf(store, day: int) -> bytes:
+def _survey_pdf(store, for_year: int) -> bytes:
     from pack import pay_survey as survey_document
 
-    return survey_document.survey_pdf(store, day)
+    return survey_document.survey_pdf(store, for_year)
 
 
 left, right = st.columns(2)

@@ -49,7 +49,7 @@ PAGES = [  # (url path, text that shows when the page has rendered)
     ("personalstruktur", "Antal anställda"),
     ("kompetensforsorjning", "Pensionsavgångar"),
     ("halsa", "Sjukfrånvaro totalt"),
-    ("lonekartlaggning", "Lönekartläggning och lönerapport"),
+    ("lonekartlaggning", "Jämställda löner"),
     ("ladda-upp", "Ladda upp"),
     ("exportera", "Exportera"),
     ("katalog", "Nyckeltalskatalog"),

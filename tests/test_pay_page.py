@@ -1,4 +1,4 @@
-"""The page "Lönekartläggning och lönerapport" (issue 23) per role, on stores built by loading
+"""The page "Jämställda löner" (issue 23) per role, on stores built by loading
 a pay extract through the real pipeline into a copy of the hand-computed fixture store (which
 gives the store its employment rows, so the app shows it rather than the demo).
 

@@ -1,4 +1,4 @@
-"""The Swedish strings of the page "Lönekartläggning och lönerapport" (issue 23:
+"""The Swedish strings of the page "Jämställda löner" (issue 23:
 ui/pages/lonekartlaggning.py and its charts), kept apart from ui/texts.py, which is long
 enough; the page's title and intro are there (PAGE_TITLES, PAGE_INTROS), as every page's.
 

@@ -35,7 +35,7 @@ PAGE_TITLES = {
     "handlingsprogram": "Handlingsprogram",
     "kolada": "Kolada",
     "utveckling": "Utveckling och beredskap",
-    "lonekartlaggning": "Lönekartläggning och lönerapport",
+    "lonekartlaggning": "Jämställda löner",
 }
 
 PAGE_INTROS = {

@@ -1,4 +1,4 @@
-"""Page "Lönekartläggning och lönerapport" (issue 23). For everyone, the chosen year's pay
+"""Page "Jämställda löner" (issue 23). For everyone, the chosen year's pay
 report in summary: the gap in hourly pay between women and men (mean and median), its trend
 over the years, the quartile pay bands and who receives complementary pay, every figure that
 rests on too few persons (pay_transparency.too_few) left out. For analysts and admins also, in

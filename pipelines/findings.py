@@ -243,16 +243,25 @@ class IngestReport:
     def summary(self) -> str:
         """One line for the CLI and the upload page."""
         if self.loaded:
-            dates = dates_text(self.snapshot_dates)
-            return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), mätdatum {dates}"
-                    f" ({self.counts()[1]} varningar, {self.seconds:.1f} s).")
+            # a yearly extract's period is its year (stored as the year's last day)
+            snapshots = [d for d in self.snapshot_dates if d in set(self.employment_dates)]
+            years = sorted({d.year for d in self.snapshot_dates if d not in snapshots})
+            periods = ([f"mätdatum {dates_text(snapshots)}"] if snapshots else []) + (
+                [f"år {_elided([str(year) for year in years])}"] if years else [])
+            return (f"Inläst: {self.rows} rader från {len(self.files)} fil(er), "
+                    f"{'; '.join(periods)} ({self.counts()[1]} varningar, "
+                    f"{self.seconds:.1f} s).")
         return (f"Ingenting lästes in: {self.counts()[0]} fel i {', '.join(self.files)}. "
                 "Databasen är oförändrad.")
 
 
 def dates_text(dates: list[date], shown: int = 6) -> str:
     """Dates as 'YYYY-MM-DD, ...', the middle of a long run elided."""
-    text = [d.isoformat() for d in sorted(dates)]
+    return _elided([d.isoformat() for d in sorted(dates)], shown, "uttag")
+
+
+def _elided(text: list[str], shown: int = 6, what: str = "år") -> str:
+    """'a, b, c', the middle of a list longer than `shown` elided and its length said."""
     if len(text) > shown:
-        text = [*text[:3], "…", *text[-2:], f"({len(dates)} uttag)"]
+        text = [*text[:3], "…", *text[-2:], f"({len(text)} {what})"]
     return ", ".join(text).replace(", (", " (")

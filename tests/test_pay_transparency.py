@@ -280,3 +280,8 @@ def test_the_quartile_bands_are_as_equal_as_can_be_the_lower_ones_larger(n, size
     bands = pay_transparency.quartiles(frame)
     assert [b.women + b.men for b in bands] == sizes
     assert bands[0].lowest == 200 and bands[-1].highest == 200 + n - 1
+
+
+def test_the_load_s_summary_names_the_pay_extract_s_year_not_a_snapshot_date(con):
+    report = ingest(con, [("lon_2025.csv", pay_csv())])
+    assert ", år 2025 (" in report.summary() and "mätdatum" not in report.summary()

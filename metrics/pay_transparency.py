@@ -50,7 +50,7 @@ WITH rule AS (
         FROM pay_category_rule)
     WHERE newest = 1 AND NOT removed
 )
-SELECT p.person_key, p.gender, p.forvaltning, p.ssyk_code, p.job_title,
+SELECT p.year, p.person_key, p.gender, p.forvaltning, p.ssyk_code, p.job_title,
        coalesce(nullif(trim(p.work_category), ''), by_title.category, by_code.category,
                 p.job_title, 'SSYK ' || p.ssyk_code, 'Okänd') AS category,
        CASE WHEN nullif(trim(p.work_category), '') IS NOT NULL THEN p.value_level
@@ -65,7 +65,7 @@ SELECT p.person_key, p.gender, p.forvaltning, p.ssyk_code, p.job_title,
 FROM pay_year p
 LEFT JOIN rule by_title ON by_title.occupation = p.job_title
 LEFT JOIN rule by_code ON by_code.occupation = p.ssyk_code
-WHERE p.year = $year
+WHERE $year IS NULL OR p.year = $year
 """
 
 
@@ -74,23 +74,30 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return store.read(con, "SELECT DISTINCT year FROM pay_year ORDER BY year")["year"].to_list()
 
 
-def persons(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """One row per person with pay in `year`: person_key, gender (K, M or null), forvaltning,
-    ssyk_code, job_title, category, value_level, basic_pay, complementary_pay (null for every
-    person when the year's extracts had no complementary column; a blank of a file that had
-    one is 0), hours_paid, and the hourly pay: hourly (basic and complementary),
-    hourly_basic, hourly_complementary (null where hours_paid is 0)."""
+def persons(con: duckdb.DuckDBPyConnection, year: int | None) -> pl.DataFrame:
+    """One row per person with pay in `year` (None: every year, a row per person and year):
+    year, person_key, gender (K, M or null), forvaltning, ssyk_code, job_title, category,
+    value_level, basic_pay, complementary_pay (null for every person of a year whose extracts
+    had no complementary column; a blank of a file that had one is 0), hours_paid, and the
+    hourly pay: hourly (basic and complementary), hourly_basic, hourly_complementary (null
+    where hours_paid is 0)."""
     frame = store.read(con, _PERSONS, {"year": year})
-    given = frame["complementary_pay"].is_not_null().any()
+    given = pl.col("complementary_pay").is_not_null().any().over("year")
     hours = pl.when(pl.col("hours_paid") > 0).then(pl.col("hours_paid"))
     return frame.with_columns(
-        pl.col("complementary_pay").fill_null(0.0) if given else pl.col("complementary_pay"),
+        pl.when(given).then(pl.col("complementary_pay").fill_null(0.0))
+        .alias("complementary_pay"),
     ).with_columns(
         ((pl.col("basic_pay") + pl.col("complementary_pay").fill_null(0.0)) / hours)
         .alias("hourly"),
         (pl.col("basic_pay") / hours).alias("hourly_basic"),
         (pl.col("complementary_pay") / hours).alias("hourly_complementary"),
     )
+
+
+def counted(frame: pl.DataFrame) -> pl.DataFrame:
+    """The persons a report counts: known gender and hours paid."""
+    return frame.filter(pl.col("gender").is_in([WOMEN, MEN]) & pl.col("hourly").is_not_null())
 
 
 def gap(men: float | None, women: float | None) -> float | None:
@@ -195,7 +202,7 @@ class Report:
 def report(con: duckdb.DuckDBPyConnection, year: int) -> Report:
     """The report's figures for `year` (see the module docstring)."""
     everyone = persons(con, year)
-    frame = everyone.filter(pl.col("gender").is_in([WOMEN, MEN]) & pl.col("hourly").is_not_null())
+    frame = counted(everyone)
     counts = {g: frame.filter(pl.col("gender") == g).height for g in (WOMEN, MEN)}
     given = frame["complementary_pay"].is_not_null().any()
     recipients = frame.filter(pl.col("complementary_pay") > 0)
@@ -237,43 +244,67 @@ def quartiles(frame: pl.DataFrame) -> list[Band]:
     return out
 
 
+def _gap_expr(column: str) -> pl.Expr:
+    """gap() of the columns `column`_M and `column`_K."""
+    men, women = pl.col(f"{column}_{MEN}"), pl.col(f"{column}_{WOMEN}")
+    return pl.when(men != 0).then((men - women) / men * 100)
+
+
+def _by_gender_exprs(column: str, how: str) -> list[pl.Expr]:
+    """The mean or median of `column` for women and for men, as `column`_K and `column`_M."""
+    return [getattr(pl.col(column).filter(pl.col("gender") == g), how)().alias(f"{column}_{g}")
+            for g in (WOMEN, MEN)]
+
+
 def categories(frame: pl.DataFrame) -> list[Category]:
     """Art. 9(1)(g) per category of workers, ordered by value level (highest first, none
     last) and name."""
     flag = settings.get().pay_gap_flag
-    out = []
-    for part in frame.partition_by("category", maintain_order=False):
-        levels = part["value_level"].drop_nulls()
-        mean = _by_gender(part, "hourly", "mean")
-        basic = _by_gender(part, "hourly_basic", "mean")
-        comp = _by_gender(part, "hourly_complementary", "mean")
-        mean_gap = gap(mean[MEN], mean[WOMEN])
-        out.append(Category(
-            category=part["category"][0],
-            value_level=int(levels.mode().min()) if levels.len() else None,
-            women=part.filter(pl.col("gender") == WOMEN).height,
-            men=part.filter(pl.col("gender") == MEN).height,
-            mean_basic=basic, mean_complementary=comp, mean_gap=mean_gap,
-            mean_gap_basic=gap(basic[MEN], basic[WOMEN]),
-            mean_gap_complementary=gap(comp[MEN], comp[WOMEN]),
-            flagged=mean_gap is not None and abs(mean_gap) >= flag))
+    grouped = frame.group_by("category").agg(
+        pl.col("value_level").drop_nulls().mode().min().alias("value_level"),
+        (pl.col("gender") == WOMEN).sum().alias("women"),
+        (pl.col("gender") == MEN).sum().alias("men"),
+        *_by_gender_exprs("hourly", "mean"), *_by_gender_exprs("hourly_basic", "mean"),
+        *_by_gender_exprs("hourly_complementary", "mean"),
+    ).with_columns(_gap_expr("hourly").alias("mean_gap"),
+                   _gap_expr("hourly_basic").alias("mean_gap_basic"),
+                   _gap_expr("hourly_complementary").alias("mean_gap_complementary"))
+    out = [Category(
+        category=row["category"], value_level=row["value_level"], women=row["women"],
+        men=row["men"],
+        mean_basic={g: row[f"hourly_basic_{g}"] for g in (WOMEN, MEN)},
+        mean_complementary={g: row[f"hourly_complementary_{g}"] for g in (WOMEN, MEN)},
+        mean_gap=row["mean_gap"], mean_gap_basic=row["mean_gap_basic"],
+        mean_gap_complementary=row["mean_gap_complementary"],
+        flagged=row["mean_gap"] is not None and abs(row["mean_gap"]) >= flag)
+        for row in grouped.iter_rows(named=True)]
     return sorted(out, key=lambda c: (c.value_level is None, -(c.value_level or 0), c.category))
 
 
 def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The gaps of every year with pay data: year, women, men, mean_gap, median_gap,
-    mean_gap_complementary, median_gap_complementary."""
-    rows = []
-    for year in years(con):
-        r = report(con, year)
-        rows.append({"year": year, "women": r.women, "men": r.men, "mean_gap": r.mean_gap,
-                     "median_gap": r.median_gap,
-                     "mean_gap_complementary": r.mean_gap_complementary,
-                     "median_gap_complementary": r.median_gap_complementary})
-    return pl.DataFrame(rows, schema={"year": pl.Int32, "women": pl.Int64, "men": pl.Int64,
-                                      "mean_gap": pl.Float64, "median_gap": pl.Float64,
-                                      "mean_gap_complementary": pl.Float64,
-                                      "median_gap_complementary": pl.Float64})
+    """The gaps of every year with pay data, as report() computes them for one year: year,
+    women, men, mean_gap, median_gap, mean_gap_complementary, median_gap_complementary."""
+    frame = counted(persons(con, None))
+    recipients = frame.filter(pl.col("complementary_pay") > 0)
+    gaps = frame.group_by("year").agg(
+        (pl.col("gender") == WOMEN).sum().cast(pl.Int64).alias("women"),
+        (pl.col("gender") == MEN).sum().cast(pl.Int64).alias("men"),
+        *_by_gender_exprs("hourly", "mean"),
+        *(e.alias(f"median_{e.meta.output_name()}")
+          for e in _by_gender_exprs("hourly", "median")))
+    supplements = recipients.group_by("year").agg(
+        *_by_gender_exprs("hourly_complementary", "mean"),
+        *(e.alias(f"median_{e.meta.output_name()}")
+          for e in _by_gender_exprs("hourly_complementary", "median")))
+    return (
+        gaps.join(supplements, on="year", how="left")
+        .select(pl.col("year").cast(pl.Int32), "women", "men",
+                _gap_expr("hourly").alias("mean_gap"),
+                _gap_expr("median_hourly").alias("median_gap"),
+                _gap_expr("hourly_complementary").alias("mean_gap_complementary"),
+                _gap_expr("median_hourly_complementary").alias("median_gap_complementary"))
+        .sort("year")
+    )
 
 
 def _few(count: int, k: int) -> bool:

@@ -285,3 +285,14 @@ def test_the_quartile_bands_are_as_equal_as_can_be_the_lower_ones_larger(n, size
 def test_the_load_s_summary_names_the_pay_extract_s_year_not_a_snapshot_date(con):
     report = ingest(con, [("lon_2025.csv", pay_csv())])
     assert ", år 2025 (" in report.summary() and "mätdatum" not in report.summary()
+
+
+def test_the_trend_s_gaps_are_each_year_s_report(con):
+    assert ingest(con, [("lon_2025.csv", pay_csv())]).loaded
+    assert ingest(con, [("lon_2024.csv", pay_csv(year=2024, drop=("OB-tillägg",)))]).loaded
+    for row in pay_transparency.trend(con).iter_rows(named=True):
+        r = pay_transparency.report(con, row["year"])
+        for key in ("women", "men", "mean_gap", "median_gap", "mean_gap_complementary",
+                    "median_gap_complementary"):
+            expected = getattr(r, key)
+            assert row[key] == (pytest.approx(expected) if expected is not None else None), key

@@ -29,6 +29,7 @@ from metrics.compute import compute
 from metrics.disclosure import decimals
 from metrics.export import UNNAMED_MUNICIPALITY, workbook_bytes
 from tests import employment_fixture as fx
+from tests import pdf_checks
 from ui import numbers, texts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -397,3 +398,31 @@ def test_exportera_offers_the_pack(app):
     pages = pdf_pages(built)
     assert "Förvaltningar Hela kommunen" in pages[0].splitlines()
     assert any("Andel heltidsanställda" in p for p in pages[1:])
+
+
+def test_the_pack_is_pdf_a_and_pdf_ua_with_each_chart_described(demo_pack, demo_con):
+    """Issue 24: the archive's PDF/A-2a and PDF/UA-1, no error from a PDF/UA checker, and each
+    chart's alternative text names its indicator and its first and last shown values."""
+    forvaltningar, _, data = demo_pack
+    assert pdf_checks.ua_errors(data) == []
+    assert pdf_checks.declared(data) | {"dc:title": None} == {
+        "pdfaid:part": "2", "pdfaid:conformance": "A", "pdfuaid:part": "1", "dc:title": None}
+    alts = pdf_checks.figure_alts(data)
+    document, figures = pack.content(demo_con, forvaltningar=forvaltningar, created=CREATED)
+    charted = [part["label"] for part, figure in zip(document["sections"], figures, strict=True)
+               if figure is not None]
+    assert len(alts) == len(charted) > 0
+    assert [alt.split(" 20")[0] for alt in alts] == charted
+    assert all(re.search(r"från .+ till .+\.", alt) for alt in alts), alts
+
+
+def test_a_chart_s_text_alternative():
+    metric = dataclasses.replace(registry.get("full_time_share"), decimals=0)
+    rows = [{"value": 51.2, "suppressed": False}, {"value": None, "suppressed": True},
+            {"value": 70.4, "suppressed": False}]
+    nbsp = "\u00a0"
+    assert pack.chart_alt("Heltid", ["2015", "2016", "2017"], rows, metric, "Mål 2027: 80 %") == (
+        f"Heltid 2015–2017: från 51{nbsp}% till 70{nbsp}%. Mål 2027: 80 %.")
+    assert pack.chart_alt("Heltid", ["2016"], rows[1:2], metric, None) == (
+        "Heltid 2016: värdena visas inte (för få personer).")
+    assert pack.chart_alt("Heltid", ["2017"], rows[2:], metric, None) == f"Heltid 2017: 70{nbsp}%."

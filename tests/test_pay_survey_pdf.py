@@ -18,6 +18,7 @@ from pack import PackError
 from pack.pay_survey import survey_pdf
 from pipelines.load import ingest
 from tests import extracts as ex
+from tests import pdf_checks
 
 NBSP = "\u00a0"
 CREATED = datetime(2026, 3, 9, 13, 5)
@@ -166,3 +167,12 @@ def test_a_long_table_repeats_its_header(con, monkeypatch):
 def test_a_year_without_pay_is_refused(survey_con):
     with pytest.raises(PackError, match="ingen lönefil för 2024"):
         survey_pdf(survey_con, 2024)
+
+
+def test_the_survey_is_pdf_a_and_pdf_ua(survey_con):
+    """Issue 24: the survey's documentation is archived and read like the pack."""
+    data = survey_pdf(survey_con, 2025, created=CREATED)
+    assert pdf_checks.ua_errors(data) == []
+    declared = pdf_checks.declared(data)
+    assert (declared["pdfaid:part"], declared["pdfaid:conformance"],
+            declared["pdfuaid:part"]) == ("2", "A", "1")

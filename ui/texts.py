@@ -934,3 +934,9 @@ PAGE_INTROS["ladda-upp"] = (
     "(lönekartläggning och lönerapport). Filerna kontrolleras innan något sparas; en fil med "
     "fel ändrar ingenting."
 )
+
+
+# --- Issue 24: a chart's text alternative (the meeting pack's PDF/UA) ---------------------------
+CHART_ALT = "{label} {span}: från {first} till {last}."
+CHART_ALT_ONE = "{label} {period}: {value}."
+CHART_ALT_HIDDEN = "{label} {span}: värdena visas inte (för få personer)."

@@ -107,21 +107,6 @@ def gap(men: float | None, women: float | None) -> float | None:
     return (men - women) / men * 100
 
 
-def _by_gender(frame: pl.DataFrame, column: str, how: str) -> dict[str, float | None]:
-    """The mean or median of `column` for women and for men (None: nobody)."""
-    out = {}
-    for gender in (WOMEN, MEN):
-        values = frame.filter(pl.col("gender") == gender)[column].drop_nulls()
-        out[gender] = (getattr(values, how)() if values.len() else None)
-    return out
-
-
-def _gaps(frame: pl.DataFrame, column: str) -> tuple[float | None, float | None]:
-    """The mean gap and the median gap of `column`."""
-    return tuple(gap(v[MEN], v[WOMEN]) for v in (_by_gender(frame, column, "mean"),
-                                                 _by_gender(frame, column, "median")))
-
-
 @dataclass(frozen=True)
 class Category:
     category: str
@@ -207,13 +192,12 @@ def report(con: duckdb.DuckDBPyConnection, year: int) -> Report:
     given = frame["complementary_pay"].is_not_null().any()
     recipients = frame.filter(pl.col("complementary_pay") > 0)
     receiving = {g: recipients.filter(pl.col("gender") == g).height for g in (WOMEN, MEN)}
-    mean_gap, median_gap = _gaps(frame, "hourly")
-    mean_c, median_c = _gaps(recipients, "hourly_complementary") if given else (None, None)
+    found = _gaps_by_year(frame)
+    gaps = found.row(0, named=True) if found.height else dict.fromkeys(GAPS)
     return Report(
         year=year, women=counts[WOMEN], men=counts[MEN],
         excluded=everyone.height - frame.height,
-        mean_gap=mean_gap, median_gap=median_gap,
-        mean_gap_complementary=mean_c, median_gap_complementary=median_c,
+        **{name: gaps[name] for name in GAPS},
         receiving_complementary={g: (receiving[g] / counts[g] * 100 if given and counts[g]
                                      else None) for g in (WOMEN, MEN)},
         receiving=receiving,
@@ -281,10 +265,13 @@ def categories(frame: pl.DataFrame) -> list[Category]:
     return sorted(out, key=lambda c: (c.value_level is None, -(c.value_level or 0), c.category))
 
 
-def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The gaps of every year with pay data, as report() computes them for one year: year,
-    women, men, mean_gap, median_gap, mean_gap_complementary, median_gap_complementary."""
-    frame = counted(persons(con, None))
+GAPS = ("mean_gap", "median_gap", "mean_gap_complementary", "median_gap_complementary")
+"""The report's four gaps, Art. 9(1)(a)-(d)."""
+
+
+def _gaps_by_year(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per year of `frame` (counted persons): year, women, men and the four GAPS, the gaps in
+    complementary pay among those who received it."""
     recipients = frame.filter(pl.col("complementary_pay") > 0)
     gaps = frame.group_by("year").agg(
         (pl.col("gender") == WOMEN).sum().cast(pl.Int64).alias("women"),
@@ -305,6 +292,12 @@ def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                 _gap_expr("median_hourly_complementary").alias("median_gap_complementary"))
         .sort("year")
     )
+
+
+def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The gaps of every year with pay data, as report() computes them for one year: year,
+    women, men, mean_gap, median_gap, mean_gap_complementary, median_gap_complementary."""
+    return _gaps_by_year(counted(persons(con, None)))
 
 
 def _few(count: int, k: int) -> bool:

@@ -240,8 +240,7 @@ TABLES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
 _YEAR_ALIASES = ("År", "Kalenderår", "Verksamhetsår", "Mätår", "Year")
 _PNR = INPUT_BY_NAME["personnummer"]
 _FORVALTNING = INPUT_BY_NAME["forvaltning"]
-
-ABSENCE_INPUT_COLUMNS: tuple[Column, ...] = (
+_PERSON_YEAR = (
     Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
     _PNR,
     _PERSON_ID,
@@ -249,6 +248,12 @@ ABSENCE_INPUT_COLUMNS: tuple[Column, ...] = (
     _BIRTH_YEAR,
     _BIRTH_DATE,
     _FORVALTNING,
+)
+"""The first columns of a yearly extract per person: the year, the person, gender, birth,
+förvaltning."""
+
+ABSENCE_INPUT_COLUMNS: tuple[Column, ...] = (
+    *_PERSON_YEAR,
     Column("ordinary_hours", "DOUBLE", NUMBER,
            ("Ordinarie arbetstid (tim)", "Ordinarie arbetstid", "Ordinarie arbetstid timmar",
             "Schemalagd tid", "Ordinarie timmar"), required=True,
@@ -515,13 +520,7 @@ def _money(name: str, label_sv: str, *aliases: str, required: bool = False) -> C
 
 
 PAY_INPUT_COLUMNS: tuple[Column, ...] = (
-    Column("year", "INTEGER", YEAR, _YEAR_ALIASES, required=True, label_sv="År"),
-    _PNR,
-    _PERSON_ID,
-    INPUT_BY_NAME["gender"],
-    _BIRTH_YEAR,
-    _BIRTH_DATE,
-    _FORVALTNING,
+    *_PERSON_YEAR,
     INPUT_BY_NAME["ssyk_code"],
     INPUT_BY_NAME["job_title"],
     Column("work_category", "VARCHAR", TEXT,

@@ -250,6 +250,8 @@ def _chart_texts(page) -> list[str]:
 
 
 def test_data_text_is_shown_as_text_never_as_links_or_images(server, page):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     extract = extracts.small_extract(date(2027, 11, 1), persons=45).with_columns(
         Förvaltning=pl.Series([HOSTILE_NAMES[i % 3] for i in range(45)]))
     page.goto(f"{server}/ladda-upp")
@@ -273,10 +275,20 @@ def test_data_text_is_shown_as_text_never_as_links_or_images(server, page):
     _wait_for_app(page)
     sidebar_filter = page.get_by_test_id("stSidebar").get_by_role("combobox").first
     for name in HOSTILE_NAMES:
-        # room below it for the list of options (the sidebar's pages push it to the bottom)
-        sidebar_filter.evaluate("e => e.scrollIntoView({block: 'center'})")
-        sidebar_filter.click()
-        page.get_by_role("option", name=name, exact=True).click()
+        # room below it for the list of options (the sidebar's pages push it to the bottom);
+        # the list now and then closes before the click (a rerun redraws the sidebar): then
+        # it is opened again
+        for attempt in range(3):
+            sidebar_filter.evaluate("e => e.scrollIntoView({block: 'center'})")
+            sidebar_filter.click()
+            try:
+                page.get_by_role("option", name=name, exact=True).click(timeout=10_000)
+                break
+            except PlaywrightTimeoutError:
+                if attempt == 2:
+                    raise
+                page.keyboard.press("Escape")
+                _wait_for_app(page)
         _wait_for_app(page)
     page.keyboard.press("Escape")
     page.get_by_text("Urval:").first.wait_for(timeout=60_000)

@@ -35,7 +35,7 @@ import xlsxwriter
 import settings
 from metrics import pay_transparency
 from metrics.export import csv_safe, export_time, municipality_name, neutralise
-from metrics.pay_transparency import MEN, WOMEN, Category, Report, category_too_few, too_few
+from metrics.pay_transparency import MEN, WOMEN, Category, Report, category_too_few, few, too_few
 
 COVER_SHEET = "Om rapporten"
 GAPS_SHEET = "Lönegap (a–e)"
@@ -114,14 +114,10 @@ def _rounded(value: float | None, places: int) -> float | None:
     return None if value is None else round(value, places) + 0.0  # + 0.0: no "-0.0"
 
 
-def _few(count: int, k: int) -> bool:
-    return 0 < count < k
-
-
 def _rests_on_few(counts: dict[str, int], k: int, who: str = "") -> str | None:
     """'Vilar på färre än k kvinnor (och färre än k män)' + who, for the genders counted 1 to
     k - 1; None when neither is."""
-    parts = [f"färre än {k} {WORD[g]}" for g in (WOMEN, MEN) if _few(counts[g], k)]
+    parts = [f"färre än {k} {WORD[g]}" for g in (WOMEN, MEN) if few(counts[g], k)]
     if not parts:
         return None
     return "Vilar på " + " och ".join(parts) + who + "."
@@ -160,7 +156,7 @@ class GapRow:
 def gap_rows(report: Report) -> list[GapRow]:
     """Art. 9(1)(a)-(e) in the Directive's order; (e) is two rows, women's share and men's."""
     k = report.min_n
-    few = too_few(report)
+    hidden = too_few(report)
     counts = {WOMEN: report.women, MEN: report.men}
     receiving = report.receiving
     counted = "med lön och betalda timmar under året"
@@ -168,7 +164,7 @@ def gap_rows(report: Report) -> list[GapRow]:
     def gap_note(value: float | None) -> str | None:
         if value is None:
             return _none_of(counts, counted) or "Kan inte räknas: männens timlön är 0 kr."
-        return _rests_on_few(counts, k) if few["gap"] else None
+        return _rests_on_few(counts, k) if hidden["gap"] else None
 
     def complementary_note(value: float | None) -> str | None:
         if not report.complementary_given:
@@ -177,21 +173,21 @@ def gap_rows(report: Report) -> list[GapRow]:
             return (_none_of(receiving, f"fick {COMPLEMENTARY} under året")
                     or f"Kan inte räknas: männens {COMPLEMENTARY} är 0 kr.")
         return (_rests_on_few(receiving, k, f" som fått {COMPLEMENTARY}")
-                if few["complementary"] else None)
+                if hidden["complementary"] else None)
 
     def receiving_note(gender: str, value: float | None) -> str | None:
         if not report.complementary_given:
             return _no_complementary(report.year)
         if value is None:
             return f"Kan inte räknas: inga {WORD[gender]} {counted}."
-        if not few["receiving"]:
+        if not hidden["receiving"]:
             return None
         got, total = receiving[gender], counts[gender]
         parts = [f"färre än {k} {WORD[gender]} som fått {COMPLEMENTARY}"
-                 if _few(got, k) else None,
-                 (f"färre än {k} som inte fått dem" if _few(got, k) else
+                 if few(got, k) else None,
+                 (f"färre än {k} som inte fått dem" if few(got, k) else
                   f"färre än {k} {WORD[gender]} som inte fått {COMPLEMENTARY}")
-                 if _few(total - got, k) else None]
+                 if few(total - got, k) else None]
         parts = [p for p in parts if p]
         return "Vilar på " + " och ".join(parts) + "." if parts else None
 
@@ -217,10 +213,10 @@ def gap_rows(report: Report) -> list[GapRow]:
 def band_notes(report: Report) -> list[str | None]:
     """The note of each quartile band: which gender it has 1 to k - 1 of."""
     k = report.min_n
-    few = too_few(report)["quartiles"]
+    hidden = too_few(report)["quartiles"]
     fewer_than_four = ("Färre än fyra personer: ett band per person."
                        if len(report.quartiles) < 4 else None)
-    return [_join(_rests_on_few({WOMEN: band.women, MEN: band.men}, k) if few else None,
+    return [_join(_rests_on_few({WOMEN: band.women, MEN: band.men}, k) if hidden else None,
                   fewer_than_four)
             for band in report.quartiles]
 
@@ -233,7 +229,7 @@ def category_note(category: Category, report: Report) -> str | None:
     nobody = _none_of(counts, "i kategorin")
     if nobody:
         return nobody
-    few = _rests_on_few(counts, k) if category_too_few(category, k) else None
+    hidden = _rests_on_few(counts, k) if category_too_few(category, k) else None
     basic = None
     if category.mean_gap_basic is None:
         basic = "Skillnaden i grundlön kan inte räknas: männens grundlön är 0 kr."
@@ -244,7 +240,7 @@ def category_note(category: Category, report: Report) -> str | None:
             + (f"löneuttaget för {report.year} har inga uppgifter om dem."
                if not report.complementary_given else
                "männen i kategorin fick inga sådana."))
-    return _join(few, basic, complementary)
+    return _join(hidden, basic, complementary)
 
 
 def flag_text() -> str:

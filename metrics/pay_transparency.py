@@ -300,7 +300,7 @@ def trend(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _gaps_by_year(counted(persons(con, None)))
 
 
-def _few(count: int, k: int) -> bool:
+def few(count: int, k: int) -> bool:
     """The product's numerator rule: 1 to k - 1 persons (none is not a person)."""
     return 0 < count < k
 
@@ -319,9 +319,9 @@ def too_few(report: Report, k: int | None = None) -> dict[str, bool]:
     return {
         "gap": any(counts[g] < k for g in genders),
         "complementary": any(report.receiving[g] < k for g in genders),
-        "receiving": any(_few(report.receiving[g], k) or _few(counts[g] - report.receiving[g], k)
+        "receiving": any(few(report.receiving[g], k) or few(counts[g] - report.receiving[g], k)
                          for g in genders),
-        "quartiles": any(_few(band.women, k) or _few(band.men, k) for band in report.quartiles),
+        "quartiles": any(few(band.women, k) or few(band.men, k) for band in report.quartiles),
     }
 
 

@@ -28,6 +28,7 @@ import duckdb
 import settings
 from metrics import pay_survey, pay_transparency
 from metrics.export import export_time, municipality_name
+from metrics.pay_export import UNNAMED
 from pack import PackError, colours, compile_pdf
 from ui import numbers
 
@@ -39,7 +40,6 @@ PAY_PLACES = 2
 PERCENT_PLACES = 1
 DASH = "–"
 """A figure that cannot be worked out (nobody of one gender in the group)."""
-UNNAMED = "Kommunen"
 
 # --- the document's Swedish ---------------------------------------------------------------------
 
@@ -148,11 +148,6 @@ def _level(value: int | None) -> str:
     return DASH if value is None else str(value)
 
 
-def _few(count: int, k: int) -> bool:
-    """A figure over 1 to k - 1 persons (over none there is no figure to mark)."""
-    return 0 < count < k
-
-
 def _setting(percent: float) -> str:
     """A percentage of the settings as written: '60 %', '62,5 %'."""
     return numbers.with_unit(percent, "%", 0 if float(percent).is_integer() else PERCENT_PLACES)
@@ -171,7 +166,7 @@ def _groups(found: pay_survey.Survey, k: int) -> tuple[list[list[str]], dict, bo
     men's on its men, the difference on both."""
     rows, figures, marked = [], {}, False
     for g in found.groups.iter_rows(named=True):
-        few_women, few_men = _few(g["women"], k), _few(g["men"], k)
+        few_women, few_men = pay_transparency.few(g["women"], k), pay_transparency.few(g["men"], k)
         marked |= few_women or few_men
         mean_women, mean_men = _pay(g["mean_women"], few_women), _pay(g["mean_men"], few_men)
         difference = _percent(g["difference"], few_women or few_men)

@@ -12,9 +12,10 @@ import streamlit as st
 import settings
 import store
 from pipelines.personnummer import mask_personnummer
-from ui import auth, data, demo, filters, plain, roles, sitemap, texts
+from ui import a11y, auth, data, demo, filters, navigation, plain, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=texts.APP_ICON, layout="wide")
+a11y.patch_page()  # the page's language and Swedish names for screen readers (ui/a11y.py)
 
 try:
     settings.get()
@@ -33,16 +34,9 @@ except store.StoreLockedError as exc:  # another process (a CLI load?) holds the
 
 auth.admit(user)
 
-# A page the role may not open stays registered but hidden, so that its deep link reaches the
-# page's own refusal rather than a silent redirect.
-sections: dict[str, list] = {}
-for spec in sitemap.ALL_PAGES:
-    allowed = roles.at_least(user.role, spec.role)
-    page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default, visibility="visible" if allowed else "hidden")
-    sections.setdefault(spec.section if allowed and spec.section else "", []).append(page)
-
-navigation = st.navigation(sections, expanded=True)  # no English "View N more"
+pages = navigation.routes(user)
+current_page = st.navigation(navigation.sections(pages), position="hidden")
+navigation.menu(pages)  # the sidebar's menu, drawn by us (ui/navigation.py says why)
 
 # A store holding a load beyond validate.LIMITS (made before they existed) shows no page of
 # figures, which would take the disclosure model minutes, only these, where it is deleted.
@@ -72,12 +66,12 @@ try:
     filters.sidebar()
     demo.banner()
     over = data.over_limits()
-    if over and navigation.url_path not in STORE_PAGES:
+    if over and current_page.url_path not in STORE_PAGES:
         st.error(texts.STORE_OVER_LIMITS, icon=":material/error:")
         for message in over:
             st.markdown(plain.md(message))
         st.stop()
-    navigation.run()
+    current_page.run()
 except Exception:  # st.stop and st.rerun are no Exception: they pass through
     # No traceback on the page (server paths, data): a Swedish line there, the whole of it in
     # the server's log, a personnummer in it masked. client.showErrorDetails = "none" covers

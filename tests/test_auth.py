@@ -24,6 +24,7 @@ import store
 from tests import test_app
 from tests.test_app import APP, text
 from ui import auth, data, roles, sitemap, texts
+from ui import navigation as navigation_ui
 
 fixture_store = test_app.fixture_store
 own_store = test_app.own_store
@@ -137,27 +138,54 @@ def roles_file(own_store, tmp_path, monkeypatch) -> Path:
     return path
 
 
+class Navigation(dict):
+    """What the last run gave st.navigation: page title -> (section, visible); and `menu`,
+    the titles the sidebar's menu links to (st.page_link), in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.menu: list[str] = []
+
+
 @pytest.fixture
-def navigation(monkeypatch) -> dict:
-    """What the last run gave st.navigation: page title -> (section, visible)."""
-    seen: dict = {}
-    original = st.navigation
+def navigation(monkeypatch) -> Navigation:
+    seen = Navigation()
+    original, original_link, original_menu = st.navigation, st.page_link, navigation_ui.menu
+    drawing_menu = []
 
     def spy(pages, **kwargs):
         seen.clear()
+        seen.menu.clear()
         for section, listed in pages.items():
             for page in listed:
                 seen[page.title] = (section, page.visibility == "visible")
         return original(pages, **kwargs)
 
+    def link_spy(page, **kwargs):
+        if drawing_menu:  # not a page's own links
+            seen.menu.append(kwargs["label"])
+        return original_link(page, **kwargs)
+
+    def menu_spy(pages):
+        drawing_menu.append(True)
+        try:
+            original_menu(pages)
+        finally:
+            drawing_menu.clear()
+
     monkeypatch.setattr(st, "navigation", spy)
+    monkeypatch.setattr(st, "page_link", link_spy)
+    monkeypatch.setattr(navigation_ui, "menu", menu_spy)
     return seen
 
 
-def visible(navigation: dict) -> list[str]:
-    """The url paths of the pages the navigation shows."""
+def visible(navigation: Navigation) -> list[str]:
+    """The url paths of the pages the menu shows, which must be those st.navigation was given
+    as visible."""
     by_title = {spec.title: spec.url_path for spec in sitemap.ALL_PAGES}
-    return [by_title[title] for title, (_, shown) in navigation.items() if shown]
+    routed = [title for title, (_, shown) in navigation.items() if shown]
+    assert navigation.menu == routed, (navigation.menu, routed)
+    return [by_title[title] for title in navigation.menu]
 
 
 def logged_in_as(at: AppTest, role: str | None, issued: float | None = None) -> AppTest:

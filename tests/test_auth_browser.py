@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 import store
-from tests import employment_fixture
+from tests import axe_checks, employment_fixture
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, _free_port, _wait_for_app
-from ui import roles, sitemap, texts
+from ui import navigation, roles, sitemap, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVIDER = Path(sys.executable).with_name("oidc-provider-mock")
@@ -151,10 +151,12 @@ def _log_in(browser, server: str, sub: str):
     return page
 
 
+MENU = f".st-key-{navigation.MENU_KEY}"  # the sidebar's menu of pages (ui/navigation.py)
+
+
 def _nav_titles(page) -> list[str]:
-    nav = page.get_by_test_id("stSidebarNav")
-    nav.wait_for(timeout=60_000)
-    assert not nav.get_by_test_id("stSidebarNavViewButton").count()  # all shown
+    nav = page.locator(MENU)
+    nav.get_by_role("link").first.wait_for(timeout=60_000)
     links = nav.get_by_role("link").all_inner_texts()
     return [link.split("\n")[-1].strip() for link in links]  # the title after the icon
 
@@ -175,9 +177,10 @@ def test_without_login_only_the_login_screen_shows(server, browser):
     for url_path in ("", "ladda-upp", "logg"):
         _open(page, server, url_path)
         page.get_by_role("button", name=texts.LOGIN_BUTTON).wait_for(timeout=60_000)
-        assert page.get_by_test_id("stSidebarNav").count() == 0
+        assert page.locator(MENU).count() == 0
         assert page.get_by_test_id("stPlotlyChart").count() == 0
         assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
+        assert not axe_checks.violations(page)  # WCAG 2.1 AA on the login screen too
     page.close()
 
 
@@ -221,7 +224,7 @@ def test_an_analyst_uploads_and_exports_but_does_not_read_the_log(server, browse
 def test_an_admin_reads_the_audit_log_with_a_refused_login(server, browser):
     page = _log_in(browser, server, "olle")  # logged in, but no role
     page.get_by_text("men har ingen roll i Personalpanelen").wait_for(timeout=60_000)
-    assert page.get_by_test_id("stSidebarNav").count() == 0
+    assert page.locator(MENU).count() == 0
     page.context.close()
 
     page = _log_in(browser, server, "ada")

@@ -23,8 +23,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests import extracts
-from ui import leases
+from tests import axe_checks, extracts
+from ui import a11y, leases, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "screenshots"
@@ -131,6 +131,69 @@ def test_every_page_renders_a_chart_and_is_photographed(server, page):
             page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
         page.wait_for_timeout(800)  # let plotly finish its transition
         page.screenshot(path=SHOTS / f"{path or 'oversikt'}.png", full_page=True)
+
+
+# Where the keyboard's focus is: the element, its Streamlit widget, and whether it is in the
+# sidebar or a download button.
+FOCUS = """() => {
+    const e = document.activeElement;
+    return {role: e.getAttribute('role'), name: e.getAttribute('aria-label') || e.innerText.trim(),
+            widget: e.closest('[data-testid^="st"]')?.dataset.testid,
+            sidebar: !!e.closest('[data-testid="stSidebar"]'),
+            download: !!e.closest('[data-testid="stDownloadButton"]')};
+}"""
+
+
+def _tab_to(page, reached, presses: int = 120) -> dict:
+    """Press Tab until `reached(focus)`; the focus then."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        if reached(focus):
+            return focus
+    raise AssertionError(f"not reached with {presses} presses of Tab")
+
+
+def test_filters_tabs_and_downloads_work_from_the_keyboard(server, page, tmp_path):
+    """Issue 24 (WCAG 2.1.1): with the keyboard alone, a förvaltning is chosen in the
+    sidebar's filter, the indicator's Tabell tab opened and its Excel downloaded. Streamlit's
+    English names are Swedish on the way (ui/a11y.py)."""
+    page.goto(f"{server}/heltid")
+    _wait_for_app(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    assert page.evaluate("() => document.documentElement.lang") == "sv"
+    english = page.evaluate("() => [...document.querySelectorAll('[aria-label]')]"
+                            ".map(e => e.getAttribute('aria-label'))")
+    assert not [n for n in english if n in a11y.SWEDISH_NAMES or n.startswith("Help for ")]
+
+    page.keyboard.press("Tab")  # the first stop: the skip link, in Swedish
+    assert page.evaluate(FOCUS)["name"] == a11y.SWEDISH_TEXTS["Skip to main content"]
+    _tab_to(page, lambda f: f["sidebar"] and f["name"] == texts.FILTER_FORVALTNING)
+    page.keyboard.press("ArrowDown")  # opens the list, on "Välj alla"
+    page.get_by_role("option", name=a11y.SWEDISH_TEXTS["Select all"]).wait_for()
+    page.keyboard.press("ArrowDown")  # the first förvaltning
+    chosen = page.evaluate("() => document.querySelector('[role=option][data-focused=true]')"
+                           ".innerText.trim()")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_text(texts.FILTER_SUBSET.format(names=chosen)).wait_for(timeout=60_000)
+    _wait_for_app(page)
+
+    _tab_to(page, lambda f: f["role"] == "tab" and not f["sidebar"])  # the first tab list
+    for _ in range(8):  # the arrows move along the tabs
+        if page.evaluate(FOCUS)["name"] == texts.TAB_TABLE:
+            break
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(FOCUS)["name"] == texts.TAB_TABLE
+    page.keyboard.press("Enter")
+    _tab_to(page, lambda f: f["download"])
+    page.wait_for_timeout(1000 * (leases.GRACE_SECONDS + 1.5))  # as a click waits, above
+    with page.expect_download(timeout=120_000) as info:
+        page.keyboard.press("Enter")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
+    assert chosen in {c.value for sheet in book for row in sheet.iter_rows() for c in row}
 
 
 def test_upload_then_chart_then_excel_download(server, page, tmp_path):
@@ -298,3 +361,17 @@ def test_data_text_is_shown_as_text_never_as_links_or_images(server, page):
     assert "Urval: " + ", ".join(sorted(HOSTILE_NAMES)) in _shown_text(page)
     assert set(HOSTILE_NAMES) <= set(_chart_texts(page))  # the bars per förvaltning
     assert not _planted_markup(page)
+
+
+def test_the_accessibility_check_finds_what_it_is_there_to_find(page):
+    """The axe-core check the browser tests run on every page can fail: on markup with the
+    faults the dashboard had (a list holding a div, grey caption text of 4.15:1, a button
+    without a name) it reports each."""
+    page.set_content('<html lang="sv"><body><main><h1>Prov</h1>'
+                     '<ul><li>ett</li><div>två</div></ul>'
+                     '<p style="color:#777d85;background:#fff;font-size:14px">sedan 2024</p>'
+                     '<button><span style="visibility:hidden">Upload</span></button>'
+                     '</main></body></html>')
+    found = " ".join(axe_checks.violations(page))
+    for rule in ("list", "color-contrast", "button-name"):
+        assert f"tillgänglighet: {rule} (" in found, found

@@ -12,7 +12,9 @@ are read. The test fails, listing per role and page, on:
 - code file names, paths and identifiers,
 - for viewers: instructions and controls meant for analysts,
 - labels the browser cuts off (ellipsis or clipping), table columns or cells cut or pushed off
-  the right edge, chart texts outside their chart.
+  the right edge, chart texts outside their chart,
+- a serious or critical violation of WCAG 2.1 A or AA that axe-core finds (issue 24; its
+  moderate and minor findings are printed on stderr, not failed).
 The sidebar, the same on every page, is reported once per role as the page "(sidebar)".
 
 Tables: Streamlit's dataframes draw on a canvas, so their header and cell texts and the column
@@ -38,6 +40,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import axe_checks
 from tests.test_auth_browser import (  # noqa: F401 - provider is a fixture used below
     ROLES_TOML,
     _start,
@@ -352,6 +355,7 @@ def _read_page(page) -> tuple[list[str], list[str], list[str]]:
     cut = [f"undantag på sidan: «{_short(t)}»" for t in text["errors"]]
     cut += [f"{kind}: «{_short(t)}»" for t, kind in kinds.items()]
     cut += [f"diagramtext utanför diagrammet: «{t}»" for t in page.evaluate(CHART_OVERFLOW)]
+    cut += axe_checks.violations(page)
     for i, grid in enumerate(page.evaluate(READ_GRIDS, 300), start=1):
         main += [f"[tabell {i}] {t}" for t in grid["texts"] if t]
         if not grid["read"]:

@@ -79,4 +79,4 @@ for page in sitemap.PAGES:
             ]
             st.markdown("\n\n".join(f"**{name}:** {text}" for name, text in lines if text))
             st.caption(texts.CATALOG_SQL)
-            st.code(tables_sql(metric).strip(), language="sql")
+            st.code(tables_sql(metric).strip(), language="sql", wrap_lines=True)  # no scrolling box

@@ -37,6 +37,8 @@ auth.admit(user)
 pages = navigation.routes(user)
 current_page = st.navigation(navigation.sections(pages), position="hidden")
 navigation.menu(pages)  # the sidebar's menu, drawn by us (ui/navigation.py says why)
+# Each page's own title in the browser's tab and history (WCAG 2.4.2).
+st.set_page_config(page_title=texts.PAGE_TITLE.format(page=current_page.title))
 
 # A store holding a load beyond validate.LIMITS (made before they existed) shows no page of
 # figures, which would take the disclosure model minutes, only these, where it is deleted.

@@ -561,6 +561,8 @@ def test_every_page_reads_as_meant_for_its_reader(server, browser, three_years, 
         _settle(page)
         if role == roles.VIEWER and spec.url_path in ("oversikt", "heltid"):
             _screenshot(page, f"{spec.url_path}.png")
+        if page.title() != texts.PAGE_TITLE.format(page=spec.title):  # WCAG 2.4.2
+            findings[spec.url_path].append(f"sidans titel i webbläsaren: «{page.title()}»")
         readings = _open_everything(page)
         if role == roles.ANALYST and spec.url_path == "ladda-upp":
             readings.append(three_years)  # the report, as the analyst read it after the upload

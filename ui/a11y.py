@@ -28,8 +28,23 @@ from ui import texts
 # form "Help for <label>" is handled apart.
 SWEDISH_NAMES = {
     "Main menu": "Huvudmeny",
+    "Sidebar": "Sidopanel",
+    "Collapse sidebar": "Dölj sidopanelen",
+    "Expand sidebar": "Visa sidopanelen",
     "Link to heading": "Länk till rubriken",
     "Help": "Hjälp",
+    "Open": "Öppna",
+    "Choose an option": "Välj",
+    "Selected values": "Valda värden",
+    "Clear all": "Rensa alla",
+    "Choose date": "Välj datum",
+    "Increment": "Öka",
+    "Decrement": "Minska",
+    "file upload": "Välj fil",
+    "Add row": "Lägg till rad",
+    "Download as CSV": "Ladda ned som CSV",
+    "Search": "Sök",
+    "Show/hide columns": "Visa eller dölj kolumner",
     "Download plot as a PNG": "Ladda ned diagrammet som bild (PNG)",
     "Zoom": "Zooma",
     "Pan": "Panorera",
@@ -39,9 +54,19 @@ SWEDISH_NAMES = {
     "Reset axes": "Återställ axlarna",
     "Fullscreen": "Helskärm",
     "Close fullscreen": "Stäng helskärm",
-    "Collapse sidebar": "Dölj sidopanelen",
-    "Expand sidebar": "Visa sidopanelen",
 }
+# Names that begin with an English word and end with a label of ours ("Help for Förvaltning",
+# "Remove Heltidsgap", "day, Klart senast").
+SWEDISH_PREFIXES = {
+    "Help for ": "Hjälp: ",
+    "Remove ": "Ta bort ",
+    "day, ": "dag, ",
+    "month, ": "månad, ",
+    "year, ": "år, ",
+}
+# An icon beside a text says nothing the text does not: Streamlit names some ("warning icon");
+# the script hides them from screen readers instead.
+ICON_NAME_END = " icon"
 
 # Streamlit's English texts on screen, in the skip link and the options of a select box.
 SWEDISH_TEXTS = {
@@ -54,7 +79,11 @@ KEY = "a11y"
 
 SCRIPT = """<script>
 (() => {
-  const names = %(names)s, texts = %(texts)s, helpFor = %(help_for)s, browse = %(browse)s;
+  const names = %(names)s, prefixes = %(prefixes)s, texts = %(texts)s, browse = %(browse)s;
+  const iconEnd = %(icon_end)s;
+  const swedish = name => names[name] ?? Object.entries(prefixes)
+    .filter(([english]) => name.startsWith(english))
+    .map(([english, ours]) => ours + name.slice(english.length))[0];
   // A text node's value is changed in place, never the node replaced: React keeps it.
   const retext = root => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -65,13 +94,18 @@ SCRIPT = """<script>
   };
   const rename = () => {
     if (document.documentElement.lang !== "sv") document.documentElement.lang = "sv";
-    document.querySelectorAll("[aria-label], [data-title]").forEach(element => {
-      for (const attribute of ["aria-label", "data-title"]) {
+    const named = "[aria-label], [data-title], [title], [placeholder]";
+    document.querySelectorAll(named).forEach(element => {
+      for (const attribute of ["aria-label", "data-title", "title", "placeholder"]) {
         const name = element.getAttribute(attribute);
         if (name === null) continue;
-        const swedish = names[name] ?? (name.startsWith("Help for ")
-          ? helpFor + name.slice("Help for ".length) : null);
-        if (swedish) element.setAttribute(attribute, swedish);
+        if (attribute === "aria-label" && name.endsWith(iconEnd)) {
+          element.removeAttribute(attribute);
+          element.setAttribute("aria-hidden", "true");
+          continue;
+        }
+        const ours = swedish(name);
+        if (ours) element.setAttribute(attribute, ours);
       }
     });
     document.querySelectorAll('[data-testid="stSkipToContent"], [role="option"]')
@@ -95,7 +129,8 @@ SCRIPT = """<script>
 
 def script() -> str:
     """The script, with its texts as JSON (ours: none of them holds '<')."""
-    values = {"names": SWEDISH_NAMES, "texts": SWEDISH_TEXTS, "help_for": texts.HELP_FOR,
+    values = {"names": SWEDISH_NAMES, "prefixes": SWEDISH_PREFIXES, "texts": SWEDISH_TEXTS,
+              "icon_end": ICON_NAME_END,
               "browse": [texts.UPLOADER_BROWSE_ONE, texts.UPLOADER_BROWSE]}
     encoded = {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
     if any("<" in value for value in encoded.values()):

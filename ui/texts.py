@@ -9,6 +9,7 @@ from __future__ import annotations
 from metrics import disclosure, export
 
 APP_TITLE = "Personalpanelen"
+PAGE_TITLE = "{page} – Personalpanelen"  # the browser tab's title of a page
 APP_ICON = ":material/groups:"
 
 # --- navigation ------------------------------------------------------------------------------
@@ -330,7 +331,6 @@ UPLOAD_FAILED = "Inläsningen avbröts av ett oväntat fel: {error}. Databasen �
 # The file uploader's own texts, in place of Streamlit's English ones (ui/uploads.py)
 UPLOADER_BROWSE = "Välj filer"
 UPLOADER_BROWSE_ONE = "Välj fil"
-HELP_FOR = "Hjälp: "  # the name of a label's help button, before the label (ui/a11y.py)
 UPLOADER_LIMITS = "Högst {mb} MB per fil: {types}"
 UPLOADER_DROP = "Släpp filerna här"
 UPLOADER_CHOSEN = "Valda: {files}"

@@ -255,11 +255,15 @@ def test_heltid_charts_are_described_in_words_under_them(app, monkeypatch):
     shown = captions_shown(app)
     assert f"{label} 2024–2025: från 100,0 % till 71,4 %." in shown
     # B and Soc rest on too few persons: only A is named, the other two are counted.
-    assert (f"{label} per förvaltning 2025: A 66,7 %; 2 grupper visas inte (för få "
+    assert (f"{label} per förvaltning 2025-11-01: A 66,7 %; 2 grupper visas inte (för få "
             "personer).") in shown
     assert f"{label} per kön 2025: värdena visas inte (för få personer)." in shown
     app.toggle(key="filter_publication").set_value(True).run()
-    assert f"{label} 2024–2025: från 100 % till 71 %." in captions_shown(app)
+    # Shares published to the nearest 5 (71,4 -> 70; A's 66,7 -> 65), as the table has them.
+    assert values_table(app, "%")["2025-11-01"][1] == "70"
+    assert f"{label} 2024–2025: från 100 % till 70 %." in captions_shown(app)
+    assert (f"{label} per förvaltning 2025-11-01: A 65 %; 2 grupper visas inte (för få "
+            "personer).") in captions_shown(app)
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     app.toggle(key="filter_publication").set_value(False).run()
     assert f"{label} per kön 2025: kvinnor 70,0 %, män 75,0 %." in captions_shown(app)

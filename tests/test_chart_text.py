@@ -149,8 +149,8 @@ def test_kolada_scale_programme_and_pay_in_words():
     bands = [Band(72, 28, 150.0, 170.0), Band(65, 35, 170.0, 190.0), Band(3, 2, 190.0, 210.0),
              Band(48, 52, 210.0, 300.0)]
     assert chart_text.pay_quartiles(bands, 2025) == (
-        f"Andel kvinnor per lönekvartil 2025: 1 (lägst) 72,0{NBSP}%, 2 65,0{NBSP}%, "
-        f"3 60,0{NBSP}%, 4 (högst) 48,0{NBSP}%; resten är män.")
+        f"Andel kvinnor per lönekvartil 2025: 72,0{NBSP}% i 1 (lägst), 65,0{NBSP}% i 2, "
+        f"60,0{NBSP}% i 3, 48,0{NBSP}% i 4 (högst); resten är män.")
 
 
 # --- colour is not the only carrier of meaning (WCAG 1.4.1) -------------------------------------

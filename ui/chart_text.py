@@ -189,10 +189,10 @@ def pay_gap_trend(frame: pl.DataFrame) -> str:
 
 
 def pay_quartiles(bands: Sequence, year: int) -> str:
-    """charts.pay_quartiles' chart in words: 'Andel kvinnor per lönekvartil 2025: 1 (lägst)
-    72,0 %, 2 65,0 %, 3 60,0 %, 4 (högst) 48,0 %; resten är män.'"""
+    """charts.pay_quartiles' chart in words: 'Andel kvinnor per lönekvartil 2025: 72,0 % i 1
+    (lägst), 65,0 % i 2, 60,0 % i 3, 48,0 % i 4 (högst); resten är män.'"""
     names = charts.quartile_names(bands)
     shares = charts.percent_texts([band.women_share for band in bands])
     return texts.CHART_ALT_QUARTILES.format(
-        year=year, values=", ".join(texts.CHART_ALT_PART.format(name=name, value=share)
+        year=year, values=", ".join(texts.CHART_ALT_QUARTILE.format(name=name, value=share)
                                     for name, share in zip(names, shares, strict=True)))

@@ -57,10 +57,11 @@ OVERDUE_PATTERN = "x"
 RANGE_PATTERN = "/"
 
 
-def pattern(shape: str, colour: str = "white", opacity: float = 0.55) -> dict:
-    """A bar's hatching over its colour (plotly's marker.pattern); "" for none."""
+def pattern(shape: str, colour: str = "white", opacity: float = 0.4) -> dict:
+    """A bar's hatching over its colour (plotly's marker.pattern); "" for none. Thin and
+    sparse, so a number written inside the bar stays legible over it."""
     return {"shape": shape, "fillmode": "overlay", "fgcolor": colour, "fgopacity": opacity,
-            "size": 8, "solidity": 0.25}
+            "size": 10, "solidity": 0.15}
 
 
 # A metric of one gender's figure draws its line in that gender's colour.

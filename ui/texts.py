@@ -959,6 +959,7 @@ CHART_ALT_PROGRAMME = "Punkter per status: {values}."
 CHART_ALT_PROGRAMME_OVERDUE = " (varav {count} har passerat slutdatum)"
 CHART_ALT_PAY = {"mean_gap": "Löneskillnaden, medelvärde", "median_gap": "Löneskillnaden, median"}
 CHART_ALT_QUARTILES = "Andel kvinnor per lönekvartil {year}: {values}; resten är män."
+CHART_ALT_QUARTILE = "{value} i {name}"
 CHART_TABLE = "Visa som tabell"
 # The status chart's colours in words, its overdue part also hatched (WCAG 1.4.1).
 PROGRAMME_CHART_LEGEND_HATCHED = (

@@ -250,8 +250,12 @@ def test_heltid_charts_are_described_in_words_under_them(app, monkeypatch):
     """Issue 24: each chart's summary is a caption, from the values it draws (the fixture's
     values, see test_heltid_values_chart_and_breakdowns); a hidden cell is never in it, and
     publication mode words the values as it rounds them."""
-    open_page(app, "heltid")
     label = registry.get("full_time_share").label_sv
+    managers = registry.get("managers_women_share").label_sv  # 3 managers < 5: all hidden
+    on_cards = captions_shown(app)  # the overview's sparklines
+    assert f"{label} 2024–2025: från 100,0 % till 71,4 %." in on_cards
+    assert f"{managers} 2024–2025: värdena visas inte (för få personer)." in on_cards
+    open_page(app, "heltid")
     shown = captions_shown(app)
     assert f"{label} 2024–2025: från 100,0 % till 71,4 %." in shown
     # B and Soc rest on too few persons: only A is named, the other two are counted.

@@ -93,7 +93,10 @@ else:
                         st.caption(texts.OVERVIEW_SUPPRESSED)
                     with st.expander(texts.CHART_TABLE):
                         by_year = charts.by_year(frame["snapshot_date"].to_list(), yearly)
-                        st.dataframe(values_table(frame, metric, yearly=by_year),
+                        table = values_table(frame, metric, yearly=by_year)
+                        # The period and the value the line draws: a card has no room for
+                        # the count (the indicator's page has it).
+                        st.dataframe(table.select(table.columns[0], table.columns[-1]),
                                      hide_index=True, key=f"spark_table_{metric_id}")
                 # The page's name in the help: a page link never wraps, and "Visa mer:
                 # Personalstruktur" is cut in a card 190 px wide (4 cards at 1280 px).

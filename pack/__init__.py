@@ -51,6 +51,7 @@ from metrics.export import (
 )
 from pipelines import visible
 from ui import charts, numbers, sitemap, texts
+from ui.chart_text import chart_alt  # the web's captions say the same (issue 24)
 
 TEMPLATE = Path(__file__).with_name("pack.typ")
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -223,26 +224,6 @@ def section(con: duckdb.DuckDBPyConnection, metric_id: str, *,
     figure = charts.trend(total.select("snapshot_date", "n", "value", "suppressed"), shown,
                           yearly=yearly, target=target, assessment=assessment)
     return part, figure
-
-
-def chart_alt(label: str, periods: Sequence[str], rows: Sequence[dict], shown: Metric,
-              target: str | None) -> str:
-    """A chart's text alternative, from the values it draws (issue 24, PDF/UA): 'Andel
-    heltidsanställda 2015–2025: från 51 % till 70 %. Mål 2027: minst 80 %.' A value hidden for
-    too few persons is left out; when all are hidden, the text says so."""
-    drawn = [(period, row["value"]) for period, row in zip(periods, rows, strict=True)
-             if not row["suppressed"] and row["value"] is not None]
-    span = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
-    if not drawn:
-        text = texts.CHART_ALT_HIDDEN.format(label=label, span=span)
-    elif len(drawn) == 1:
-        text = texts.CHART_ALT_ONE.format(label=label, period=drawn[0][0],
-                                          value=numbers.metric_value(drawn[0][1], shown))
-    else:
-        text = texts.CHART_ALT.format(label=label, span=span,
-                                      first=numbers.metric_value(drawn[0][1], shown),
-                                      last=numbers.metric_value(drawn[-1][1], shown))
-    return f"{text} {target}." if target else text
 
 
 def _period(sections: Sequence[dict]) -> str:

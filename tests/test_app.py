@@ -246,6 +246,33 @@ def test_heltid_values_chart_and_breakdowns(app):
     assert any("4 värden döljs" in c for c in captions(app))
 
 
+def test_heltid_charts_are_described_in_words_under_them(app, monkeypatch):
+    """Issue 24: each chart's summary is a caption, from the values it draws (the fixture's
+    values, see test_heltid_values_chart_and_breakdowns); a hidden cell is never in it, and
+    publication mode words the values as it rounds them."""
+    label = registry.get("full_time_share").label_sv
+    managers = registry.get("managers_women_share").label_sv  # 3 managers < 5: all hidden
+    on_cards = captions_shown(app)  # the overview's sparklines
+    assert f"{label} 2024–2025: från 100,0 % till 71,4 %." in on_cards
+    assert f"{managers} 2024–2025: värdena visas inte (för få personer)." in on_cards
+    open_page(app, "heltid")
+    shown = captions_shown(app)
+    assert f"{label} 2024–2025: från 100,0 % till 71,4 %." in shown
+    # B and Soc rest on too few persons: only A is named, the other two are counted.
+    assert (f"{label} per förvaltning 2025-11-01: A 66,7 %; 2 grupper visas inte (för få "
+            "personer).") in shown
+    assert f"{label} per kön 2025: värdena visas inte (för få personer)." in shown
+    app.toggle(key="filter_publication").set_value(True).run()
+    # Shares published to the nearest 5 (71,4 -> 70; A's 66,7 -> 65), as the table has them.
+    assert values_table(app, "%")["2025-11-01"][1] == "70"
+    assert f"{label} 2024–2025: från 100 % till 70 %." in captions_shown(app)
+    assert (f"{label} per förvaltning 2025-11-01: A 65 %; 2 grupper visas inte (för få "
+            "personer).") in captions_shown(app)
+    monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
+    app.toggle(key="filter_publication").set_value(False).run()
+    assert f"{label} per kön 2025: kvinnor 70,0 %, män 75,0 %." in captions_shown(app)
+
+
 def test_chefer_hides_cells_resting_on_three_managers(app):
     open_page(app, "chefer")
     assert values_table(app, "%") == {"2024-11-01": ("..", ".."), "2025-11-01": ("..", "..")}

@@ -111,7 +111,7 @@ def cards(at: AppTest) -> dict[str, str]:
 
 
 TABLES = {  # a table on the page by headers only it has (AppTest gives a table no key)
-    "pay_figures": {"Uppgift"}, "pay_quartiles_table": {"Kvartil"},
+    "pay_figures": {"Uppgift"}, "pay_quartiles_table": {"Kvartil", "Lägsta timlön"},
     "pay_categories_table": {"Grundlön kvinnor"}, "pay_groups_table": {"Grupp"},
     "pay_comparisons_table": {"Jämförs med"}, "pay_items_table": {"Anteckning", "Skillnad"},
     "pay_note_history": {"Version"},
@@ -149,8 +149,15 @@ def test_the_committee_sees_the_gap_and_no_categories(paid):
     assert trend["data"][0]["x"] == ["2024", "2025"]
     assert trend["data"][0]["y"] == pytest.approx([2000 / 215, 2000 / 225])
     assert [trace["y"] for trace in quartiles["data"]] == [[100, 100, 0, 0], [0, 0, 100, 100]]
+    # The charts' values as tables (issue 24), no more than the charts show: the gaps per
+    # year and the shares per band (not the counts nor the band's pay).
+    assert [list(df.value.columns) for df in at.dataframe] == [
+        ["År", "Skillnad, medel", "Skillnad, median"], ["Kvartil", "Andel kvinnor", "Andel män"]]
+    assert text(at.dataframe[0].value["Skillnad, medel"].iloc[0]) == "9,3 %"
+    assert ("Löneskillnaden, medelvärde 2024–2025: från 9,3 % till 8,9 %. Löneskillnaden, "
+            "median 2024–2025: från 9,3 % till 8,9 %.") in [text(c.value) for c in at.caption]
     # no table of categories, no tabs, no editor, nothing of the survey
-    assert not at.dataframe and not at.data_editor and not at.tabs
+    assert not at.data_editor and not at.tabs
     assert not [s for s in page_strings(at) if "Undersköterska" in s]
     assert not offending({"lonekartlaggning": page_strings(at)})
     assert pay_texts.HIDDEN_VALUE not in page_strings(at)

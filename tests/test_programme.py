@@ -577,7 +577,10 @@ def test_the_status_chart_explains_every_colour(programme_store):
     at = open_page(AppTest.from_file(APP, default_timeout=60).run())
     spec = chart_specs(at)[0]
     assert spec["layout"]["showlegend"] is False  # a legend would name one status colour
-    assert texts.PROGRAMME_CHART_LEGEND in [c.value for c in at.caption]
+    # The red overdue part is also hatched (WCAG 1.4.1), and the caption says so.
+    assert spec["data"][1]["marker"]["pattern"]["shape"]
+    assert "pattern" not in spec["data"][0]["marker"]
+    assert texts.PROGRAMME_CHART_LEGEND_HATCHED in [c.value for c in at.caption]
 
 
 def test_the_overdue_card_has_room_for_its_label(programme_store):

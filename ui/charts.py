@@ -47,6 +47,23 @@ FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 # The status of a target (metrics/targets.py) as st.badge colours it.
 STATUS_COLOURS = {"reached": "green", "on_track": "blue", "off_track": "orange",
                   "unknown": "gray"}
+# Colour is never the only carrier of meaning (WCAG 2.1 1.4.1, issue 24): series told apart by
+# colour also differ in shape. Bars: men's and the overdue points' are hatched, Kolada's range
+# is hatched; lines: our value a solid line with round markers, Kolada's median a dashed line
+# with squares, Kolada's own value open diamonds, the target a dashed line or a band.
+GENDER_PATTERNS = {"K": "", "M": "/"}
+UNKNOWN_PATTERN = "."
+OVERDUE_PATTERN = "x"
+RANGE_PATTERN = "/"
+
+
+def pattern(shape: str, colour: str = "white", opacity: float = 0.4) -> dict:
+    """A bar's hatching over its colour (plotly's marker.pattern); "" for none. Thin and
+    sparse, so a number written inside the bar stays legible over it."""
+    return {"shape": shape, "fillmode": "overlay", "fgcolor": colour, "fgopacity": opacity,
+            "size": 10, "solidity": 0.15}
+
+
 # A metric of one gender's figure draws its line in that gender's colour.
 LINE_COLOURS = {"sick_leave_women": WOMEN, "sick_leave_men": MEN}
 
@@ -138,7 +155,8 @@ def by_year(dates: Sequence[date], yearly: bool = False) -> bool:
     return yearly or len({d.year for d in distinct}) == len(distinct)
 
 
-def _period_labels(dates: Sequence[date], yearly: bool) -> list[str]:
+def period_labels(dates: Sequence[date], yearly: bool) -> list[str]:
+    """A series' periods as its chart names them: '2025', or '2025-11-01'."""
     return [str(d.year) if yearly else d.isoformat() for d in dates]
 
 
@@ -225,7 +243,7 @@ def trend(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False,
     dates = frame["snapshot_date"].to_list()
     yearly = by_year(dates, yearly)
     values = frame["value"].to_list()
-    labels = _period_labels(dates, yearly)
+    labels = period_labels(dates, yearly)
     line = {
         "type": "scatter", "x": labels,
         "y": values, "mode": "lines+markers", "connectgaps": False,
@@ -263,7 +281,7 @@ def sparkline(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False,
     target as a thin amber line or band behind it."""
     values = frame["value"].to_list()
     dates = frame["snapshot_date"].to_list()
-    labels = _period_labels(dates, by_year(dates, yearly))
+    labels = period_labels(dates, by_year(dates, yearly))
     sizes = [0] * (len(values) - 1) + [8] if values else []
     colour = LINE_COLOURS.get(metric.id, PRIMARY)
     line = {
@@ -287,6 +305,15 @@ def _bars(values: Sequence[float | None], metric: Metric, **trace) -> dict:
             "textfont": {"color": TEXT}, **trace}
 
 
+def category_names(keys: Sequence, labels: Mapping | None = None,
+                   label: str = "{}") -> list[str]:
+    """The names of a breakdown's categories as its bars are labelled (before plain.chart):
+    a key in `labels` is named so, the others by `label`; a missing key is "Okänt"."""
+    labels = labels or {}
+    return [texts.UNKNOWN if key is None else labels.get(key, label.format(key))
+            for key in keys]
+
+
 def _hidden_marks(names: Sequence[str], hidden: Sequence[bool], category_axis: str,
                   **style) -> list[dict]:
     """The suppression mark at each hidden category, where its bar would start (at zero)."""
@@ -300,8 +327,8 @@ def group_bars(frame: pl.DataFrame, metric: Metric, column: str,
                labels: Mapping[str, str] | None = None) -> go.Figure:
     """One snapshot broken down by a category (förvaltning, yrke): horizontal bars, the
     largest on top. Hidden cells keep their row, marked with the suppression mark."""
-    names = [str(v) if v is not None else texts.UNKNOWN for v in frame[column].to_list()]
-    names = [plain.chart(labels.get(n, n) if labels else n) for n in names]
+    keys = [str(v) if v is not None else None for v in frame[column].to_list()]
+    names = [plain.chart(n) for n in category_names(keys, labels)]
     values = frame["value"].to_list()
     bars = _bars(values, metric, y=names, x=values, orientation="h",
                  hovertemplate="%{y}<br><b>%{customdata}</b><extra></extra>")
@@ -320,18 +347,13 @@ def ordered_bars(frame: pl.DataFrame, metric: Metric, column: str, *,
                  label: str = "{}", labels: Mapping | None = None) -> go.Figure:
     """One snapshot broken down by an ordered category (age band, years to retirement):
     vertical bars in that order. A key in `labels` is named so; the others by `label`."""
-    labels = labels or {}
-
-    def name(key: object) -> str:
-        return labels.get(key, label.format(key))
-
-    keys = frame[column].to_list()
-    names = [plain.chart(name(k) if k is not None else texts.UNKNOWN) for k in keys]
+    names = [plain.chart(n) for n in category_names(frame[column].to_list(), labels, label)]
     values = frame["value"].to_list()
     bars = _bars(values, metric, x=names, y=values,
                  hovertemplate="%{x}<br><b>%{customdata}</b><extra></extra>")
     marks = _hidden_marks(names, frame["suppressed"].to_list(), "x", yanchor="bottom")
-    categories = [plain.chart(name(k)) for k in order] if order is not None else names
+    categories = ([plain.chart(n) for n in category_names(order, labels, label)]
+                  if order is not None else names)
     return _figure([bars], height=340, metric=metric, annotations=marks,
                    xaxis={"type": "category", "categoryorder": "array",
                           "categoryarray": categories,
@@ -350,7 +372,7 @@ def scale_trend(series: Sequence[tuple[str, pl.DataFrame]], metric: Metric, *,
         values = frame["value"].to_list()
         style = i if len(series) == len(SCALE) else len(SCALE) // 2
         lines.append({
-            "type": "scatter", "x": _period_labels(frame["snapshot_date"].to_list(), yearly),
+            "type": "scatter", "x": period_labels(frame["snapshot_date"].to_list(), yearly),
             "y": values, "mode": "lines+markers", "name": label, "connectgaps": False,
             "line": {"color": SCALE[style], "width": 3 if style == 2 else 2,
                      "dash": SCALE_DASH[style]},
@@ -375,10 +397,11 @@ def gender_split(frame: pl.DataFrame, metric: Metric, *, yearly: bool = False) -
         part = parts[(gender,)]
         values = part["value"].to_list()
         bars.append({
-            "type": "bar", "x": _period_labels(part["snapshot_date"].to_list(), yearly),
+            "type": "bar", "x": period_labels(part["snapshot_date"].to_list(), yearly),
             "y": values,
             "name": plain.chart(texts.GENDER_LABELS.get(gender, gender or texts.UNKNOWN)),
-            "marker": {"color": GENDER_COLOURS.get(gender, UNKNOWN)},
+            "marker": {"color": GENDER_COLOURS.get(gender, UNKNOWN),
+                       "pattern": pattern(GENDER_PATTERNS.get(gender, UNKNOWN_PATTERN))},
             "customdata": _hover(values, metric),
             "hovertemplate": "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>",
         })
@@ -414,7 +437,8 @@ def programme_status(counts: pl.DataFrame) -> go.Figure:
          "text": [str(v) if v else "" for v in on_time], "textposition": "inside",
          "hovertemplate": hover},
         {"type": "bar", "orientation": "h", "y": labels, "x": overdue,
-         "name": texts.PROGRAMME_CHART_OVERDUE, "marker": {"color": PROGRAMME_OVERDUE_COLOUR},
+         "name": texts.PROGRAMME_CHART_OVERDUE,
+         "marker": {"color": PROGRAMME_OVERDUE_COLOUR, "pattern": pattern(OVERDUE_PATTERN)},
          "text": [str(v) if v else "" for v in overdue], "textposition": "inside",
          "hovertemplate": hover},
     ]
@@ -445,16 +469,19 @@ def kolada_comparison(frame: pl.DataFrame, metric: Metric) -> go.Figure:
     hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
     traces = [
         {"type": "bar", "x": years, "y": spans, "base": low, "name": texts.KOLADA_RANGE,
-         "marker": {"color": KOLADA_RANGE, "line": {"width": 0}}, "customdata": ranges,
+         "marker": {"color": KOLADA_RANGE, "line": {"width": 0},
+                    "pattern": pattern(RANGE_PATTERN, KOLADA, 0.3)}, "customdata": ranges,
          "hovertemplate": hover},
         {"type": "scatter", "x": years, "y": median, "mode": "lines+markers",
          "name": texts.KOLADA_MEDIAN, "connectgaps": False,
          "line": {"color": KOLADA, "width": 2, "dash": "dash"},
-         "marker": {"size": 7, "color": KOLADA}, "customdata": _hover(median, metric),
+         "marker": {"size": 8, "color": KOLADA, "symbol": "square"},
+         "customdata": _hover(median, metric),
          "hovertemplate": hover},
         {"type": "scatter", "x": years, "y": ours, "mode": "lines+markers",
          "name": texts.KOLADA_OURS, "connectgaps": False,
-         "line": {"color": PRIMARY, "width": 3}, "marker": {"size": 9, "color": PRIMARY},
+         "line": {"color": PRIMARY, "width": 3, "dash": "solid"},
+         "marker": {"size": 9, "color": PRIMARY, "symbol": "circle"},
          "customdata": _hover(ours, metric), "hovertemplate": hover},
     ]
     if any(v is not None for v in own):
@@ -475,7 +502,7 @@ def kolada_comparison(frame: pl.DataFrame, metric: Metric) -> go.Figure:
 # --- the pay report (issue 23: ui/pages/lonekartlaggning.py) ------------------------------------
 
 
-def _percent(values: Sequence[float | None]) -> list[str]:
+def percent_texts(values: Sequence[float | None]) -> list[str]:
     return [numbers.with_unit(v, SHARE_UNIT, 1) if v is not None else "" for v in values]
 
 
@@ -496,7 +523,7 @@ def pay_gap_trend(frame: pl.DataFrame) -> go.Figure:
         traces.append({"type": "scatter", "x": years, "y": values, "mode": "lines+markers",
                        "name": name, "connectgaps": False,
                        "line": {"color": colour, "width": 3, "dash": dash},
-                       "marker": {**marker, "color": colour}, "customdata": _percent(values),
+                       "marker": {**marker, "color": colour}, "customdata": percent_texts(values),
                        "hovertemplate": hover})
     shown = [v for trace in traces for v in trace["y"] if v is not None]
     # Zero always in view, with room on both sides, so a gap of 2 % does not fill the height.
@@ -510,19 +537,26 @@ def pay_gap_trend(frame: pl.DataFrame) -> go.Figure:
                    showlegend=True)
 
 
+def quartile_names(bands: Sequence) -> list[str]:
+    """The pay bands' names, lowest first: '1 (lägst)' ... '4 (högst)'."""
+    return (list(pay_texts.QUARTILE_NAMES) if len(bands) == 4
+            else [str(i) for i in range(1, len(bands) + 1)])
+
+
 def pay_quartiles(bands: Sequence) -> go.Figure:
     """The quartile pay bands (metrics.pay_transparency.Band, lowest first) as stacked bars of
     the shares of women and men in each band, each 100 %, with the share written inside."""
-    names = (list(pay_texts.QUARTILE_NAMES) if len(bands) == 4
-             else [str(i) for i in range(1, len(bands) + 1)])
+    names = quartile_names(bands)
     hover = "%{x} · %{fullData.name}<br><b>%{customdata}</b><extra></extra>"
     traces = []
-    for attribute, name, colour in (("women_share", pay_texts.WOMEN, WOMEN),
-                                    ("men_share", pay_texts.MEN, MEN)):
+    for attribute, name, colour, shape in (
+            ("women_share", pay_texts.WOMEN, WOMEN, GENDER_PATTERNS["K"]),
+            ("men_share", pay_texts.MEN, MEN, GENDER_PATTERNS["M"])):
         values = [getattr(band, attribute) for band in bands]
         traces.append({"type": "bar", "x": names, "y": values, "name": name,
-                       "marker": {"color": colour}, "customdata": _percent(values),
-                       "text": _percent(values), "textposition": "inside",
+                       "marker": {"color": colour, "pattern": pattern(shape)},
+                       "customdata": percent_texts(values),
+                       "text": percent_texts(values), "textposition": "inside",
                        "insidetextanchor": "middle", "textfont": {"color": "white"},
                        "hovertemplate": hover})
     return _figure(traces, height=340,

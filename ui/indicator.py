@@ -19,7 +19,7 @@ from metrics.compute import missing_columns, source_table
 from metrics.definition import AGE_BANDS, BREAKDOWNS, Metric
 from metrics.disclosure import SUPPRESSED_MARK, numerator_rule
 from pipelines.schema import EXTRACTS
-from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
+from ui import auth, chart_text, charts, data, filters, numbers, plain, roles, sitemap, texts
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AGE_BAND_ORDER = (*(label for _, label in AGE_BANDS), "65-", texts.UNKNOWN)
@@ -72,6 +72,14 @@ def hidden_caption(frame: pl.DataFrame, metric: Metric) -> None:
                                             metric.protection.secondary))
 
 
+def chart_caption(text: str) -> None:
+    """A chart's summary in words (ui/chart_text.py), as a caption right under it: Plotly's
+    SVG has no accessible name, so sighted and screen-reader users read the same sentence
+    (issue 24). It may name förvaltningar (data): shown as text."""
+    if text:
+        st.caption(plain.md(text))
+
+
 def period_label(day: date, yearly: bool) -> str:
     return str(day.year) if yearly else day.isoformat()
 
@@ -98,6 +106,23 @@ def values_table(frame: pl.DataFrame, metric: Metric, *, yearly: bool) -> pl.Dat
           cell_text(v, hidden, shown_decimals(frame, metric))) for d, n, v, hidden in rows],
         schema=[date_header, n_header, value_header], orient="row",
     )
+
+
+def scale_table(series: list[tuple[str, pl.DataFrame]], metric: Metric, *,
+                yearly: bool) -> pl.DataFrame:
+    """The lines of a scale chart (charts.scale_trend) as a table: one row per period, one
+    column per line, hidden cells as '..', a period a line lacks as '–'."""
+    header = texts.TABLE_YEAR if yearly else texts.TABLE_DATE
+    long = pl.concat([pl.DataFrame({
+        header: [period_label(d, yearly) for d in frame["snapshot_date"].to_list()],
+        "line": [label] * frame.height,
+        "cell": [cell_text(v, hidden, shown_decimals(frame, metric)) for v, hidden in
+                 zip(frame["value"].to_list(), frame["suppressed"].to_list(), strict=True)],
+    }, schema={header: pl.String, "line": pl.String, "cell": pl.String})
+        for label, frame in series])
+    wide = long.sort(header, maintain_order=True).pivot(on="line", index=header,
+                                                        values="cell", maintain_order=True)
+    return wide.fill_null(texts.NO_CELL)
 
 
 def breakdown_table(frame: pl.DataFrame, metric: Metric, column: str, *, yearly: bool,
@@ -250,9 +275,11 @@ def render(metric_id: str, chosen: filters.Filters | None = None) -> None:
         assessment = (target_badge(metric, target, total,
                                    subset=chosen.forvaltningar is not None)
                       if target else None)
-        st.plotly_chart(charts.trend(total, disclosure.shown(metric, chosen.publication),
-                                     yearly=yearly, target=target, assessment=assessment),
+        plotted = disclosure.shown(metric, chosen.publication)
+        st.plotly_chart(charts.trend(total, plotted, yearly=yearly, target=target,
+                                     assessment=assessment),
                         config=charts.CONFIG, key=f"trend_{metric.id}")
+        chart_caption(chart_text.trend(total, plotted, yearly=yearly, target=target))
         hidden_caption(total, metric)
         if metric.table == "manager_span":
             _span_method_caption(total["snapshot_date"].to_list())
@@ -324,6 +351,7 @@ def kolada_section(metric: Metric, chosen: filters.Filters) -> None:
                    icon=":material/warning:")
     st.plotly_chart(charts.kolada_comparison(frame, metric), config=charts.CONFIG,
                     key=f"kolada_{metric.id}")
+    chart_caption(chart_text.kolada_comparison(frame, metric))
     st.dataframe(kolada_table(frame, metric), hide_index=True, key=f"kolada_table_{metric.id}")
     if chosen.forvaltningar is not None:
         st.caption(texts.KOLADA_WHOLE_MUNICIPALITY)
@@ -428,6 +456,7 @@ def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) 
         frame = data.metric_frame(metric.id, by=[by], **args)
         st.plotly_chart(charts.gender_split(frame, plotted, yearly=yearly), config=charts.CONFIG,
                         key=f"gender_{metric.id}")
+        chart_caption(chart_text.gender_split(frame, plotted, yearly=yearly))
         hidden_caption(frame, metric)
         st.dataframe(breakdown_table(frame, metric, by, yearly=yearly,
                                      labels=texts.GENDER_LABELS),
@@ -439,27 +468,35 @@ def _breakdown(metric: Metric, by: str, args: dict, latest: date, yearly: bool) 
     caption = (texts.BREAKDOWN_CAPTION_YEAR.format(label=label, year=latest.year) if yearly
                else texts.BREAKDOWN_CAPTION_LATEST.format(label=label, date=latest.isoformat()))
     st.caption(caption)
+    names: dict = {}  # how the bars name the categories: the same in the summary and table
     if by == "years_to_retirement":
+        names = {"label": texts.YEARS_LABEL, "labels": {0: texts.YEARS_TO_RETIREMENT_REACHED}}
         figure = charts.ordered_bars(frame, plotted, by, order=YEARS_TO_RETIREMENT,
-                                     axis_title=texts.YEARS_TO_RETIREMENT_AXIS,
-                                     label=texts.YEARS_LABEL,
-                                     labels={0: texts.YEARS_TO_RETIREMENT_REACHED})
+                                     axis_title=texts.YEARS_TO_RETIREMENT_AXIS, **names)
     elif by == "age_band":
         figure = charts.ordered_bars(frame, plotted, by, order=AGE_BAND_ORDER,
                                      axis_title=label)
     elif by == "occupation":
-        labels = {code: texts.OCCUPATION_LABEL.format(code=code)
-                  for code in frame[by].to_list() if code and code != texts.UNKNOWN}
-        figure = charts.group_bars(frame, plotted, by, labels=labels)
+        names = {"labels": {code: texts.OCCUPATION_LABEL.format(code=code)
+                            for code in frame[by].to_list() if code and code != texts.UNKNOWN}}
+        figure = charts.group_bars(frame, plotted, by, **names)
     else:
         figure = charts.group_bars(frame, plotted, by)
     st.plotly_chart(figure, config=charts.CONFIG, key=f"{by}_{metric.id}")
+    chart_caption(chart_text.breakdown(frame, plotted, by, period_label(latest, yearly),
+                                       **names))
     hidden_caption(frame, metric)
     if by == "forvaltning":
         over_time = data.metric_frame(metric.id, by=[by], **args)
         with st.expander(texts.BREAKDOWN_TABLE):
             st.dataframe(breakdown_table(over_time, metric, by, yearly=yearly),
                          hide_index=True, key=f"{by}_table_{metric.id}")
+    else:  # the bars' values, as the chart names them
+        keys = frame[by].to_list()
+        with st.expander(texts.CHART_TABLE):
+            st.dataframe(breakdown_table(frame, metric, by, yearly=yearly, labels=dict(
+                zip(keys, charts.category_names(keys, **names), strict=True))),
+                hide_index=True, key=f"{by}_bars_table_{metric.id}")
 
 
 def render_scale(metric_ids: tuple[str, ...], title: str, chosen: filters.Filters) -> None:
@@ -471,10 +508,15 @@ def render_scale(metric_ids: tuple[str, ...], title: str, chosen: filters.Filter
     series = [(texts.SCALE_LABELS.get(m.id, m.label_sv),
                data.metric_frame(m.id, **chosen.compute_args(m))) for m in metrics]
     yearly = data.is_yearly(metrics[0])
-    st.plotly_chart(charts.scale_trend(series, disclosure.shown(metrics[0], chosen.publication),
-                                       yearly=yearly), config=charts.CONFIG,
+    plotted = disclosure.shown(metrics[0], chosen.publication)
+    st.plotly_chart(charts.scale_trend(series, plotted, yearly=yearly), config=charts.CONFIG,
                     key="scale_" + "_".join(metric_ids))
+    chart_caption(chart_text.scale_trend(series, plotted, title, yearly=yearly))
     hidden_caption(pl.concat([frame for _, frame in series]), metrics[0])
+    with st.expander(texts.CHART_TABLE):
+        dates = [d for _, frame in series for d in frame["snapshot_date"].to_list()]
+        st.dataframe(scale_table(series, metrics[0], yearly=charts.by_year(dates, yearly)),
+                     hide_index=True, key="scale_table_" + "_".join(metric_ids))
     st.caption(texts.SCALE_CAPTION)
 
 

@@ -941,3 +941,29 @@ PAGE_INTROS["ladda-upp"] = (
 CHART_ALT = "{label} {span}: från {first} till {last}."
 CHART_ALT_ONE = "{label} {period}: {value}."
 CHART_ALT_HIDDEN = "{label} {span}: värdena visas inte (för få personer)."
+
+
+# --- Charts in words (issue 24) -----------------------------------------------------------------
+# A chart's summary in a caption under it (ui/chart_text.py); the series' form is CHART_ALT's.
+CHART_ALT_VALUES = "{label} {period}: {values}."
+CHART_ALT_PER = "{label} per {by}"
+CHART_ALT_BY = {"forvaltning": "förvaltning", "gender": "kön", "occupation": "yrke",
+                "age_band": "åldersgrupp", "years_to_retirement": "år till pension",
+                "core_service": "kärnverksamhet"}
+CHART_ALT_PART = "{name} {value}"
+CHART_ALT_PART_HIDDEN = "{name} visas inte (för få personer)"
+CHART_ALT_HIGH_LOW = "högst {high}, lägst {low}"
+CHART_ALT_SOME_HIDDEN = "; {count} {groups} visas inte (för få personer)"
+CHART_ALT_GROUPS = ("grupp", "grupper")
+CHART_ALT_KOLADA_MEDIAN = "Jämförelsegruppens median {year}: {value}."
+CHART_ALT_PROGRAMME = "Punkter per status: {values}."
+CHART_ALT_PROGRAMME_OVERDUE = " (varav {count} har passerat slutdatum)"
+CHART_ALT_PAY = {"mean_gap": "Löneskillnaden, medelvärde", "median_gap": "Löneskillnaden, median"}
+CHART_ALT_QUARTILES = "Andel kvinnor per lönekvartil {year}: {values}; resten är män."
+CHART_ALT_QUARTILE = "{value} i {name}"
+CHART_TABLE = "Visa som tabell"
+# The status chart's colours in words, its overdue part also hatched (WCAG 1.4.1).
+PROGRAMME_CHART_LEGEND_HATCHED = (
+    "Varje stapel har statusens färg. Den röda, rutmönstrade delen är de punkter som har "
+    "passerat sitt slutdatum utan att vara klara."
+)

@@ -10,7 +10,8 @@ import streamlit as st
 
 import settings
 from metrics import programme
-from ui import auth, charts, data, plain, roles, texts, uploads
+from ui import auth, chart_text, charts, data, plain, roles, texts, uploads
+from ui.indicator import chart_caption
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLASH_KEY = "programme_flash"  # session state: a save's or import's message, after the rerun
@@ -96,7 +97,14 @@ else:
     status_chart = charts.programme_status(counts)
     status_chart.update_layout(showlegend=False)
     st.plotly_chart(status_chart, key="programme_status_chart", config=charts.CONFIG)
-    st.caption(texts.PROGRAMME_CHART_LEGEND)
+    chart_caption(chart_text.programme_status(counts))
+    st.caption(texts.PROGRAMME_CHART_LEGEND_HATCHED)
+    with st.expander(texts.CHART_TABLE):
+        st.dataframe(counts.select(
+            pl.col("status").alias(texts.PACK_PROGRAMME_STATUS),
+            pl.col("n").alias(texts.PACK_PROGRAMME_POINTS),
+            pl.col("overdue").alias(texts.PACK_PROGRAMME_OVERDUE)),
+            hide_index=True, key="programme_status_table")
 
     if overdue:
         st.warning(texts.PROGRAMME_OVERDUE_WARNING.format(count=overdue),

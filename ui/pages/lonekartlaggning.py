@@ -15,8 +15,10 @@ import streamlit as st
 
 import settings
 from metrics import pay_survey, pay_transparency
-from ui import auth, charts, data, filters, numbers, plain, roles, texts
+from metrics.disclosure import SUPPRESSED_MARK
+from ui import auth, chart_text, charts, data, filters, numbers, plain, roles, texts
 from ui import pay_texts as words
+from ui.indicator import chart_caption
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_PDF = "application/pdf"
@@ -150,9 +152,21 @@ with left:
     shown_trend = pay_transparency.committee_trend(trend, k)
     st.plotly_chart(charts.pay_gap_trend(shown_trend), key="pay_trend_chart",
                     config=charts.CONFIG)
+    chart_caption(chart_text.pay_gap_trend(shown_trend))
     hidden_years = int(shown_trend["too_few"].sum())
     if hidden_years:
         st.caption(words.TREND_HIDDEN.format(count=hidden_years, k=k))
+    # The chart's values (issue 24): a year resting on too few persons as the tables mark a
+    # hidden cell.
+    with st.expander(texts.CHART_TABLE):
+        st.dataframe(pl.DataFrame({
+            words.TREND_HEADERS["year"]: [str(y) for y in shown_trend["year"].to_list()],
+            **{words.TREND_HEADERS[c]: [SUPPRESSED_MARK if hidden else _percent(v)
+                                        for v, hidden in zip(shown_trend[c].to_list(),
+                                                             shown_trend["too_few"].to_list(),
+                                                             strict=True)]
+               for c in ("mean_gap", "median_gap")}}),
+            hide_index=True, key="pay_trend_chart_table", width="content")
 with right:
     st.markdown(f"##### {words.QUARTILES_HEADER.format(year=year)}")
     if few["quartiles"] or not report.quartiles:
@@ -160,7 +174,17 @@ with right:
     else:
         st.plotly_chart(charts.pay_quartiles(report.quartiles), key="pay_quartiles_chart",
                         config=charts.CONFIG)
+        chart_caption(chart_text.pay_quartiles(report.quartiles, year))
         st.caption(words.QUARTILES_CAPTION)
+        with st.expander(texts.CHART_TABLE):  # the chart's shares (the counts: analysts' tab)
+            names = charts.quartile_names(report.quartiles)
+            st.dataframe(pl.DataFrame({
+                words.QUARTILE_HEADERS["band"]: names,
+                words.QUARTILE_HEADERS["women_share"]: charts.percent_texts(
+                    [b.women_share for b in report.quartiles]),
+                words.QUARTILE_HEADERS["men_share"]: charts.percent_texts(
+                    [b.men_share for b in report.quartiles])}),
+                hide_index=True, key="pay_quartiles_chart_table", width="content")
 
 if not analyst:
     st.stop()

@@ -16,8 +16,15 @@ import streamlit as st
 
 from metrics import disclosure, registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import auth, charts, data, numbers, plain, roles, texts
-from ui.indicator import page_top, period_label, target_badge, unavailable_reason
+from ui import auth, chart_text, charts, data, numbers, plain, roles, texts
+from ui.indicator import (
+    chart_caption,
+    page_top,
+    period_label,
+    target_badge,
+    unavailable_reason,
+    values_table,
+)
 
 KEY_MESSAGE = "target_message"  # session state: what the last save or removal did
 
@@ -97,6 +104,11 @@ else:
             st.plotly_chart(charts.trend(frame, _shown(metric), yearly=yearly, target=target,
                                          assessment=assessment),
                             config=charts.CONFIG, key=f"target_trend_{metric_id}")
+            chart_caption(chart_text.trend(frame, _shown(metric), yearly=yearly, target=target))
+            with st.expander(texts.CHART_TABLE):
+                st.dataframe(values_table(frame, metric, yearly=charts.by_year(
+                    frame["snapshot_date"].to_list(), yearly)),
+                    hide_index=True, key=f"target_table_{metric_id}")
 
 
 # --- the editor ---------------------------------------------------------------------------------

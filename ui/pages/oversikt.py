@@ -7,14 +7,16 @@ import streamlit as st
 
 from metrics import disclosure, registry, targets
 from metrics.disclosure import SUPPRESSED_MARK
-from ui import auth, charts, data, filters, numbers, plain, roles, sitemap, texts
+from ui import auth, chart_text, charts, data, filters, numbers, plain, roles, sitemap, texts
 from ui.indicator import (
+    chart_caption,
     delta_args,
     latest_rows,
     md,
     no_values,
     target_badge,
     unavailable_reason,
+    values_table,
 )
 
 CARDS_PER_ROW = 4
@@ -85,8 +87,17 @@ else:
                     plotted = disclosure.shown(metric, latest.published)
                     st.plotly_chart(charts.sparkline(frame, plotted, yearly=yearly, target=target),
                                     config=charts.SPARK_CONFIG, key=f"spark_{metric_id}")
+                    # The sparkline in words and as a table (issue 24): it has no axes.
+                    chart_caption(chart_text.trend(frame, plotted, yearly=yearly, target=target))
                     if latest[2]:
                         st.caption(texts.OVERVIEW_SUPPRESSED)
+                    with st.expander(texts.CHART_TABLE):
+                        by_year = charts.by_year(frame["snapshot_date"].to_list(), yearly)
+                        table = values_table(frame, metric, yearly=by_year)
+                        # The period and the value the line draws: a card has no room for
+                        # the count (the indicator's page has it).
+                        st.dataframe(table.select(table.columns[0], table.columns[-1]),
+                                     hide_index=True, key=f"spark_table_{metric_id}")
                 # The page's name in the help: a page link never wraps, and "Visa mer:
                 # Personalstruktur" is cut in a card 190 px wide (4 cards at 1280 px).
                 st.page_link(page.file, label=texts.OVERVIEW_MORE,

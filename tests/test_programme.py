@@ -580,7 +580,7 @@ def test_the_status_chart_explains_every_colour(programme_store):
     # The red overdue part is also hatched (WCAG 1.4.1), and the caption says so.
     assert spec["data"][1]["marker"]["pattern"]["shape"]
     assert "pattern" not in spec["data"][0]["marker"]
-    assert texts.PROGRAMME_CHART_LEGEND_HATCHED in [c.value for c in at.caption]
+    assert texts.PROGRAMME_CHART_LEGEND in [c.value for c in at.caption]
 
 
 def test_the_overdue_card_has_room_for_its_label(programme_store):

@@ -77,7 +77,12 @@ SHARE_UNIT = "%"
 # axis is cut, and the chart says so (`_value_axis`). Counts always start at zero.
 CUT_SPREAD = 0.2
 
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# The chart's toolbar keeps only the picture download (and Streamlit's full screen): each
+# button is a stop for the keyboard, and eight of them per chart made a page of twenty charts
+# 160 presses of Tab long (issue 24). Zooming by dragging stays; a double click resets it.
+CONFIG = {"displaylogo": False,
+          "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d",
+                                     "zoomOut2d", "autoScale2d", "resetScale2d"]}
 SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 

@@ -674,11 +674,6 @@ PROGRAMME_STATUS_HEADER = "Läget per status"
 PROGRAMME_CHART_ON_TIME = "inom tid eller utan slutdatum"
 PROGRAMME_CHART_OVERDUE = "passerat slutdatum"
 PROGRAMME_CHART_AXIS = "Antal punkter"
-# Under the status chart, in place of a legend that could name only two of its colours
-PROGRAMME_CHART_LEGEND = (
-    "Varje stapel har statusens färg. Den röda delen är de punkter som har passerat sitt "
-    "slutdatum utan att vara klara."
-)
 # In the points' tables, after the deadline of a point that is past it
 PROGRAMME_DEADLINE_PASSED = " (passerat)"
 PROGRAMME_TABLE_HEADER = "Alla punkter"
@@ -962,8 +957,9 @@ CHART_ALT_PAY = {"mean_gap": "Löneskillnaden, medelvärde", "median_gap": "Lön
 CHART_ALT_QUARTILES = "Andel kvinnor per lönekvartil {year}: {values}; resten är män."
 CHART_ALT_QUARTILE = "{value} i {name}"
 CHART_TABLE = "Visa som tabell"
-# The status chart's colours in words, its overdue part also hatched (WCAG 1.4.1).
-PROGRAMME_CHART_LEGEND_HATCHED = (
+# Under the status chart, in place of a legend that could name only two of its colours: its
+# colours in words, its overdue part also hatched (WCAG 1.4.1).
+PROGRAMME_CHART_LEGEND = (
     "Varje stapel har statusens färg. Den röda, rutmönstrade delen är de punkter som har "
     "passerat sitt slutdatum utan att vara klara."
 )

@@ -98,7 +98,7 @@ else:
     status_chart.update_layout(showlegend=False)
     st.plotly_chart(status_chart, key="programme_status_chart", config=charts.CONFIG)
     chart_caption(chart_text.programme_status(counts))
-    st.caption(texts.PROGRAMME_CHART_LEGEND_HATCHED)
+    st.caption(texts.PROGRAMME_CHART_LEGEND)
     with st.expander(texts.CHART_TABLE):
         st.dataframe(counts.select(
             pl.col("status").alias(texts.PACK_PROGRAMME_STATUS),

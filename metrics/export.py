@@ -1,13 +1,21 @@
-"""The Excel workbook: a cover sheet "Om uttaget" (municipality, time, filter, period, mode, the
-disclosure rules and a table of contents saying which sheets hold values), a sheet per
-indicator, a sheet of definitions, a sheet with the load log.
+"""The Excel workbook: "Innehåll" (the contents: a row per sheet, linked, with what it holds,
+whether it has values and any remark), "Om uttaget" (municipality, time, filter, period, mode
+and the disclosure rules), a sheet per indicator, a sheet of definitions, a sheet with the
+load log.
 
-A sheet without values says why (`no_values_reason`: the extract is not loaded, it lacks a
-column, no snapshot of the reference month, no snapshot a year earlier for a comparison, the
-extract does not cover the snapshots, no one in the population, or the filter), and so does a
-sheet whose every figure is hidden. Sheet names are at most 31 characters (Excel's limit):
-an indicator whose title is longer has a short name of its own (SHEET_NAMES), and the cover
-lists every sheet with its full title. Times are Swedish local time (Europe/Stockholm).
+Every sheet is one table, read as a screen reader reads it (issue 24, WCAG 2.1 AA): its header
+row in row 1, an Excel table over it (`add_table`: a filter on each header; alternative text
+on an indicator's table), the header row frozen, no merged cells, no title or note above or
+below it. What a sheet's title, definition, population and remarks said stands in the tables
+of "Innehåll", "Om uttaget" and "Definitioner".
+
+An indicator without values says why in the contents' remark (`no_values_reason`: the extract
+is not loaded, it lacks a column, no snapshot of the reference month, no snapshot a year
+earlier for a comparison, the extract does not cover the snapshots, no one in the population,
+or the filter), and so does one whose every figure is hidden. Sheet names are at most 31
+characters (Excel's limit): an indicator whose title is longer has a short name of its own
+(SHEET_NAMES), and the contents give every sheet's full title. Times are Swedish local time
+(Europe/Stockholm).
 
 Values are stored rounded to the decimals the metric is shown with (`disclosure.decimals`), and
 the cells' number format shows the same decimals. Suppressed cells are written as "..". Every
@@ -19,6 +27,7 @@ links are the contents' internal links to the workbook's own sheets.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -42,7 +51,8 @@ from pipelines import schema
 
 TOTAL_LABEL = "Hela kommunen"
 SUBSET_PREFIX = "Urval: "
-COVER_SHEET = "Om uttaget"
+CONTENTS_SHEET = "Innehåll"
+ABOUT_SHEET = "Om uttaget"
 DEFINITIONS_SHEET = "Definitioner"
 LOAD_LOG_SHEET = "Inläsningslogg"
 LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "kommandorad",
@@ -50,13 +60,13 @@ LOAD_SOURCES = {"upload": "uppladdning", "demo": "exempelkommun", "cli": "komman
 """How each load came in (load_log.source), as the load log's Källa column says it."""
 DEMO_MUNICIPALITY = "Exempelkommun (exempeldata)"
 UNNAMED_MUNICIPALITY = "Inte angivet i Personalpanelens inställningar"
-# What the cover says in the place of the municipality's name when none is set (settings.py
+# What "Om uttaget" says in the place of the municipality's name when none is set (settings.py
 # PERSONALPANELEN_MUNICIPALITY) and the data is not the demo's: the truth, not a placeholder.
 LOCAL_TIME = settings.LOCAL_TIME
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "{")
 SHEET_NAME_MAX = 31
 # A sheet name of its own for each indicator whose title is longer than Excel's 31
-# characters; the cover's contents give the full title beside it.
+# characters; the contents ("Innehåll") give the full title beside it.
 SHEET_NAMES = {
     "social_worker_salary_spread": "Socialsekr., lönespridning kvot",
     "social_worker_salary_spread_relative": "Socialsekr., lönespridning %",
@@ -114,14 +124,18 @@ NOT_COVERED = {
 }
 NO_POPULATION = (
     "de inlästa uttagen har ingen på något mätdatum som nyckeltalet kan räknas på (se "
-    "populationen ovan)"
+    f'populationen på bladet "{DEFINITIONS_SHEET}")'
 )
 NOT_IN_SUBSET = "det finns inga värden för de valda förvaltningarna"
 ALL_HIDDEN = (
     'Alla värden döljs ("{mark}"): varje uppgift vilar på för få personer eller kunde räknas '
-    'fram ur andra visade uppgifter (reglerna står på bladet "{cover}").'
+    'fram ur andra visade uppgifter (reglerna står på bladet "{about}").'
 )
-HAS_VALUES = "Ja"
+HAS_VALUES, NO_VALUES_MARK = "Ja", "Nej"
+TABLE_STYLE = "Table Style Light 1"
+"""The tables' style: black text on white or light grey, so every cell keeps its contrast
+(the coloured styles put white header text on a blue below WCAG's 4.5:1)."""
+HEADER_FORMAT = {"bold": True, "bg_color": "#DCE6F1", "border": 1}
 # Swedish alphabetical order: å, ä, ö after z (code points put ä before å).
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
 
@@ -190,6 +204,41 @@ def internal_link(sheet: str) -> str:
     return "internal:'" + sheet.replace("'", "''") + "'!A1"
 
 
+_ASCII = str.maketrans("åäöÅÄÖéÉüÜ", "aaoAAOeEuU")
+
+
+def table_name(label: str, used: set[str]) -> str:
+    """A valid Excel table name, unique in its workbook (case-insensitively, as Excel
+    compares), made of a label's letters and digits: "Tabell_Antal_anstallda"."""
+    words = re.findall(r"[A-Za-z0-9]+", label.translate(_ASCII))
+    base = ("Tabell_" + "_".join(words))[:200]
+    name, i = base, 2
+    while name.casefold() in used:
+        name, i = f"{base}_{i}", i + 1
+    used.add(name.casefold())
+    return name
+
+
+def add_table(ws, headers: Sequence[str], rows: int, name: str, header_format, *,
+              title: str | None = None, description: str | None = None) -> None:
+    """Make a sheet's data one Excel table: its header row in row 1 (A1 on), the `rows` rows
+    written below it (Excel's table has one row at least, empty if need be), a filter on each
+    header, the header row frozen. `header_format`: the workbook's format of HEADER_FORMAT.
+    `title` and `description` are the table's alternative text, which a screen reader can
+    read out. xlsxwriter refuses a bad table with a warning only; here it raises."""
+    options: dict[str, object] = {
+        "name": name, "style": TABLE_STYLE,
+        "columns": [{"header": neutralise(text), "header_format": header_format}
+                    for text in headers]}
+    if title:
+        options["title"] = neutralise(title)
+    if description:
+        options["description"] = neutralise(description)
+    if ws.add_table(0, 0, max(rows, 1), len(headers) - 1, options) != 0:
+        raise ValueError(f"no table {name!r} could be made on the sheet {ws.name!r}")
+    ws.freeze_panes(1, 0)
+
+
 def number_format(places: int) -> str:
     """A number format with thousands separators and exactly `places` decimals."""
     return "#,##0" + ("." + "0" * places if places else "")
@@ -208,7 +257,7 @@ def municipality_name(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def municipality(con: duckdb.DuckDBPyConnection) -> str:
-    """What the cover's "Kommun" says: the name, or that no name is set."""
+    """What "Om uttaget" says of "Kommun": the name, or that no name is set."""
     return municipality_name(con) or UNNAMED_MUNICIPALITY
 
 
@@ -330,13 +379,13 @@ def no_values_reason(con: duckdb.DuckDBPyConnection, metric: Metric, *,
 
 def sheet_note(con: duckdb.DuckDBPyConnection, metric: Metric, frame: pl.DataFrame, *,
                forvaltningar: Sequence[str] | None = None) -> str | None:
-    """What an indicator's sheet says above its table, when anything: why it has no values,
+    """What the contents say of an indicator's sheet, when anything: why it has no values,
     that every value is hidden, or which snapshots a comparison with the year before lacks.
     None: it has values and needs no word."""
     if frame.is_empty():
         return no_values_reason(con, metric, forvaltningar=forvaltningar)
     if frame["suppressed"].all():
-        return ALL_HIDDEN.format(mark=SUPPRESSED_MARK, cover=COVER_SHEET)
+        return ALL_HIDDEN.format(mark=SUPPRESSED_MARK, about=ABOUT_SHEET)
     if metric.table == "employment_transition":
         snapshots = _reference_snapshots(con)
         shown = set(frame["snapshot_date"].to_list())
@@ -417,20 +466,18 @@ def workbook_bytes(
     wb = xlsxwriter.Workbook(
         buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     )
-    title = wb.add_format({"bold": True, "font_size": 14})
-    bold = wb.add_format({"bold": True})
-    header = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
+    header = wb.add_format(HEADER_FORMAT)
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     label_fmt = wb.add_format({"bold": True, "valign": "top"})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     datetime_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    cover_time_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
-    note = wb.add_format({"italic": True, "font_color": "#595959"})
-    notice = wb.add_format({"bold": True, "font_color": "#9C5700", "bg_color": "#FFEB9C"})
+    about_time_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left",
+                                    "valign": "top"})
     seconds_fmt = wb.add_format({"num_format": "0.0"})
     right = wb.add_format({"align": "right"})
     count_fmt = wb.add_format({"num_format": number_format(0)})
     used: set[str] = set()
+    tables: set[str] = set()
 
     def write(ws, row: int, col: int, value, cell_format=None) -> None:
         if value is None:
@@ -452,14 +499,18 @@ def workbook_bytes(
 
     suppression_note = (
         f'"{SUPPRESSED_MARK}" = uppgiften visas inte: den vilar på för få personer, eller den '
-        f'kunde räknas fram ur andra visade uppgifter. Reglerna står på bladet "{COVER_SHEET}".'
+        f'kunde räknas fram ur andra visade uppgifter. Reglerna står på bladet "{ABOUT_SHEET}".'
     )
-    if publication:
-        suppression_note += " " + mode_text(publication)
 
-    cover = wb.add_worksheet(_sheet_name(COVER_SHEET, used))
-    # (sheet, full title, what it holds) for the cover's contents
-    contents: list[tuple[str, str, str]] = []
+    # The contents and the facts, written last (they describe the sheets) but placed first.
+    contents_ws = wb.add_worksheet(_sheet_name(CONTENTS_SHEET, used))
+    about_name = _sheet_name(ABOUT_SHEET, used)
+    about_ws = wb.add_worksheet(about_name)
+    # (sheet, full title or what it holds, has values, remark): a row of the contents each
+    contents: list[tuple[str, str, str, str]] = [
+        (about_name, "Kommun, tidpunkt, förvaltningar, period, läge och reglerna för skydd "
+                     "mot röjande av enskilda personer", "", ""),
+    ]
 
     for metric_id in metric_ids:
         metric = registry.get(metric_id)
@@ -467,21 +518,15 @@ def workbook_bytes(
         name = _sheet_name(sheet_label(metric), used)
         remark = sheet_note(con, metric, frame, forvaltningar=forvaltningar)
         shown = not frame.is_empty() and not frame["suppressed"].all()
-        contents.append((name, metric.label_sv, HAS_VALUES if shown else remark or ""))
+        contents.append((name, metric.label_sv, HAS_VALUES if shown else NO_VALUES_MARK,
+                         remark or ""))
         ws = wb.add_worksheet(name)
-        ws.write_string(0, 0, neutralise(metric.label_sv), title)
-        ws.write_string(1, 0, neutralise(metric.definition_sv))
-        ws.write_string(2, 0, neutralise(f"Population: {metric.population_text}"))
-        if remark:
-            ws.write_string(3, 0, remark, notice)
         n_header = "Antal svarande" if metric.table == "hme" else "Antal personer"
         by_year = reads_years(metric)  # sick leave, HME: a calendar year, dated 31 December
         headers = ["År" if by_year else "Mätdatum", BREAKDOWNS["forvaltning"].label_sv, n_header,
                    f"Värde ({metric.unit})"]
-        for col, text in enumerate(headers):
-            ws.write_string(4, col, neutralise(text), header)
         value_fmt = wb.add_format({"num_format": number_format(decimals(metric, publication))})
-        for i, row in enumerate(frame.iter_rows(named=True), start=5):
+        for i, row in enumerate(frame.iter_rows(named=True), start=1):
             day = row["snapshot_date"]
             write(ws, i, 0, day.year if by_year and day else day)
             write(ws, i, 1, row["forvaltning"])
@@ -491,24 +536,26 @@ def workbook_bytes(
             else:
                 write(ws, i, 2, row["n"], count_fmt)
                 write(ws, i, 3, row["value"], value_fmt)
-        if frame.height:  # an empty sheet says why above its header instead
-            ws.write_string(frame.height + 6, 0, suppression_note, note)
+        # The table's alternative text: what the title, definition and notes around it said.
+        some_hidden = frame["suppressed"].any() and shown
+        described = [metric.definition_sv, f"Population: {metric.population_text}", remark,
+                     suppression_note if some_hidden else None,
+                     mode_text(publication) if publication else None]
+        add_table(ws, headers, frame.height, table_name(name, tables), header,
+                  title=metric.label_sv, description=" ".join(t for t in described if t))
         ws.set_column(0, 0, 12)
         ws.set_column(1, 1, 28)
         ws.set_column(2, 3, 16)
-        ws.freeze_panes(5, 0)
 
     name = _sheet_name(DEFINITIONS_SHEET, used)
     contents.append((name, "Definition, population, enhet, minsta antal personer och källa för "
-                           "varje nyckeltal", ""))
+                           "varje nyckeltal", "", ""))
     ws = wb.add_worksheet(name)
     columns = ["Nyckeltal", "Blad", "Definition", "Population", "Enhet",
                "Minsta antal personer", "Skydd", "Källa", "Anmärkning"]
     if load_log:  # the analyst's workbook: the id the command line takes
         columns.append("Id (kommandoraden)")
-    for col, text in enumerate(columns):
-        ws.write_string(0, col, text, header)
-    sheet_of = {title: sheet for sheet, title, _ in contents}
+    sheet_of = {title: sheet for sheet, title, _, _ in contents}
     for i, metric_id in enumerate(metric_ids, start=1):
         metric = registry.get(metric_id)
         values = [metric.label_sv, sheet_of[metric.label_sv], metric.definition_sv,
@@ -519,7 +566,7 @@ def workbook_bytes(
             values.append(metric.id)
         for col, value in enumerate(values):
             write(ws, i, col, value)
-    ws.write_string(len(metric_ids) + 2, 0, suppression_note, note)
+    add_table(ws, columns, len(metric_ids), table_name(name, tables), header)
     ws.set_column(0, 1, 34)
     ws.set_column(2, 3, 60, wrap)
     ws.set_column(4, 5, 14)
@@ -529,21 +576,20 @@ def workbook_bytes(
     if load_log:
         name = _sheet_name(LOAD_LOG_SHEET, used)
         contents.append((name, "Inlästa filer: tidpunkt (svensk tid), fil, mätdatum, antal rader "
-                               "och källa", ""))
+                               "och källa", "", ""))
         ws = wb.add_worksheet(name)
         log_headers = ["Inläsning", "Tidpunkt (svensk tid)", "Fil", "Kontrollsumma (SHA-256)",
                        "Mätdatum", "Rader", "Sekunder", "Källa"]
-        for col, text in enumerate(log_headers):
-            ws.write_string(0, col, text, header)
         log = load_log_frame(con)
         for i, row in enumerate(log.iter_rows(), start=1):
             for col, value in enumerate(row):
                 write(ws, i, col, value, seconds_fmt if col == 6 else None)
+        add_table(ws, log_headers, log.height, table_name(name, tables), header)
         ws.set_column(0, 7, 18)
         ws.set_column(1, 1, 20)
         ws.set_column(2, 3, 36)
 
-    # The cover, written last (it describes the sheets) but placed first.
+    # "Om uttaget": the facts of the export and the disclosure rules, a row each.
     dates = [d for frame in frames.values() for d in frame["snapshot_date"].drop_nulls()]
     if not dates:
         period = "Inga mätdatum"
@@ -551,7 +597,7 @@ def workbook_bytes(
         period = f"{min(dates):%Y-%m-%d}"
     else:
         period = f"{min(dates):%Y-%m-%d} – {max(dates):%Y-%m-%d}"
-    cover.write_string(0, 0, COVER_SHEET, title)
+    valued = sum(1 for _, _, held, _ in contents if held == HAS_VALUES)
     facts = [
         ("Kommun", municipality(con)),
         ("Uttaget skapat (svensk tid)", export_time()),
@@ -560,40 +606,38 @@ def workbook_bytes(
         ("Mätmånad", f"Värdena per år avser {cfg.reference_month_name}uttagen "
                      "(referensmånaden); sjukfrånvaro och HME hela kalenderår."),
         ("Läge", mode_text(publication)),
+        ("Nyckeltal med värden", f"{valued} av {len(metric_ids)} nyckeltal har värden i "
+                                 f'uttaget; bladet "{CONTENTS_SHEET}" säger i kolumnen '
+                                 '"Anmärkning" varför ett blad saknar dem.'),
+        (f'Tecknet "{SUPPRESSED_MARK}"', suppression_note),
+        *((f"Skydd mot röjande: {label[:1].lower()}{label[1:]}", text)
+          for label, text in disclosure_rules(cfg)),
     ]
-    row = 2
-    for label, value in facts:
-        cover.write_string(row, 0, label, label_fmt)
-        write(cover, row, 1, value, cover_time_fmt if isinstance(value, datetime) else wrap)
-        row += 1
-    row += 1
-    cover.write_string(row, 0, "Skydd mot röjande av enskilda personer", bold)
-    row += 1
-    for label, text in disclosure_rules(cfg):
-        cover.write_string(row, 0, label, label_fmt)
-        cover.write_string(row, 1, text, wrap)
-        row += 1
-    row += 1
-    cover.write_string(row, 0, "Innehåll", bold)
-    row += 1
-    valued = sum(1 for _, _, held in contents if held == HAS_VALUES)
-    indicators = len(metric_ids)
-    cover.write_string(row, 0, f"{valued} av {indicators} nyckeltal har värden i uttaget; "
-                               'kolumnen "Värden" säger varför ett blad saknar dem.')
-    row += 1
-    cover.write_string(row, 0, "Blad", header)
-    cover.write_string(row, 1, "Innehåll", header)
-    cover.write_string(row, 2, "Värden", header)
-    for sheet, description, held in contents:
-        row += 1
-        cover.write_url(row, 0, internal_link(sheet), string=neutralise(sheet))
-        cover.write_string(row, 1, neutralise(description), wrap)
+    for row, (label, value) in enumerate(facts, start=1):
+        about_ws.write_string(row, 0, label, label_fmt)
+        write(about_ws, row, 1, value,
+              about_time_fmt if isinstance(value, datetime) else wrap)
+    add_table(about_ws, ["Uppgift", "Värde"], len(facts), table_name(about_name, tables),
+              header)
+    about_ws.set_column(0, 0, 40)
+    about_ws.set_column(1, 1, 100)
+
+    # "Innehåll": a row per other sheet, its name a link to it.
+    contents_headers = ["Blad", "Innehåll", "Värden", "Anmärkning"]
+    for row, (sheet, description, held, remark) in enumerate(contents, start=1):
+        contents_ws.write_url(row, 0, internal_link(sheet), string=neutralise(sheet))
+        contents_ws.write_string(row, 1, neutralise(description), wrap)
         if held:
-            cover.write_string(row, 2, held, wrap)
-    cover.set_column(0, 0, 34)
-    cover.set_column(1, 1, 60)
-    cover.set_column(2, 2, 70)
-    cover.activate()
+            contents_ws.write_string(row, 2, held, wrap)
+        if remark:
+            contents_ws.write_string(row, 3, neutralise(remark), wrap)
+    add_table(contents_ws, contents_headers, len(contents),
+              table_name(contents_ws.name, tables), header)
+    contents_ws.set_column(0, 0, 34)
+    contents_ws.set_column(1, 1, 60)
+    contents_ws.set_column(2, 2, 10)
+    contents_ws.set_column(3, 3, 70)
+    contents_ws.activate()
 
     wb.close()
     return buffer.getvalue()

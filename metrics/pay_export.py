@@ -10,8 +10,9 @@ year's extract, nobody of a gender) is an empty cell whose note says why.
 
 The workbook: "Om rapporten" (municipality, year, when it was made, the definitions, who is
 counted, the caveat that DO's reporting form decides), "Lönegap (a–e)", "Kvartiler (f)" and
-"Kategorier (g)". Each sheet is one Excel table starting in A1 with a header row and no merged
-cells (for screen readers). Percentages are stored rounded to one decimal and hourly pay to
+"Kategorier (g)". Each sheet is one Excel table starting in A1 with a header row, frozen, and
+no merged cells (for screen readers; metrics.export.add_table, whose style keeps black text on
+a light ground). Percentages are stored rounded to one decimal and hourly pay to
 two (kronor), as the cells show them. Every text is a string cell (xlsxwriter with
 strings_to_formulas and strings_to_urls off, and write_string), and text a spreadsheet would
 run as a formula (a category named "=...") gets a leading apostrophe (metrics.export.neutralise),
@@ -34,7 +35,14 @@ import xlsxwriter
 
 import settings
 from metrics import pay_transparency
-from metrics.export import csv_safe, export_time, municipality_name, neutralise
+from metrics.export import (
+    HEADER_FORMAT,
+    add_table,
+    csv_safe,
+    export_time,
+    municipality_name,
+    neutralise,
+)
 from metrics.pay_transparency import MEN, WOMEN, Category, Report, category_too_few, few, too_few
 
 COVER_SHEET = "Om rapporten"
@@ -337,6 +345,7 @@ def report_xlsx(con: duckdb.DuckDBPyConnection, year: int) -> bytes:
         "date": wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left",
                                "valign": "top"}),
     }
+    header = wb.add_format(HEADER_FORMAT)
 
     def cell(ws, row: int, col: int, value, kind: str) -> None:
         if value is None:
@@ -361,12 +370,9 @@ def report_xlsx(con: duckdb.DuckDBPyConnection, year: int) -> bytes:
         for r, values in enumerate(rows, start=1):
             for c, (column, value) in enumerate(zip(columns, values, strict=True)):
                 cell(ws, r, c, value, column.kind)
-        ws.add_table(0, 0, max(len(rows), 1), len(columns) - 1, {
-            "name": table, "style": "Table Style Light 9",
-            "columns": [{"header": column.header} for column in columns]})
+        add_table(ws, [column.header for column in columns], len(rows), table, header)
         for c, column in enumerate(columns):
             ws.set_column(c, c, column.width)
-        ws.freeze_panes(1, 0)
 
     sheet(COVER_SHEET, "Om_rapporten",
           [Column("Uppgift", 34, "wrap"), Column("Innehåll", 100, "wrap")],

@@ -35,7 +35,7 @@ import xlsxwriter
 
 import store
 from metrics import registry
-from metrics.export import neutralise
+from metrics.export import HEADER_FORMAT, add_table, neutralise, table_name
 from pipelines.personnummer import mask_personnummer
 
 STATUSES: dict[str, str] = {
@@ -669,9 +669,11 @@ def import_xlsx(con: duckdb.DuckDBPyConnection, name: str, data: bytes,
 
 def export_xlsx(con: duckdb.DuckDBPyConnection, today: date | None = None) -> bytes:
     """The programme as .xlsx: the sheet "Handlingsprogram" (headers in row 1, so it reads
-    back with import_xlsx), "Ändringar" (history()) and "Om uttaget" (name, version, who
-    saved it, when exported). Every text is a string cell, and text a spreadsheet would run
-    as a formula (= + - @ ...) gets a leading apostrophe, as metrics/export.py does."""
+    back with import_xlsx), "Ändringar" (history()) and "Om uttaget" (Uppgift | Värde: name,
+    version, who saved it, when exported). Each sheet is one Excel table with its header row
+    in row 1, frozen, and nothing else (for screen readers, issue 24). Every text is a string
+    cell, and text a spreadsheet would run as a formula (= + - @ ...) gets a leading
+    apostrophe, as metrics/export.py does."""
     day = today or date.today()
     shown = table(con, day)
     changes = history(con)
@@ -679,11 +681,12 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, today: date | None = None) -> by
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
-    header = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
+    header = wb.add_format(HEADER_FORMAT)
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     datetime_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    bold = wb.add_format({"bold": True})
+    bold = wb.add_format({"bold": True, "valign": "top"})
+    tables: set[str] = set()
 
     def write(ws, row: int, col: int, value, cell_format=None) -> None:
         if value is None or value == "":
@@ -697,26 +700,26 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, today: date | None = None) -> by
         else:
             ws.write_string(row, col, neutralise(str(value)), cell_format or wrap)
 
-    def sheet(name: str, frame: pl.DataFrame, widths: Sequence[int]) -> None:
+    def sheet(name: str, headers: Sequence[str], rows: Sequence[Sequence],
+              widths: Sequence[int], first=None) -> None:
+        """One sheet, one table: `headers` its header row (`first`: the format of the first
+        column's cells)."""
         ws = wb.add_worksheet(name)
-        for col, text in enumerate(frame.columns):
-            ws.write_string(0, col, text, header)
-        for r, values in enumerate(frame.iter_rows(), start=1):
+        for r, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                write(ws, r, col, value)
+                write(ws, r, col, value, first if col == 0 else None)
+        add_table(ws, headers, len(rows), table_name(name, tables), header)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(frame.height, 1), len(frame.columns) - 1)
 
-    sheet(SHEET, shown, (6, 60, 13, 24, 13, 40, 32, 12))
-    sheet(HISTORY_SHEET, changes.select(
+    sheet(SHEET, shown.columns, shown.rows(), (6, 60, 13, 24, 13, 40, 32, 12))
+    changes = changes.select(
         pl.col("version").alias("Version"), pl.col("set_at").alias("Sparad"),
         pl.col("set_by").alias("Av"), pl.col("source").alias("Hur"),
         pl.col("file_name").alias("Fil"), pl.col("nr").alias("Nr"),
         pl.col("column").alias("Ändring"), pl.col("before").alias("Före"),
-        pl.col("after").alias("Efter")), (8, 16, 24, 16, 20, 6, 18, 40, 40))
-    ws = wb.add_worksheet(ABOUT_SHEET)
+        pl.col("after").alias("Efter"))
+    sheet(HISTORY_SHEET, changes.columns, changes.rows(), (8, 16, 24, 16, 20, 6, 18, 40, 40))
     lines = [("Handlingsprogram", about.title if about else ""),
              ("Version", about.version if about else ""),
              ("Senast sparad", about.set_at if about else ""),
@@ -724,11 +727,7 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, today: date | None = None) -> by
              ("Exporterad", datetime.now().replace(microsecond=0)),
              ("Passerat slutdatum", f"slutdatum före {day.isoformat()} och status varken "
                                     "Klar eller Utgår")]
-    for r, (label, value) in enumerate(lines):
-        ws.write_string(r, 0, label, bold)
-        write(ws, r, 1, value)
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 60)
+    sheet(ABOUT_SHEET, ["Uppgift", "Värde"], lines, (20, 60), first=bold)
     wb.close()
     return buffer.getvalue()
 

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from tests import test_app
 from tests.test_app import APP, text
+from tests.xlsx_checks import problems
 from ui import auth, data, roles, sitemap, texts
 from ui import navigation as navigation_ui
 
@@ -489,10 +490,22 @@ def test_each_excel_download_is_recorded_when_it_is_built(own_store, monkeypatch
     detail = "personalpanelen_x.xlsx: 1 nyckeltal, publiceringsläge, urval A, B"
     assert audit_entries(own_store) == [("ann@kommun.se", "analyst", "export", detail)] * 2
 
-    table = auth.table_download(pl.DataFrame({"a": [1, 2]}), "Blad", "tabell.xlsx")
+    table = auth.table_download(pl.DataFrame({"a": [1, 2]}), "Tabell", "tabell.xlsx")
     table()
     assert audit_entries(own_store)[-1] == ("ann@kommun.se", "analyst", "export",
                                             "tabell.xlsx: 2 rader")
+
+
+def test_a_table_download_is_one_table_from_a1_with_inert_text():
+    frame = pl.DataFrame({"Fil": ["=1+1", "lista.xlsx"], "Rad": [2, None],
+                          "Meddelande": ['@SUM(1)', "Ett fel"]})
+    content = data.frame_workbook(frame, "Valideringsrapport")
+    assert problems(content) == []  # what a screen reader needs (tests/xlsx_checks.py)
+    ws = openpyxl.load_workbook(io.BytesIO(content))["Valideringsrapport"]
+    assert list(ws.iter_rows(values_only=True)) == [("Fil", "Rad", "Meddelande"),
+                                                    ("'=1+1", 2, "'@SUM(1)"),
+                                                    ("lista.xlsx", None, "Ett fel")]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 
 def test_profile_changes_on_ladda_upp_are_recorded(roles_file, own_store):

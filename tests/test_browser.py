@@ -24,6 +24,7 @@ import polars as pl
 import pytest
 
 from tests import axe_checks, extracts
+from tests.xlsx_checks import problems
 from ui import a11y, leases, texts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,6 +226,7 @@ def test_upload_then_chart_then_excel_download(server, page, tmp_path):
     info.value.save_as(target)
     assert target.suffix == ".xlsx"
     book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
+    assert problems(target.read_bytes()) == []  # every sheet one table (issue 24)
     sheet = book["Andel heltidsanställda"]
     dates = {c.value.date() for c in sheet["A"] if hasattr(c.value, "date")}
     assert dates == {snapshot}  # the demo, shown before the upload, lives in its own store

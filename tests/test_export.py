@@ -16,6 +16,7 @@ from metrics.compute import compute
 from metrics.disclosure import decimals
 from metrics.export import metric_sheet_frame, workbook_bytes
 from tests import employment_fixture as fx
+from tests.xlsx_checks import problems, table_alt_texts
 
 
 @pytest.fixture
@@ -35,8 +36,10 @@ def rows(ws):
 
 
 def cover_facts(book) -> dict[str, object]:
-    """The cover sheet's label -> value rows (column A -> column B)."""
-    return {r[0]: r[1] for r in rows(book["Om uttaget"]) if r[0] is not None and len(r) > 1}
+    """The sheet "Om uttaget": its table's Uppgift -> Värde."""
+    header, *facts = rows(book["Om uttaget"])
+    assert header == ("Uppgift", "Värde")
+    return {r[0]: r[1] for r in facts}
 
 
 def link_target(location: str) -> str:
@@ -49,22 +52,62 @@ def link_target(location: str) -> str:
     return sheet
 
 
-def test_cover_then_a_sheet_per_indicator_then_definitions_and_load_log(con):
-    book = open_book(workbook_bytes(con))
+def test_contents_facts_then_a_sheet_per_indicator_then_definitions_and_load_log(con):
+    data = workbook_bytes(con)
+    book = open_book(data)
     labels = [m.label_sv for m in registry.METRICS.values()]
-    assert book.sheetnames[0] == "Om uttaget"
-    assert [ws["A1"].value for ws in book.worksheets[1 : 1 + len(labels)]] == labels
-    assert book.sheetnames[1 + len(labels) :] == ["Definitioner", "Inläsningslogg"]
+    assert book.sheetnames[:2] == ["Innehåll", "Om uttaget"]
+    indicators = book.sheetnames[2 : 2 + len(labels)]
+    titles = table_alt_texts(data)
+    assert [titles[name][0] for name in indicators] == labels  # each table's title
+    header, *listed = rows(book["Innehåll"])
+    assert header == ("Blad", "Innehåll", "Värden", "Anmärkning")
+    assert [r[:2] for r in listed[1 : 1 + len(labels)]] == list(zip(indicators, labels,
+                                                                     strict=True))
+    assert book.sheetnames[2 + len(labels) :] == ["Definitioner", "Inläsningslogg"]
     assert len(set(book.sheetnames)) == len(book.sheetnames)  # 31-character names made unique
 
 
+@pytest.mark.parametrize(("options", "env"), [
+    ({}, {}),
+    ({"publication": True, "load_log": False}, {}),
+    ({"forvaltningar": ["Soc", "A"]}, {"PERSONALPANELEN_MIN_CELL": "1"}),
+    ({"metric_ids": ["headcount"]}, {"PERSONALPANELEN_MIN_CELL": "100"}),  # all hidden
+])
+def test_every_sheet_is_one_table_a_screen_reader_can_read(con, monkeypatch, options, env):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    options = dict(options)
+    data = workbook_bytes(con, options.pop("metric_ids", None), **options)
+    assert problems(data) == []
+    book = open_book(data)
+    assert set(table_alt_texts(data)) == set(book.sheetnames[2:]) - {"Definitioner",
+                                                                     "Inläsningslogg"}
+
+
+def test_an_export_of_an_empty_store_is_tables_too(tmp_path):
+    empty = store.connect(tmp_path / "empty.duckdb")
+    data = workbook_bytes(empty, ["headcount", "sick_leave_total"])
+    assert problems(data) == []
+    book = open_book(data)
+    assert book["Antal anställda"].max_row == 1  # the header, no rows
+    assert rows(book["Inläsningslogg"]) == [("Inläsning", "Tidpunkt (svensk tid)", "Fil",
+                                             "Kontrollsumma (SHA-256)", "Mätdatum", "Rader",
+                                             "Sekunder", "Källa")]
+    empty.close()
+
+
 def test_full_time_sheet_cell_by_cell(con):
-    ws = open_book(workbook_bytes(con, ["full_time_share"]))["Andel heltidsanställda"]
+    data = workbook_bytes(con, ["full_time_share"])
+    ws = open_book(data)["Andel heltidsanställda"]
     table = rows(ws)
-    assert table[0][0] == "Andel heltidsanställda"
-    assert table[1][0] == registry.get("full_time_share").definition_sv
-    assert table[4] == ("Mätdatum", "Förvaltning", "Antal personer", "Värde (%)")
-    body = [(r[0].date(), r[1], r[2], r[3]) for r in table[5:12]]
+    title, description = table_alt_texts(data)["Andel heltidsanställda"]
+    assert title == "Andel heltidsanställda"
+    assert description.startswith(registry.get("full_time_share").definition_sv)
+    assert table[0] == ("Mätdatum", "Förvaltning", "Antal personer", "Värde (%)")
+    assert ws.freeze_panes == "A2"
+    assert len(table) == 8  # the header and seven rows, nothing under them
+    body = [(r[0].date(), r[1], r[2], r[3]) for r in table[1:8]]
     assert body == [
         (fx.PREV, "Hela kommunen", 7, 100),
         (fx.S, "Hela kommunen", 14, 71.4),  # 1000 / 14 = 71.428..., stored to one decimal
@@ -74,9 +117,10 @@ def test_full_time_sheet_cell_by_cell(con):
         (fx.S, "B", "..", ".."),  # 3 persons
         (fx.S, "Soc", "..", ".."),  # hidden too, or B would be the total minus A and Soc
     ]
-    assert ws.cell(row=7, column=4).number_format == "#,##0.0"
-    assert ws.cell(row=7, column=3).number_format == "#,##0"
-    assert table[13][0].startswith('".." = uppgiften visas inte')
+    assert ws.cell(row=3, column=4).number_format == "#,##0.0"
+    assert ws.cell(row=3, column=3).number_format == "#,##0"
+    assert '".." = uppgiften visas inte' in description
+    assert cover_facts(open_book(data))['Tecknet ".."'].startswith('".." = uppgiften visas inte')
 
 
 def test_definitions_sheet_lists_every_metric(con):
@@ -121,9 +165,11 @@ def test_publication_mode_in_the_workbook(con, monkeypatch):
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     book = open_book(workbook_bytes(con, ["headcount"], publication=True))
     table = rows(book["Antal anställda"])
-    latest = [r for r in table[5:] if r[1] == "Hela kommunen" and r[0].year == 2025]
+    latest = [r for r in table[1:] if r[1] == "Hela kommunen" and r[0].year == 2025]
     assert latest == [(latest[0][0], "Hela kommunen", 20, 20)]  # 18 persons, rounded to 10
-    assert any(isinstance(r[0], str) and "Publiceringsläge" in r[0] for r in table)
+    data = workbook_bytes(con, ["headcount"], publication=True)
+    assert "Publiceringsläge" in table_alt_texts(data)["Antal anställda"][1]  # the sheet's
+    assert cover_facts(open_book(data))["Läge"].startswith("Publiceringsläge")
 
 
 def places_of(number: float | int) -> int:
@@ -136,13 +182,15 @@ def test_values_are_stored_rounded_to_the_metrics_decimals(con, monkeypatch, pub
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")  # show as many cells as possible
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_PERCENTILES", "1")
     monkeypatch.setenv("PERSONALPANELEN_MIN_N_SICK_LEAVE", "1")
-    book = open_book(workbook_bytes(con, publication=publication))
+    data = workbook_bytes(con, publication=publication)
+    book = open_book(data)
+    titles = table_alt_texts(data)
     checked = 0
-    for metric, ws in zip(registry.METRICS.values(), book.worksheets[1:], strict=False):
-        assert ws["A1"].value == metric.label_sv
+    for metric, ws in zip(registry.METRICS.values(), book.worksheets[2:], strict=False):
+        assert titles[ws.title][0] == metric.label_sv
         places = decimals(metric, publication)
         expected_format = "#,##0" + ("." + "0" * places if places else "")
-        for n_cell, value_cell in ws.iter_rows(min_row=6, min_col=3, max_col=4):
+        for n_cell, value_cell in ws.iter_rows(min_row=2, min_col=3, max_col=4):
             if isinstance(value_cell.value, int | float):
                 assert isinstance(n_cell.value, int), (metric.id, n_cell.value)
                 assert places_of(value_cell.value) <= places, (metric.id, value_cell.value)
@@ -173,7 +221,7 @@ def test_cover_sheet_states_municipality_time_filter_period_mode_and_rules(con, 
     monkeypatch.setattr(export, "_utc_now", lambda: datetime(2025, 7, 1, 10, 5, tzinfo=UTC))
     book = open_book(workbook_bytes(con, ["full_time_share", "headcount"],
                                     forvaltningar=["Soc", "A"], publication=True))
-    assert book.active.title == "Om uttaget"
+    assert book.active.title == "Innehåll"
     facts = cover_facts(book)
     assert facts["Kommun"] == "Ankeborgs kommun"
     assert facts["Uttaget skapat (svensk tid)"] == datetime(2025, 7, 1, 12, 5)  # CEST, UTC+2
@@ -219,7 +267,7 @@ def test_municipality_without_the_setting(con, tmp_path, monkeypatch):
 
 def test_contents_link_every_other_sheet(con):
     book = open_book(workbook_bytes(con))
-    cover = book["Om uttaget"]
+    cover = book["Innehåll"]
     links = [c for row in cover.iter_rows() for c in row if c.hyperlink is not None]
     assert [link_target(c.hyperlink.location) for c in links] == book.sheetnames[1:]
     assert all(c.hyperlink.target is None for c in links)  # internal only
@@ -237,10 +285,10 @@ def test_a_sheet_name_with_apostrophes_is_quoted_in_its_link(con, monkeypatch):
     monkeypatch.setitem(registry.METRICS, "headcount",
                         dataclasses.replace(metric, label_sv="'Chefens' medarbetares antal'"))
     book = open_book(workbook_bytes(con, ["headcount", "full_time_share"]))
-    assert book.sheetnames[1] == "Chefens' medarbetares antal"  # no apostrophe at the ends
-    links = [c.hyperlink.location for row in book["Om uttaget"].iter_rows() for c in row
+    assert book.sheetnames[2] == "Chefens' medarbetares antal"  # no apostrophe at the ends
+    links = [c.hyperlink.location for row in book["Innehåll"].iter_rows() for c in row
              if c.hyperlink is not None]
-    assert links[0] == "'Chefens'' medarbetares antal'!A1"
+    assert links[1] == "'Chefens'' medarbetares antal'!A1"
     assert [link_target(location) for location in links] == book.sheetnames[1:]
 
 
@@ -256,11 +304,11 @@ def test_a_filtered_export_labels_its_total_with_the_subset(con, monkeypatch, ch
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "1")
     book = open_book(workbook_bytes(con, ["headcount", "full_time_share"], forvaltningar=chosen))
     for sheet in ("Antal anställda", "Andel heltidsanställda"):
-        table = rows(book[sheet])[5:]
+        table = rows(book[sheet])[1:]
         labels = [r[1] for r in table if hasattr(r[0], "date")]
         assert labels[:2] == ["Urval: A, Soc", "Urval: A, Soc"]
         assert set(labels[2:]) == {"A", "Soc"}  # only the chosen förvaltningar
-    headcount = {(r[0].date(), r[1]): r[2] for r in rows(book["Antal anställda"])[5:]
+    headcount = {(r[0].date(), r[1]): r[2] for r in rows(book["Antal anställda"])[1:]
                  if hasattr(r[0], "date")}
     assert headcount[fx.S, "Urval: A, Soc"] == 7 + 5  # A: 7 monthly-paid (l1 on leave), Soc: 5
     strings = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row

@@ -1,6 +1,7 @@
 """The Excel export read as a committee member reads it (issue 20): every sheet without values
-says why, sheet names are whole words and unique, times are Swedish local time, numbers are
-rounded as shown, and no cell holds a Python repr, an English code id or a placeholder."""
+says why (in the contents and in its table's alternative text), sheet names are whole words
+and unique, times are Swedish local time, numbers are rounded as shown, and no cell holds a
+Python repr, an English code id or a placeholder."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import store
 from metrics import export, persons, registry
 from metrics.export import workbook_bytes
 from tests import employment_fixture as fx
+from tests.xlsx_checks import problems, table_alt_texts
 
 ALL_SHOWN = {"PERSONALPANELEN_MIN_CELL": "1", "PERSONALPANELEN_MIN_N_PERCENTILES": "1",
              "PERSONALPANELEN_MIN_N_SICK_LEAVE": "1"}
@@ -38,20 +40,24 @@ def fixture_store(tmp_path, *statements: str):
 
 
 def sheet_of(book, metric_id: str):
-    """The sheet whose title (A1) is the metric's."""
-    title = registry.get(metric_id).label_sv
-    return next(ws for ws in book.worksheets[1:] if ws["A1"].value == title)
+    """The sheet the contents ("Innehåll") give for the metric's title."""
+    return book[contents(book)[registry.get(metric_id).label_sv][0]]
 
 
-def contents(book) -> dict[str, tuple[str, object]]:
-    """The cover's contents: full title -> (sheet linked, what column C says of its values)."""
-    cover = book["Om uttaget"]
+def contents(book) -> dict[str, tuple[str, object, object]]:
+    """The contents' table: full title -> (sheet linked, Värden, Anmärkning)."""
+    sheet = book["Innehåll"]
+    assert [c.value for c in sheet[1]] == ["Blad", "Innehåll", "Värden", "Anmärkning"]
     rows = {}
-    for row in cover.iter_rows():
-        link = row[0]
-        if link.hyperlink is not None:
-            rows[row[1].value] = (link.value, row[2].value if len(row) > 2 else None)
+    for link, title, held, remark in sheet.iter_rows(min_row=2):
+        assert link.hyperlink is not None and link.hyperlink.location.endswith("!A1")
+        rows[title.value] = (link.value, held.value, remark.value)
     return rows
+
+
+def described(data: bytes, ws) -> str:
+    """The alternative text (description) of a sheet's table."""
+    return table_alt_texts(data)[ws.title][1]
 
 
 @pytest.fixture
@@ -96,79 +102,97 @@ NOT_LOADED = ("DELETE FROM absence_year", "DELETE FROM hme_result", "DELETE FROM
 ])
 def test_a_sheet_without_values_says_why(tmp_path, shown, statements, expected):
     con = fixture_store(tmp_path, *statements)
-    book = open_book(workbook_bytes(con, list(expected)))
+    data = workbook_bytes(con, list(expected))
+    book = open_book(data)
+    assert problems(data) == []
     listed = contents(book)
     for metric_id, words in expected.items():
         ws = sheet_of(book, metric_id)
-        assert ws.max_row == 5, metric_id  # no values below the header
-        assert words in (ws["A4"].value or ""), (metric_id, ws["A4"].value)
-        assert ws["A4"].value.startswith("Inga värden: ")
+        assert ws.max_row == 1, metric_id  # no values below the header
         title = registry.get(metric_id).label_sv
-        assert listed[title] == (ws.title, ws["A4"].value)  # the contents say it too
+        sheet, held, remark = listed[title]
+        assert words in (remark or ""), (metric_id, remark)
+        assert remark.startswith("Inga värden: ")
+        assert (sheet, held) == (ws.title, "Nej")
+        assert remark in described(data, ws)  # the sheet's table says it too
     con.close()
 
 
 def test_every_empty_sheet_of_an_export_says_why_and_the_cover_counts_them(tmp_path, shown):
     con = fixture_store(tmp_path, *NOT_LOADED, "UPDATE employment SET actual_rate = NULL")
-    book = open_book(workbook_bytes(con))
+    data = workbook_bytes(con)
+    book = open_book(data)
     listed = contents(book)
     empty = 0
     for metric in registry.METRICS.values():
         ws = sheet_of(book, metric.id)
-        has_rows = ws.max_row > 5
-        sheet, held = listed[metric.label_sv]
+        has_rows = ws.max_row > 1
+        sheet, held, remark = listed[metric.label_sv]
         assert sheet == ws.title
         if has_rows:
             assert held == "Ja", metric.id
         else:
             empty += 1
-            assert ws["A4"].value and ws["A4"].value == held, metric.id
+            assert held == "Nej" and remark, metric.id
+            assert remark in described(data, ws), metric.id
     assert empty >= 15  # sick leave, HME, training, crisis, actual rate
     summary = [c.value for row in book["Om uttaget"].iter_rows() for c in row
                if isinstance(c.value, str) and " nyckeltal har värden" in c.value]
     assert summary == [f"{len(registry.METRICS) - empty} av {len(registry.METRICS)} nyckeltal "
-                       'har värden i uttaget; kolumnen "Värden" säger varför ett blad saknar '
-                       "dem."]
+                       'har värden i uttaget; bladet "Innehåll" säger i kolumnen "Anmärkning" '
+                       "varför ett blad saknar dem."]
     con.close()
 
 
 @pytest.mark.parametrize("publication", [False, True])
 def test_a_sheet_whose_every_value_is_hidden_says_so(fixture_con, monkeypatch, publication):
     monkeypatch.setenv("PERSONALPANELEN_MIN_CELL", "100")
-    book = open_book(workbook_bytes(fixture_con, ["headcount"], publication=publication))
+    data = workbook_bytes(fixture_con, ["headcount"], publication=publication)
+    book = open_book(data)
     ws = sheet_of(book, "headcount")
-    assert ws.max_row > 5 and ws["C6"].value == ".."
-    assert ws["A4"].value.startswith('Alla värden döljs (".."): ')
-    assert contents(book)["Antal anställda"][1] == ws["A4"].value
+    assert ws.max_row > 1 and ws["C2"].value == ".."
+    _, held, remark = contents(book)["Antal anställda"]
+    assert held == "Nej" and remark.startswith('Alla värden döljs (".."): ')
+    assert remark in described(data, ws)
 
 
 def test_a_filter_without_values_says_so(fixture_con, shown):
     book = open_book(workbook_bytes(fixture_con, ["preschool_men_share"], forvaltningar=["Soc"]))
-    assert sheet_of(book, "preschool_men_share")["A4"].value == (
-        "Inga värden: det finns inga värden för de valda förvaltningarna.")
+    assert contents(book)["Andel män i förskolan"][1:] == (
+        "Nej", "Inga värden: det finns inga värden för de valda förvaltningarna.")
+    assert sheet_of(book, "preschool_men_share").max_row == 1
 
 
 def test_a_comparison_names_the_snapshot_without_a_year_before(fixture_con, shown):
-    ws = sheet_of(open_book(workbook_bytes(fixture_con, ["turnover"])), "turnover")
-    assert ws["A4"].value == ("Inget värde för 2024-11-01: det finns inget uttag tolv månader "
-                              "tidigare att jämföra med.")
-    assert ws.max_row > 5
+    data = workbook_bytes(fixture_con, ["turnover"])
+    book = open_book(data)
+    ws = sheet_of(book, "turnover")
+    remark = ("Inget värde för 2024-11-01: det finns inget uttag tolv månader tidigare att "
+              "jämföra med.")
+    assert contents(book)[registry.get("turnover").label_sv][1:] == ("Ja", remark)
+    assert remark in described(data, ws)
+    assert ws.max_row > 1
 
 
 def test_a_sheet_with_values_has_no_remark(fixture_con, shown):
-    ws = sheet_of(open_book(workbook_bytes(fixture_con, ["full_time_share"])), "full_time_share")
-    assert ws["A4"].value is None and ws["A6"].value is not None
+    book = open_book(workbook_bytes(fixture_con, ["full_time_share"]))
+    ws = sheet_of(book, "full_time_share")
+    assert contents(book)["Andel heltidsanställda"][1:] == ("Ja", None)
+    assert ws["A2"].value is not None
 
 
 # --- sheet names --------------------------------------------------------------------------------
 
 def test_sheet_names_are_whole_unique_and_the_contents_give_the_full_titles(fixture_con):
-    book = open_book(workbook_bytes(fixture_con))
+    data = workbook_bytes(fixture_con)
+    book = open_book(data)
     names = book.sheetnames
     assert len({n.casefold() for n in names}) == len(names)
     listed = contents(book)
+    titles = table_alt_texts(data)
     for metric in registry.METRICS.values():
         name = sheet_of(book, metric.id).title
+        assert titles[name][0] == metric.label_sv  # the linked sheet is the metric's
         assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name), name
         assert not re.search(r" \d+$", name), name  # no numbered duplicate
         if len(metric.label_sv) <= 31:
@@ -264,13 +288,13 @@ def test_every_cell_is_for_its_reader(fixture_con, shown, publication, load_log)
 
 def test_hme_sheets_count_respondents_by_year(fixture_con, shown):
     ws = sheet_of(open_book(workbook_bytes(fixture_con, ["hme_total"])), "hme_total")
-    assert [c.value for c in ws[5]] == ["År", "Förvaltning", "Antal svarande", "Värde (index)"]
-    assert ws["A6"].value == 2025  # the calendar year, not 2025-12-31
+    assert [c.value for c in ws[1]] == ["År", "Förvaltning", "Antal svarande", "Värde (index)"]
+    assert ws["A2"].value == 2025  # the calendar year, not 2025-12-31
 
 
 def test_sick_leave_sheets_show_the_year(fixture_con, shown):
     book = open_book(workbook_bytes(fixture_con, ["sick_leave_total", "headcount"]))
     sick = sheet_of(book, "sick_leave_total")
-    assert sick["A5"].value == "År" and sick["A6"].value == 2025
+    assert sick["A1"].value == "År" and sick["A2"].value == 2025
     headcount = sheet_of(book, "headcount")
-    assert headcount["A5"].value == "Mätdatum" and headcount["A6"].value.year == 2024
+    assert headcount["A1"].value == "Mätdatum" and headcount["A2"].value.year == 2024

@@ -15,6 +15,7 @@ import pytest
 import store
 from metrics.compute import compute
 from tests import employment_fixture as fx
+from tests.xlsx_checks import problems
 
 
 @pytest.fixture
@@ -70,8 +71,10 @@ def test_xlsx_out(db, tmp_path):
     result = run("compute", "hourly_paid_persons", "--format", "xlsx", "--out", str(out),
                  "--db", str(db))
     assert result.returncode == 0, result.stderr
-    assert openpyxl.load_workbook(out).sheetnames == ["Om uttaget", "Timavlönade personer",
-                                                      "Definitioner", "Inläsningslogg"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Innehåll", "Om uttaget",
+                                                      "Timavlönade personer", "Definitioner",
+                                                      "Inläsningslogg"]
+    assert problems(out.read_bytes()) == []
 
 
 @pytest.mark.parametrize(

@@ -67,9 +67,12 @@ def places_of(number_format: str) -> int:
 def sheet_rows(book, label: str) -> list[tuple]:
     """(date, förvaltning, n text, value text) of an indicator's sheet, formatted as the
     sheet's number formats show them, hidden cells as they are written ('..')."""
-    ws = next(ws for ws in book.worksheets if ws["A1"].value == label)
+    sheet = next(name for name, title, *_ in book["Innehåll"].iter_rows(min_row=2,
+                                                                        values_only=True)
+                 if title == label)  # the contents give each sheet's full title
+    ws = book[sheet]
     rows = []
-    for row in ws.iter_rows(min_row=6):
+    for row in ws.iter_rows(min_row=2):
         day, name, n, value = row[:4]
         if day.value is None:
             break

@@ -18,6 +18,7 @@ import store
 from metrics import pay_export
 from pipelines.load import ingest
 from tests.extracts import csv_bytes, personnummer
+from tests.xlsx_checks import problems
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,7 +197,9 @@ def test_csv_from_the_cli(folder, tmp_path):
 
 def test_workbook_sheets_items_and_values(con, monkeypatch):
     monkeypatch.setenv("PERSONALPANELEN_MUNICIPALITY", "Provkommun")
-    book = openpyxl.load_workbook(io.BytesIO(pay_export.report_xlsx(con, 2025)))
+    data = pay_export.report_xlsx(con, 2025)
+    assert problems(data) == []  # what a screen reader needs (tests/xlsx_checks.py)
+    book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Om rapporten", "Lönegap (a–e)", "Kvartiler (f)",
                                "Kategorier (g)"]
     for sheet in book:  # one table from A1, a header row, no merged cells
@@ -252,7 +255,9 @@ def test_notes_only_where_a_figure_rests_on_too_few(con, monkeypatch):
 
 def test_figures_that_cannot_be_computed_are_empty_with_a_reason(con):
     # 2024 has no complementary pay: (b), (d), (e) and the categories' complementary gaps.
-    book = openpyxl.load_workbook(io.BytesIO(pay_export.report_xlsx(con, 2024)))
+    data = pay_export.report_xlsx(con, 2024)
+    assert problems(data) == []
+    book = openpyxl.load_workbook(io.BytesIO(data))
     items = rows(book["Lönegap (a–e)"])[1:]
     assert [(r[1], r[2]) for r in items] == [("a", 20.0), ("b", None), ("c", 20.0),
                                              ("d", None), ("e", None), ("e", None)]

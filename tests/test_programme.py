@@ -21,6 +21,7 @@ from metrics import programme
 from tests import test_app, test_auth
 from tests.test_app import APP, chart_specs, text
 from tests.test_plain_text import markup
+from tests.xlsx_checks import problems
 from ui import roles, texts
 
 fixture_store = test_app.fixture_store
@@ -321,8 +322,10 @@ def hostile_programme(con) -> None:
 
 def test_no_exported_cell_is_a_formula(con):
     hostile_programme(con)
-    wb = openpyxl.load_workbook(io.BytesIO(programme.export_xlsx(con, TODAY)))
+    exported = programme.export_xlsx(con, TODAY)
+    wb = openpyxl.load_workbook(io.BytesIO(exported))
     assert wb.sheetnames == ["Handlingsprogram", "Ändringar", "Om uttaget"]
+    assert problems(exported) == []  # each sheet one table, header in row 1 (issue 24)
     cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row
              if cell.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -331,7 +334,10 @@ def test_no_exported_cell_is_a_formula(con):
     assert texts_column == ["'=1+1", "'+46 8 123", "'-2 punkter", "'@SUM(1)",
                             "'=HYPERLINK(\"http://x\",\"y\")", "'{=1+1}",
                             "[Logga in](http://evil.example)"]
-    assert wb["Om uttaget"]["B1"].value == "'=cmd|' /C calc'!A0"
+    about = wb["Om uttaget"]
+    assert [about["A1"].value, about["B1"].value] == ["Uppgift", "Värde"]
+    assert [about["A2"].value, about["B2"].value] == ["Handlingsprogram",
+                                                      "'=cmd|' /C calc'!A0"]
 
 
 def test_an_export_reads_back_as_the_same_programme(con):
@@ -508,8 +514,10 @@ def test_an_empty_store_has_an_empty_programme(con):
     assert programme.current(con) is None and programme.points(con).is_empty()
     assert programme.status_counts(con, TODAY)["n"].to_list() == [0, 0, 0, 0, 0]
     assert programme.history(con).is_empty()
-    wb = openpyxl.load_workbook(io.BytesIO(programme.export_xlsx(con, TODAY)))
+    exported = programme.export_xlsx(con, TODAY)
+    wb = openpyxl.load_workbook(io.BytesIO(exported))
     assert wb["Handlingsprogram"].max_row == 1
+    assert problems(exported) == []
 
 
 def test_an_analyst_writes_the_first_programme_on_the_page(fixture_store, monkeypatch,

@@ -37,7 +37,7 @@ import store
 from metrics import disclosure, persons, registry
 from metrics.compute import available_columns, compute, kept, reads_years
 from metrics.definition import PROTECTIONS
-from metrics.export import workbook_bytes
+from metrics.export import csv_safe, workbook_bytes
 from pipelines import validate
 from ui import leases, texts
 
@@ -518,9 +518,11 @@ def metrics_workbook(metric_ids: Sequence[str], *, forvaltningar: Sequence[str] 
 
 
 def frame_workbook(frame: pl.DataFrame, sheet: str) -> bytes:
-    """A table (the validation report, the audit log) as .xlsx (polars writes text cells as
-    text, never formulas)."""
+    """A table (the validation report, the audit log) as .xlsx: one Excel table from A1, its
+    header row frozen (for screen readers, issue 24). polars writes text cells as text, never
+    formulas, and text a spreadsheet would run as a formula gets a leading apostrophe, as in
+    the metrics export (csv_safe)."""
     buffer = io.BytesIO()
-    frame.write_excel(buffer, worksheet=sheet, autofit=True, header_format={"bold": True},
-                      freeze_panes="A2")
+    csv_safe(frame).write_excel(buffer, worksheet=sheet, autofit=True,
+                                header_format={"bold": True}, freeze_panes="A2")
     return buffer.getvalue()

@@ -82,8 +82,9 @@ PAGE_INTROS = {
         "ändrar ingenting."
     ),
     "exportera": (
-        "Ladda ner nyckeltalen som en Excelfil: ett blad per nyckeltal, ett blad med "
-        "definitionerna och ett med inläsningsloggen."
+        "Ladda ner nyckeltalen som en Excelfil: en innehållsförteckning, ett blad om uttaget, "
+        "ett blad per nyckeltal, ett blad med definitionerna och ett med inläsningsloggen. "
+        "Varje blad är en tabell med rubrikerna på första raden."
     ),
     "katalog": (
         "Alla nyckeltal som panelen beräknar, med definition, population och källa. Texten "

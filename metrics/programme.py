@@ -35,7 +35,7 @@ import xlsxwriter
 
 import store
 from metrics import registry
-from metrics.export import HEADER_FORMAT, add_table, neutralise, table_name
+from metrics.export import HEADER_FORMAT, add_table, export_time, neutralise, table_name
 from pipelines.personnummer import mask_personnummer
 
 STATUSES: dict[str, str] = {
@@ -724,7 +724,7 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, today: date | None = None) -> by
              ("Version", about.version if about else ""),
              ("Senast sparad", about.set_at if about else ""),
              ("Sparad av", about.set_by if about else ""),
-             ("Exporterad", datetime.now().replace(microsecond=0)),
+             ("Exporterad (svensk tid)", export_time()),
              ("Passerat slutdatum", f"slutdatum före {day.isoformat()} och status varken "
                                     "Klar eller Utgår")]
     sheet(ABOUT_SHEET, ["Uppgift", "Värde"], lines, (20, 60), first=bold)

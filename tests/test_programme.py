@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -338,6 +338,17 @@ def test_no_exported_cell_is_a_formula(con):
     assert [about["A1"].value, about["B1"].value] == ["Uppgift", "Värde"]
     assert [about["A2"].value, about["B2"].value] == ["Handlingsprogram",
                                                       "'=cmd|' /C calc'!A0"]
+
+
+def test_the_export_time_is_swedish_time(con, monkeypatch):
+    """The server's clock may run in UTC; the workbook says when it was made in Sweden, as
+    the metrics export does (23:30 UTC on 15 January is 00:30 on the 16th in Stockholm)."""
+    from metrics import export
+
+    monkeypatch.setattr(export, "_utc_now", lambda: datetime(2025, 1, 15, 23, 30, tzinfo=UTC))
+    about = openpyxl.load_workbook(io.BytesIO(programme.export_xlsx(con, TODAY)))["Om uttaget"]
+    facts = {row[0]: row[1] for row in about.iter_rows(min_row=2, values_only=True)}
+    assert facts["Exporterad (svensk tid)"] == datetime(2025, 1, 16, 0, 30)
 
 
 def test_an_export_reads_back_as_the_same_programme(con):

@@ -113,11 +113,16 @@ def scale_table(series: list[tuple[str, pl.DataFrame]], metric: Metric, *,
     """The lines of a scale chart (charts.scale_trend) as a table: one row per period, one
     column per line, hidden cells as '..', a period a line lacks as '–'."""
     header = texts.TABLE_YEAR if yearly else texts.TABLE_DATE
+
+    def cells(frame: pl.DataFrame) -> list[str]:
+        places = shown_decimals(frame, metric)
+        return [cell_text(v, hidden, places) for v, hidden in
+                zip(frame["value"].to_list(), frame["suppressed"].to_list(), strict=True)]
+
     long = pl.concat([pl.DataFrame({
         header: [period_label(d, yearly) for d in frame["snapshot_date"].to_list()],
         "line": [label] * frame.height,
-        "cell": [cell_text(v, hidden, shown_decimals(frame, metric)) for v, hidden in
-                 zip(frame["value"].to_list(), frame["suppressed"].to_list(), strict=True)],
+        "cell": cells(frame),
     }, schema={header: pl.String, "line": pl.String, "cell": pl.String})
         for label, frame in series])
     wide = long.sort(header, maintain_order=True).pivot(on="line", index=header,

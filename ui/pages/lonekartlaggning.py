@@ -265,9 +265,8 @@ def _figures() -> pl.DataFrame:
 
 def _quartiles() -> pl.DataFrame:
     headers, bands = words.QUARTILE_HEADERS, report.quartiles
-    names = words.QUARTILE_NAMES if len(bands) == 4 else [str(i + 1) for i in range(len(bands))]
     return pl.DataFrame({
-        headers["band"]: list(names),
+        headers["band"]: charts.quartile_names(bands),  # as the chart names them
         headers["women"]: [_count(b.women) for b in bands],
         headers["men"]: [_count(b.men) for b in bands],
         headers["women_share"]: [_percent(b.women_share) for b in bands],
